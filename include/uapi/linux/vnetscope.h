@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vnetscope: the contract between the vnetscope kernel module and its tools.
+ *
+ * Generic netlink family VNS_GENL_NAME, version VNS_GENL_VERSION.  Every
+ * command needs CAP_NET_ADMIN in the caller's network namespace (drop stacks
+ * reveal kernel addresses).  Messages carry attributes only, never C
+ * structures; enums here are append-only.
+ *
+ * Byte order: integers are host order; addresses (VNS_*_A_SRC/DST) are
+ * network order, 4 bytes for IPv4 and 16 for IPv6.
+ */
+#ifndef _UAPI_LINUX_VNETSCOPE_H
+#define _UAPI_LINUX_VNETSCOPE_H
+
+#define VNS_GENL_NAME		"vnetscope"
+#define VNS_GENL_VERSION	1
+
+/* Longest collector, probe and device name the module accepts, with NUL */
+#define VNS_NAME_MAX		32
+#define VNS_IFNAME_MAX		16
+
+enum vns_cmd {
+	VNS_CMD_UNSPEC,
+	/* do: reply with VNS_A_VERSION, VNS_A_KERNEL, VNS_A_MEM_BYTES and one
+	 * VNS_A_COLLECTOR nest per collector
+	 */
+	VNS_CMD_STATUS_GET,
+	/* dump: one message per probe, each with one VNS_A_PROBE nest */
+	VNS_CMD_PROBE_GET,
+	/* dump: one message per drop entry (VNS_A_DROP), ranked by count */
+	VNS_CMD_DROP_GET,
+	/* do: VNS_A_COLLECTOR_NAME, optional VNS_A_FILTER */
+	VNS_CMD_ENABLE,
+	/* do: VNS_A_COLLECTOR_NAME */
+	VNS_CMD_DISABLE,
+	/* do: optional VNS_A_COLLECTOR_NAME (all collectors when absent) */
+	VNS_CMD_RESET,
+
+	__VNS_CMD_MAX,
+	VNS_CMD_MAX = __VNS_CMD_MAX - 1
+};
+
+enum vns_attr {
+	VNS_A_UNSPEC,
+	VNS_A_PAD,
+	VNS_A_VERSION,		/* string: module version */
+	VNS_A_KERNEL,		/* string: utsname release */
+	VNS_A_MEM_BYTES,	/* u64: memory held by all collectors */
+	VNS_A_COLLECTOR,	/* nest: enum vns_coll_attr */
+	VNS_A_COLLECTOR_NAME,	/* string: request target ("drops") */
+	VNS_A_FILTER,		/* nest: enum vns_filter_attr */
+	VNS_A_PROBE,		/* nest: enum vns_probe_attr */
+	VNS_A_DROP,		/* nest: enum vns_drop_attr */
+
+	__VNS_A_MAX,
+	VNS_A_MAX = __VNS_A_MAX - 1
+};
+
+enum vns_coll_state {
+	VNS_COLL_OFF,
+	VNS_COLL_ON,
+};
+
+enum vns_coll_attr {
+	VNS_COLL_A_UNSPEC,
+	VNS_COLL_A_PAD,
+	VNS_COLL_A_NAME,	/* string */
+	VNS_COLL_A_STATE,	/* u8: enum vns_coll_state */
+	VNS_COLL_A_MEM_BYTES,	/* u64 */
+	VNS_COLL_A_LOST,	/* u64: records lost to full tables */
+	VNS_COLL_A_ENTRIES,	/* u32: table entries in use */
+	VNS_COLL_A_CAPACITY,	/* u32: table entries available */
+	VNS_COLL_A_FILTER,	/* nest: enum vns_filter_attr, active filter */
+	VNS_COLL_A_COUNTER,	/* nest, repeated: enum vns_counter_attr */
+
+	__VNS_COLL_A_MAX,
+	VNS_COLL_A_MAX = __VNS_COLL_A_MAX - 1
+};
+
+enum vns_counter_attr {
+	VNS_CNT_A_UNSPEC,
+	VNS_CNT_A_PAD,
+	VNS_CNT_A_NAME,		/* string: "seen", "filtered", ... */
+	VNS_CNT_A_VALUE,	/* u64 */
+
+	__VNS_CNT_A_MAX,
+	VNS_CNT_A_MAX = __VNS_CNT_A_MAX - 1
+};
+
+/*
+ * Kernel-side filter.  Every present attribute must match.  An address is
+ * 4 (IPv4) or 16 (IPv6) bytes; its prefix length defaults to the full length.
+ */
+enum vns_filter_attr {
+	VNS_FILTER_A_UNSPEC,
+	VNS_FILTER_A_SRC,	/* binary: 4 or 16 bytes */
+	VNS_FILTER_A_SRC_PREFIX, /* u8 */
+	VNS_FILTER_A_DST,	/* binary: 4 or 16 bytes */
+	VNS_FILTER_A_DST_PREFIX, /* u8 */
+	VNS_FILTER_A_PROTO,	/* u8: IPPROTO_* */
+	VNS_FILTER_A_SPORT,	/* u16 */
+	VNS_FILTER_A_DPORT,	/* u16 */
+	VNS_FILTER_A_DEV,	/* string: interface name */
+
+	__VNS_FILTER_A_MAX,
+	VNS_FILTER_A_MAX = __VNS_FILTER_A_MAX - 1
+};
+
+enum vns_probe_type {
+	VNS_PROBE_KPROBE,
+	VNS_PROBE_KRETPROBE,
+	VNS_PROBE_TRACEPOINT,
+};
+
+enum vns_probe_state {
+	VNS_PROBE_DETACHED,	/* its collector is off */
+	VNS_PROBE_ATTACHED,
+	VNS_PROBE_UNAVAILABLE,	/* see VNS_PROBE_A_REASON */
+	VNS_PROBE_WAITING,	/* its module is not loaded yet */
+};
+
+enum vns_probe_attr {
+	VNS_PROBE_A_UNSPEC,
+	VNS_PROBE_A_PAD,
+	VNS_PROBE_A_NAME,	/* string: symbol or tracepoint */
+	VNS_PROBE_A_TYPE,	/* u8: enum vns_probe_type */
+	VNS_PROBE_A_COLLECTOR,	/* string */
+	VNS_PROBE_A_MODULE,	/* string: owning module, absent for vmlinux */
+	VNS_PROBE_A_STATE,	/* u8: enum vns_probe_state */
+	VNS_PROBE_A_REASON,	/* string: why unavailable */
+	VNS_PROBE_A_HITS,	/* u64: handler calls since attach */
+
+	__VNS_PROBE_A_MAX,
+	VNS_PROBE_A_MAX = __VNS_PROBE_A_MAX - 1
+};
+
+enum vns_flow_attr {
+	VNS_FLOW_A_UNSPEC,
+	VNS_FLOW_A_FAMILY,	/* u8: AF_INET or AF_INET6 */
+	VNS_FLOW_A_PROTO,	/* u8: IPPROTO_* */
+	VNS_FLOW_A_SRC,		/* binary: 4 or 16 bytes */
+	VNS_FLOW_A_DST,		/* binary: 4 or 16 bytes */
+	VNS_FLOW_A_SPORT,	/* u16: TCP/UDP/SCTP only */
+	VNS_FLOW_A_DPORT,	/* u16: TCP/UDP/SCTP only */
+	VNS_FLOW_A_ICMP_TYPE,	/* u8: ICMP and ICMPv6 only */
+	VNS_FLOW_A_ICMP_CODE,	/* u8: ICMP and ICMPv6 only */
+
+	__VNS_FLOW_A_MAX,
+	VNS_FLOW_A_MAX = __VNS_FLOW_A_MAX - 1
+};
+
+enum vns_stack_attr {
+	VNS_STACK_A_UNSPEC,
+	VNS_STACK_A_FRAME,	/* string, repeated, innermost first: "%pS" */
+
+	__VNS_STACK_A_MAX,
+	VNS_STACK_A_MAX = __VNS_STACK_A_MAX - 1
+};
+
+enum vns_drop_attr {
+	VNS_DROP_A_UNSPEC,
+	VNS_DROP_A_PAD,
+	VNS_DROP_A_COUNT,	/* u64 */
+	VNS_DROP_A_IFINDEX,	/* u32: 0 when the skb had no device */
+	VNS_DROP_A_DEV,		/* string: device name when first seen */
+	VNS_DROP_A_REASON,	/* u32: enum skb_drop_reason, on kernels with one */
+	VNS_DROP_A_REASON_NAME,	/* string: "NO_SOCKET", ... */
+	VNS_DROP_A_LOCATION,	/* string: caller of kfree_skb, "%pS" */
+	VNS_DROP_A_FLOW,	/* nest: enum vns_flow_attr; absent if not IP */
+	VNS_DROP_A_STACK,	/* nest: enum vns_stack_attr; absent if lost */
+	VNS_DROP_A_STACK_ID,	/* u32: id in the stack table */
+
+	__VNS_DROP_A_MAX,
+	VNS_DROP_A_MAX = __VNS_DROP_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_VNETSCOPE_H */

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The drop collector: where in the kernel are packets dropped, for which
+ * flow, how often.  One probe on skb:kfree_skb.  Each drop that passes the
+ * filter is counted in a per-CPU table keyed by (location, stack, device,
+ * reason, flow); the stack is captured only after the filter matched.
+ * Readers merge the per-CPU tables into a ranked snapshot.
+ */
+#include <linux/if_ether.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <vns/hash.h>
+
+#include "../core/vns.h"
+
+static unsigned int drop_entries = 1024;
+module_param(drop_entries, uint, 0444);
+MODULE_PARM_DESC(drop_entries, "drop table entries per CPU (default 1024)");
+
+static unsigned int stack_entries = 2048;
+module_param(stack_entries, uint, 0444);
+MODULE_PARM_DESC(stack_entries, "distinct drop stacks kept (default 2048)");
+
+static unsigned int stack_depth = 32;
+module_param(stack_depth, uint, 0444);
+MODULE_PARM_DESC(stack_depth, "frames kept per stack (default 32, max 64)");
+
+#define VNS_DROP_PROBES 32	/* slots tried before an insert is lost */
+
+#ifdef VNS_HAVE_DROP_REASON
+const bool vns_have_drop_reason = true;
+#else
+const bool vns_have_drop_reason;
+#endif
+
+struct vns_drop_key {
+	unsigned long location;
+	u32 stack_id;
+	u32 ifindex;
+	u32 reason;
+	u32 pad;
+	struct vns_flow flow;
+};
+
+struct vns_drop_entry {
+	u64 hash;			/* 0: free; published last */
+	u64 count;
+	struct vns_drop_key key;
+	char dev[IFNAMSIZ];
+};
+
+/* Written only by its own CPU, with interrupts disabled */
+struct vns_drop_cpu {
+	u64 seen;
+	u64 filtered;
+	u64 consumed;
+	u64 lost;
+	u64 stack_lost;
+	u32 used;
+	struct vns_drop_entry entries[];
+};
+
+struct vns_drops {
+	unsigned int entries;		/* per CPU, a power of two */
+	size_t mem;
+	struct vns_stack_table *stacks;
+	struct vns_drop_cpu *cpu[];	/* nr_cpu_ids */
+};
+
+static struct vns_drops *vns_drops;
+
+static void vns_skb_flow(const struct sk_buff *skb, struct vns_flow *f)
+{
+	const u8 *nh = skb_network_header(skb);
+	const u8 *end = skb_tail_pointer(skb);
+	u16 proto = ntohs(skb->protocol);
+	size_t len;
+
+	/* an unset network header points far past the tail */
+	if (nh < skb->head || nh >= end)
+		return;
+	len = end - nh;
+	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
+		vns_flow_parse_ipv4(f, NULL, nh, len);
+	else if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
+		vns_flow_parse_ipv6(f, NULL, nh, len);
+}
+
+static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,
+			    const struct vns_drop_key *key,
+			    const struct net_device *dev)
+{
+	u64 h = vns_hash_words((const u64 *)key, sizeof(*key) / 8, 0) | 1;
+	unsigned int i;
+
+	for (i = 0; i < VNS_DROP_PROBES; i++) {
+		struct vns_drop_entry *e =
+			&pc->entries[(h + i) & (d->entries - 1)];
+
+		if (e->hash == h && !memcmp(&e->key, key, sizeof(*key))) {
+			WRITE_ONCE(e->count, e->count + 1);
+			return;
+		}
+		if (!e->hash) {
+			e->key = *key;
+			e->count = 1;
+			if (dev)
+				memcpy(e->dev, dev->name, IFNAMSIZ);
+			e->dev[IFNAMSIZ - 1] = 0;
+			smp_store_release(&e->hash, h);
+			pc->used++;
+			return;
+		}
+	}
+	pc->lost++;
+}
+
+static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
+{
+	struct vns_collector *c = &vns_drops_collector;
+	const struct net_device *dev;
+	struct vns_drop_key key;
+	struct vns_drop_cpu *pc;
+	struct vns_drops *d;
+	unsigned long flags;
+	u32 reason = VNS_KFREE_SKB_REASON;
+
+	vns_probe_hit(data);
+	if (!vns_active(c))
+		return;
+	d = READ_ONCE(vns_drops);
+	if (!d)
+		return;
+	/* Exclusive use of this CPU's table, against interrupts too */
+	local_irq_save(flags);
+	pc = d->cpu[smp_processor_id()];
+	if (VNS_REASON_IS_CONSUMED(reason)) {
+		pc->consumed++;
+		goto out;
+	}
+	pc->seen++;
+	dev = skb->dev;
+	memset(&key, 0, sizeof(key));
+	vns_skb_flow(skb, &key.flow);
+	if (!vns_filter_match(&c->filter, &key.flow, dev ? dev->name : NULL)) {
+		pc->filtered++;
+		goto out;
+	}
+	/* Only now the expensive part: the stack */
+	key.location = (unsigned long)location;
+	key.ifindex = dev ? dev->ifindex : 0;
+	key.reason = reason;
+	key.stack_id = vns_stack_capture(d->stacks);
+	if (key.stack_id == VNS_STACK_NONE)
+		pc->stack_lost++;
+	vns_drop_insert(d, pc, &key, dev);
+out:
+	local_irq_restore(flags);
+}
+
+static struct vns_probe vns_drop_probes[] = {
+	{
+		.name = "kfree_skb",
+		.type = VNS_PROBE_TRACEPOINT,
+		.required = true,
+		.tp_func = vns_drop_probe,
+	},
+};
+
+static size_t vns_drop_cpu_size(unsigned int entries)
+{
+	return sizeof(struct vns_drop_cpu) +
+	       (size_t)entries * sizeof(struct vns_drop_entry);
+}
+
+static void vns_drops_free(struct vns_collector *c)
+{
+	struct vns_drops *d = vns_drops;
+	int cpu;
+
+	if (!d)
+		return;
+	WRITE_ONCE(vns_drops, NULL);
+	for_each_possible_cpu(cpu)
+		vfree(d->cpu[cpu]);
+	vns_stack_table_free(d->stacks);
+	kfree(d);
+}
+
+static int vns_drops_alloc(struct vns_collector *c)
+{
+	struct vns_drops *d;
+	int cpu;
+
+	BUILD_BUG_ON(sizeof(struct vns_drop_key) % 8);
+	d = kzalloc(struct_size(d, cpu, nr_cpu_ids), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->entries = roundup_pow_of_two(clamp(drop_entries, 64U, 1U << 20));
+	d->mem = struct_size(d, cpu, nr_cpu_ids);
+	for_each_possible_cpu(cpu) {
+		d->cpu[cpu] = vzalloc_node(vns_drop_cpu_size(d->entries),
+					   cpu_to_node(cpu));
+		if (!d->cpu[cpu])
+			goto nomem;
+		d->mem += vns_drop_cpu_size(d->entries);
+	}
+	d->stacks = vns_stack_table_alloc(stack_entries, stack_depth);
+	if (!d->stacks)
+		goto nomem;
+	d->mem += vns_stack_table_mem(d->stacks);
+	vns_drops = d;
+	return 0;
+nomem:
+	vns_drops = d;
+	vns_drops_free(c);
+	return -ENOMEM;
+}
+
+/* With handlers paused */
+static void vns_drops_clear(struct vns_collector *c)
+{
+	struct vns_drops *d = vns_drops;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(d->cpu[cpu], 0, vns_drop_cpu_size(d->entries));
+	vns_stack_table_clear(d->stacks);
+}
+
+static void vns_drops_status(struct vns_collector *c,
+			     struct vns_coll_status *st)
+{
+	struct vns_drops *d = vns_drops;
+	u64 seen = 0, filtered = 0, consumed = 0, stack_lost = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vns_drop_cpu *pc = d->cpu[cpu];
+
+		seen += READ_ONCE(pc->seen);
+		filtered += READ_ONCE(pc->filtered);
+		consumed += READ_ONCE(pc->consumed);
+		stack_lost += READ_ONCE(pc->stack_lost);
+		st->lost += READ_ONCE(pc->lost);
+		st->entries += READ_ONCE(pc->used);
+		st->capacity += d->entries;
+	}
+	st->mem_bytes = d->mem;
+	vns_status_counter(st, "seen", seen);
+	vns_status_counter(st, "filtered", filtered);
+	vns_status_counter(st, "consumed", consumed);
+	vns_status_counter(st, "stack_lost", stack_lost);
+	vns_status_counter(st, "stacks", vns_stack_table_used(d->stacks));
+}
+
+struct vns_collector vns_drops_collector = {
+	.name = "drops",
+	.probes = vns_drop_probes,
+	.nr_probes = ARRAY_SIZE(vns_drop_probes),
+	.has_filter = true,
+	.alloc = vns_drops_alloc,
+	.free = vns_drops_free,
+	.clear = vns_drops_clear,
+	.status = vns_drops_status,
+};
+
+/* ---- snapshots for readers ---- */
+
+static int vns_rec_cmp(const void *a, const void *b)
+{
+	const struct vns_drop_rec *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return 0;
+}
+
+static bool vns_rec_same(const struct vns_drop_rec *r,
+			 const struct vns_drop_key *k)
+{
+	return r->location == k->location && r->stack_id == k->stack_id &&
+	       r->ifindex == k->ifindex && r->reason == k->reason &&
+	       !memcmp(&r->flow, &k->flow, sizeof(k->flow));
+}
+
+/*
+ * Merge the per-CPU tables (an entry may live on several CPUs) into one
+ * ranked array.  Entries that arrive while merging may be left for the next
+ * read.  Called under vns_lock, so the tables cannot go away.
+ */
+struct vns_drop_snap *vns_drops_snapshot(void)
+{
+	struct vns_drops *d = vns_drops;
+	struct vns_drop_snap *s;
+	unsigned int n = 0, cap = 0, mask, i;
+	u32 *index;
+	int cpu;
+
+	lockdep_assert_held(&vns_lock);
+	if (!vns_drops_collector.on || !d)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		cap += READ_ONCE(d->cpu[cpu]->used);
+	s = vzalloc(struct_size(s, recs, cap ? cap : 1));
+	mask = roundup_pow_of_two(2 * cap + 2) - 1;
+	index = vmalloc(array_size(mask + 1, sizeof(u32)));
+	if (!s || !index) {
+		vfree(s);
+		vfree(index);
+		return ERR_PTR(-ENOMEM);
+	}
+	memset(index, 0xff, array_size(mask + 1, sizeof(u32)));
+	for_each_possible_cpu(cpu) {
+		struct vns_drop_cpu *pc = d->cpu[cpu];
+
+		for (i = 0; i < d->entries; i++) {
+			struct vns_drop_entry *e = &pc->entries[i];
+			struct vns_drop_rec *r;
+			u64 h = smp_load_acquire(&e->hash);
+			u32 slot;
+
+			if (!h)
+				continue;
+			for (slot = h & mask; index[slot] != U32_MAX;
+			     slot = (slot + 1) & mask)
+				if (vns_rec_same(&s->recs[index[slot]],
+						 &e->key))
+					break;
+			if (index[slot] != U32_MAX) {
+				s->recs[index[slot]].count +=
+					READ_ONCE(e->count);
+				continue;
+			}
+			if (n == cap)
+				continue;
+			r = &s->recs[n];
+			index[slot] = n++;
+			r->count = READ_ONCE(e->count);
+			r->location = e->key.location;
+			r->stack_id = e->key.stack_id;
+			r->ifindex = e->key.ifindex;
+			r->reason = e->key.reason;
+			r->flow = e->key.flow;
+			memcpy(r->dev, e->dev, IFNAMSIZ);
+		}
+	}
+	vfree(index);
+	s->nr = n;
+	sort(s->recs, n, sizeof(s->recs[0]), vns_rec_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		struct vns_drop_rec *r = &s->recs[i];
+
+		if (r->stack_id != VNS_STACK_NONE)
+			r->nr_frames = vns_stack_read(d->stacks, r->stack_id,
+						      r->frames,
+						      ARRAY_SIZE(r->frames));
+	}
+	return s;
+}
+
+void vns_drops_snapshot_free(struct vns_drop_snap *s)
+{
+	if (!IS_ERR_OR_NULL(s))
+		vfree(s);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Out-of-line compat helpers: drop reason names, kallsyms, and the 5.2
+ * netlink validation rules for older kernels.  See compat.h.
+ */
+#include <linux/kprobes.h>
+#include <linux/kallsyms.h>
+#include <linux/skbuff.h>
+#ifdef HAVE_DROPREASON_H
+#include <linux/types.h>
+#include <net/dropreason.h>
+#endif
+
+/*
+ * Drop reasons.  6.0+ lists the core reasons in DEFINE_DROP_REASON(), from
+ * which the module builds its own name table (no export needed); 6.4+ adds
+ * subsystem reasons (bits 16..31) whose names only the exported
+ * drop_reasons_by_subsys[] knows.  5.17..5.19 have reasons but no list in a
+ * header: their names are printed as numbers.
+ */
+#ifdef HAVE_DROPREASON_H
+#define VNS_FN(reason)	[SKB_DROP_REASON_##reason] = #reason,
+#define VNS_FNE(reason)
+static const char * const vns_core_reasons[] = {
+#ifdef HAVE_SKB_CONSUMED
+	[SKB_CONSUMED] = "CONSUMED",
+#endif
+	DEFINE_DROP_REASON(VNS_FN, VNS_FNE)
+};
+#endif
+
+/* Copies the name of @reason into @buf; false if the kernel has none */
+bool vns_drop_reason_name(u32 reason, char *buf, size_t len)
+{
+	const char *name = NULL;
+#ifdef HAVE_DROP_REASONS_BY_SUBSYS
+	u32 subsys = reason >> SKB_DROP_REASON_SUBSYS_SHIFT;
+
+	if (subsys) {
+		const struct drop_reason_list *list;
+		u32 idx = reason & ~SKB_DROP_REASON_SUBSYS_MASK;
+		bool found = false;
+
+		if (subsys >= SKB_DROP_REASON_SUBSYS_NUM)
+			return false;
+		/* the list belongs to a module that may be going away */
+		rcu_read_lock();
+		list = rcu_dereference(drop_reasons_by_subsys[subsys]);
+		if (list && idx < list->n_reasons && list->reasons[idx]) {
+			strscpy(buf, list->reasons[idx], len);
+			found = true;
+		}
+		rcu_read_unlock();
+		return found;
+	}
+#endif
+#ifdef HAVE_DROPREASON_H
+	if (reason < ARRAY_SIZE(vns_core_reasons))
+		name = vns_core_reasons[reason];
+#endif
+	if (!name)
+		return false;
+	strscpy(buf, name, len);
+	return true;
+}
+
+/*
+ * kallsyms_lookup_name(): exported until 5.6.  From 5.7 it is found once,
+ * at module load, through a kprobe on the symbol itself (registering a
+ * kprobe by name resolves the address; the probe is never hit).
+ */
+#ifndef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
+typedef unsigned long (*vns_kln_t)(const char *name);
+static vns_kln_t vns_kln;
+#endif
+
+int vns_kallsyms_init(void)
+{
+#ifndef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	int err;
+
+	err = register_kprobe(&kp);
+	if (err) {
+		pr_info("kallsyms_lookup_name not found (%d)\n", err);
+		return err;
+	}
+	vns_kln = (vns_kln_t)kp.addr;
+	unregister_kprobe(&kp);
+#endif
+	return 0;
+}
+
+unsigned long vns_kallsyms_lookup_name(const char *name)
+{
+#ifdef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
+	return kallsyms_lookup_name(name);
+#else
+	return vns_kln ? vns_kln(name) : 0;
+#endif
+}
+
+/*
+ * The 5.2 strict rules (lib/nlattr.c, NL_VALIDATE_STRICT) for kernels that
+ * only check minimum lengths: every attribute must be known to the policy,
+ * fixed-size types must have their exact size, strings must be terminated
+ * and within the policy length, and nothing may trail the last attribute.
+ */
+int vns_nla_validate_strict(const struct nlattr *head, int len, int maxtype,
+			    const struct nla_policy *policy,
+			    struct netlink_ext_ack *extack)
+{
+	static const u8 fixed_len[] = {
+		[NLA_U8] = sizeof(u8), [NLA_U16] = sizeof(u16),
+		[NLA_U32] = sizeof(u32), [NLA_U64] = sizeof(u64),
+	};
+	const struct nlattr *nla;
+	int rem;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		u16 type = nla_type(nla);
+		int alen = nla_len(nla);
+		const struct nla_policy *pt;
+
+		if (!type || type > maxtype || !policy[type].type) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "Unknown attribute type");
+			return -EINVAL;
+		}
+		pt = &policy[type];
+		if (pt->type < ARRAY_SIZE(fixed_len) && fixed_len[pt->type] &&
+		    alen != fixed_len[pt->type]) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "invalid attribute length");
+			return -EINVAL;
+		}
+		switch (pt->type) {
+		case NLA_NUL_STRING:
+			if (alen < 1 || ((const char *)nla_data(nla))[alen - 1] ||
+			    (pt->len && strnlen(nla_data(nla), alen) > pt->len)) {
+				NL_SET_ERR_MSG_ATTR(extack, nla,
+						    "invalid string attribute");
+				return -EINVAL;
+			}
+			break;
+		case NLA_BINARY:
+			if (pt->len && alen > pt->len) {
+				NL_SET_ERR_MSG_ATTR(extack, nla,
+						    "binary attribute too long");
+				return -ERANGE;
+			}
+			break;
+		case NLA_NESTED:
+			if (alen && alen < NLA_HDRLEN) {
+				NL_SET_ERR_MSG_ATTR(extack, nla,
+						    "invalid nested attribute");
+				return -EINVAL;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (rem > 0) {
+		NL_SET_ERR_MSG(extack, "bytes leftover after parsing attributes");
+		return -EINVAL;
+	}
+	return 0;
+}

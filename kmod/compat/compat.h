@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where kernel API differences live.  Force-included into every
+ * vnetscope source (see Kbuild).  The rest of the module is written against
+ * the newest kernel; each helper here picks its branch from vns_config.h,
+ * which kmod/compat/conftest.sh generates by compiling tiny tests against the
+ * target kernel.  Version numbers in comments say where an API changed
+ * upstream; distribution kernels (RHEL 8's 4.18 above all) carry backports,
+ * which is why no branch tests LINUX_VERSION_CODE.
+ *
+ * Supported: 3.10 (CentOS 7), 4.18 (RHEL 8), 4.19 (openEuler 20.03), 5.x, 6.x.
+ * Tested in VMs: 4.19, 5.10, 6.1, 6.12.  The 3.10 branches are written from
+ * the 3.10 sources and are not exercised by the test suite.
+ */
+#ifndef _VNS_COMPAT_H
+#define _VNS_COMPAT_H
+
+#include "vns_config.h"
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/stacktrace.h>
+#include <linux/tracepoint.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+/* --- strings ------------------------------------------------------------ */
+
+/* strscpy(): 4.3+.  strlcpy() went away in 6.8. */
+#ifndef HAVE_STRSCPY
+static inline ssize_t vns_compat_strscpy(char *dst, const char *src,
+					 size_t size)
+{
+	size_t len = strlcpy(dst, src, size);
+
+	return len >= size ? -E2BIG : (ssize_t)len;
+}
+#define strscpy vns_compat_strscpy
+#endif
+
+/* struct_size(), array_size(): 4.18+ (<linux/overflow.h>) */
+#ifdef HAVE_STRUCT_SIZE
+#include <linux/overflow.h>
+#else
+#define struct_size(p, member, n)					\
+	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
+#define array_size(a, b)	((size_t)(a) * (size_t)(b))
+#endif
+
+/* --- stack capture ------------------------------------------------------ */
+
+/*
+ * stack_trace_save(): 5.2+.  Before it, save_stack_trace() filled a struct
+ * stack_trace and (before 4.15 on x86) ended the trace with ULONG_MAX.
+ */
+static inline unsigned int vns_stack_save(unsigned long *store,
+					  unsigned int size)
+{
+#ifdef HAVE_STACK_TRACE_SAVE
+	return stack_trace_save(store, size, 0);
+#else
+	struct stack_trace t = {
+		.entries = store,
+		.max_entries = size,
+	};
+
+	save_stack_trace(&t);
+	if (t.nr_entries && store[t.nr_entries - 1] == ULONG_MAX)
+		t.nr_entries--;
+	return t.nr_entries;
+#endif
+}
+
+/* --- tracepoints -------------------------------------------------------- */
+
+/*
+ * Tracepoints are registered by struct tracepoint * since 3.15 and found
+ * with for_each_kernel_tracepoint(); 3.10 registers them by name.
+ * vns_tp_register() takes the name and the struct (NULL on 3.10).
+ */
+#ifdef HAVE_FOR_EACH_KERNEL_TRACEPOINT
+#define VNS_TP_BY_STRUCT 1
+static inline int vns_tp_register(struct tracepoint *tp, const char *name,
+				  void *probe, void *data)
+{
+	return tracepoint_probe_register(tp, probe, data);
+}
+
+static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
+				    void *probe, void *data)
+{
+	return tracepoint_probe_unregister(tp, probe, data);
+}
+#else
+static inline int vns_tp_register(struct tracepoint *tp, const char *name,
+				  void *probe, void *data)
+{
+	return tracepoint_probe_register(name, probe, data);
+}
+
+static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
+				    void *probe, void *data)
+{
+	return tracepoint_probe_unregister(name, probe, data);
+}
+#endif
+
+/*
+ * skb:kfree_skb.  Its prototype grew a drop reason in 5.17 and the
+ * receiving socket in 6.11; the probe must match the tracepoint exactly.
+ * VNS_KFREE_SKB_REASON is 0 ("none") on kernels without reasons.
+ * SKB_CONSUMED (6.3+) marks a free that is not a drop.
+ */
+#if defined(HAVE_KFREE_SKB_TP_RX_SK)
+#define VNS_KFREE_SKB_PROTO(data, skb, loc)				\
+	void *data, struct sk_buff *skb, void *loc,			\
+	enum skb_drop_reason vns_reason, struct sock *vns_rx_sk
+#define VNS_KFREE_SKB_REASON	((u32)vns_reason)
+#define VNS_HAVE_DROP_REASON	1
+#elif defined(HAVE_KFREE_SKB_TP_REASON)
+#define VNS_KFREE_SKB_PROTO(data, skb, loc)				\
+	void *data, struct sk_buff *skb, void *loc,			\
+	enum skb_drop_reason vns_reason
+#define VNS_KFREE_SKB_REASON	((u32)vns_reason)
+#define VNS_HAVE_DROP_REASON	1
+#else
+#define VNS_KFREE_SKB_PROTO(data, skb, loc)				\
+	void *data, struct sk_buff *skb, void *loc
+#define VNS_KFREE_SKB_REASON	0U
+#endif
+
+#ifdef HAVE_SKB_CONSUMED
+#define VNS_REASON_IS_CONSUMED(r)	((r) == SKB_CONSUMED)
+#else
+#define VNS_REASON_IS_CONSUMED(r)	false
+#endif
+
+/* Copies the name of a drop reason; false if the kernel has none */
+bool vns_drop_reason_name(u32 reason, char *buf, size_t len);
+
+/* --- symbols ------------------------------------------------------------ */
+
+/*
+ * kallsyms_lookup_name() is unexported since 5.7; there its address is
+ * learnt once, at load, from a kprobe on it (as lttng-modules does).
+ */
+int vns_kallsyms_init(void);
+unsigned long vns_kallsyms_lookup_name(const char *name);
+
+/* --- netlink ------------------------------------------------------------ */
+
+/* Extended acks: genl_info 4.12+, netlink_callback 4.20+ */
+#ifdef HAVE_GENL_INFO_EXTACK
+#define VNS_INFO_EXTACK(info)	((info)->extack)
+#else
+#define VNS_INFO_EXTACK(info)	NULL
+#endif
+#ifdef HAVE_NETLINK_CB_EXTACK
+#define VNS_CB_EXTACK(cb)	((cb)->extack)
+#else
+#define VNS_CB_EXTACK(cb)	NULL
+#endif
+#ifndef NL_SET_ERR_MSG
+struct netlink_ext_ack;
+#define NL_SET_ERR_MSG(extack, msg)	do { (void)(extack); } while (0)
+#endif
+#ifndef NL_SET_ERR_MSG_ATTR
+#define NL_SET_ERR_MSG_ATTR(extack, attr, msg)	NL_SET_ERR_MSG(extack, msg)
+#endif
+
+/* NL_SET_ERR_MSG() wants a literal; this takes any static string */
+static inline void vns_extack_msg(struct netlink_ext_ack *extack,
+				  const char *msg)
+{
+#ifdef HAVE_GENL_INFO_EXTACK
+	if (extack)
+		extack->_msg = msg;
+#endif
+}
+
+/* 4.7+: 64-bit attributes carry a pad attribute for alignment */
+#ifdef HAVE_NLA_PUT_U64_64BIT
+#define vns_nla_put_u64(skb, type, v, pad) nla_put_u64_64bit(skb, type, v, pad)
+#else
+#define vns_nla_put_u64(skb, type, v, pad) nla_put_u64(skb, type, v)
+#endif
+
+/*
+ * Strict parsing.  Since 5.2 the kernel validates strictly: unknown types,
+ * NLA_UNSPEC types, trailing bytes and wrong fixed lengths are errors.
+ * Older kernels only check minimum lengths and ignore what they do not know;
+ * there vns_nla_validate_strict() (compat.c) applies the 5.2 rules first.
+ */
+int vns_nla_validate_strict(const struct nlattr *head, int len, int maxtype,
+			    const struct nla_policy *policy,
+			    struct netlink_ext_ack *extack);
+
+static inline int vns_nla_parse_nested(struct nlattr **tb, int maxtype,
+				       const struct nlattr *nla,
+				       const struct nla_policy *policy,
+				       struct netlink_ext_ack *extack)
+{
+#ifdef HAVE_NL_VALIDATE_STRICT
+	/* 5.2+: nla_parse_nested() is the strict parser */
+	return nla_parse_nested(tb, maxtype, nla, policy, extack);
+#else
+	int err = vns_nla_validate_strict(nla_data(nla), nla_len(nla), maxtype,
+					  policy, extack);
+
+	if (err)
+		return err;
+#ifdef HAVE_NLA_PARSE_EXTACK
+	return nla_parse_nested(tb, maxtype, nla, policy, extack);
+#else
+	return nla_parse_nested(tb, maxtype, nla, policy);
+#endif
+#endif
+}
+
+/*
+ * Validate a whole genetlink request's attributes the 5.2 way; a no-op on
+ * kernels that already did (family-level policy, strict by default).
+ */
+static inline int vns_genl_validate(const struct nlmsghdr *nlh, int maxtype,
+				    const struct nla_policy *policy,
+				    struct netlink_ext_ack *extack)
+{
+#ifdef HAVE_NL_VALIDATE_STRICT
+	return 0;
+#else
+	int hdrlen = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (nlh->nlmsg_len < hdrlen) {
+		NL_SET_ERR_MSG(extack, "message shorter than its headers");
+		return -EINVAL;
+	}
+	return vns_nla_validate_strict((const struct nlattr *)
+				       ((const char *)nlh + hdrlen),
+				       nlh->nlmsg_len - hdrlen, maxtype,
+				       policy, extack);
+#endif
+}
+
+/*
+ * Genetlink families: 5.2+ keep the policy in the family; before, in each
+ * op.  Before 4.10 the family id was GENL_ID_GENERATE and the ops were
+ * registered beside the family.
+ */
+#ifdef HAVE_GENL_FAMILY_POLICY
+#define VNS_GENL_FAMILY_POLICY(p)	.policy = (p),
+#define VNS_GENL_OP_POLICY(p)
+#else
+#define VNS_GENL_FAMILY_POLICY(p)
+#define VNS_GENL_OP_POLICY(p)		.policy = (p),
+#endif
+
+#ifdef HAVE_GENL_OPS_START
+#define VNS_GENL_OP_START(fn)		.start = (fn),
+#else
+#define VNS_GENL_OP_START(fn)
+#endif
+
+#ifdef HAVE_GENL_ID_GENERATE
+#define VNS_GENL_FAMILY_OPS(o)		.id = GENL_ID_GENERATE,
+static inline int vns_genl_register(struct genl_family *f,
+				    const struct genl_ops *ops, size_t n)
+{
+	return _genl_register_family_with_ops_grps(f, ops, n, NULL, 0);
+}
+#else
+#define VNS_GENL_FAMILY_OPS(o)		.ops = (o), .n_ops = ARRAY_SIZE(o),
+static inline int vns_genl_register(struct genl_family *f,
+				    const struct genl_ops *ops, size_t n)
+{
+	return genl_register_family(f);
+}
+#endif
+
+/* --- procfs ------------------------------------------------------------- */
+
+/*
+ * 5.6+: procfs takes struct proc_ops and holds no module reference (removal
+ * runs down open files instead); before, a struct file_operations.
+ */
+#ifdef HAVE_PROC_OPS
+#define VNS_PROC_OPS(name, open_fn, read_fn, lseek_fn, release_fn)	\
+	static const struct proc_ops name = {				\
+		.proc_open = open_fn,					\
+		.proc_read = read_fn,					\
+		.proc_lseek = lseek_fn,					\
+		.proc_release = release_fn,				\
+	}
+#define vns_proc_ops	proc_ops
+#else
+#define VNS_PROC_OPS(name, open_fn, read_fn, lseek_fn, release_fn)	\
+	static const struct file_operations name = {			\
+		.owner = THIS_MODULE,					\
+		.open = open_fn,					\
+		.read = read_fn,					\
+		.llseek = lseek_fn,					\
+		.release = release_fn,					\
+	}
+#define vns_proc_ops	file_operations
+#endif
+
+#endif /* _VNS_COMPAT_H */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The collector registry and its lifecycle: enable (allocate, then attach),
+ * reset (pause, clear, resume), disable (detach, wait, free).
+ */
+#include <linux/inet.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "vns.h"
+
+DEFINE_MUTEX(vns_lock);
+
+struct vns_collector *vns_collectors[] = {
+	&vns_drops_collector,
+};
+const unsigned int vns_nr_collectors = ARRAY_SIZE(vns_collectors);
+
+struct vns_collector *vns_collector_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < vns_nr_collectors; i++)
+		if (!strcmp(vns_collectors[i]->name, name))
+			return vns_collectors[i];
+	return NULL;
+}
+
+/*
+ * Enable @c with filter @f (NULL: match everything).  Enabling a running
+ * collector with a different filter starts it afresh: counts gathered under
+ * another filter would mislead.  The same filter again is a no-op.
+ */
+int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
+			 const char **err)
+{
+	static const struct vns_filter none;
+	int ret;
+
+	lockdep_assert_held(&vns_lock);
+	if (!f)
+		f = &none;
+	if (!c->has_filter && !vns_filter_is_empty(f)) {
+		*err = "this collector takes no filter";
+		return -EINVAL;
+	}
+	if (c->on) {
+		if (!memcmp(&c->filter, f, sizeof(*f)))
+			return 0;
+		vns_collector_disable(c);
+	}
+	c->filter = *f;
+	ret = c->alloc(c);
+	if (ret) {
+		*err = "cannot allocate the collector's tables";
+		return ret;
+	}
+	/* Tables and filter are in place before any handler can run */
+	WRITE_ONCE(c->active, true);
+	ret = vns_probes_attach(c, err);
+	if (ret) {
+		WRITE_ONCE(c->active, false);
+		c->free(c);
+		return ret;
+	}
+	c->on = true;
+	pr_info("collector %s enabled\n", c->name);
+	return 0;
+}
+
+void vns_collector_disable(struct vns_collector *c)
+{
+	lockdep_assert_held(&vns_lock);
+	if (!c->on)
+		return;
+	WRITE_ONCE(c->active, false);
+	vns_probes_detach(c);		/* waits for running handlers */
+	c->free(c);
+	c->on = false;
+	pr_info("collector %s disabled\n", c->name);
+}
+
+void vns_collector_reset(struct vns_collector *c)
+{
+	lockdep_assert_held(&vns_lock);
+	if (!c->on)
+		return;
+	WRITE_ONCE(c->active, false);
+	vns_sync_handlers();
+	c->clear(c);
+	WRITE_ONCE(c->active, true);
+}
+
+void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st)
+{
+	lockdep_assert_held(&vns_lock);
+	memset(st, 0, sizeof(*st));
+	if (c->on)
+		c->status(c, st);
+}
+
+u64 vns_mem_total(void)
+{
+	struct vns_coll_status st;
+	unsigned int i;
+	u64 sum = 0;
+
+	for (i = 0; i < vns_nr_collectors; i++) {
+		vns_collector_status(vns_collectors[i], &st);
+		sum += st.mem_bytes;
+	}
+	return sum;
+}
+
+/* ---- the filter language: "src=10.0.0.0/8 proto=udp dport=53 dev=eth0" */
+
+static int vns_format_addr(char *buf, size_t len, u8 family, const u8 *a,
+			   u8 prefix)
+{
+	if (family == VNS_AF_INET)
+		return snprintf(buf, len, "%pI4/%u", a, prefix);
+	return snprintf(buf, len, "%pI6c/%u", a, prefix);
+}
+
+/* Appends one word to @buf, after @sep unless it is the first */
+static __printf(5, 6) void vns_addf(char *buf, size_t len, size_t *n,
+				    char sep, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n)
+		*n += scnprintf(buf + *n, len - *n, "%c", sep);
+	va_start(ap, fmt);
+	*n += vscnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+}
+
+int vns_filter_format(const struct vns_filter *f, char *buf, size_t len,
+		      char sep)
+{
+	const char *p = vns_proto_name(f->proto);
+	char a[64];
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (f->src_family) {
+		vns_format_addr(a, sizeof(a), f->src_family, f->src,
+				f->src_prefix);
+		vns_addf(buf, len, &n, sep, "src=%s", a);
+	}
+	if (f->dst_family) {
+		vns_format_addr(a, sizeof(a), f->dst_family, f->dst,
+				f->dst_prefix);
+		vns_addf(buf, len, &n, sep, "dst=%s", a);
+	}
+	if (f->proto && p)
+		vns_addf(buf, len, &n, sep, "proto=%s", p);
+	else if (f->proto)
+		vns_addf(buf, len, &n, sep, "proto=%u", f->proto);
+	if (f->has_sport)
+		vns_addf(buf, len, &n, sep, "sport=%u", f->sport);
+	if (f->has_dport)
+		vns_addf(buf, len, &n, sep, "dport=%u", f->dport);
+	if (f->has_dev)
+		vns_addf(buf, len, &n, sep, "dev=%s", f->dev);
+	if (!n)
+		vns_addf(buf, len, &n, sep, "none");
+	return n;
+}
+
+static int vns_parse_prefix(struct vns_filter *f, bool src, char *val,
+			    const char **err)
+{
+	u8 *addr = src ? f->src : f->dst;
+	char *slash = strchr(val, '/');
+	unsigned int prefix, bits;
+	u8 family;
+
+	if (slash)
+		*slash++ = 0;
+	memset(addr, 0, 16);
+	if (in4_pton(val, -1, addr, -1, NULL)) {
+		family = VNS_AF_INET;
+	} else if (in6_pton(val, -1, addr, -1, NULL)) {
+		family = VNS_AF_INET6;
+	} else {
+		*err = "bad address";
+		return -EINVAL;
+	}
+	bits = vns_family_bits(family);
+	prefix = bits;
+	if (slash && (kstrtouint(slash, 10, &prefix) || prefix > bits)) {
+		*err = "bad prefix length";
+		return -EINVAL;
+	}
+	if (src) {
+		f->src_family = family;
+		f->src_prefix = prefix;
+	} else {
+		f->dst_family = family;
+		f->dst_prefix = prefix;
+	}
+	return 0;
+}
+
+int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err)
+{
+	char *val = strchr(word, '=');
+	int v;
+
+	if (!val) {
+		*err = "expected key=value";
+		return -EINVAL;
+	}
+	*val++ = 0;
+	if (!strcmp(word, "src") || !strcmp(word, "dst"))
+		return vns_parse_prefix(f, word[0] == 's', val, err);
+	if (!strcmp(word, "proto")) {
+		v = vns_proto_parse(val);
+		if (v < 0) {
+			*err = "bad protocol";
+			return -EINVAL;
+		}
+		f->proto = v;
+		return 0;
+	}
+	if (!strcmp(word, "sport") || !strcmp(word, "dport")) {
+		v = vns_port_parse(val);
+		if (v < 0) {
+			*err = "bad port";
+			return -EINVAL;
+		}
+		if (word[0] == 's') {
+			f->sport = v;
+			f->has_sport = 1;
+		} else {
+			f->dport = v;
+			f->has_dport = 1;
+		}
+		return 0;
+	}
+	if (!strcmp(word, "dev")) {
+		if (!*val || strlen(val) >= IFNAMSIZ) {
+			*err = "bad device name";
+			return -EINVAL;
+		}
+		memset(f->dev, 0, sizeof(f->dev));
+		strscpy(f->dev, val, sizeof(f->dev));
+		f->has_dev = 1;
+		return 0;
+	}
+	*err = "unknown filter key";
+	return -EINVAL;
+}

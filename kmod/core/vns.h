@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vnetscope internals: collectors, probes, the stack table.
+ *
+ * Locking: vns_lock (a mutex) serialises every control operation (enable,
+ * disable, reset, module notifier, snapshots for readers).  Probe handlers
+ * never take it: they read c->active and per-CPU data only, and control
+ * paths wait for running handlers with vns_sync_handlers() before touching
+ * or freeing what handlers use.
+ */
+#ifndef _VNS_CORE_H
+#define _VNS_CORE_H
+
+#include <linux/if.h>
+#include <linux/kprobes.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/tracepoint.h>
+#include <uapi/linux/vnetscope.h>
+#include <vns/flow.h>
+
+#define VNS_VERSION	"0.1.0"
+
+extern struct mutex vns_lock;
+
+/* ---- probes ---- */
+
+struct vns_collector;
+
+struct vns_probe {
+	/* definition */
+	const char *name;		/* symbol, or tracepoint name */
+	const char *module;		/* NULL: in vmlinux */
+	enum vns_probe_type type;
+	bool required;			/* the collector cannot run without it */
+	void *tp_func;			/* tracepoint probe; data = this */
+	kprobe_pre_handler_t kp_pre;
+	kretprobe_handler_t krp_entry;
+	kretprobe_handler_t krp_ret;
+	size_t krp_data_size;
+	int krp_maxactive;
+
+	/* runtime, under vns_lock */
+	struct vns_collector *coll;
+	enum vns_probe_state state;
+	const char *reason;		/* when unavailable */
+	bool registered;
+	struct tracepoint *tp;
+	struct kprobe kp;
+	struct kretprobe krp;
+	u64 __percpu *hits;
+};
+
+static inline void vns_probe_hit(struct vns_probe *p)
+{
+	this_cpu_inc(*p->hits);
+}
+
+u64 vns_probe_hits(const struct vns_probe *p);
+const char *vns_probe_type_name(enum vns_probe_type t);
+const char *vns_probe_state_name(enum vns_probe_state s);
+
+int vns_probes_init(void);
+void vns_probes_exit(void);
+int vns_probes_attach(struct vns_collector *c, const char **err);
+void vns_probes_detach(struct vns_collector *c);
+/* Wait until every handler that may have seen old state has returned */
+void vns_sync_handlers(void);
+
+/* ---- collectors ---- */
+
+#define VNS_MAX_COUNTERS 8
+
+struct vns_coll_status {
+	u64 mem_bytes;
+	u64 lost;
+	u32 entries;
+	u32 capacity;
+	unsigned int nr_counters;
+	struct {
+		const char *name;
+		u64 value;
+	} counters[VNS_MAX_COUNTERS];
+};
+
+static inline void vns_status_counter(struct vns_coll_status *st,
+				      const char *name, u64 value)
+{
+	if (st->nr_counters < VNS_MAX_COUNTERS) {
+		st->counters[st->nr_counters].name = name;
+		st->counters[st->nr_counters].value = value;
+		st->nr_counters++;
+	}
+}
+
+/*
+ * A collector: a set of probes and the tables their handlers fill.  alloc()
+ * sizes and allocates everything while the probes are detached; clear()
+ * empties the tables while handlers are paused; free() runs after the probes
+ * are gone.  status() may run at any time under vns_lock.
+ */
+struct vns_collector {
+	const char *name;
+	struct vns_probe *probes;
+	unsigned int nr_probes;
+	bool has_filter;
+	int (*alloc)(struct vns_collector *c);
+	void (*free)(struct vns_collector *c);
+	void (*clear)(struct vns_collector *c);
+	void (*status)(struct vns_collector *c, struct vns_coll_status *st);
+
+	/* runtime, under vns_lock; handlers read only ->active and ->filter */
+	bool on;
+	bool active;
+	struct vns_filter filter;
+};
+
+extern struct vns_collector *vns_collectors[];
+extern const unsigned int vns_nr_collectors;
+
+struct vns_collector *vns_collector_find(const char *name);
+int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
+			 const char **err);
+void vns_collector_disable(struct vns_collector *c);
+void vns_collector_reset(struct vns_collector *c);
+void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st);
+u64 vns_mem_total(void);
+
+/* Handlers: is the collector recording?  Pairs with the control paths. */
+static inline bool vns_active(const struct vns_collector *c)
+{
+	return READ_ONCE(c->active);
+}
+
+/* Formats a filter in the control-file language ("proto=udp dport=9") */
+int vns_filter_format(const struct vns_filter *f, char *buf, size_t len,
+		      char sep);
+/* Parses one "key=value" word of that language into @f */
+int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
+
+/* ---- stack table ---- */
+
+#define VNS_STACK_NONE		0xffffffffU
+#define VNS_STACK_MAX_DEPTH	64
+
+struct vns_stack_table;
+
+struct vns_stack_table *vns_stack_table_alloc(unsigned int entries,
+					      unsigned int depth);
+void vns_stack_table_free(struct vns_stack_table *t);
+void vns_stack_table_clear(struct vns_stack_table *t);
+size_t vns_stack_table_mem(const struct vns_stack_table *t);
+u32 vns_stack_table_used(const struct vns_stack_table *t);
+/* Handlers, with interrupts disabled: capture, dedup, return the id */
+u32 vns_stack_capture(struct vns_stack_table *t);
+/* Readers: frames of @id with the module's own frames trimmed */
+unsigned int vns_stack_read(struct vns_stack_table *t, u32 id,
+			    unsigned long *out, unsigned int max);
+
+/* ---- drops ---- */
+
+extern struct vns_collector vns_drops_collector;
+
+struct vns_drop_rec {
+	u64 count;
+	unsigned long location;
+	u32 ifindex;
+	u32 reason;
+	u32 stack_id;
+	char dev[IFNAMSIZ];
+	struct vns_flow flow;
+	unsigned int nr_frames;
+	unsigned long frames[VNS_STACK_MAX_DEPTH];
+};
+
+struct vns_drop_snap {
+	unsigned int nr;
+	struct vns_drop_rec recs[];
+};
+
+/* Merged, ranked copy of the drop table; NULL if off; ERR_PTR on error */
+struct vns_drop_snap *vns_drops_snapshot(void);
+void vns_drops_snapshot_free(struct vns_drop_snap *s);
+extern const bool vns_have_drop_reason;
+
+/* ---- interfaces ---- */
+
+int vns_genl_init(void);
+void vns_genl_exit(void);
+int vns_views_init(void);
+void vns_views_exit(void);
+
+#endif /* _VNS_CORE_H */

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe layer: attach kprobes, kretprobes and tracepoints by name.
+ *
+ * A probe is attached when its collector is enabled.  If its symbol or
+ * tracepoint is missing it becomes "unavailable" with a reason and the
+ * collector runs without it (unless the probe is required).  A probe that
+ * lives in a module that is not loaded waits: the module notifier attaches it
+ * when the module comes and detaches it before the module goes.
+ */
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+
+#include "../core/vns.h"
+
+const char *vns_probe_type_name(enum vns_probe_type t)
+{
+	switch (t) {
+	case VNS_PROBE_KPROBE:
+		return "kprobe";
+	case VNS_PROBE_KRETPROBE:
+		return "kretprobe";
+	case VNS_PROBE_TRACEPOINT:
+		return "tracepoint";
+	}
+	return "?";
+}
+
+const char *vns_probe_state_name(enum vns_probe_state s)
+{
+	switch (s) {
+	case VNS_PROBE_DETACHED:
+		return "detached";
+	case VNS_PROBE_ATTACHED:
+		return "attached";
+	case VNS_PROBE_UNAVAILABLE:
+		return "unavailable";
+	case VNS_PROBE_WAITING:
+		return "waiting";
+	}
+	return "?";
+}
+
+u64 vns_probe_hits(const struct vns_probe *p)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(p->hits, cpu);
+	return sum;
+}
+
+void vns_sync_handlers(void)
+{
+	/*
+	 * Tracepoint and kprobe handlers run with preemption disabled (and
+	 * under SRCU for rcuidle tracepoints): this waits for all of them.
+	 */
+	tracepoint_synchronize_unregister();
+}
+
+#ifdef VNS_TP_BY_STRUCT
+struct vns_tp_lookup {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void vns_tp_match(struct tracepoint *tp, void *priv)
+{
+	struct vns_tp_lookup *l = priv;
+
+	if (!l->tp && !strcmp(tp->name, l->name))
+		l->tp = tp;
+}
+#endif
+
+/*
+ * Core tracepoints are walked (3.15+); tracepoints of modules are not in
+ * that list, so they are found by their __tracepoint_<name> symbol.
+ */
+static struct tracepoint *vns_tp_find(const char *name)
+{
+#ifdef VNS_TP_BY_STRUCT
+	struct vns_tp_lookup l = { .name = name };
+	char sym[KSYM_NAME_LEN];
+
+	for_each_kernel_tracepoint(vns_tp_match, &l);
+	if (l.tp)
+		return l.tp;
+	snprintf(sym, sizeof(sym), "__tracepoint_%s", name);
+	return (struct tracepoint *)vns_kallsyms_lookup_name(sym);
+#else
+	/* 3.10 registers by name; nothing to look up */
+	return NULL;
+#endif
+}
+
+static const char *vns_errno_reason(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "symbol not found";
+	case -EINVAL:
+		return "blacklisted or not probeable";
+	case -EILSEQ:
+		return "not at an instruction boundary";
+	case -EBUSY:
+		return "already probed exclusively";
+	case -ENOSYS:
+	case -EOPNOTSUPP:
+		return "kprobes not supported";
+	case -ENOMEM:
+		return "out of memory";
+	case -EEXIST:
+		return "already registered";
+	default:
+		return "registration failed";
+	}
+}
+
+/* Is the symbol behind @p resolvable right now? */
+static bool vns_probe_resolvable(const struct vns_probe *p)
+{
+	char sym[KSYM_NAME_LEN];
+
+	if (p->type != VNS_PROBE_TRACEPOINT)
+		return vns_kallsyms_lookup_name(p->name) != 0;
+	snprintf(sym, sizeof(sym), "__tracepoint_%s", p->name);
+	return vns_kallsyms_lookup_name(sym) != 0;
+}
+
+static int vns_probe_register(struct vns_probe *p)
+{
+	int err;
+
+	switch (p->type) {
+	case VNS_PROBE_TRACEPOINT:
+		p->tp = vns_tp_find(p->name);
+#ifdef VNS_TP_BY_STRUCT
+		if (!p->tp) {
+			p->reason = "tracepoint not found";
+			return -ENOENT;
+		}
+#endif
+		err = vns_tp_register(p->tp, p->name, p->tp_func, p);
+		break;
+	case VNS_PROBE_KPROBE:
+		memset(&p->kp, 0, sizeof(p->kp));
+		p->kp.symbol_name = p->name;
+		p->kp.pre_handler = p->kp_pre;
+		err = register_kprobe(&p->kp);
+		break;
+	case VNS_PROBE_KRETPROBE:
+		memset(&p->krp, 0, sizeof(p->krp));
+		p->krp.kp.symbol_name = p->name;
+		p->krp.entry_handler = p->krp_entry;
+		p->krp.handler = p->krp_ret;
+		p->krp.data_size = p->krp_data_size;
+		p->krp.maxactive = p->krp_maxactive;
+		err = register_kretprobe(&p->krp);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	if (err) {
+		if (!p->reason)
+			p->reason = vns_errno_reason(err);
+		return err;
+	}
+	p->registered = true;
+	return 0;
+}
+
+static void vns_probe_unregister(struct vns_probe *p)
+{
+	if (!p->registered)
+		return;
+	switch (p->type) {
+	case VNS_PROBE_TRACEPOINT:
+		vns_tp_unregister(p->tp, p->name, p->tp_func, p);
+		break;
+	case VNS_PROBE_KPROBE:
+		unregister_kprobe(&p->kp);
+		break;
+	case VNS_PROBE_KRETPROBE:
+		unregister_kretprobe(&p->krp);
+		break;
+	}
+	p->registered = false;
+}
+
+/* Attach one probe and set its state; returns 0 unless it failed */
+static int vns_probe_attach(struct vns_probe *p)
+{
+	int err;
+
+	p->reason = NULL;
+	if (p->module && !vns_probe_resolvable(p)) {
+		p->state = VNS_PROBE_WAITING;
+		return 0;
+	}
+	err = vns_probe_register(p);
+	if (err) {
+		p->state = VNS_PROBE_UNAVAILABLE;
+		pr_info("probe %s (%s) unavailable: %s (%d)\n", p->name,
+			vns_probe_type_name(p->type), p->reason, err);
+		return err;
+	}
+	p->state = VNS_PROBE_ATTACHED;
+	return 0;
+}
+
+/*
+ * Attach every probe of @c.  Fails (and detaches what it attached) only if
+ * a required probe could not be attached.  Called under vns_lock.
+ */
+int vns_probes_attach(struct vns_collector *c, const char **err)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vns_lock);
+	for (i = 0; i < c->nr_probes; i++) {
+		struct vns_probe *p = &c->probes[i];
+
+		if (vns_probe_attach(p) && p->required) {
+			*err = "a required probe is unavailable (see probes)";
+			vns_probes_detach(c);
+			p->state = VNS_PROBE_UNAVAILABLE;
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+/* Detach every probe of @c and wait for running handlers.  Under vns_lock. */
+void vns_probes_detach(struct vns_collector *c)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vns_lock);
+	for (i = 0; i < c->nr_probes; i++) {
+		struct vns_probe *p = &c->probes[i];
+
+		vns_probe_unregister(p);
+		if (p->state != VNS_PROBE_UNAVAILABLE)
+			p->state = VNS_PROBE_DETACHED;
+	}
+	vns_sync_handlers();
+}
+
+/*
+ * Probes in modules: attach when the module comes (its symbols are
+ * resolvable and its text is ready from MODULE_STATE_COMING), detach when it
+ * goes (MODULE_STATE_GOING runs after its exit function, before its memory
+ * is freed).
+ */
+static int vns_module_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct module *mod = data;
+	unsigned int i, j;
+	bool detached = false;
+
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&vns_lock);
+	for (i = 0; i < vns_nr_collectors; i++) {
+		struct vns_collector *c = vns_collectors[i];
+
+		if (!c->on)
+			continue;
+		for (j = 0; j < c->nr_probes; j++) {
+			struct vns_probe *p = &c->probes[j];
+
+			if (!p->module || strcmp(p->module, mod->name))
+				continue;
+			if (action == MODULE_STATE_COMING &&
+			    p->state == VNS_PROBE_WAITING) {
+				vns_probe_attach(p);
+			} else if (action == MODULE_STATE_GOING) {
+				vns_probe_unregister(p);
+				p->state = VNS_PROBE_WAITING;
+				detached = true;
+			}
+		}
+	}
+	if (detached)
+		vns_sync_handlers();
+	mutex_unlock(&vns_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vns_module_nb = {
+	.notifier_call = vns_module_notify,
+};
+
+int vns_probes_init(void)
+{
+	unsigned int i, j;
+	int err;
+
+	for (i = 0; i < vns_nr_collectors; i++) {
+		struct vns_collector *c = vns_collectors[i];
+
+		for (j = 0; j < c->nr_probes; j++) {
+			c->probes[j].coll = c;
+			c->probes[j].hits = alloc_percpu(u64);
+			if (!c->probes[j].hits) {
+				err = -ENOMEM;
+				goto fail;
+			}
+		}
+	}
+	err = register_module_notifier(&vns_module_nb);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	vns_probes_exit();
+	return err;
+}
+
+/* After every collector is disabled */
+void vns_probes_exit(void)
+{
+	unsigned int i, j;
+
+	unregister_module_notifier(&vns_module_nb);
+	for (i = 0; i < vns_nr_collectors; i++) {
+		struct vns_collector *c = vns_collectors[i];
+
+		for (j = 0; j < c->nr_probes; j++) {
+			free_percpu(c->probes[j].hits);
+			c->probes[j].hits = NULL;
+		}
+	}
+}
