@@ -185,11 +185,16 @@ static inline unsigned int vns_family_bits(u8 family)
 	return family == VNS_AF_INET6 ? 128 : 32;
 }
 
-/* True if the first @prefix bits of @a and @b are equal */
+/* True if the first @prefix bits (at most 128) of @a and @b are equal */
 static inline bool vns_prefix_match(const u8 *a, const u8 *b,
 				    unsigned int prefix)
 {
-	unsigned int full = prefix / 8, rest = prefix % 8;
+	unsigned int full, rest;
+
+	if (prefix > 128)
+		prefix = 128;
+	full = prefix / 8;
+	rest = prefix % 8;
 
 	if (full && memcmp(a, b, full))
 		return false;

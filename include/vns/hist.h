@@ -20,6 +20,15 @@ struct vns_hist {
 	u64 buckets[VNS_HIST_BUCKETS];
 };
 
+static inline u64 vns_div_u64(u64 a, u32 b)
+{
+#ifdef __KERNEL__
+	return div_u64(a, b);	/* no 64-bit division helper on 32-bit */
+#else
+	return a / b;
+#endif
+}
+
 static inline unsigned int vns_fls64(u64 v)
 {
 	unsigned int n = 0;
@@ -89,7 +98,7 @@ static inline u64 vns_hist_percentile(const struct vns_hist *h,
 	if (permille > 1000)
 		permille = 1000;
 	/* rank of the sample, 1-based, rounded up: ceil(total * p / 1000) */
-	rank = (total * permille + 999) / 1000;
+	rank = vns_div_u64(total * permille + 999, 1000);
 	if (!rank)
 		rank = 1;
 	for (i = 0; i < VNS_HIST_BUCKETS; i++) {
@@ -97,7 +106,7 @@ static inline u64 vns_hist_percentile(const struct vns_hist *h,
 		if (seen >= rank) {
 			u64 hi = vns_hist_high(i);
 
-			return h->max && h->max < hi ? h->max : hi;
+			return h->max < hi ? h->max : hi;
 		}
 	}
 	return h->max;

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vnetscope: kernel module (kmod/), CLI (cli/), tests (tests/).
+#
+#   make                 module for KDIR (default: the running kernel) + CLI
+#   make check           every test: unit tests (ASan/UBSan) and the VM suite
+#                        on 4.19, 5.10, 6.1 and 6.12 (installs what it needs)
+#   make demo            boots a test kernel, makes drops, prints the report
+#   sudo make install    module + CLI on this host; `make dkms-install` for DKMS
+VERSION := 0.1.0
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+all: module cli
+
+module:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+cli:
+	$(MAKE) -C cli
+
+# Debian packages and test kernels, through the project's own script
+setup:
+	scripts/lab-setup.sh
+
+unit:
+	$(MAKE) -C tests/unit test
+	$(MAKE) -C cli test
+
+testbin:
+	$(MAKE) -C tests/vm all
+
+vm: cli testbin
+	tests/vm/run.sh
+
+check: setup
+	$(MAKE) unit
+	$(MAKE) vm
+
+demo: setup cli
+	scripts/demo.sh
+
+install: module cli
+	$(MAKE) -C kmod KDIR=$(KDIR) install
+	install -D -m 0755 cli/vnetscope $(DESTDIR)$(PREFIX)/sbin/vnetscope
+
+# Registers the source with DKMS, which rebuilds it for every new kernel
+dkms-install:
+	scripts/dkms.sh install $(VERSION)
+
+dkms-uninstall:
+	scripts/dkms.sh remove $(VERSION)
+
+clean:
+	$(MAKE) -C kmod KDIR=$(KDIR) clean
+	$(MAKE) -C cli clean
+	rm -rf build
+
+.PHONY: all module cli setup unit testbin vm check demo install \
+	dkms-install dkms-uninstall clean

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Drop filters on the command line (--src-ip ... --dev), in the control
+ * language words the status output shows (src=... dev=...), in netlink
+ * (VNS_FILTER_A_*) and in JSON.  The matching itself is vns/flow.h's.
+ */
+#ifndef _VNS_CLI_FILTER_H
+#define _VNS_CLI_FILTER_H
+
+#include <getopt.h>
+
+#include "vns/flow.h"
+
+struct json_object;
+struct nl_msg;
+struct nlattr;
+
+/* getopt_long() value of every filter option; the option's name tells which */
+#define VNS_OPT_FILTER	0x100
+
+/* Filter options, for a command's getopt_long() table */
+#define VNS_FILTER_OPTIONS						\
+	{ "src-ip", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "dst-ip", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "proto", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "sport", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "dport", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "dev", required_argument, NULL, VNS_OPT_FILTER }
+
+#define VNS_FILTER_USAGE						\
+	"  --src-ip A[/N]   source address (IPv4 or IPv6), /N: prefix\n" \
+	"  --dst-ip B[/N]   destination address\n"			\
+	"  --proto P        tcp, udp, icmp, icmp6, sctp, udplite or 1-255\n"	\
+	"  --sport N        source port (TCP, UDP, SCTP, UDP-Lite)\n"	\
+	"  --dport N        destination port\n"				\
+	"  --dev IFNAME     device the packet was dropped on\n"
+
+/* Longest vns_filter_format() output, with the NUL */
+#define VNS_FILTER_STR_MAX	192
+
+/*
+ * Apply the filter option --@opt (e.g. "dport") with value @val to @f.
+ * Returns 0, or -1 with a message naming the value in @err.
+ */
+int vns_filter_parse_opt(struct vns_filter *f, const char *opt,
+			 const char *val, char *err, size_t errlen);
+
+/*
+ * Reject filters that can never match, e.g. a port with --proto icmp or an
+ * IPv4 source with an IPv6 destination.  Returns 0, or -1 and @err.
+ */
+int vns_filter_check(const struct vns_filter *f, char *err, size_t errlen);
+
+/*
+ * Write @f as control language words, "src=10.0.0.1/32 proto=udp dport=53",
+ * as the module's debugfs views print them (but space separated).  An
+ * empty filter gives "".  Returns the length, or -1 if @len was too small.
+ */
+int vns_filter_format(const struct vns_filter *f, char *buf, size_t len);
+
+/* Add @f to @msg as nest @attr.  Returns 0 or a negative libnl error. */
+int vns_filter_put(struct nl_msg *msg, int attr, const struct vns_filter *f);
+
+/* Read a VNS_FILTER_A_* nest.  Returns 0 or -EBADMSG. */
+int vns_filter_from_nest(struct vns_filter *f, struct nlattr *nest);
+
+/* {"src":...,"src_prefix":...,...}, with only the fields that are set */
+struct json_object *vns_filter_json(const struct vns_filter *f);
+
+#endif /* _VNS_CLI_FILTER_H */

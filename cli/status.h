@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The module's status (VNS_CMD_STATUS_GET) and probe list
+ * (VNS_CMD_PROBE_GET), read into plain structures.
+ */
+#ifndef _VNS_CLI_STATUS_H
+#define _VNS_CLI_STATUS_H
+
+#include "vns/flow.h"
+
+struct vns_nl;
+
+/* True if attribute @attr was in the message that filled @obj */
+#define VNS_HAS(obj, attr)	(!!((obj)->present & (1u << (attr))))
+
+struct vns_counter {
+	char *name;
+	u64 value;
+};
+
+struct vns_collector {
+	char *name;
+	unsigned int present;		/* 1 << VNS_COLL_A_* */
+	u8 state;			/* enum vns_coll_state */
+	u64 mem_bytes;
+	u64 lost;
+	u32 entries;
+	u32 capacity;
+	struct vns_filter filter;	/* empty if absent */
+	struct vns_counter *counters;	/* in the order the kernel sent */
+	size_t ncounters;
+};
+
+struct vns_status {
+	char *version;
+	char *kernel;
+	unsigned int present;		/* 1 << VNS_A_* */
+	u64 mem_bytes;
+	struct vns_collector *colls;
+	size_t ncolls;
+};
+
+struct vns_probe {
+	char *name;
+	char *collector;
+	char *module;
+	char *reason;
+	unsigned int present;		/* 1 << VNS_PROBE_A_* */
+	u8 type;			/* enum vns_probe_type */
+	u8 state;			/* enum vns_probe_state */
+	u64 hits;
+};
+
+struct vns_probes {
+	struct vns_probe *v;
+	size_t n;
+};
+
+/* Returns 0 or, with the error printed, an exit status */
+int vns_status_get(struct vns_nl *nl, struct vns_status *st);
+void vns_status_free(struct vns_status *st);
+const struct vns_collector *vns_status_coll(const struct vns_status *st,
+					    const char *name);
+/* Counter @name of @c: true and @*value if the kernel sent it */
+bool vns_coll_counter(const struct vns_collector *c, const char *name,
+		      u64 *value);
+
+int vns_probes_get(struct vns_nl *nl, struct vns_probes *p);
+void vns_probes_free(struct vns_probes *p);
+
+#endif /* _VNS_CLI_STATUS_H */

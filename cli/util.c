@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "vns/flow.h"
+#include "util.h"
+
+/* json-c before 0.13 (e.g. CentOS 7's 0.11) escapes '/' anyway */
+#ifndef JSON_C_TO_STRING_NOSLASHESCAPE
+#define JSON_C_TO_STRING_NOSLASHESCAPE	0
+#endif
+
+static void vns_verr(const char *fmt, va_list ap)
+{
+	fputs("vnetscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void vns_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vns_verr(fmt, ap);
+	va_end(ap);
+}
+
+int vns_usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vns_verr(fmt, ap);
+	va_end(ap);
+	return VNS_EXIT_USAGE;
+}
+
+static const struct option *vns_find_long(const struct option *opts,
+					  const char *arg)
+{
+	size_t len = strcspn(arg, "=");
+
+	for (; opts->name; opts++)
+		if (strlen(opts->name) == len && !strncmp(opts->name, arg, len))
+			return opts;
+	return NULL;
+}
+
+int vns_getopt_err(int c, char **argv, const struct option *opts)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o;
+
+	if (strncmp(arg, "--", 2)) {
+		if (c == ':')
+			return vns_usage_err("option '-%c' needs a value",
+					     optopt);
+		return vns_usage_err("unknown option '-%c'", optopt);
+	}
+	o = vns_find_long(opts, arg + 2);
+	if (c == ':' && o)
+		return vns_usage_err("option '--%s' needs a value", o->name);
+	if (o && o->has_arg == no_argument && strchr(arg, '='))
+		return vns_usage_err("option '--%s' takes no value", o->name);
+	return vns_usage_err("unknown option '%s'", arg);
+}
+
+int vns_grow(void *parray, size_t n, size_t size)
+{
+	size_t cap = n ? 2 * n : 1;
+	void *v;
+
+	if (n & (n - 1))
+		return 0;
+	if (cap > SIZE_MAX / size)
+		return -ENOMEM;
+	memcpy(&v, parray, sizeof(v));
+	v = realloc(v, cap * size);
+	if (!v)
+		return -ENOMEM;
+	memcpy(parray, &v, sizeof(v));
+	return 0;
+}
+
+int vns_parse_u64(const char *s, u64 min, u64 max, u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int vns_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if ((*s < '0' || *s > '9') && *s != '.')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0 || v > 86400)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+const char *vns_addr_str(u8 family, const u8 *addr, char *buf, size_t len)
+{
+	int af = family == VNS_AF_INET ? AF_INET : AF_INET6;
+
+	if ((family != VNS_AF_INET && family != VNS_AF_INET6) ||
+	    !inet_ntop(af, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *vns_bytes_str(u64 bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	unsigned int i;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
+		return buf;
+	}
+	for (i = 0; i < VNS_ARRAY_SIZE(units) - 1 && v >= 1024 * 1024; i++)
+		v /= 1024;
+	snprintf(buf, len, "%.1f %s", v / 1024, units[i]);
+	return buf;
+}
+
+struct json_object *vns_json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *vns_json_u64(u64 v)
+{
+#if JSON_C_VERSION_NUM >= (14 << 8)
+	return json_object_new_uint64(v);
+#else
+	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+#endif
+}
+
+struct json_object *vns_json_u64_if(bool present, u64 v)
+{
+	return present ? vns_json_u64(v) : NULL;
+}
+
+/* @fmt for one double, e.g. "%.6f" */
+struct json_object *vns_json_double(double v, const char *fmt)
+{
+	char buf[64];
+
+#if JSON_C_VERSION_NUM >= (13 << 8)
+	snprintf(buf, sizeof(buf), fmt, v);
+	return json_object_new_double_s(v, buf);
+#else
+	(void)buf;
+	(void)fmt;
+	return json_object_new_double(v);
+#endif
+}
+
+struct json_object *vns_json_proto(u8 proto)
+{
+	const char *name = vns_proto_name(proto);
+
+	return name ? json_object_new_string(name) : json_object_new_int(proto);
+}
+
+void vns_json_print(FILE *out, struct json_object *obj)
+{
+	int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
+	json_object_put(obj);
+}

@@ -1,0 +1,1422 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Unit tests for the kernel-agnostic code in include/vns/: log2 histograms
+ * and percentiles (hist.h), packet header parsing and filter matching
+ * (flow.h) and hashing (hash.h).
+ *
+ * No framework: every CHECK counts as one check, prints file:line when it
+ * fails, and the run ends with "N passed, N failed".  Build with
+ * -fsanitize=address,undefined so that the parser fuzz loop, which feeds
+ * buffers allocated to their exact length, turns any over-read into an
+ * abort.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vns/types.h>
+#include <vns/hist.h>
+#include <vns/flow.h>
+#include <vns/hash.h>
+
+static unsigned int n_passed, n_failed;
+
+static void check(bool ok, const char *expr, const char *file, int line)
+{
+	if (ok) {
+		n_passed++;
+		return;
+	}
+	n_failed++;
+	printf("%s:%d: check failed: %s\n", file, line, expr);
+}
+
+static void check_u64(u64 got, u64 want, const char *expr, const char *file,
+		      int line)
+{
+	if (got == want) {
+		n_passed++;
+		return;
+	}
+	n_failed++;
+	printf("%s:%d: check failed: %s: got %" PRIu64 " (0x%" PRIx64
+	       "), want %" PRIu64 " (0x%" PRIx64 ")\n",
+	       file, line, expr, got, got, want, want);
+}
+
+static void check_s64(long long got, long long want, const char *expr,
+		      const char *file, int line)
+{
+	if (got == want) {
+		n_passed++;
+		return;
+	}
+	n_failed++;
+	printf("%s:%d: check failed: %s: got %lld, want %lld\n",
+	       file, line, expr, got, want);
+}
+
+#define CHECK(cond)		check(!!(cond), #cond, __FILE__, __LINE__)
+#define CHECK_EQ(got, want)	check_u64((u64)(got), (u64)(want), \
+					  #got " == " #want, __FILE__, __LINE__)
+#define CHECK_INT(got, want)	check_s64((long long)(got), (long long)(want), \
+					  #got " == " #want, __FILE__, __LINE__)
+#define CHECK_MEM(got, want, n)	CHECK(memcmp((got), (want), (n)) == 0)
+
+/* ------------------------------------------------------------------ */
+/* hist.h                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_hist_buckets(void)
+{
+	unsigned int b;
+	bool ok;
+
+	CHECK_EQ(vns_hist_bucket(0), 0);
+	CHECK_EQ(vns_hist_bucket(1), 0);
+	CHECK_EQ(vns_hist_bucket(2), 1);
+	CHECK_EQ(vns_hist_bucket(3), 1);
+	CHECK_EQ(vns_hist_bucket(4), 2);
+	CHECK_EQ(vns_hist_bucket(7), 2);
+	CHECK_EQ(vns_hist_bucket(8), 3);
+	CHECK_EQ(vns_hist_bucket((1ULL << 39) - 1), 38);
+	CHECK_EQ(vns_hist_bucket(1ULL << 39), 39);
+	CHECK_EQ(vns_hist_bucket(1ULL << 40), 39);	/* capped */
+	CHECK_EQ(vns_hist_bucket(1ULL << 63), 39);
+	CHECK_EQ(vns_hist_bucket(~0ULL), 39);
+
+	CHECK_EQ(vns_hist_low(0), 0);
+	CHECK_EQ(vns_hist_low(1), 2);
+	CHECK_EQ(vns_hist_low(2), 4);
+	CHECK_EQ(vns_hist_low(3), 8);
+	CHECK_EQ(vns_hist_low(39), 1ULL << 39);
+	CHECK_EQ(vns_hist_high(0), 1);
+	CHECK_EQ(vns_hist_high(1), 3);
+	CHECK_EQ(vns_hist_high(2), 7);
+	CHECK_EQ(vns_hist_high(3), 15);
+	CHECK_EQ(vns_hist_high(38), (1ULL << 39) - 1);
+	CHECK_EQ(vns_hist_high(39), ~0ULL);	/* the last bucket is open */
+
+	/* Buckets tile [0, 2^64) without holes or overlaps */
+	ok = true;
+	for (b = 0; b < VNS_HIST_BUCKETS; b++) {
+		if (vns_hist_bucket(vns_hist_low(b)) != b ||
+		    vns_hist_bucket(vns_hist_high(b)) != b)
+			ok = false;
+		if (b + 1 < VNS_HIST_BUCKETS &&
+		    vns_hist_high(b) + 1 != vns_hist_low(b + 1))
+			ok = false;
+	}
+	CHECK(ok);
+}
+
+static void test_hist_percentiles(void)
+{
+	struct vns_hist h, a, m;
+	unsigned int i;
+
+	/* Empty: every percentile is 0 */
+	memset(&h, 0, sizeof(h));
+	CHECK_EQ(vns_hist_percentile(&h, 0), 0);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 0);
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 0);
+
+	/* add() keeps count, sum and max */
+	vns_hist_add(&h, 5);
+	vns_hist_add(&h, 0);
+	vns_hist_add(&h, 1000);
+	CHECK_EQ(h.count, 3);
+	CHECK_EQ(h.sum, 1005);
+	CHECK_EQ(h.max, 1000);
+	CHECK_EQ(h.buckets[0], 1);
+	CHECK_EQ(h.buckets[2], 1);
+	CHECK_EQ(h.buckets[9], 1);
+
+	/* 100 samples in one bucket: capped by the max (5 < 7) */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 100; i++)
+		vns_hist_add(&h, 5);
+	CHECK_EQ(vns_hist_percentile(&h, 0), 5);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 5);
+	CHECK_EQ(vns_hist_percentile(&h, 990), 5);
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 5);
+
+	/* 99 samples of 5 + one outlier of 1000 */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 99; i++)
+		vns_hist_add(&h, 5);
+	vns_hist_add(&h, 1000);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 7);	/* bucket 2 bound */
+	CHECK_EQ(vns_hist_percentile(&h, 990), 7);	/* rank 99 */
+	CHECK_EQ(vns_hist_percentile(&h, 999), 1000);	/* rank 100, 1023 capped */
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 1000);
+	CHECK_EQ(vns_hist_percentile(&h, 5000), 1000);	/* permille clamped */
+	CHECK_EQ(vns_hist_percentile(&h, 0), 7);	/* rank 0 -> 1 */
+
+	/* 990 x 10, 9 x 100, 1 x 5000 */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 990; i++)
+		vns_hist_add(&h, 10);
+	for (i = 0; i < 9; i++)
+		vns_hist_add(&h, 100);
+	vns_hist_add(&h, 5000);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 15);
+	CHECK_EQ(vns_hist_percentile(&h, 990), 15);	/* rank 990 */
+	CHECK_EQ(vns_hist_percentile(&h, 991), 127);	/* rank 991 */
+	CHECK_EQ(vns_hist_percentile(&h, 999), 127);	/* rank 999 */
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 5000);
+
+	/* Rank exactly on a bucket boundary: 500 x 2, 500 x 20 */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 500; i++) {
+		vns_hist_add(&h, 2);
+		vns_hist_add(&h, 20);
+	}
+	CHECK_EQ(vns_hist_percentile(&h, 500), 3);
+	CHECK_EQ(vns_hist_percentile(&h, 501), 20);	/* 31 capped */
+
+	/* Rounding up: 3 samples, P33.3 is rank 1, P33.4 is rank 2 */
+	memset(&h, 0, sizeof(h));
+	vns_hist_add(&h, 2);
+	vns_hist_add(&h, 40);
+	vns_hist_add(&h, 40);
+	CHECK_EQ(vns_hist_percentile(&h, 333), 3);
+	CHECK_EQ(vns_hist_percentile(&h, 334), 40);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 40);
+
+	/* The open last bucket is capped by the max */
+	memset(&h, 0, sizeof(h));
+	vns_hist_add(&h, 1ULL << 50);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 1ULL << 50);
+	vns_hist_add(&h, ~0ULL);
+	CHECK_EQ(vns_hist_percentile(&h, 1000), ~0ULL);
+
+	/* Samples of 1 only: bucket 0 bound is 1, the max is 1 */
+	memset(&h, 0, sizeof(h));
+	vns_hist_add(&h, 1);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 1);
+
+	/*
+	 * Samples of 0 only: "capped by the largest value actually recorded"
+	 * means 0.  hist.h returns 1 here because it treats max == 0 as "no
+	 * max known" (the h->max && ... guard).  Kept as a failing check:
+	 * see the report.
+	 */
+	memset(&h, 0, sizeof(h));
+	for (i = 0; i < 10; i++)
+		vns_hist_add(&h, 0);
+	CHECK_EQ(vns_hist_percentile(&h, 500), 0);
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 0);
+
+	/* Huge counts do not overflow the rank computation */
+	memset(&h, 0, sizeof(h));
+	h.buckets[3] = 1ULL << 53;
+	h.buckets[10] = 1;
+	h.count = (1ULL << 53) + 1;
+	h.max = 2000;
+	CHECK_EQ(vns_hist_percentile(&h, 999), 15);
+	CHECK_EQ(vns_hist_percentile(&h, 1000), 2000);
+
+	/* Merge adds buckets, count and sum, and keeps the larger max */
+	memset(&a, 0, sizeof(a));
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < 99; i++)
+		vns_hist_add(&a, 5);
+	vns_hist_add(&m, 1000);
+	vns_hist_add(&m, 3);
+	vns_hist_merge(&m, &a);
+	CHECK_EQ(m.count, 101);
+	CHECK_EQ(m.sum, 99 * 5 + 1000 + 3);
+	CHECK_EQ(m.max, 1000);
+	CHECK_EQ(m.buckets[1], 1);
+	CHECK_EQ(m.buckets[2], 99);
+	CHECK_EQ(m.buckets[9], 1);
+	CHECK_EQ(vns_hist_percentile(&m, 500), 7);
+	CHECK_EQ(vns_hist_percentile(&m, 1000), 1000);
+	/* merging a smaller max keeps the larger one, either way round */
+	vns_hist_merge(&a, &m);
+	CHECK_EQ(a.max, 1000);
+	CHECK_EQ(a.count, 99 + 101);
+	memset(&h, 0, sizeof(h));
+	vns_hist_merge(&m, &h);		/* merging an empty hist is a no-op */
+	CHECK_EQ(m.count, 101);
+	CHECK_EQ(m.max, 1000);
+}
+
+/* ------------------------------------------------------------------ */
+/* flow.h: packet builders                                             */
+/* ------------------------------------------------------------------ */
+
+static const u8 v4_src[4] = { 192, 0, 2, 1 };
+static const u8 v4_dst[4] = { 198, 51, 100, 2 };
+static const u8 v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+			       0, 0, 0, 0, 0, 0, 0, 1 };
+static const u8 v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+			       0, 0, 0, 0, 0, 0, 0, 2 };
+static const u8 zero16[16];
+
+static void put16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	put16(p, (u16)(v >> 16));
+	put16(p + 2, (u16)v);
+}
+
+/* IPv4 header of @ihl 32-bit words; returns its length */
+static size_t ip4_hdr(u8 *p, unsigned int ihl, u8 proto, u16 id, u16 frag)
+{
+	memset(p, 0, ihl * 4);
+	p[0] = (u8)(0x40 | ihl);
+	put16(p + 2, 100);		/* total length: not used */
+	put16(p + 4, id);
+	put16(p + 6, frag);
+	p[8] = 64;
+	p[9] = proto;
+	memcpy(p + 12, v4_src, 4);
+	memcpy(p + 16, v4_dst, 4);
+	if (ihl > 5)
+		memset(p + 20, 1, ihl * 4 - 20);	/* NOP options */
+	return ihl * 4;
+}
+
+static size_t ip6_hdr(u8 *p, u8 next)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	put16(p + 4, 100);
+	p[6] = next;
+	p[7] = 64;
+	memcpy(p + 8, v6_src, 16);
+	memcpy(p + 24, v6_dst, 16);
+	return 40;
+}
+
+/* Generic extension header (hop-by-hop, routing, dstopts) of 8*(hlen+1) */
+static size_t ip6_ext(u8 *p, u8 next, u8 hlen)
+{
+	size_t len = ((size_t)hlen + 1) * 8;
+
+	memset(p, 0, len);
+	p[0] = next;
+	p[1] = hlen;
+	return len;
+}
+
+static size_t ip6_frag(u8 *p, u8 next, u16 offset, bool more, u32 ident)
+{
+	memset(p, 0, 8);
+	p[0] = next;
+	put16(p + 2, (u16)(offset << 3 | (more ? 1 : 0)));
+	put32(p + 4, ident);
+	return 8;
+}
+
+static size_t tcp_hdr(u8 *p, u16 sport, u16 dport, u32 seq)
+{
+	memset(p, 0, 20);
+	put16(p, sport);
+	put16(p + 2, dport);
+	put32(p + 4, seq);
+	p[12] = 5 << 4;
+	return 20;
+}
+
+static size_t udp_hdr(u8 *p, u16 sport, u16 dport)
+{
+	put16(p, sport);
+	put16(p + 2, dport);
+	put16(p + 4, 8);
+	put16(p + 6, 0);
+	return 8;
+}
+
+static size_t icmp_echo(u8 *p, u8 type, u16 ident, u16 seq)
+{
+	p[0] = type;
+	p[1] = 0;
+	put16(p + 2, 0);
+	put16(p + 4, ident);
+	put16(p + 6, seq);
+	return 8;
+}
+
+/*
+ * Parse a copy of @pkt allocated to exactly @len bytes, so that ASan flags
+ * any read past @len.
+ */
+static bool parse4(struct vns_flow *f, struct vns_flow_id *id, const u8 *pkt,
+		   size_t len)
+{
+	u8 *copy = malloc(len ? len : 1);
+	bool ret;
+
+	if (!copy)
+		abort();
+	memcpy(copy, pkt, len);
+	ret = vns_flow_parse_ipv4(f, id, copy, len);
+	free(copy);
+	return ret;
+}
+
+static bool parse6(struct vns_flow *f, struct vns_flow_id *id, const u8 *pkt,
+		   size_t len)
+{
+	u8 *copy = malloc(len ? len : 1);
+	bool ret;
+
+	if (!copy)
+		abort();
+	memcpy(copy, pkt, len);
+	ret = vns_flow_parse_ipv6(f, id, copy, len);
+	free(copy);
+	return ret;
+}
+
+static bool flow_is_zero(const struct vns_flow *f)
+{
+	static const struct vns_flow zero;
+
+	return !memcmp(f, &zero, sizeof(zero));
+}
+
+/* Fill @f and @id with junk, to prove the parsers reset them */
+static void dirty(struct vns_flow *f, struct vns_flow_id *id)
+{
+	memset(f, 0xa5, sizeof(*f));
+	memset(id, 0xa5, sizeof(*id));
+}
+
+/* ------------------------------------------------------------------ */
+/* flow.h: IPv4                                                        */
+/* ------------------------------------------------------------------ */
+
+static void test_ipv4(void)
+{
+	struct vns_flow f;
+	struct vns_flow_id id;
+	u8 pkt[128];
+	size_t n, l4, i;
+	bool ok;
+
+	/* Layout: the flow key is hashed as bytes, so it must have no holes */
+	CHECK_EQ(sizeof(struct vns_flow), 40);
+	CHECK_EQ(sizeof(struct vns_flow_id), 8);
+
+	/* TCP */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 0x1234, 0x4000);	/* DF */
+	n += tcp_hdr(pkt + n, 12345, 80, 0xdeadbeef);
+	dirty(&f, &id);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.family, VNS_AF_INET);
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 12345);
+	CHECK_EQ(f.dport, 80);
+	CHECK_EQ(f.icmp_type, 0);
+	CHECK_EQ(f.icmp_code, 0);
+	CHECK_MEM(f.src, v4_src, 4);
+	CHECK_MEM(f.dst, v4_dst, 4);
+	CHECK_MEM(f.src + 4, zero16, 12);	/* rest of the address is 0 */
+	CHECK_MEM(f.dst + 4, zero16, 12);
+	CHECK_EQ(id.ip_id, 0x1234);
+	CHECK_EQ(id.l4, 0xdeadbeef);
+
+	/* id may be NULL */
+	memset(&f, 0xa5, sizeof(f));
+	CHECK(vns_flow_parse_ipv4(&f, NULL, pkt, n));
+	CHECK_EQ(f.sport, 12345);
+	CHECK_EQ(f.dport, 80);
+
+	/* UDP: ports, no L4 id */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_UDP, 0xfffe, 0);
+	n += udp_hdr(pkt + n, 53, 33333);
+	dirty(&f, &id);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 53);
+	CHECK_EQ(f.dport, 33333);
+	CHECK_EQ(id.ip_id, 0xfffe);
+	CHECK_EQ(id.l4, 0);
+
+	/* ICMP echo request: type/code, id << 16 | seq, no ports */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_ICMP, 7, 0);
+	n += icmp_echo(pkt + n, 8, 0x0102, 0x0304);
+	dirty(&f, &id);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_ICMP);
+	CHECK_EQ(f.icmp_type, 8);
+	CHECK_EQ(f.icmp_code, 0);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(f.dport, 0);
+	CHECK_EQ(id.ip_id, 7);
+	CHECK_EQ(id.l4, 0x01020304);
+
+	/* ICMP destination unreachable, code 3 */
+	pkt[20] = 3;
+	pkt[21] = 3;
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.icmp_type, 3);
+	CHECK_EQ(f.icmp_code, 3);
+
+	/* Options: ihl 6 and the maximum, 15 */
+	n = ip4_hdr(pkt, 6, VNS_IPPROTO_TCP, 1, 0);
+	n += tcp_hdr(pkt + n, 1000, 2000, 42);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 1000);
+	CHECK_EQ(f.dport, 2000);
+	CHECK_EQ(id.l4, 42);
+	n = ip4_hdr(pkt, 15, VNS_IPPROTO_UDP, 1, 0);
+	CHECK_EQ(n, 60);
+	n += udp_hdr(pkt + n, 4789, 4790);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 4789);
+	CHECK_EQ(f.dport, 4790);
+	/* options present, but the buffer ends inside them */
+	CHECK(!parse4(&f, &id, pkt, 59));
+	CHECK(flow_is_zero(&f));
+	CHECK(parse4(&f, &id, pkt, 60));	/* header complete, no L4 */
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 0);
+
+	/* Truncated IP header: every length below 20 */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 0x1234, 0);
+	n += tcp_hdr(pkt + n, 12345, 80, 0xdeadbeef);
+	ok = true;
+	for (i = 0; i < 20; i++) {
+		dirty(&f, &id);
+		if (parse4(&f, &id, pkt, i) || !flow_is_zero(&f) ||
+		    id.ip_id || id.l4)
+			ok = false;
+	}
+	CHECK(ok);
+
+	/* Truncated TCP header: ports need 4 bytes, the seq 8 */
+	for (l4 = 0; l4 <= 8; l4++) {
+		dirty(&f, &id);
+		CHECK(parse4(&f, &id, pkt, 20 + l4));
+		CHECK_EQ(f.sport, l4 >= 4 ? 12345 : 0);
+		CHECK_EQ(f.dport, l4 >= 4 ? 80 : 0);
+		CHECK_EQ(id.l4, l4 >= 8 ? 0xdeadbeef : 0);
+		CHECK_EQ(id.ip_id, 0x1234);
+	}
+
+	/* Truncated ICMP header: type/code need 2 bytes, id/seq 8 */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_ICMP, 9, 0);
+	n += icmp_echo(pkt + n, 0, 0xabcd, 0x0001);	/* echo reply */
+	pkt[21] = 0;
+	for (l4 = 0; l4 <= 8; l4++) {
+		dirty(&f, &id);
+		pkt[20] = 8;
+		CHECK(parse4(&f, &id, pkt, 20 + l4));
+		CHECK_EQ(f.icmp_type, l4 >= 2 ? 8 : 0);
+		CHECK_EQ(id.l4, l4 >= 8 ? 0xabcd0001 : 0);
+	}
+
+	/* Fragments: MF alone is the first fragment, any offset is not */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_UDP, 0x4444, 0x2000);	/* MF */
+	n += udp_hdr(pkt + n, 5000, 6000);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 5000);
+	CHECK_EQ(f.dport, 6000);
+	put16(pkt + 6, 0x2001);		/* MF, offset 8 bytes */
+	dirty(&f, &id);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.family, VNS_AF_INET);
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(f.dport, 0);
+	CHECK_EQ(id.ip_id, 0x4444);
+	CHECK_EQ(id.l4, 0);
+	put16(pkt + 6, 0x1fff);		/* last fragment, highest offset */
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 0);
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 1, 0x00b9);
+	n += tcp_hdr(pkt + n, 1, 2, 3);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(id.l4, 0);
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_ICMP, 1, 0x0010);
+	n += icmp_echo(pkt + n, 8, 1, 2);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.icmp_type, 0);
+	CHECK_EQ(id.l4, 0);
+
+	/* Bad version, bad ihl */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 1, 0);
+	n += tcp_hdr(pkt + n, 1, 2, 3);
+	pkt[0] = 0x65;
+	dirty(&f, &id);
+	CHECK(!parse4(&f, &id, pkt, n));
+	CHECK(flow_is_zero(&f));
+	CHECK_EQ(id.ip_id, 0);
+	pkt[0] = 0x05;
+	CHECK(!parse4(&f, &id, pkt, n));
+	pkt[0] = 0x44;			/* ihl 16 bytes < 20 */
+	CHECK(!parse4(&f, &id, pkt, n));
+	pkt[0] = 0x40;
+	CHECK(!parse4(&f, &id, pkt, n));
+	pkt[0] = 0x4f;			/* ihl 60 > 40 bytes present */
+	CHECK(!parse4(&f, &id, pkt, n));
+	n = ip6_hdr(pkt, VNS_IPPROTO_TCP);	/* IPv6 into the v4 parser */
+	n += tcp_hdr(pkt + n, 1, 2, 3);
+	CHECK(!parse4(&f, &id, pkt, n));
+	CHECK(flow_is_zero(&f));
+
+	/* Unknown protocol: addresses, no L4 */
+	n = ip4_hdr(pkt, 5, 47, 1, 0);			/* GRE */
+	memset(pkt + n, 0xff, 8);
+	n += 8;
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, 47);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(f.icmp_type, 0);
+	CHECK_EQ(id.l4, 0);
+
+	/* SCTP and UDP-Lite have ports */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_SCTP, 1, 0);
+	n += udp_hdr(pkt + n, 3868, 3869);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 3868);
+	CHECK_EQ(f.dport, 3869);
+	CHECK_EQ(id.l4, 0);
+	pkt[9] = VNS_IPPROTO_UDPLITE;
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 3868);
+}
+
+/* ------------------------------------------------------------------ */
+/* flow.h: IPv6                                                        */
+/* ------------------------------------------------------------------ */
+
+static void test_ipv6(void)
+{
+	struct vns_flow f;
+	struct vns_flow_id id;
+	u8 pkt[256];
+	size_t n, l4, i;
+	bool ok;
+
+	/* Plain TCP */
+	n = ip6_hdr(pkt, VNS_IPPROTO_TCP);
+	n += tcp_hdr(pkt + n, 40000, 443, 0x01020304);
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.family, VNS_AF_INET6);
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 40000);
+	CHECK_EQ(f.dport, 443);
+	CHECK_MEM(f.src, v6_src, 16);
+	CHECK_MEM(f.dst, v6_dst, 16);
+	CHECK_EQ(id.ip_id, 0);
+	CHECK_EQ(id.l4, 0x01020304);
+	CHECK(vns_flow_parse_ipv6(&f, NULL, pkt, n));
+	CHECK_EQ(f.dport, 443);
+
+	/* Truncated L4 */
+	for (l4 = 0; l4 <= 8; l4++) {
+		dirty(&f, &id);
+		CHECK(parse6(&f, &id, pkt, 40 + l4));
+		CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+		CHECK_EQ(f.sport, l4 >= 4 ? 40000 : 0);
+		CHECK_EQ(id.l4, l4 >= 8 ? 0x01020304 : 0);
+	}
+
+	/* Truncated fixed header, bad version */
+	ok = true;
+	for (i = 0; i < 40; i++) {
+		dirty(&f, &id);
+		if (parse6(&f, &id, pkt, i) || !flow_is_zero(&f) ||
+		    id.ip_id || id.l4)
+			ok = false;
+	}
+	CHECK(ok);
+	pkt[0] = 0x40;
+	CHECK(!parse6(&f, &id, pkt, n));
+	CHECK(flow_is_zero(&f));
+	pkt[0] = 0x70;
+	CHECK(!parse6(&f, &id, pkt, n));
+	pkt[0] = 0x6f;		/* traffic class bits do not matter */
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.dport, 443);
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 1, 0);	/* IPv4 into v6 */
+	n += tcp_hdr(pkt + n, 1, 2, 3);
+	n += 20;
+	CHECK(!parse6(&f, &id, pkt, n));
+
+	/* UDP */
+	n = ip6_hdr(pkt, VNS_IPPROTO_UDP);
+	n += udp_hdr(pkt + n, 546, 547);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 546);
+	CHECK_EQ(f.dport, 547);
+	CHECK_EQ(id.l4, 0);
+
+	/* ICMPv6 echo request */
+	n = ip6_hdr(pkt, VNS_IPPROTO_ICMPV6);
+	n += icmp_echo(pkt + n, 128, 0xabcd, 0x0102);
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_ICMPV6);
+	CHECK_EQ(f.icmp_type, 128);
+	CHECK_EQ(f.icmp_code, 0);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(id.l4, 0xabcd0102);
+
+	/* Hop-by-hop (8 bytes) then TCP */
+	n = ip6_hdr(pkt, 0);
+	n += ip6_ext(pkt + n, VNS_IPPROTO_TCP, 0);
+	n += tcp_hdr(pkt + n, 1111, 2222, 77);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 1111);
+	CHECK_EQ(f.dport, 2222);
+	CHECK_EQ(id.l4, 77);
+
+	/* Hop-by-hop, routing (24 bytes), dstopts (16 bytes), then UDP */
+	n = ip6_hdr(pkt, 0);
+	n += ip6_ext(pkt + n, 43, 0);
+	n += ip6_ext(pkt + n, 60, 2);
+	n += ip6_ext(pkt + n, VNS_IPPROTO_UDP, 1);
+	CHECK_EQ(n, 40 + 8 + 24 + 16);
+	n += udp_hdr(pkt + n, 53, 53);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 53);
+	CHECK_EQ(f.dport, 53);
+	/* ... truncated inside the UDP header: proto known, no ports */
+	CHECK(parse6(&f, &id, pkt, n - 5));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 0);
+	/* ... truncated inside the dstopts header (its first 8 bytes are in) */
+	CHECK(parse6(&f, &id, pkt, 40 + 8 + 24 + 12));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 0);
+	/* ... truncated before the dstopts header is readable: proto stays 60 */
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, 40 + 8 + 24 + 7));
+	CHECK_EQ(f.family, VNS_AF_INET6);
+	CHECK_EQ(f.proto, 60);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(f.dport, 0);
+	CHECK_EQ(id.l4, 0);
+
+	/* Truncated hop-by-hop right after the fixed header */
+	n = ip6_hdr(pkt, 0);
+	n += ip6_ext(pkt + n, VNS_IPPROTO_TCP, 0);
+	for (l4 = 0; l4 < 8; l4++) {
+		dirty(&f, &id);
+		CHECK(parse6(&f, &id, pkt, 40 + l4));
+		CHECK_EQ(f.proto, 0);
+		CHECK_EQ(f.sport, 0);
+	}
+
+	/* Fragment header, first fragment (offset 0, M=1): L4 parsed */
+	n = ip6_hdr(pkt, 44);
+	n += ip6_frag(pkt + n, VNS_IPPROTO_UDP, 0, true, 0x89abcdef);
+	n += udp_hdr(pkt + n, 7000, 8000);
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 7000);
+	CHECK_EQ(f.dport, 8000);
+	CHECK_EQ(id.ip_id, 0x89abcdef);
+	/* Non-first fragment (offset 185 * 8): no L4 header */
+	ip6_frag(pkt + 40, VNS_IPPROTO_UDP, 185, false, 0x89abcdef);
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.family, VNS_AF_INET6);
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(f.dport, 0);
+	CHECK_EQ(id.ip_id, 0x89abcdef);
+	CHECK_EQ(id.l4, 0);
+	ip6_frag(pkt + 40, VNS_IPPROTO_UDP, 1, true, 1);	/* offset 8 */
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(id.ip_id, 1);
+	/* Truncated fragment header */
+	dirty(&f, &id);
+	CHECK(parse6(&f, &id, pkt, 47));
+	CHECK_EQ(f.proto, 44);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(id.ip_id, 0);
+
+	/* Hop-by-hop then a non-first fragment of TCP */
+	n = ip6_hdr(pkt, 0);
+	n += ip6_ext(pkt + n, 44, 0);
+	n += ip6_frag(pkt + n, VNS_IPPROTO_TCP, 100, true, 0x11223344);
+	n += tcp_hdr(pkt + n, 1, 2, 3);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 0);
+	CHECK_EQ(id.ip_id, 0x11223344);
+	CHECK_EQ(id.l4, 0);
+
+	/* Extension header longer than the buffer: proto known, no ports */
+	n = ip6_hdr(pkt, 60);
+	n += ip6_ext(pkt + n, VNS_IPPROTO_TCP, 1);	/* 16 bytes */
+	CHECK(parse6(&f, &id, pkt, 40 + 8));
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 0);
+	pkt[41] = 255;				/* 2048 bytes claimed */
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_TCP);
+	CHECK_EQ(f.sport, 0);
+
+	/* At most 8 extension headers are walked */
+	n = ip6_hdr(pkt, 0);
+	for (i = 0; i < 8; i++)
+		n += ip6_ext(pkt + n, i < 7 ? 60 : VNS_IPPROTO_UDP, 0);
+	n += udp_hdr(pkt + n, 9, 10);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, VNS_IPPROTO_UDP);
+	CHECK_EQ(f.sport, 9);
+	n = ip6_hdr(pkt, 0);
+	for (i = 0; i < 9; i++)
+		n += ip6_ext(pkt + n, i < 8 ? 60 : VNS_IPPROTO_UDP, 0);
+	n += udp_hdr(pkt + n, 9, 10);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, 60);
+	CHECK_EQ(f.sport, 0);
+
+	/* No next header (59) */
+	n = ip6_hdr(pkt, 59);
+	CHECK(parse6(&f, &id, pkt, n));
+	CHECK_EQ(f.proto, 59);
+	CHECK_EQ(f.sport, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* flow.h: filters                                                     */
+/* ------------------------------------------------------------------ */
+
+static struct vns_flow flow4(const char *src, const char *dst, u8 proto,
+			     u16 sport, u16 dport)
+{
+	struct vns_flow f;
+	unsigned int a[4], b[4], i;
+
+	memset(&f, 0, sizeof(f));
+	if (sscanf(src, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]) != 4 ||
+	    sscanf(dst, "%u.%u.%u.%u", &b[0], &b[1], &b[2], &b[3]) != 4)
+		abort();
+	for (i = 0; i < 4; i++) {
+		f.src[i] = (u8)a[i];
+		f.dst[i] = (u8)b[i];
+	}
+	f.family = VNS_AF_INET;
+	f.proto = proto;
+	if (vns_proto_has_ports(proto)) {
+		f.sport = sport;
+		f.dport = dport;
+	} else if (vns_proto_is_icmp(proto)) {
+		f.icmp_type = 8;
+	}
+	return f;
+}
+
+/* IPv6 addresses as 8 16-bit groups, no "::" shorthand */
+static void addr6(u8 *out, const u16 *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		put16(out + 2 * i, g[i]);
+}
+
+static struct vns_flow flow6(const u16 *src, const u16 *dst, u8 proto,
+			     u16 sport, u16 dport)
+{
+	struct vns_flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.family = VNS_AF_INET6;
+	f.proto = proto;
+	addr6(f.src, src);
+	addr6(f.dst, dst);
+	if (vns_proto_has_ports(proto)) {
+		f.sport = sport;
+		f.dport = dport;
+	}
+	return f;
+}
+
+static void flt_src4(struct vns_filter *flt, u8 a, u8 b, u8 c, u8 d, u8 plen)
+{
+	memset(flt->src, 0, sizeof(flt->src));
+	flt->src_family = VNS_AF_INET;
+	flt->src[0] = a;
+	flt->src[1] = b;
+	flt->src[2] = c;
+	flt->src[3] = d;
+	flt->src_prefix = plen;
+}
+
+static void flt_src6(struct vns_filter *flt, const u16 *g, u8 plen)
+{
+	flt->src_family = VNS_AF_INET6;
+	addr6(flt->src, g);
+	flt->src_prefix = plen;
+}
+
+static void flt_dst6(struct vns_filter *flt, const u16 *g, u8 plen)
+{
+	flt->dst_family = VNS_AF_INET6;
+	addr6(flt->dst, g);
+	flt->dst_prefix = plen;
+}
+
+static bool match4(const struct vns_filter *flt, const char *src)
+{
+	struct vns_flow f = flow4(src, "203.0.113.9", VNS_IPPROTO_TCP, 1, 2);
+
+	return vns_filter_match(flt, &f, "eth0");
+}
+
+static void test_filter(void)
+{
+	static const u16 a6[8] = { 0x2001, 0xdb8, 1, 2, 0, 0, 0, 0x10 };
+	static const u16 a6_same64[8] = { 0x2001, 0xdb8, 1, 2,
+					  0xffff, 0xffff, 0xffff, 0xffff };
+	static const u16 a6_next64[8] = { 0x2001, 0xdb8, 1, 3, 0, 0, 0, 0x10 };
+	static const u16 a6_p1[8] = { 0x2001, 0xdb8, 1, 2, 0, 0, 0, 0x11 };
+	static const u16 a6_p2[8] = { 0x2001, 0xdb8, 1, 2, 0, 0, 0, 0x12 };
+	static const u16 a6_m1[8] = { 0x2001, 0xdb8, 1, 2, 0, 0, 0, 0x0f };
+	static const u16 a6_other[8] = { 0xfe80, 0, 0, 0, 0, 0, 0, 1 };
+	/* first 4 bytes equal to 10.1.2.3 */
+	static const u16 a6_v4like[8] = { 0x0a01, 0x0203, 0, 0, 0, 0, 0, 0 };
+	struct vns_filter flt;
+	struct vns_flow tcp4, udp4, icmp4, tcp6, icmp6, nonip, sctp4;
+
+	tcp4 = flow4("10.1.2.3", "192.168.0.1", VNS_IPPROTO_TCP, 40000, 443);
+	udp4 = flow4("10.1.2.3", "192.168.0.1", VNS_IPPROTO_UDP, 40000, 443);
+	icmp4 = flow4("10.1.2.3", "192.168.0.1", VNS_IPPROTO_ICMP, 0, 0);
+	sctp4 = flow4("10.1.2.3", "192.168.0.1", VNS_IPPROTO_SCTP, 40000, 443);
+	tcp6 = flow6(a6, a6_other, VNS_IPPROTO_TCP, 40000, 443);
+	icmp6 = flow6(a6, a6_other, VNS_IPPROTO_ICMPV6, 0, 0);
+	memset(&nonip, 0, sizeof(nonip));
+
+	/* Empty filter: matches everything, with or without a device */
+	memset(&flt, 0, sizeof(flt));
+	CHECK(vns_filter_is_empty(&flt));
+	CHECK(!vns_filter_needs_flow(&flt));
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &tcp6, NULL));
+	CHECK(vns_filter_match(&flt, &icmp4, "lo"));
+	CHECK(vns_filter_match(&flt, &nonip, NULL));
+	CHECK(vns_filter_match(&flt, &nonip, "eth0"));
+
+	/* proto alone */
+	memset(&flt, 0, sizeof(flt));
+	flt.proto = VNS_IPPROTO_TCP;
+	CHECK(!vns_filter_is_empty(&flt));
+	CHECK(vns_filter_needs_flow(&flt));
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &tcp6, NULL));
+	CHECK(!vns_filter_match(&flt, &udp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &icmp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &nonip, "eth0"));
+	flt.proto = VNS_IPPROTO_ICMPV6;
+	CHECK(vns_filter_match(&flt, &icmp6, "eth0"));
+	CHECK(!vns_filter_match(&flt, &icmp4, "eth0"));
+
+	/* sport alone, dport alone */
+	memset(&flt, 0, sizeof(flt));
+	flt.has_sport = 1;
+	flt.sport = 40000;
+	CHECK(vns_filter_needs_flow(&flt));
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &udp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &sctp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	CHECK(!vns_filter_match(&flt, &icmp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &nonip, "eth0"));
+	flt.sport = 443;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	memset(&flt, 0, sizeof(flt));
+	flt.has_dport = 1;
+	flt.dport = 443;
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.dport = 444;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	/* port 0 filter against ICMP (whose ports are 0): still no match */
+	flt.dport = 0;
+	CHECK(!vns_filter_match(&flt, &icmp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &icmp6, "eth0"));
+
+	/* dev alone: needs no flow, so it matches non-IP packets too */
+	memset(&flt, 0, sizeof(flt));
+	flt.has_dev = 1;
+	strcpy(flt.dev, "eth0");
+	CHECK(!vns_filter_is_empty(&flt));
+	CHECK(!vns_filter_needs_flow(&flt));
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &nonip, "eth0"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth1"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth00"));
+	CHECK(!vns_filter_match(&flt, &tcp4, NULL));
+	CHECK(!vns_filter_match(&flt, &nonip, NULL));
+	/* a 15-character name, the longest a kernel device can have */
+	strcpy(flt.dev, "abcdefghijklmno");
+	CHECK(vns_filter_match(&flt, &tcp4, "abcdefghijklmno"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "abcdefghijklmnx"));
+
+	/* IPv4 source prefixes */
+	memset(&flt, 0, sizeof(flt));
+	flt_src4(&flt, 10, 1, 2, 3, 0);
+	CHECK(vns_filter_needs_flow(&flt));
+	CHECK(match4(&flt, "0.0.0.0"));
+	CHECK(match4(&flt, "255.255.255.255"));
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));	/* /0: v4 only */
+	CHECK(!vns_filter_match(&flt, &nonip, "eth0"));
+	flt_src4(&flt, 10, 1, 2, 3, 1);
+	CHECK(match4(&flt, "127.255.255.255"));
+	CHECK(!match4(&flt, "128.0.0.0"));
+	flt_src4(&flt, 10, 0, 0, 0, 7);		/* 10.0.0.0/7 = 10.0.0.0-11.x */
+	CHECK(match4(&flt, "10.0.0.0"));
+	CHECK(match4(&flt, "11.255.255.255"));
+	CHECK(!match4(&flt, "9.255.255.255"));
+	CHECK(!match4(&flt, "12.0.0.0"));
+	flt_src4(&flt, 10, 1, 2, 0, 24);
+	CHECK(match4(&flt, "10.1.2.0"));
+	CHECK(match4(&flt, "10.1.2.255"));
+	CHECK(!match4(&flt, "10.1.3.0"));
+	CHECK(!match4(&flt, "10.1.1.255"));
+	CHECK(!match4(&flt, "11.1.2.0"));
+	flt_src4(&flt, 10, 1, 2, 2, 31);
+	CHECK(match4(&flt, "10.1.2.2"));
+	CHECK(match4(&flt, "10.1.2.3"));
+	CHECK(!match4(&flt, "10.1.2.1"));
+	CHECK(!match4(&flt, "10.1.2.4"));
+	flt_src4(&flt, 10, 1, 2, 3, 32);
+	CHECK(match4(&flt, "10.1.2.3"));
+	CHECK(!match4(&flt, "10.1.2.2"));
+	CHECK(!match4(&flt, "138.1.2.3"));	/* top bit differs */
+	/* v4 filter vs v6 flow whose first 4 bytes are 10.1.2.3 */
+	tcp6 = flow6(a6_v4like, a6_other, VNS_IPPROTO_TCP, 40000, 443);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6, a6_other, VNS_IPPROTO_TCP, 40000, 443);
+	/* the source filter looks at the source only */
+	flt_src4(&flt, 192, 168, 0, 1, 32);
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+
+	/* IPv4 destination */
+	memset(&flt, 0, sizeof(flt));
+	flt.dst_family = VNS_AF_INET;
+	flt.dst[0] = 192;
+	flt.dst[1] = 168;
+	flt.dst_prefix = 16;
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(vns_filter_match(&flt, &icmp4, NULL));
+	flt.dst[1] = 169;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.dst[1] = 168;
+	flt.dst_family = VNS_AF_INET6;		/* family mismatch */
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+
+	/* IPv6 prefixes */
+	memset(&flt, 0, sizeof(flt));
+	flt_src6(&flt, a6, 64);
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6_same64, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6_next64, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));	/* family */
+	flt_src6(&flt, a6, 127);	/* ...:10/127 = ...:10 and ...:11 */
+	tcp6 = flow6(a6_p1, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6_p2, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6_m1, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	flt_src6(&flt, a6, 128);
+	tcp6 = flow6(a6, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	tcp6 = flow6(a6_p1, a6_other, VNS_IPPROTO_TCP, 1, 2);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	flt_src6(&flt, a6_other, 0);		/* ::/0 matches any IPv6 */
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	CHECK(vns_filter_match(&flt, &icmp6, NULL));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &nonip, "eth0"));
+	memset(&flt, 0, sizeof(flt));
+	flt_dst6(&flt, a6_other, 10);		/* fe80::/10 */
+	tcp6 = flow6(a6, a6_other, VNS_IPPROTO_TCP, 40000, 443);
+	CHECK(vns_filter_match(&flt, &tcp6, "eth0"));
+	flt_dst6(&flt, a6, 10);
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+
+	/* Combinations: every field must match */
+	memset(&flt, 0, sizeof(flt));
+	flt.proto = VNS_IPPROTO_TCP;
+	flt_src4(&flt, 10, 0, 0, 0, 8);
+	flt.dst_family = VNS_AF_INET;
+	flt.dst[0] = 192;
+	flt.dst[1] = 168;
+	flt.dst_prefix = 24;
+	flt.has_dport = 1;
+	flt.dport = 443;
+	flt.has_sport = 1;
+	flt.sport = 40000;
+	flt.has_dev = 1;
+	strcpy(flt.dev, "eth0");
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth1"));
+	CHECK(!vns_filter_match(&flt, &tcp4, NULL));
+	CHECK(!vns_filter_match(&flt, &udp4, "eth0"));
+	CHECK(!vns_filter_match(&flt, &tcp6, "eth0"));
+	flt.dport = 80;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.dport = 443;
+	flt.sport = 40001;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.sport = 40000;
+	flt.src[0] = 11;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.src[0] = 10;
+	flt.dst[2] = 1;
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth0"));
+	flt.dst[2] = 0;
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
+	/* proto + port on a protocol without ports */
+	memset(&flt, 0, sizeof(flt));
+	flt.proto = VNS_IPPROTO_ICMP;
+	flt.has_sport = 1;
+	CHECK(!vns_filter_match(&flt, &icmp4, "eth0"));
+}
+
+/* ------------------------------------------------------------------ */
+/* flow.h: protocol and port strings                                   */
+/* ------------------------------------------------------------------ */
+
+static void test_parse_strings(void)
+{
+	static const u8 protos[] = {
+		VNS_IPPROTO_TCP, VNS_IPPROTO_UDP, VNS_IPPROTO_ICMP,
+		VNS_IPPROTO_ICMPV6, VNS_IPPROTO_SCTP, VNS_IPPROTO_UDPLITE,
+	};
+	unsigned int i;
+	bool ok;
+
+	CHECK_INT(vns_proto_parse(""), -1);
+	CHECK_INT(vns_proto_parse("0"), -1);
+	CHECK_INT(vns_proto_parse("00"), -1);
+	CHECK_INT(vns_proto_parse("1"), 1);
+	CHECK_INT(vns_proto_parse("6"), 6);
+	CHECK_INT(vns_proto_parse("006"), 6);
+	CHECK_INT(vns_proto_parse("255"), 255);
+	CHECK_INT(vns_proto_parse("256"), -1);
+	CHECK_INT(vns_proto_parse("1000"), -1);
+	CHECK_INT(vns_proto_parse("4294967302"), -1);	/* 2^32 + 6 */
+	CHECK_INT(vns_proto_parse("-1"), -1);
+	CHECK_INT(vns_proto_parse("+6"), -1);
+	CHECK_INT(vns_proto_parse(" 6"), -1);
+	CHECK_INT(vns_proto_parse("6 "), -1);
+	CHECK_INT(vns_proto_parse("1a"), -1);
+	CHECK_INT(vns_proto_parse("0x6"), -1);
+	CHECK_INT(vns_proto_parse("tcp"), VNS_IPPROTO_TCP);
+	CHECK_INT(vns_proto_parse("udp"), VNS_IPPROTO_UDP);
+	CHECK_INT(vns_proto_parse("icmp"), VNS_IPPROTO_ICMP);
+	CHECK_INT(vns_proto_parse("icmp6"), VNS_IPPROTO_ICMPV6);
+	CHECK_INT(vns_proto_parse("icmpv6"), VNS_IPPROTO_ICMPV6);
+	CHECK_INT(vns_proto_parse("sctp"), VNS_IPPROTO_SCTP);
+	CHECK_INT(vns_proto_parse("udplite"), VNS_IPPROTO_UDPLITE);
+	CHECK_INT(vns_proto_parse("tcpx"), -1);
+	CHECK_INT(vns_proto_parse("tc"), -1);
+	CHECK_INT(vns_proto_parse("icmp4"), -1);
+
+	CHECK_INT(vns_port_parse(""), -1);
+	CHECK_INT(vns_port_parse("0"), 0);
+	CHECK_INT(vns_port_parse("80"), 80);
+	CHECK_INT(vns_port_parse("00080"), 80);
+	CHECK_INT(vns_port_parse("65535"), 65535);
+	CHECK_INT(vns_port_parse("65536"), -1);
+	CHECK_INT(vns_port_parse("99999"), -1);
+	CHECK_INT(vns_port_parse("4294967376"), -1);	/* 2^32 + 80 */
+	CHECK_INT(vns_port_parse("-1"), -1);
+	CHECK_INT(vns_port_parse("+1"), -1);
+	CHECK_INT(vns_port_parse("1a"), -1);
+	CHECK_INT(vns_port_parse("a1"), -1);
+	CHECK_INT(vns_port_parse(" 1"), -1);
+	CHECK_INT(vns_port_parse("http"), -1);
+
+	/* Every name round-trips; unnamed numbers have no name */
+	ok = true;
+	for (i = 0; i < sizeof(protos); i++) {
+		const char *name = vns_proto_name(protos[i]);
+
+		if (!name || vns_proto_parse(name) != protos[i])
+			ok = false;
+	}
+	CHECK(ok);
+	CHECK(vns_proto_name(0) == NULL);
+	CHECK(vns_proto_name(47) == NULL);
+	CHECK(vns_proto_name(255) == NULL);
+	CHECK(strcmp(vns_proto_name(VNS_IPPROTO_ICMPV6), "icmpv6") == 0);
+
+	CHECK(vns_proto_has_ports(VNS_IPPROTO_TCP));
+	CHECK(vns_proto_has_ports(VNS_IPPROTO_UDPLITE));
+	CHECK(!vns_proto_has_ports(VNS_IPPROTO_ICMP));
+	CHECK(!vns_proto_has_ports(0));
+	CHECK(vns_proto_is_icmp(VNS_IPPROTO_ICMPV6));
+	CHECK(!vns_proto_is_icmp(VNS_IPPROTO_UDP));
+	CHECK_EQ(vns_family_bits(VNS_AF_INET), 32);
+	CHECK_EQ(vns_family_bits(VNS_AF_INET6), 128);
+}
+
+/* ------------------------------------------------------------------ */
+/* hash.h                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_hash(void)
+{
+	u8 buf[40], zeros[65];
+	u64 w[4] = { 0xffffffff81000000ULL, 0xffffffff81234567ULL, 0, 1 };
+	u64 h, hs[65], used[1024 / 64];
+	unsigned int i, j, bit, distinct;
+	bool ok;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)(i * 7 + 1);
+	h = vns_hash_bytes(buf, sizeof(buf), 0);
+	CHECK_EQ(vns_hash_bytes(buf, sizeof(buf), 0), h);
+	CHECK(vns_hash_bytes(buf, sizeof(buf), 1) != h);	/* seed */
+
+	/* Every single-bit change changes the hash */
+	ok = true;
+	for (bit = 0; bit < sizeof(buf) * 8; bit++) {
+		buf[bit / 8] ^= (u8)(1 << (bit % 8));
+		if (vns_hash_bytes(buf, sizeof(buf), 0) == h)
+			ok = false;
+		buf[bit / 8] ^= (u8)(1 << (bit % 8));
+	}
+	CHECK(ok);
+	CHECK_EQ(vns_hash_bytes(buf, sizeof(buf), 0), h);
+
+	/* Different lengths differ, even when the extra bytes are zero */
+	memset(zeros, 0, sizeof(zeros));
+	for (i = 0; i < sizeof(zeros); i++)
+		hs[i] = vns_hash_bytes(zeros, i, 0);
+	ok = true;
+	for (i = 0; i < sizeof(zeros); i++)
+		for (j = i + 1; j < sizeof(zeros); j++)
+			if (hs[i] == hs[j])
+				ok = false;
+	CHECK(ok);
+	CHECK(vns_hash_bytes("abc", 3, 0) != vns_hash_bytes("abcd", 4, 0));
+	CHECK(vns_hash_bytes("abc", 3, 0) == vns_hash_bytes("abc", 3, 0));
+	CHECK(vns_hash_bytes(NULL, 0, 0) != vns_hash_bytes(NULL, 0, 1));
+
+	/* Words: same/different input, order, length, seed */
+	h = vns_hash_words(w, 4, 0);
+	CHECK_EQ(vns_hash_words(w, 4, 0), h);
+	CHECK(vns_hash_words(w, 4, 5) != h);
+	CHECK(vns_hash_words(w, 3, 0) != h);
+	CHECK(vns_hash_words(w, 3, 0) != vns_hash_words(w, 2, 0));
+	w[0] ^= 1ULL << 63;
+	CHECK(vns_hash_words(w, 4, 0) != h);
+	w[0] ^= 1ULL << 63;
+	ok = true;
+	for (bit = 0; bit < 64 * 4; bit++) {
+		w[bit / 64] ^= 1ULL << (bit % 64);
+		if (vns_hash_words(w, 4, 0) == h)
+			ok = false;
+		w[bit / 64] ^= 1ULL << (bit % 64);
+	}
+	CHECK(ok);
+	{
+		u64 a[2] = { 1, 2 }, b[2] = { 2, 1 };
+
+		CHECK(vns_hash_words(a, 2, 0) != vns_hash_words(b, 2, 0));
+	}
+	{
+		u64 z[2] = { 0, 0 };
+
+		CHECK(vns_hash_words(z, 0, 0) != vns_hash_words(z, 1, 0));
+		CHECK(vns_hash_words(z, 1, 0) != vns_hash_words(z, 2, 0));
+	}
+
+	/*
+	 * Low bits are spread: hashing 1024 consecutive kernel-like
+	 * addresses into 1024 slots fills close to 1 - 1/e of them (647).
+	 */
+	memset(used, 0, sizeof(used));
+	distinct = 0;
+	for (i = 0; i < 1024; i++) {
+		u64 addr = 0xffffffff81000000ULL + (u64)i * 16;
+		unsigned int slot = (unsigned int)(vns_hash_words(&addr, 1, 0) &
+						   1023);
+
+		if (!(used[slot / 64] & (1ULL << (slot % 64)))) {
+			used[slot / 64] |= 1ULL << (slot % 64);
+			distinct++;
+		}
+	}
+	CHECK(distinct > 580 && distinct < 720);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fuzzing the packet parsers                                          */
+/* ------------------------------------------------------------------ */
+
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rng(void)
+{
+	/* xorshift64* */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* Byte likely to steer the IPv6 parser into its extension header loop */
+static u8 interesting_byte(void)
+{
+	static const u8 v[] = { 0, 1, 2, 6, 17, 43, 44, 58, 59, 60, 132, 136 };
+	u64 r = rng();
+
+	return r & 1 ? v[(r >> 8) % sizeof(v)] : (u8)(r >> 16);
+}
+
+/* What must hold for any result of either parser */
+static bool flow_sane(const struct vns_flow *f, const struct vns_flow_id *id,
+		      bool ret)
+{
+	if (!ret)
+		return flow_is_zero(f) && !id->ip_id && !id->l4;
+	if ((f->sport || f->dport) && !vns_proto_has_ports(f->proto))
+		return false;
+	if ((f->icmp_type || f->icmp_code) && !vns_proto_is_icmp(f->proto))
+		return false;
+	if (id->l4 && !vns_proto_has_ports(f->proto) &&
+	    !vns_proto_is_icmp(f->proto))
+		return false;
+	return true;
+}
+
+#define FUZZ_ROUNDS	200000
+#define FUZZ_MAXLEN	128
+
+static void test_fuzz_parsers(void)
+{
+	unsigned int round, bad4 = 0, bad6 = 0, ok4 = 0, ok6 = 0, deep6 = 0;
+	struct vns_flow f;
+	struct vns_flow_id id;
+
+	for (round = 0; round < FUZZ_ROUNDS; round++) {
+		size_t len = (size_t)(rng() % (FUZZ_MAXLEN + 1)), i;
+		u8 *p = malloc(len ? len : 1);
+		bool want, ret;
+
+		if (!p)
+			abort();
+		for (i = 0; i < len; i++)
+			p[i] = round % 3 == 2 ? interesting_byte() : (u8)rng();
+		/* steer a third to IPv4, a third to IPv6 */
+		if (len && round % 3 == 1)
+			p[0] = (u8)(0x40 | (p[0] & 0x0f));
+		if (len && round % 3 == 2)
+			p[0] = (u8)(0x60 | (p[0] & 0x0f));
+
+		dirty(&f, &id);
+		ret = vns_flow_parse_ipv4(&f, &id, p, len);
+		want = len >= 20 && p[0] >> 4 == 4 && (p[0] & 15) >= 5 &&
+		       (size_t)(p[0] & 15) * 4 <= len;
+		if (ret != want || !flow_sane(&f, &id, ret) ||
+		    (ret && (f.family != VNS_AF_INET || f.proto != p[9] ||
+			     memcmp(f.src, p + 12, 4) ||
+			     memcmp(f.dst, p + 16, 4))))
+			bad4++;
+		ok4 += ret;
+
+		dirty(&f, &id);
+		ret = vns_flow_parse_ipv6(&f, &id, p, len);
+		want = len >= 40 && p[0] >> 4 == 6;
+		if (ret != want || !flow_sane(&f, &id, ret) ||
+		    (ret && (f.family != VNS_AF_INET6 ||
+			     memcmp(f.src, p + 8, 16) ||
+			     memcmp(f.dst, p + 24, 16))))
+			bad6++;
+		ok6 += ret;
+		deep6 += ret && p[6] != f.proto;
+
+		free(p);
+	}
+	CHECK_EQ(bad4, 0);
+	CHECK_EQ(bad6, 0);
+	/* the fuzz reached the interesting paths */
+	CHECK(ok4 > FUZZ_ROUNDS / 20);
+	CHECK(ok6 > FUZZ_ROUNDS / 20);
+	CHECK(deep6 > FUZZ_ROUNDS / 200);
+}
+
+/* Reference implementations for the string parsers */
+static int ref_number(const char *s, unsigned long max)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > max)
+			return -1;
+	}
+	return (int)v;
+}
+
+static void test_fuzz_strings(void)
+{
+	static const char alphabet[] = "0123456789-+ xa";
+	unsigned int round, bad = 0;
+	char s[12];
+
+	for (round = 0; round < 20000; round++) {
+		size_t len = (size_t)(rng() % sizeof(s)), i;
+		int want;
+
+		for (i = 0; i < len; i++) {
+			u64 r = rng();
+
+			/* mostly digits */
+			s[i] = r & 3 ? (char)('0' + (r >> 8) % 10) :
+				       alphabet[(r >> 8) % (sizeof(alphabet) - 1)];
+		}
+		s[len] = '\0';
+		if (vns_port_parse(s) != ref_number(s, 65535))
+			bad++;
+		want = ref_number(s, 255);
+		if (vns_proto_parse(s) != (want > 0 ? want : -1))
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	test_hist_buckets();
+	test_hist_percentiles();
+	test_ipv4();
+	test_ipv6();
+	test_filter();
+	test_parse_strings();
+	test_hash();
+	test_fuzz_parsers();
+	test_fuzz_strings();
+
+	printf("%u passed, %u failed\n", n_passed, n_failed);
+	return n_failed ? 1 : 0;
+}

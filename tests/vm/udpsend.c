@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]
+ *	Sends COUNT datagrams (0: until --seconds pass) of SIZE bytes from one
+ *	bound socket: one flow, an exact number of packets.  IPv4 or IPv6.
+ * udpsend --recv ADDR PORT IDLE_S
+ *	Counts the datagrams that arrive on ADDR:PORT and prints the count
+ *	once none came for IDLE_S seconds.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static int addr(const char *ip, int port, struct sockaddr_storage *ss,
+		socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		*len = sizeof(*s4);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		*len = sizeof(*s6);
+		return AF_INET6;
+	}
+	fprintf(stderr, "udpsend: bad address '%s'\n", ip);
+	exit(2);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int recv_count(const char *ip, int port, double idle)
+{
+	struct sockaddr_storage ss;
+	struct pollfd pfd;
+	char buf[65536];
+	long n = 0;
+	socklen_t len;
+	int fd;
+
+	addr(ip, port, &ss, &len);
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len)) {
+		perror("udpsend: socket/bind");
+		return 1;
+	}
+	/* ready: the caller may start sending */
+	printf("ready\n");
+	fflush(stdout);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, (int)(idle * 1000)) > 0)
+		if (recv(fd, buf, sizeof(buf), 0) >= 0)
+			n++;
+	printf("%ld\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage src, dst;
+	socklen_t slen, dlen;
+	double seconds = 0, start;
+	long count, size = 16, sent = 0;
+	char buf[65536];
+	int fd, i;
+
+	if (argc == 5 && !strcmp(argv[1], "--recv"))
+		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]));
+	if (argc < 6) {
+		fprintf(stderr, "usage: udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]\n");
+		return 2;
+	}
+	addr(argv[1], atoi(argv[2]), &src, &slen);
+	addr(argv[3], atoi(argv[4]), &dst, &dlen);
+	count = atol(argv[5]);
+	for (i = 6; i < argc; i++) {
+		if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			seconds = atof(argv[++i]);
+		else
+			size = atol(argv[i]);
+	}
+	if (size < 0 || size > (long)sizeof(buf)) {
+		fprintf(stderr, "udpsend: bad size\n");
+		return 2;
+	}
+	memset(buf, 'x', sizeof(buf));
+	fd = socket(src.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, slen)) {
+		perror("udpsend: socket/bind");
+		return 1;
+	}
+	start = now();
+	while (count ? sent < count : now() - start < seconds) {
+		if (sendto(fd, buf, size, 0, (struct sockaddr *)&dst, dlen) < 0) {
+			/* an ICMP error queued on the socket: not a lost send */
+			if (errno == ECONNREFUSED)
+				continue;
+			perror("udpsend: sendto");
+			return 1;
+		}
+		sent++;
+	}
+	printf("%ld\n", sent);
+	return 0;
+}
