@@ -1,0 +1,87 @@
+#!/bin/bash
+# tests/vm/guest.sh [--suite NAME]   — runs inside the test VM (tests/vm/run.sh boots it).
+#
+# Runs every tests/vm/scenarios/*.sh in order (or the one suite NAME: "NAME", "NN-NAME" or a
+# file name), each under `timeout` in its own process group, with this environment:
+#   VNS_KO       the module built for this kernel (read-only over 9p)
+#   VNS_CLI      cli/vnetscope            VNS_REPO     the repository (read-only)
+#   VNS_OUT      /mnt, host-visible and writable (the host's build/vm/<kver>/)
+#   VNS_KVER     uname -r                 VNS_TESTBIN  build/tests (helper test binaries)
+#   VNS_SCENARIO the scenario's name (file name without .sh)
+# A scenario's output goes to $VNS_OUT/logs/<scenario>.log and to the console; its result lines
+# are collected in $VNS_OUT/results.txt, plus a FAIL line when it times out
+# (VNS_SCENARIO_TIMEOUT, default 600 s), exits nonzero without reporting a FAIL, or reports
+# nothing. Between scenarios the module is unloaded and leftover network namespaces are removed.
+# At the end: the kernel log goes to $VNS_OUT/dmesg.txt, and "GUEST-DONE" is printed.
+# Exit status: 0 if nothing failed, 1 otherwise.
+set -u
+suite=
+if [ "${1:-}" = --suite ]; then suite=${2:?guest.sh: --suite needs a name}; fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+export VNS_REPO=${VNS_REPO:-$(cd "$here/../.." && pwd)}
+export VNS_OUT=${VNS_OUT:-/mnt}
+VNS_KVER=$(uname -r); export VNS_KVER
+export VNS_KO=${VNS_KO:-}
+export VNS_CLI=${VNS_CLI:-$VNS_REPO/cli/vnetscope}
+export VNS_TESTBIN=${VNS_TESTBIN:-$VNS_REPO/build/tests}
+TMO=${VNS_SCENARIO_TIMEOUT:-600}
+. "$here/lib.sh"
+
+results=$VNS_OUT/results.txt
+mkdir -p "$VNS_OUT/logs"
+: > "$results"
+note() { echo "$*" | tee -a "$results"; }
+
+scenarios=()
+for f in "$here"/scenarios/*.sh; do
+  [ -f "$f" ] || continue
+  n=$(basename "$f" .sh)
+  if [ -n "$suite" ]; then
+    case $suite in "$n"|"$n.sh"|"${n#[0-9][0-9]-}") ;; *) continue;; esac
+  fi
+  scenarios+=("$f")
+done
+if [ ${#scenarios[@]} -eq 0 ]; then
+  note "FAIL guest: no scenario matches '${suite:-*}' in $here/scenarios"
+fi
+
+echo "guest: $VNS_KVER, ${#scenarios[@]} scenario(s), module ${VNS_KO:-none}"
+for f in "${scenarios[@]}"; do
+  export VNS_SCENARIO
+  VNS_SCENARIO=$(basename "$f" .sh)
+  log=$VNS_OUT/logs/$VNS_SCENARIO.log
+  echo "=== $VNS_SCENARIO"
+  t0=$(date +%s)
+  : > "$log"
+  # timeout makes its own process group: on timeout it kills the whole scenario.
+  (cd /tmp && exec timeout -k 10 "$TMO" bash "$f" </dev/null >"$log" 2>&1) &
+  spid=$!
+  tail -n +1 -s 0.3 -f --pid=$spid "$log" 2>/dev/null &
+  tpid=$!
+  wait $spid; rc=$?
+  wait $tpid 2>/dev/null
+  kill -TERM -- -$spid 2>/dev/null     # whatever the scenario left running in its group
+
+  grep -E '^(PASS|FAIL|SKIP) ' "$log" >> "$results"
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    note "FAIL $VNS_SCENARIO: timed out after ${TMO}s"
+  elif [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
+    note "FAIL $VNS_SCENARIO: died with status $rc (last output: $(grep -v '^ *$' "$log" | tail -n 1))"
+  elif ! grep -qE '^(PASS|FAIL|SKIP) ' "$log"; then
+    note "FAIL $VNS_SCENARIO: reported no result"
+  fi
+  echo "=== $VNS_SCENARIO: status $rc, $(( $(date +%s) - t0 )) s"
+
+  # Isolation for the next scenario.
+  if [ -n "$VNS_KO" ]; then
+    unload_vns >/dev/null 2>&1 || note "FAIL $VNS_SCENARIO: left the module loaded and busy"
+  fi
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns" 2>/dev/null; done
+done
+
+dmesg > "$VNS_OUT/dmesg.txt" 2>&1
+p=$(grep -c '^PASS ' "$results"); f=$(grep -c '^FAIL ' "$results"); s=$(grep -c '^SKIP ' "$results")
+echo "guest: $p passed, $f failed, $s skipped"
+echo "GUEST-DONE"
+[ "$f" -eq 0 ]

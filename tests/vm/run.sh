@@ -1,0 +1,157 @@
+#!/bin/bash
+# tests/vm/run.sh [--suite NAME] [KVER|SERIES...]      (make check runs it after lab-setup)
+#
+# For each kernel — by default every line of $VNS_LAB/kernels.list (written by
+# scripts/lab-setup.sh); a series (4.19, 5.10, 6.1, 6.12) is looked up there — builds the module
+# (scripts/build-kmod.sh), boots the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh
+# in it: every tests/vm/scenarios/*.sh in order, or only the suite NAME ("smoke", "00-smoke").
+# Kernels run one after the other; everything a run leaves is in build/vm/<kver>/: console.log,
+# results.txt, dmesg.txt, logs/<scenario>.log, build.log.
+#
+# Prints per kernel "<kver>: N passed, N failed, N skipped (T s)", and last "N passed, N failed"
+# over all kernels. A kernel splat, a timeout, a scenario or guest that died, or a module that
+# does not build counts as a failure. A kernel whose image or headers are missing is skipped
+# ("SKIP <kver>: <why>"). Exit status: 1 if anything failed, or if a kernel was skipped and
+# VNS_ALLOW_SKIP is not 1; 2 on a usage error.
+#
+# Environment: VNS_LAB (default /var/cache/vns-lab), VNS_ALLOW_SKIP, VNS_SCENARIO_TIMEOUT
+# (per scenario, default 600 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
+# and what scripts/vmrun.sh takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM).
+set -u
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+LAB=${VNS_LAB:-/var/cache/vns-lab}
+LIST=$LAB/kernels.list
+SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
+STMO=${VNS_SCENARIO_TIMEOUT:-600}
+
+usage() { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+suite='' args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --suite) [ $# -ge 2 ] || usage; suite=$2; shift 2;;
+    --suite=*) suite=${1#--suite=}; shift;;
+    -h|--help) usage;;
+    -*) echo "run.sh: unknown option $1" >&2; usage;;
+    *) args+=("$1"); shift;;
+  esac
+done
+
+# --- the scenarios ---
+nscen=0
+for f in "$REPO"/tests/vm/scenarios/*.sh; do
+  [ -f "$f" ] || continue
+  n=$(basename "$f" .sh)
+  if [ -n "$suite" ]; then
+    case $suite in "$n"|"$n.sh"|"${n#[0-9][0-9]-}") ;; *) continue;; esac
+  fi
+  nscen=$((nscen + 1))
+done
+if [ "$nscen" -eq 0 ]; then
+  echo "run.sh: no scenario matches '${suite:-*}' in tests/vm/scenarios" >&2; exit 2
+fi
+VMTMO=${VNS_VM_TIMEOUT:-$((180 + nscen * (STMO + 20)))}
+
+# --- the kernels: "<kver>" or "!<what>" when a series cannot be resolved ---
+kernels=()
+if [ ${#args[@]} -eq 0 ]; then
+  [ -s "$LIST" ] || { echo "run.sh: no $LIST: run scripts/lab-setup.sh first" >&2; exit 2; }
+  while read -r s kv _; do
+    case $s in ''|'#'*) continue;; esac
+    kernels+=("${kv:-$s}")
+  done < "$LIST"
+else
+  for a in "${args[@]}"; do
+    kv=$(awk -v s="$a" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null)
+    if [ -n "$kv" ]; then kernels+=("$kv")
+    elif [[ $a =~ ^[0-9]+\.[0-9]+$ ]]; then kernels+=("!$a")   # a series lab-setup has not set up
+    else kernels+=("$a"); fi
+  done
+fi
+
+total_p=0 total_f=0 skipped=()
+for kv in "${kernels[@]}"; do
+  if [ "${kv#!}" != "$kv" ]; then
+    kv=${kv#!}
+    echo "SKIP $kv: not in $LIST (scripts/lab-setup.sh $kv)"; skipped+=("$kv"); continue
+  fi
+  why=
+  if ! [ -e "$LAB/$kv/boot/vmlinuz-$kv" ] && ! [ -e "/boot/vmlinuz-$kv" ]; then
+    why="no kernel image ($LAB/$kv/boot/vmlinuz-$kv)"
+  elif ! [ -f "${KDIR:-/usr/src/linux-headers-$kv}/Makefile" ]; then
+    why="no headers (${KDIR:-/usr/src/linux-headers-$kv})"
+  fi
+  if [ -n "$why" ]; then echo "SKIP $kv: $why"; skipped+=("$kv"); continue; fi
+
+  out=$REPO/build/vm/$kv
+  # One run per kernel at a time in this tree (another one would delete our output dir).
+  mkdir -p "$REPO/build/vm"
+  exec 8>"$REPO/build/vm/$kv.lock"
+  flock -n 8 || { echo "run.sh: $kv: waiting for another run in this tree"; flock 8; }
+  rm -rf "$out"; mkdir -p "$out"
+  t0=$(date +%s)
+  p=0 f=0 s=0 extra=()
+  echo "--- $kv"
+
+  if ! "$REPO/scripts/build-kmod.sh" "$kv" > "$out/ko.txt" 2> "$out/build.log"; then
+    f=1
+    echo "FAIL $kv: the module does not build (build/vm/$kv/build.log):"
+    grep -E 'error|Error|warning: ' "$out/build.log" | head -n 20 | sed 's/^/    /'
+    tail -n 5 "$out/build.log" | sed 's/^/    /'
+    echo "$kv: $p passed, $f failed, $s skipped ($(( $(date +%s) - t0 )) s)"
+    total_f=$((total_f + f)); exec 8>&-; continue
+  fi
+  ko=$(grep -m1 '/vnetscope\.ko$' "$out/ko.txt" || head -n 1 "$out/ko.txt")
+
+  q() { printf '%q' "$1"; }
+  gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
+  gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
+  gcmd+=" bash $(q "$REPO/tests/vm/guest.sh")${suite:+ --suite $(q "$suite")}"
+  tb=$(date +%s)
+  VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$VMTMO" 2>&1 |
+    tee "$out/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
+  rc=${PIPESTATUS[0]}
+  boot=$(( $(date +%s) - tb ))
+
+  r=$out/results.txt
+  # The scenario that was running when the guest went down, if any: its results so far count.
+  cur=$(awk '/^=== / { if ($NF == "s") cur = ""; else cur = $2 } END { print cur }' "$out/console.log" 2>/dev/null)
+  during=
+  if [ -n "$cur" ] && [ -f "$out/logs/$cur.log" ]; then
+    during=" (during $cur)"
+    grep -E '^(PASS|FAIL|SKIP) ' "$out/logs/$cur.log" >> "$r"
+  fi
+  if [ -f "$r" ]; then
+    p=$(grep -c '^PASS ' "$r"); f=$(grep -c '^FAIL ' "$r"); s=$(grep -c '^SKIP ' "$r")
+  fi
+  case $rc in
+    97) extra+=("FAIL $kv: $(grep -m1 '^vmrun: kernel splat' "$out/vmrun.out")$during");;
+    98) extra+=("FAIL $kv: $(grep -m1 '^vmrun: no exit marker' "$out/vmrun.out" || echo 'no exit marker'), VM ran ${boot}s$during");;
+    *)
+      if ! grep -q '^GUEST-DONE' "$out/console.log"; then
+        extra+=("FAIL $kv: tests/vm/guest.sh died (status $rc)")
+      elif [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
+        extra+=("FAIL $kv: tests/vm/guest.sh exited with status $rc")
+      fi
+      if l=$(grep -m1 -E "$SPLAT_RE" "$out/dmesg.txt" 2>/dev/null); then
+        extra+=("FAIL $kv: kernel splat in dmesg: $l")
+      fi;;
+  esac
+  f=$((f + ${#extra[@]}))
+  echo "$kv: $p passed, $f failed, $s skipped ($(( $(date +%s) - t0 )) s)"
+  if [ "$f" -gt 0 ]; then
+    { [ -f "$r" ] && grep '^FAIL ' "$r"; printf '%s\n' "${extra[@]}"; } | sed '/^$/d; s/^/  /'
+    echo "  --- last 30 console lines (build/vm/$kv/console.log):"
+    tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/  | /'
+  fi
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+  exec 8>&-
+done
+
+rc=0
+[ "$total_f" -eq 0 ] || rc=1
+if [ ${#skipped[@]} -gt 0 ]; then
+  if [ "${VNS_ALLOW_SKIP:-0}" = 1 ]; then echo "run.sh: skipped kernels: ${skipped[*]} (allowed by VNS_ALLOW_SKIP=1)"
+  else echo "run.sh: skipped kernels: ${skipped[*]} (set VNS_ALLOW_SKIP=1 to accept)"; rc=1; fi
+fi
+echo "$total_p passed, $total_f failed"
+exit $rc
