@@ -111,6 +111,7 @@ static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,
 			if (dev)
 				memcpy(e->dev, dev->name, IFNAMSIZ);
 			e->dev[IFNAMSIZ - 1] = 0;
+			/* publish the filled entry to readers */
 			smp_store_release(&e->hash, h);
 			pc->used++;
 			return;
@@ -321,6 +322,7 @@ struct vns_drop_snap *vns_drops_snapshot(void)
 		for (i = 0; i < d->entries; i++) {
 			struct vns_drop_entry *e = &pc->entries[i];
 			struct vns_drop_rec *r;
+			/* pairs with the handler's release: key is filled */
 			u64 h = smp_load_acquire(&e->hash);
 			u32 slot;
 

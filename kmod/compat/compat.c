@@ -19,11 +19,14 @@
  * header: their names are printed as numbers.
  */
 #ifdef HAVE_DROPREASON_H
-#define VNS_FN(reason)	[SKB_DROP_REASON_##reason] = #reason,
+#define VNS_FN(reason)	{ SKB_DROP_REASON_##reason, #reason },
 #define VNS_FNE(reason)
-static const char * const vns_core_reasons[] = {
+static const struct {
+	u32 reason;
+	const char *name;
+} vns_core_reasons[] = {
 #ifdef HAVE_SKB_CONSUMED
-	[SKB_CONSUMED] = "CONSUMED",
+	{ SKB_CONSUMED, "CONSUMED" },
 #endif
 	DEFINE_DROP_REASON(VNS_FN, VNS_FNE)
 };
@@ -33,6 +36,8 @@ static const char * const vns_core_reasons[] = {
 bool vns_drop_reason_name(u32 reason, char *buf, size_t len)
 {
 	const char *name = NULL;
+	unsigned int i __maybe_unused;
+
 #ifdef HAVE_DROP_REASONS_BY_SUBSYS
 	u32 subsys = reason >> SKB_DROP_REASON_SUBSYS_SHIFT;
 
@@ -55,8 +60,9 @@ bool vns_drop_reason_name(u32 reason, char *buf, size_t len)
 	}
 #endif
 #ifdef HAVE_DROPREASON_H
-	if (reason < ARRAY_SIZE(vns_core_reasons))
-		name = vns_core_reasons[reason];
+	for (i = 0; i < ARRAY_SIZE(vns_core_reasons); i++)
+		if (vns_core_reasons[i].reason == reason)
+			name = vns_core_reasons[i].name;
 #endif
 	if (!name)
 		return false;
@@ -135,14 +141,17 @@ int vns_nla_validate_strict(const struct nlattr *head, int len, int maxtype,
 			return -EINVAL;
 		}
 		switch (pt->type) {
-		case NLA_NUL_STRING:
-			if (alen < 1 || ((const char *)nla_data(nla))[alen - 1] ||
-			    (pt->len && strnlen(nla_data(nla), alen) > pt->len)) {
+		case NLA_NUL_STRING: {
+			const char *str = nla_data(nla);
+
+			if (alen < 1 || str[alen - 1] ||
+			    (pt->len && strnlen(str, alen) > pt->len)) {
 				NL_SET_ERR_MSG_ATTR(extack, nla,
 						    "invalid string attribute");
 				return -EINVAL;
 			}
 			break;
+		}
 		case NLA_BINARY:
 			if (pt->len && alen > pt->len) {
 				NL_SET_ERR_MSG_ATTR(extack, nla,
@@ -162,7 +171,7 @@ int vns_nla_validate_strict(const struct nlattr *head, int len, int maxtype,
 		}
 	}
 	if (rem > 0) {
-		NL_SET_ERR_MSG(extack, "bytes leftover after parsing attributes");
+		NL_SET_ERR_MSG(extack, "bytes after the last attribute");
 		return -EINVAL;
 	}
 	return 0;

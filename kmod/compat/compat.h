@@ -164,7 +164,7 @@ unsigned long vns_kallsyms_lookup_name(const char *name);
 #endif
 #ifndef NL_SET_ERR_MSG
 struct netlink_ext_ack;
-#define NL_SET_ERR_MSG(extack, msg)	do { (void)(extack); } while (0)
+#define NL_SET_ERR_MSG(extack, msg)	((void)(extack))
 #endif
 #ifndef NL_SET_ERR_MSG_ATTR
 #define NL_SET_ERR_MSG_ATTR(extack, attr, msg)	NL_SET_ERR_MSG(extack, msg)

@@ -115,6 +115,7 @@ u32 vns_stack_capture(struct vns_stack_table *t)
 			continue;
 		memcpy(s->ips, ips, nr * sizeof(unsigned long));
 		s->nr = nr;
+		/* publish the frames to readers */
 		smp_store_release(&s->ready, 1);
 		atomic_inc(&t->used);
 		return idx;
@@ -147,6 +148,7 @@ unsigned int vns_stack_read(struct vns_stack_table *t, u32 id,
 	if (id >= t->entries)
 		return 0;
 	s = vns_slot(t, id);
+	/* pairs with the release in vns_stack_capture() */
 	if (!smp_load_acquire(&s->ready))
 		return 0;
 	nr = min(s->nr, max);

@@ -32,7 +32,7 @@ struct vns_probe {
 	const char *name;		/* symbol, or tracepoint name */
 	const char *module;		/* NULL: in vmlinux */
 	enum vns_probe_type type;
-	bool required;			/* the collector cannot run without it */
+	bool required;			/* the collector needs it */
 	void *tp_func;			/* tracepoint probe; data = this */
 	kprobe_pre_handler_t kp_pre;
 	kretprobe_handler_t krp_entry;

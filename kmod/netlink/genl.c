@@ -86,7 +86,8 @@ static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, VNS_COLL_A_NAME, c->name) ||
-	    nla_put_u8(skb, VNS_COLL_A_STATE, c->on ? VNS_COLL_ON : VNS_COLL_OFF) ||
+	    nla_put_u8(skb, VNS_COLL_A_STATE,
+		       c->on ? VNS_COLL_ON : VNS_COLL_OFF) ||
 	    vns_nla_put_u64(skb, VNS_COLL_A_MEM_BYTES, st.mem_bytes,
 			    VNS_COLL_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_COLL_A_LOST, st.lost, VNS_COLL_A_PAD) ||

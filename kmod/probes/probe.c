@@ -109,7 +109,6 @@ static const char *vns_errno_reason(int err)
 		return "not at an instruction boundary";
 	case -EBUSY:
 		return "already probed exclusively";
-	case -ENOSYS:
 	case -EOPNOTSUPP:
 		return "kprobes not supported";
 	case -ENOMEM:

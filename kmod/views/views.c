@@ -221,7 +221,9 @@ static int vns_drops_open(struct inode *inode, struct file *file)
 
 static int vns_drops_release(struct inode *inode, struct file *file)
 {
-	vns_drops_snapshot_free(((struct seq_file *)file->private_data)->private);
+	struct seq_file *m = file->private_data;
+
+	vns_drops_snapshot_free(m->private);
 	return seq_release(inode, file);
 }
 
@@ -269,7 +271,7 @@ static int vns_ctl_exec(char *line, const char **err)
 				vns_collector_reset(vns_collectors[i]);
 		return 0;
 	}
-	*err = "usage: enable <collector> [key=value...] | disable <collector> | reset [<collector>]";
+	*err = "usage: enable|disable <collector> [k=v...], reset [<c>]";
 	return -EINVAL;
 }
 

@@ -31,9 +31,9 @@ expect_eq $T/debugfs_reader_busy "$(loaded)" loaded
 exec 4<&-
 
 # --- the flood, a reader loop and the CLI, then rmmod under all of them ------------------------
-"$VNS_TESTBIN/udpsend" 127.0.0.1 43000 127.0.0.1 9 0 --seconds 30 >/dev/null &
+"$VNS_TESTBIN/udpsend" 127.0.0.1 43000 127.0.0.1 9 0 --seconds 15 >/dev/null &
 flood=$!
-"$VNS_TESTBIN/udpsend" ::1 43001 ::1 9 0 --seconds 30 >/dev/null &
+"$VNS_TESTBIN/udpsend" ::1 43001 ::1 9 0 --seconds 15 >/dev/null &
 flood6=$!
 ( while :; do cat $VNS_PROC/drops >/dev/null 2>&1; cat $VNS_PROC/status >/dev/null 2>&1; done ) &
 reader=$!

@@ -1,0 +1,78 @@
+#!/bin/bash
+# build-kmod.sh KVER
+#
+# Builds the vnetscope module for kernel KVER out of tree, without writing into the source dir:
+# kmod/ and include/ are mirrored (build products and generated/ excluded, deleted sources
+# removed, mtimes kept so that rebuilds are incremental) into build/kmod/KVER/, then
+#   make -C <repo>/build/kmod/KVER/kmod KDIR=$KDIR modules   (kmod/ has Kbuild and a Makefile)
+#   make -C $KDIR M=<repo>/build/kmod/KVER/kmod modules      (kmod/ has only a Kbuild)
+# runs with the compiler the kernel was built with (CC=gcc-10 for Debian's 5.10 and our 4.19).
+# Make's output goes to stderr; stdout gets the path of each resulting .ko, one a line.
+#
+# Environment: KDIR (default /usr/src/linux-headers-KVER), VNS_BUILD (default <repo>/build),
+# VNS_MAKEFLAGS (extra make arguments, e.g. W=1).
+set -eu
+[ $# -eq 1 ] || { echo "usage: build-kmod.sh KVER" >&2; exit 2; }
+KV=$1
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+KDIR=${KDIR:-/usr/src/linux-headers-$KV}
+BUILD=${VNS_BUILD:-$REPO/build}
+DEST=$BUILD/kmod/$KV
+
+[ -f "$KDIR/Makefile" ] || { echo "build-kmod: no kernel build tree at $KDIR (scripts/lab-setup.sh)" >&2; exit 3; }
+[ -f "$REPO/kmod/Kbuild" ] || [ -f "$REPO/kmod/Makefile" ] ||
+  { echo "build-kmod: no kmod/Kbuild (nor kmod/Makefile) in $REPO" >&2; exit 3; }
+
+# --- mirror the sources ---
+# Build products that must not be copied from a source dir where someone ran make by hand.
+PRODUCTS=('*.o' '*.ko' '*.mod' '*.mod.c' '*.a' '*.cmd' '.*.d' '*.dwo' '*.symvers' '*.order'
+          '.tmp_versions' '.cache.mk' '*.gcno' '*.lst' '.*.tmp' '*.i' '*.s' 'generated')
+mkdir -p "$DEST"
+DEST=$(cd "$DEST" && pwd)
+exec 9>"$DEST.lock"          # one build per kernel at a time in this tree
+flock -n 9 || { echo "build-kmod: $KV: waiting for another build" >&2; flock 9; }
+dirs=(kmod); [ -d "$REPO/include" ] && dirs+=(include)
+find_args=()
+for p in "${PRODUCTS[@]}"; do find_args+=(-name "$p" -o); done
+new_manifest=$(cd "$REPO" && find "${dirs[@]}" \( "${find_args[@]}" -false \) -prune -o \
+                 \( -type f -o -type l \) -print | LC_ALL=C sort)
+# Files that an earlier run copied and that are gone from the sources now; files that the build
+# generated itself (not in any manifest) are left alone.
+if [ -f "$DEST/.vns-manifest" ]; then
+  LC_ALL=C comm -23 "$DEST/.vns-manifest" <(printf '%s\n' "$new_manifest") |
+    while IFS= read -r f; do [ -n "$f" ] && rm -f "$DEST/$f"; done
+fi
+printf '%s\n' "$new_manifest" | (cd "$REPO" && tar -cf - --no-recursion -T -) | tar -C "$DEST" -xpf -
+printf '%s\n' "$new_manifest" > "$DEST/.vns-manifest"
+
+# --- the compiler the kernel was built with ---
+cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\).*/\1/p' "$KDIR/.config" 2>/dev/null)    # 5.8+
+[ -n "$cc" ] || cc=$(sed -n 's/^# Compiler: \([^ ]*\).*/\1/p' "$KDIR/.config" 2>/dev/null) # 4.18-5.7
+[ -n "$cc" ] || cc=$(sed -n 's/^#define CONFIG_CC_VERSION_TEXT "\([^ ]*\).*/\1/p' \
+                       "$KDIR/include/generated/autoconf.h" 2>/dev/null)
+ccarg=()
+case $cc in
+  *gcc-[0-9]*|*clang-[0-9]*)            # a versioned compiler: it must be the one we use
+    if command -v "$cc" >/dev/null; then ccarg=(CC="$cc")
+    else
+      echo "build-kmod: $KV was built with $cc, which is not installed" \
+           "(scripts/lab-setup.sh installs gcc-10 from bullseye)" >&2
+      exit 3
+    fi;;
+esac
+
+# With both a Kbuild and a Makefile, the Makefile is the module's own front end (it runs the
+# compat feature tests before kbuild): use it, telling it the kernel. Else call kbuild directly.
+if [ -f "$DEST/kmod/Kbuild" ] && [ -f "$DEST/kmod/Makefile" ]; then
+  cmd=(make -C "$DEST/kmod" KDIR="$KDIR")
+else
+  cmd=(make -C "$KDIR" M="$DEST/kmod")
+fi
+# shellcheck disable=SC2206  # VNS_MAKEFLAGS is a list of arguments
+cmd+=("${ccarg[@]}" -j"$(nproc)" ${VNS_MAKEFLAGS:-} modules)
+echo "build-kmod: $KV: ${cmd[*]}" >&2
+"${cmd[@]}" >&2 || { echo "build-kmod: $KV: build failed" >&2; exit 1; }
+
+kos=$(find "$DEST/kmod" -name '*.ko' | LC_ALL=C sort)
+[ -n "$kos" ] || { echo "build-kmod: $KV: make produced no .ko" >&2; exit 1; }
+printf '%s\n' "$kos"

@@ -1,0 +1,215 @@
+#!/bin/bash
+# scripts/lab-setup.sh [--deps] [SERIES...]         (default series: 4.19 5.10 6.1 6.12)
+#
+# Prepares this machine (Debian 12, as root) for the VM tests: installs the build and test
+# packages, adds Debian's bullseye (5.10 and its gcc-10) and bookworm-backports (6.12) suites
+# pinned at priority 100 (nothing else is taken from them) with the mirror read from this
+# machine's own apt sources, and for each kernel series installs the headers under
+# /usr/src/linux-headers-<kver> and unpacks the image and module tree under $VNS_LAB/<kver>/
+# (VNS_LAB defaults to /var/cache/vns-lab). 4.19 is not a Debian kernel: it comes from
+# ../shared/kernels/4.19.*/ beside the repository when that exists (vmlinuz, modules.tar.xz,
+# build.tar.xz). --deps installs the packages only.
+#
+# Writes $VNS_LAB/kernels.list, lines "<series> <kver>", and prints the lines of the series asked
+# for; a kernel that cannot be had prints "lab-setup: <series>: not available (<reason>)" and is
+# left out. Idempotent: once everything is in place it runs no apt command and takes a second.
+set -eu
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+LAB=${VNS_LAB:-/var/cache/vns-lab}
+LIST=$LAB/kernels.list
+SHARED_KERNELS=$REPO/../shared/kernels
+# libelf-dev: objtool needs it to give out-of-tree modules ORC unwind data (4.19 etc.),
+# without which their stacks cannot be unwound
+PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config libnl-3-dev
+      libnl-genl-3-dev libmnl-dev libncurses-dev libjson-c-dev iproute2 iputils-ping nftables
+      iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev"
+export DEBIAN_FRONTEND=noninteractive
+APT_STAMP=$LAB/.apt-update.stamp
+SRC_LIST=/etc/apt/sources.list.d/vnetscope-lab.list
+PREFS=/etc/apt/preferences.d/vnetscope-lab
+
+deps_only=0
+if [ "${1:-}" = --deps ]; then deps_only=1; shift; fi
+SERIES=${*:-4.19 5.10 6.1 6.12}
+
+say() { echo "lab-setup: $*" >&2; }
+need_root() { [ "$(id -u)" = 0 ] || { say "must run as root to $1"; exit 1; }; }
+
+# --- apt, only when something is missing ---
+apt_updated=0
+apt_update() {
+  [ $apt_updated = 1 ] && return 0
+  need_root "run apt-get update"
+  say "apt-get update"
+  apt-get -qq update >/dev/null
+  mkdir -p "$LAB"; touch "$APT_STAMP"; apt_updated=1
+}
+# apt lists older than a day, or suites just added: refresh before installing.
+apt_fresh() {
+  if [ -z "$(find "$APT_STAMP" -mmin -1440 2>/dev/null)" ]; then apt_update; fi
+}
+apt_install() {   # apt_install [-t SUITE] PKG...
+  need_root "install $*"
+  apt_fresh
+  say "apt-get install $*"
+  apt-get -qq install -y --no-install-recommends "$@" >/dev/null ||
+    { [ $apt_updated = 1 ] && return 1; apt_update; apt-get -qq install -y --no-install-recommends "$@" >/dev/null; }
+}
+missing_pkgs() {  # the packages among $* that are not installed
+  local p
+  for p in "$@"; do
+    case $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) in ii*) ;; *) echo "$p";; esac
+  done
+}
+
+# --- Debian suites for older and newer kernels, mirror taken from this machine ---
+has_suite() {   # is SUITE already in the apt sources (one-line or deb822)?
+  grep -rhsE "^[^#]*([[:space:]]|^)$1([[:space:]]|$)" /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+    /etc/apt/sources.list.d/*.sources | grep -q .
+}
+add_suites() {
+  local uri sec lines=""
+  # The mirror of the main Debian archive (deb822 first, then one-line sources).
+  uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/\{0,1\}\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+  [ -n "$uri" ] || uri=$(awk '$1=="deb" && $2 !~ /security/ { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+                       /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+  sec=$(sed -n 's/^URIs: *\([^ ]*security[^ ]*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+  [ -n "$sec" ] || sec=$(awk '$1=="deb" { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\/.*security/) { print $i; exit } }' \
+                       /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+  uri=${uri%/}
+  [ -n "$uri" ] || { say "cannot find the Debian mirror in the apt sources"; return 1; }
+  [ -n "$sec" ] || sec=$uri-security
+  has_suite bullseye || lines+="deb $uri bullseye main"$'\n'
+  has_suite bullseye-security || lines+="deb ${sec%/} bullseye-security main"$'\n'
+  has_suite bookworm-backports || lines+="deb $uri bookworm-backports main"$'\n'
+  if [ -n "$lines" ]; then
+    need_root "add apt sources"
+    say "adding to $SRC_LIST: $(printf '%s' "$lines" | tr '\n' ';')"
+    printf '%s' "$lines" >> "$SRC_LIST"
+    rm -f "$APT_STAMP"
+  fi
+  local pin
+  pin=$(for r in bullseye bullseye-security bookworm-backports; do
+          printf 'Package: *\nPin: release n=%s\nPin-Priority: 100\n\n' "$r"; done)
+  if [ "$(cat "$PREFS" 2>/dev/null)" != "$pin" ]; then
+    need_root "pin the added suites"
+    printf '%s\n' "$pin" > "$PREFS"
+  fi
+}
+
+need_gcc10() {
+  command -v gcc-10 >/dev/null && return 0
+  add_suites
+  apt_install -t bullseye-security gcc-10 2>/dev/null || apt_install -t bullseye gcc-10
+}
+
+# --- packages ---
+# shellcheck disable=SC2086
+miss=$(missing_pkgs $PKGS)
+if [ -n "$miss" ]; then
+  # shellcheck disable=SC2086
+  apt_install $miss
+fi
+[ $deps_only = 1 ] && exit 0
+
+mkdir -p "$LAB"
+kernel_ok() {   # image, module tree and headers of KVER all in place
+  [ -e "$LAB/$1/boot/vmlinuz-$1" ] && [ -f "$LAB/$1/lib/modules/$1/modules.dep" ] &&
+    [ -f "/usr/src/linux-headers-$1/Makefile" ]
+}
+debian_kver() {  # the newest Debian generic amd64 kernel of series $1, from apt
+  apt-cache search --names-only "^linux-headers-${1//./\\.}(\\.[0-9]+)?[-.+].*-amd64\$" 2>/dev/null |
+    awk '{print $1}' | grep -v -- '-rt-\|cloud' | sed 's/^linux-headers-//' | sort -V | tail -n 1
+}
+local_kver() {   # a kernel of series $1 already set up here (the newest)
+  local d kv best=""
+  for d in "$LAB/$1".* "$LAB/$1"-*; do
+    [ -d "$d" ] || continue
+    kv=${d##*/}; kernel_ok "$kv" && best=$(printf '%s\n%s\n' "$best" "$kv" | sed '/^$/d' | sort -V | tail -n 1)
+  done
+  echo "$best"
+}
+
+setup_shipped() {  # setup_shipped SERIES DIR: a kernel built beside the project
+  local s=$1 dir=$2 kv
+  kv=${dir%/}; kv=${kv##*/}
+  for f in vmlinuz modules.tar.xz build.tar.xz; do
+    [ -f "$dir/$f" ] || { echo "lab-setup: $s: not available ($dir has no $f)"; return 1; }
+  done
+  need_gcc10
+  if [ ! -e "$LAB/$kv/boot/vmlinuz-$kv" ] || [ ! -f "$LAB/$kv/lib/modules/$kv/modules.dep" ]; then
+    say "$s: unpacking $kv from $dir"
+    local st="$LAB/.$kv.new"
+    rm -rf "$st"; mkdir -p "$st/boot"
+    cp "$dir/vmlinuz" "$st/boot/vmlinuz-$kv"
+    tar -C "$st" -xJf "$dir/modules.tar.xz"
+    depmod -b "$st" "$kv" 2>/dev/null     # (it misses modules.builtin.modinfo, which 4.19 lacks)
+    [ -f "$st/lib/modules/$kv/modules.dep" ] || { echo "lab-setup: $s: not available (depmod failed)"; return 1; }
+    rm -rf "${LAB:?}/$kv"; mv "$st" "$LAB/$kv"
+  fi
+  if [ ! -f "/usr/src/linux-headers-$kv/Makefile" ]; then
+    need_root "install headers in /usr/src"
+    say "$s: unpacking the build tree of $kv into /usr/src"
+    tar -C /usr/src -xJf "$dir/build.tar.xz"
+  fi
+  echo "$kv"
+}
+
+setup_debian() {   # setup_debian SERIES: headers from apt, image unpacked from its .deb
+  local s=$1 kv t st
+  add_suites
+  kv=$(debian_kver "$s")
+  if [ -z "$kv" ]; then apt_update; kv=$(debian_kver "$s"); fi
+  [ -n "$kv" ] || { echo "lab-setup: $s: not available (no linux-headers-$s.*-amd64 in apt)"; return 1; }
+  case $s in 4.*|5.[0-9]|5.1[0-9]) need_gcc10;; esac
+  if [ ! -f "/usr/src/linux-headers-$kv/Makefile" ]; then
+    apt_install "linux-headers-$kv" ||
+      { echo "lab-setup: $s: not available (cannot install linux-headers-$kv)"; return 1; }
+  fi
+  if [ ! -e "$LAB/$kv/boot/vmlinuz-$kv" ] || [ ! -f "$LAB/$kv/lib/modules/$kv/modules.dep" ]; then
+    say "$s: unpacking linux-image-$kv"
+    t=$(mktemp -d); st="$LAB/.$kv.new"
+    (cd "$t" && { apt-get -qq download "linux-image-$kv-unsigned" 2>/dev/null ||
+                  apt-get -qq download "linux-image-$kv"; }) >/dev/null ||
+      { rm -rf "$t"; echo "lab-setup: $s: not available (cannot download linux-image-$kv)"; return 1; }
+    rm -rf "$st"; mkdir -p "$st"
+    dpkg -x "$t"/*.deb "$st"; rm -rf "$t"
+    depmod -b "$st" "$kv"
+    rm -rf "${LAB:?}/$kv"; mv "$st" "$LAB/$kv"
+  fi
+  echo "$kv"
+}
+
+declare -A got
+for s in $SERIES; do
+  kv=$(awk -v s="$s" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null || true)
+  shipped=$(ls -d "$SHARED_KERNELS/$s".*/ 2>/dev/null | sort -V | tail -n 1)
+  if [ -n "$kv" ] && kernel_ok "$kv" &&
+     { [ -z "$shipped" ] || [ "$(basename "$shipped")" = "$kv" ]; }; then
+    got[$s]=$kv; continue                  # set up by an earlier run
+  fi
+  if [ -n "$shipped" ]; then
+    kv=$(setup_shipped "$s" "$shipped") || { echo "$kv"; continue; }
+  elif [ "$s" = 4.19 ]; then
+    kv=$(local_kver "$s")
+    [ -n "$kv" ] || { echo "lab-setup: $s: not available (no ../shared/kernels/4.19.* beside the repository)"; continue; }
+  else
+    kv=$(local_kver "$s")
+    [ -n "$kv" ] || kv=$(setup_debian "$s") || { echo "$kv"; continue; }
+  fi
+  got[$s]=$kv
+done
+
+# kernels.list: the series just set up, plus earlier lines of other series still in place.
+new=$( {
+  for s in "${!got[@]}"; do echo "$s ${got[$s]}"; done
+  [ -f "$LIST" ] && while read -r s kv _; do
+    case " $SERIES " in *" $s "*) continue;; esac
+    [ -n "${kv:-}" ] && kernel_ok "$kv" && echo "$s $kv"
+  done < "$LIST"
+} | sort -V -k1,1 )
+if [ "$new" != "$(cat "$LIST" 2>/dev/null)" ]; then
+  printf '%s\n' "$new" | sed '/^$/d' > "$LIST.$$" && mv -f "$LIST.$$" "$LIST"
+fi
+for s in $SERIES; do [ -n "${got[$s]:-}" ] && echo "$s ${got[$s]}"; done
+exit 0

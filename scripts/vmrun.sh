@@ -1,0 +1,168 @@
+#!/bin/bash
+# vmrun.sh [-o OUTDIR] KVER GUEST_CMD [TIMEOUT_S]
+#
+# Boots kernel KVER under qemu (TCG; 2 vCPUs, VNS_VM_MEM MiB, default 2048) with the host's root
+# filesystem shared read-only over 9p and the kernel's own module tree at /lib/modules, runs
+# GUEST_CMD (a bash command line) inside with Debian's userland from the host, and exits with its
+# status. The guest sees:
+#   /            the host root, read-only (only what the host has installed exists in the guest)
+#   /lib/modules KVER's module tree (modprobe and module autoloading work; there is no udev)
+#   /mnt         OUTDIR, read-write (default: a fresh mktemp dir, printed on stderr)
+#   tmpfs on /tmp /run /var/{tmp,log,lib,cache,spool} /root; debugfs, tracefs, bpffs mounted
+#   a virtio-net NIC (qemu user networking; its driver is not loaded: `modprobe virtio_net`)
+# Host directories listed in VNS_VM_SHARE (space-separated) are also mounted read-only at the
+# same paths, so that they stay visible when they live under a guest tmpfs (e.g. a clone in
+# /root). OUTDIR/console.log keeps the whole serial console, which is also copied to stdout.
+#
+# Exit status: the guest command's; 97 when the console shows a kernel splat (a line
+# "vmrun: kernel splat in guest log: ..." is printed), 98 when the guest never reported its exit
+# (timeout, panic, crash), 3 when the kernel is not installed.
+#
+# Environment: VNS_LAB (default /var/cache/vns-lab: images, module trees, initrd cache),
+# VNS_APPEND (replaces the debug boot options "oops=panic panic_on_warn=1 slub_debug=FZPU",
+# e.g. VNS_APPEND= for timing runs), VNS_QEMU_OPTS (extra qemu options, e.g. '-cpu max' to give
+# the guest AMD SVM for a nested VM), VNS_VM_MEM (MiB), VNS_KVM=1 (use /dev/kvm when usable).
+# Several runs may go in parallel, each with its own OUTDIR.
+set -u
+OUT=
+if [ "${1:-}" = -o ]; then OUT=${2:?vmrun: -o needs a directory}; shift 2; fi
+if [ $# -lt 2 ]; then
+  echo "usage: vmrun.sh [-o OUTDIR] KVER GUEST_CMD [TIMEOUT_S]" >&2; exit 2
+fi
+KV=$1 CMD=$2 TMO=${3:-300}
+LAB=${VNS_LAB:-/var/cache/vns-lab}
+SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
+MARK=VNS-VMRUN-EXIT
+
+if [ -e "$LAB/$KV/boot/vmlinuz-$KV" ] && [ -d "$LAB/$KV/lib/modules/$KV" ]; then
+  VMLINUZ=$LAB/$KV/boot/vmlinuz-$KV MODS=$LAB/$KV/lib/modules
+elif [ -e "/boot/vmlinuz-$KV" ] && [ -d "/lib/modules/$KV/kernel" ]; then
+  VMLINUZ=/boot/vmlinuz-$KV MODS=/lib/modules
+else
+  echo "vmrun: no kernel $KV (neither $LAB/$KV/boot/vmlinuz-$KV nor /boot/vmlinuz-$KV)" >&2
+  exit 3
+fi
+command -v qemu-system-x86_64 >/dev/null || { echo "vmrun: qemu-system-x86_64 missing (scripts/lab-setup.sh)" >&2; exit 3; }
+BUSYBOX=$(command -v busybox) || { echo "vmrun: busybox missing (scripts/lab-setup.sh)" >&2; exit 3; }
+
+if [ -z "$OUT" ]; then
+  OUT=$(mktemp -d "${TMPDIR:-/tmp}/vmrun.XXXXXX") || exit 2
+  echo "vmrun: output in $OUT" >&2
+fi
+mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) || exit 2
+
+# --- initramfs: busybox + the modules needed to mount 9p, cached per kernel and init version ---
+INIT=$(cat <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+for m in virtio_pci 9pnet_virtio 9p; do modprobe $m 2>/dev/null; done
+o=trans=virtio,version=9p2000.L,msize=512000
+ro=$o,ro,cache=loose      # read-only inputs: let the guest cache them
+mount -t 9p -o $ro hostroot /newroot || { echo VNS-VMRUN-EXIT=99; poweroff -f; }
+mount -t 9p -o $ro kmods /newroot/lib/modules
+mount -t 9p -o $o out /newroot/mnt 2>/dev/null || mount -t tmpfs none /newroot/mnt
+for d in tmp run var/tmp var/log var/lib var/cache var/spool root; do
+  [ -L /newroot/$d ] || mount -t tmpfs none /newroot/$d 2>/dev/null
+done
+mount --move /proc /newroot/proc; mount --move /sys /newroot/sys; mount --move /dev /newroot/dev
+exec switch_root /newroot /bin/bash /mnt/.vmrun-stage2.sh
+INIT
+)
+dep=$MODS/$KV/modules.dep
+need=""; todo="virtio_pci 9pnet_virtio 9p"
+while [ -n "$todo" ]; do
+  # shellcheck disable=SC2086  # a word list
+  set -- $todo; m=$1; shift; todo="$*"
+  line=$(grep -E "(^|/)${m}\.ko(\.[a-z]+)?:" "$dep") || continue    # built in
+  f=${line%%:*}; case " $need " in *" $f "*) continue;; esac
+  need="$need $f"
+  for d in ${line#*:}; do b=${d##*/}; todo="$todo ${b%%.ko*}"; done
+done
+key=$( { cat "$0"; printf '%s\n' "$need"; stat -c %Y "$dep" "$BUSYBOX"; } | sha1sum | cut -c1-12)
+IRDIR=$LAB/$KV
+mkdir -p "$IRDIR" 2>/dev/null && [ -w "$IRDIR" ] || IRDIR=$OUT
+IR=$IRDIR/vns-initrd-$key.gz
+if [ ! -s "$IR" ]; then
+  w=$(mktemp -d)
+  mkdir -p "$w"/bin "$w"/proc "$w"/sys "$w"/dev "$w"/newroot "$w/lib/modules/$KV"
+  cp "$BUSYBOX" "$w"/bin/busybox
+  # Compressed modules are stored decompressed: busybox's modprobe would hand them to the kernel
+  # as they are first ("Invalid ELF header magic" on the console).
+  for f in $need; do
+    mkdir -p "$w/lib/modules/$KV/${f%/*}"
+    case $f in
+      *.ko.xz)  xz -dc "$MODS/$KV/$f" > "$w/lib/modules/$KV/${f%.xz}";;
+      *.ko.zst) zstd -qdc "$MODS/$KV/$f" > "$w/lib/modules/$KV/${f%.zst}";;
+      *.ko.gz)  gzip -dc "$MODS/$KV/$f" > "$w/lib/modules/$KV/${f%.gz}";;
+      *)        cp "$MODS/$KV/$f" "$w/lib/modules/$KV/$f";;
+    esac
+  done
+  for f in $need; do grep -E "^${f//./\\.}:" "$dep"; done |
+    sed -E 's/\.ko\.(xz|zst|gz)/.ko/g' > "$w/lib/modules/$KV/modules.dep"
+  printf '%s\n' "$INIT" > "$w"/init; chmod +x "$w"/init
+  (cd "$w" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "$IR.$$") && mv -f "$IR.$$" "$IR"
+  rm -rf "$w" "$IR.$$"
+  [ -s "$IR" ] || { echo "vmrun: cannot build the initramfs $IR" >&2; exit 3; }
+  # initramfs of earlier versions of this script (not the ones a run may be starting with)
+  find "$IRDIR" -maxdepth 1 -name 'vns-initrd-*.gz' ! -name "${IR##*/}" -mmin +60 -delete 2>/dev/null
+fi
+
+# --- what the guest runs after switch_root ---
+printf '%s\n' "$CMD" > "$OUT/.vmrun-cmd.sh"
+share_mounts=""; share_opts=()
+i=0
+for p in ${VNS_VM_SHARE:-}; do
+  [ -d "$p" ] || continue
+  p=$(cd "$p" && pwd)
+  share_opts+=(-virtfs "local,path=${p//,/,,},mount_tag=vns_share$i,security_model=none,readonly=on,multidevs=remap")
+  share_mounts+="mkdir -p $(printf %q "$p") 2>/dev/null; mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache=loose vns_share$i $(printf %q "$p")"$'\n'
+  i=$((i + 1))
+done
+cat > "$OUT/.vmrun-stage2.sh" <<S2
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+mount -t tracefs none /sys/kernel/tracing 2>/dev/null
+mount -t bpf none /sys/fs/bpf 2>/dev/null
+mkdir -p /dev/pts /dev/shm; mount -t devpts none /dev/pts; mount -t tmpfs none /dev/shm
+$share_mounts
+# 'quiet' keeps the boot silent; show warnings and worse from now on, so splats reach the console
+echo 5 > /proc/sys/kernel/printk
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
+hostname vmguest; ip link set lo up
+cd /tmp
+bash /mnt/.vmrun-cmd.sh </dev/null; rc=\$?
+echo "$MARK=\$rc"
+sync; echo o > /proc/sysrq-trigger; sleep 10
+S2
+
+accel=tcg
+if [ "${VNS_KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
+APPEND="console=ttyS0 quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
+q() { printf '%s' "${1//,/,,}"; }    # qemu option values double their commas
+
+# shellcheck disable=SC2086  # VNS_QEMU_OPTS is a list of options
+timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
+  -m "${VNS_VM_MEM:-2048}" -smp 2 -nographic -no-reboot \
+  -kernel "$VMLINUZ" -initrd "$IR" -append "$APPEND" \
+  -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
+  "${share_opts[@]}" \
+  -netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null 2>&1 |
+  tr -d '\r' | sed -u -e 's/\x1b[[][0-9;?]*[A-Za-z]//g' -e 's/\x1bc/\n/g' |   # firmware screen codes
+  tee "$OUT/console.log" | grep --line-buffered -v "^$MARK="
+qrc=${PIPESTATUS[0]}
+
+splat=$(grep -m1 -E "$SPLAT_RE" "$OUT/console.log")
+if [ -n "$splat" ]; then
+  echo "vmrun: kernel splat in guest log: $splat"
+  exit 97
+fi
+rc=$(sed -n "s/^.*$MARK=\([0-9]*\)\$/\1/p" "$OUT/console.log" | tail -1)
+if [ -z "$rc" ]; then
+  if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then echo "vmrun: no exit marker: timed out after ${TMO}s"
+  else echo "vmrun: no exit marker: the guest died (qemu status $qrc)"; fi
+  exit 98
+fi
+[ "$rc" = 99 ] && echo "vmrun: the guest could not mount the host root over 9p"
+exit "$rc"
