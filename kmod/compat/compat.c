@@ -32,42 +32,47 @@ static const struct {
 };
 #endif
 
+#ifdef HAVE_DROP_REASONS_BY_SUBSYS
+/* Reasons of a subsystem (mac80211, openvswitch...): bits 16..31 say which */
+static bool vns_subsys_reason_name(u32 reason, char *buf, size_t len)
+{
+	u32 subsys = reason >> SKB_DROP_REASON_SUBSYS_SHIFT;
+	u32 idx = reason & ~SKB_DROP_REASON_SUBSYS_MASK;
+	const struct drop_reason_list *list;
+	bool found = false;
+
+	if (subsys >= SKB_DROP_REASON_SUBSYS_NUM)
+		return false;
+	/* the list belongs to a module that may be going away */
+	rcu_read_lock();
+	list = rcu_dereference(drop_reasons_by_subsys[subsys]);
+	if (list && idx < list->n_reasons && list->reasons[idx]) {
+		strscpy(buf, list->reasons[idx], len);
+		found = true;
+	}
+	rcu_read_unlock();
+	return found;
+}
+#endif
+
 /* Copies the name of @reason into @buf; false if the kernel has none */
 bool vns_drop_reason_name(u32 reason, char *buf, size_t len)
 {
-	const char *name = NULL;
-	unsigned int i __maybe_unused;
+#ifdef HAVE_DROPREASON_H
+	unsigned int i;
 
 #ifdef HAVE_DROP_REASONS_BY_SUBSYS
-	u32 subsys = reason >> SKB_DROP_REASON_SUBSYS_SHIFT;
-
-	if (subsys) {
-		const struct drop_reason_list *list;
-		u32 idx = reason & ~SKB_DROP_REASON_SUBSYS_MASK;
-		bool found = false;
-
-		if (subsys >= SKB_DROP_REASON_SUBSYS_NUM)
-			return false;
-		/* the list belongs to a module that may be going away */
-		rcu_read_lock();
-		list = rcu_dereference(drop_reasons_by_subsys[subsys]);
-		if (list && idx < list->n_reasons && list->reasons[idx]) {
-			strscpy(buf, list->reasons[idx], len);
-			found = true;
+	if (reason >> SKB_DROP_REASON_SUBSYS_SHIFT)
+		return vns_subsys_reason_name(reason, buf, len);
+#endif
+	for (i = 0; i < ARRAY_SIZE(vns_core_reasons); i++) {
+		if (vns_core_reasons[i].reason == reason) {
+			strscpy(buf, vns_core_reasons[i].name, len);
+			return true;
 		}
-		rcu_read_unlock();
-		return found;
 	}
 #endif
-#ifdef HAVE_DROPREASON_H
-	for (i = 0; i < ARRAY_SIZE(vns_core_reasons); i++)
-		if (vns_core_reasons[i].reason == reason)
-			name = vns_core_reasons[i].name;
-#endif
-	if (!name)
-		return false;
-	strscpy(buf, name, len);
-	return true;
+	return false;
 }
 
 /*
