@@ -49,7 +49,7 @@ expect_eq $T/netem_at_qdisc "$(view_sum $V dev=va sport=41000 'stack~__dev_queue
 # --- 2b. an nftables DROP rule: drops attributed to netfilter --------------------------------
 ip netns exec vns_a tc qdisc del dev va root
 ip netns exec vns_b nft -f - <<'NFT'
-table inet vns {
+table ip vns {
 	chain input {
 		type filter hook input priority 0;
 		udp dport 5002 drop
