@@ -76,7 +76,7 @@ fi
 # 3. an nftables rule in the receiving namespace
 step "[3/4] 40 UDP datagrams 10.10.0.1 -> 10.10.0.2:5002, dropped by an nftables rule in vns_b"
 if ip netns exec vns_b nft -f - <<'NFT'
-table inet demo {
+table ip demo {
 	chain input {
 		type filter hook input priority 0;
 		udp dport 5002 drop
