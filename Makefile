@@ -34,8 +34,12 @@ testbin:
 vm: cli testbin
 	tests/vm/run.sh
 
+dkms-check:
+	tests/dkms-build.sh
+
 check: setup
 	$(MAKE) unit
+	$(MAKE) dkms-check
 	$(MAKE) vm
 
 demo: setup cli
@@ -57,5 +61,5 @@ clean:
 	$(MAKE) -C cli clean
 	rm -rf build
 
-.PHONY: all module cli setup unit testbin vm check demo install \
+.PHONY: all module cli setup unit testbin vm dkms-check check demo install \
 	dkms-install dkms-uninstall clean
