@@ -329,8 +329,11 @@ void vns_drop_print(FILE *out, size_t rank, const struct vns_drop *e, u64 count)
 	}
 	if (e->location)
 		fprintf(out, "    location: %s\n", e->location);
-	if (!e->has_stack)
+	if (!e->has_stack && e->has_stack_id &&
+	    e->stack_id == VNS_STACK_ID_NONE)
 		fputs("    [stack lost: table full]\n", out);
+	else if (!e->has_stack)
+		fputs("    [no stack: the kernel could not unwind it]\n", out);
 	for (i = 0; i < e->nstack; i++)
 		fprintf(out, "    %s\n", e->stack[i]);
 }

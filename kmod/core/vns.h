@@ -140,7 +140,7 @@ int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
 
 /* ---- stack table ---- */
 
-#define VNS_STACK_NONE		0xffffffffU
+#define VNS_STACK_NONE		VNS_STACK_ID_NONE
 #define VNS_STACK_MAX_DEPTH	64
 
 struct vns_stack_table;

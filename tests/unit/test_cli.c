@@ -562,7 +562,7 @@ struct tdrop {
 	const char *reason_name;
 	const char *location;
 	const struct vns_flow_info *flow;
-	int stack_id;			/* -1: absent, and no stack */
+	long long stack_id;		/* -1: absent, and no stack */
 	const char *stack[4];
 };
 
@@ -635,7 +635,7 @@ static const struct tdrop t_icmp = {
 /* no device, numeric reason only, not IP, stack lost */
 static const struct tdrop t_arp = {
 	.count = 2, .ifindex = 0, .reason = 2, .location = "arp_rcv+0x1/0x2",
-	.stack_id = -1,
+	.stack_id = VNS_STACK_ID_NONE,
 };
 
 static const struct tdrop t_tcp6 = {

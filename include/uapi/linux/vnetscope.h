@@ -3,7 +3,7 @@
  * vnetscope: the contract between the vnetscope kernel module and its tools.
  *
  * Generic netlink family VNS_GENL_NAME, version VNS_GENL_VERSION.  Every
- * command needs CAP_NET_ADMIN in the caller's network namespace (drop stacks
+ * command needs CAP_NET_ADMIN in the initial user namespace (drop stacks
  * reveal kernel addresses).  Messages carry attributes only, never C
  * structures; enums here are append-only.
  *
@@ -19,6 +19,9 @@
 /* Longest collector, probe and device name the module accepts, with NUL */
 #define VNS_NAME_MAX		32
 #define VNS_IFNAME_MAX		16
+
+/* VNS_DROP_A_STACK_ID of a drop whose stack did not fit the stack table */
+#define VNS_STACK_ID_NONE	0xffffffffU
 
 enum vns_cmd {
 	VNS_CMD_UNSPEC,
@@ -169,7 +172,9 @@ enum vns_drop_attr {
 	VNS_DROP_A_LOCATION,	/* string: caller of kfree_skb, "%pS" */
 	VNS_DROP_A_FLOW,	/* nest: enum vns_flow_attr; absent if not IP */
 	VNS_DROP_A_STACK,	/* nest: enum vns_stack_attr; absent if lost */
-	VNS_DROP_A_STACK_ID,	/* u32: id in the stack table */
+	VNS_DROP_A_STACK_ID,	/* u32: id in the stack table, or
+				 * VNS_STACK_ID_NONE when the table was full
+				 */
 
 	__VNS_DROP_A_MAX,
 	VNS_DROP_A_MAX = __VNS_DROP_A_MAX - 1
