@@ -10,7 +10,9 @@
 # Make's output goes to stderr; stdout gets the path of each resulting .ko, one a line.
 #
 # Environment: KDIR (default /usr/src/linux-headers-KVER), VNS_BUILD (default <repo>/build),
-# VNS_MAKEFLAGS (extra make arguments, e.g. W=1).
+# VNS_MAKEFLAGS (extra make arguments, e.g. W=1), VNS_SELFTEST=1 (the test build: the module
+# with its "selftest" collector, make VNS_SELFTEST=y, in build/kmod-test/KVER/ so that it never
+# mixes with the build that is installed or demonstrated).
 set -eu
 [ $# -eq 1 ] || { echo "usage: build-kmod.sh KVER" >&2; exit 2; }
 KV=$1
@@ -18,6 +20,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 KDIR=${KDIR:-/usr/src/linux-headers-$KV}
 BUILD=${VNS_BUILD:-$REPO/build}
 DEST=$BUILD/kmod/$KV
+selftest=()
+if [ "${VNS_SELFTEST:-0}" = 1 ]; then DEST=$BUILD/kmod-test/$KV selftest=(VNS_SELFTEST=y); fi
 
 [ -f "$KDIR/Makefile" ] || { echo "build-kmod: no kernel build tree at $KDIR (scripts/lab-setup.sh)" >&2; exit 3; }
 [ -f "$REPO/kmod/Kbuild" ] || [ -f "$REPO/kmod/Makefile" ] ||
@@ -69,7 +73,7 @@ else
   cmd=(make -C "$KDIR" M="$DEST/kmod")
 fi
 # shellcheck disable=SC2206  # VNS_MAKEFLAGS is a list of arguments
-cmd+=("${ccarg[@]}" -j"$(nproc)" ${VNS_MAKEFLAGS:-} modules)
+cmd+=("${ccarg[@]}" "${selftest[@]}" -j"$(nproc)" ${VNS_MAKEFLAGS:-} modules)
 echo "build-kmod: $KV: ${cmd[*]}" >&2
 "${cmd[@]}" >&2 || { echo "build-kmod: $KV: build failed" >&2; exit 1; }
 

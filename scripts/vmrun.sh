@@ -21,7 +21,8 @@
 # Environment: VNS_LAB (default /var/cache/vns-lab: images, module trees, initrd cache),
 # VNS_APPEND (replaces the debug boot options "oops=panic panic_on_warn=1 slub_debug=FZPU",
 # e.g. VNS_APPEND= for timing runs), VNS_QEMU_OPTS (extra qemu options, e.g. '-cpu max' to give
-# the guest AMD SVM for a nested VM), VNS_VM_MEM (MiB), VNS_KVM=1 (use /dev/kvm when usable).
+# the guest AMD SVM for a nested VM), VNS_VM_MEM (MiB), VNS_KVM=1 (use /dev/kvm when usable),
+# VNS_TCG_THREAD (single or multi: TCG's thread=; default qemu's, multi).
 # Several runs may go in parallel, each with its own OUTDIR.
 set -u
 OUT=
@@ -135,7 +136,7 @@ echo "$MARK=\$rc"
 sync; echo o > /proc/sysrq-trigger; sleep 10
 S2
 
-accel=tcg
+accel=tcg${VNS_TCG_THREAD:+,thread=$VNS_TCG_THREAD}
 if [ "${VNS_KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
 APPEND="console=ttyS0 quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
 q() { printf '%s' "${1//,/,,}"; }    # qemu option values double their commas
@@ -149,7 +150,7 @@ timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
   -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
   "${share_opts[@]}" \
   -netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null 2>&1 |
-  tr -d '\r' | sed -u -e 's/\x1b[[][0-9;?]*[A-Za-z]//g' -e 's/\x1bc/\n/g' |   # firmware screen codes
+  sed -u -e 's/\r//g' -e 's/\x1b[[][0-9;?]*[A-Za-z]//g' -e 's/\x1bc/\n/g' |   # firmware screen codes
   tee "$OUT/console.log" | grep --line-buffered -v "^$MARK="
 qrc=${PIPESTATUS[0]}
 

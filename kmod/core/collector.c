@@ -14,6 +14,9 @@ DEFINE_MUTEX(vns_lock);
 
 struct vns_collector *vns_collectors[] = {
 	&vns_drops_collector,
+#ifdef VNS_SELFTEST
+	&vns_selftest_collector,
+#endif
 };
 const unsigned int vns_nr_collectors = ARRAY_SIZE(vns_collectors);
 

@@ -160,6 +160,9 @@ unsigned int vns_stack_read(struct vns_stack_table *t, u32 id,
 /* ---- drops ---- */
 
 extern struct vns_collector vns_drops_collector;
+#ifdef VNS_SELFTEST
+extern struct vns_collector vns_selftest_collector;
+#endif
 
 struct vns_drop_rec {
 	u64 count;

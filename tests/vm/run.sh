@@ -92,7 +92,7 @@ for kv in "${kernels[@]}"; do
   p=0 f=0 s=0 extra=()
   echo "--- $kv"
 
-  if ! "$REPO/scripts/build-kmod.sh" "$kv" > "$out/ko.txt" 2> "$out/build.log"; then
+  if ! VNS_SELFTEST=1 "$REPO/scripts/build-kmod.sh" "$kv" > "$out/ko.txt" 2> "$out/build.log"; then
     f=1
     echo "FAIL $kv: the module does not build (build/vm/$kv/build.log):"
     grep -E 'error|Error|warning: ' "$out/build.log" | head -n 20 | sed 's/^/    /'
@@ -107,7 +107,13 @@ for kv in "${kernels[@]}"; do
   gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
   gcmd+=" bash $(q "$REPO/tests/vm/guest.sh")${suite:+ --suite $(q "$suite")}"
   tb=$(date +%s)
-  VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$VMTMO" 2>&1 |
+  # 6.12 under qemu 7.2's multi-threaded TCG dies with "Oops: int3" at the kfree_skb tracepoint's
+  # static branch when that key flips under traffic, vnetscope loaded or not
+  # (tests/vm/tcg-int3.sh reproduces it with tracefs alone): a TCG code-patching artefact
+  # that single-threaded TCG does not show. Those kernels run with one TCG thread.
+  tcg=${VNS_TCG_THREAD-}
+  case $kv in 6.1[2-9].*|6.[2-9][0-9].*|[7-9].*) tcg=${VNS_TCG_THREAD-single};; esac
+  VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$VMTMO" 2>&1 |
     tee "$out/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
   rc=${PIPESTATUS[0]}
   boot=$(( $(date +%s) - tb ))

@@ -1,0 +1,115 @@
+#!/bin/bash
+# 60-modules: probes in a module that loads later attach through the module notifier, count
+# exactly, detach before the module goes (also under traffic), and attach again when it comes
+# back; a probe on a symbol that exists nowhere is "unavailable (symbol not found)" and the
+# collector still runs. Uses the test build's "selftest" collector: a kprobe and a kretprobe on
+# tun_net_xmit, in the tun module, driven through a real TAP device.
+. "$(dirname "$0")/../lib.sh"
+. "$VNS_REPO/tests/vm/vns.sh"
+T=modules
+MOD=$(vns_modname)
+P=$VNS_PROC/probes
+pget() { view_get $P "$1" collector=selftest probe=tun_net_xmit type="$2"; }
+tun_loaded() { grep -q '^tun ' /proc/modules && echo loaded || echo gone; }
+
+# the TAP and its reader (tests/vm/tapreader.py holds the fd, which gives the TAP a carrier)
+tap_up() {
+  coproc TAP { python3 "$VNS_REPO/tests/vm/tapreader.py" vt0 9; }
+  read -r ready <&"${TAP[0]}"
+  [ "$ready" = ready ] || return 1
+  sysctl -qw net.ipv6.conf.vt0.disable_ipv6=1
+  ip addr add 192.0.2.1/24 dev vt0
+  ip link set vt0 up
+  ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev vt0 nud permanent
+}
+# tap_down: sets SEEN to what the reader saw ("frames N udp M"); not in a $(...), whose
+# subshell would close only its own copy of the reader's stdin
+tap_down() {
+  exec {TAP[1]}>&-
+  read -r SEEN <&"${TAP[0]}"
+  wait "$TAP_PID" 2>/dev/null
+}
+
+rmmod tun 2>/dev/null
+if [ "$(tun_loaded)" = loaded ]; then
+  skip $T/all "tun is loaded and busy, or built in"; exit 0
+fi
+load_vns || exit 1
+if ! grep -q 'collector=selftest' $P; then
+  fail $T/selftest_build "the module under test has no selftest collector (VNS_SELFTEST=y)"
+  exit 1
+fi
+ctl enable selftest
+expect_eq $T/kprobe_waiting "$(pget state kprobe)" waiting
+expect_eq $T/kretprobe_waiting "$(pget state kretprobe)" waiting
+expect_eq $T/missing_symbol "$(view_get $P state collector=selftest probe=vns_selftest_no_such_function)" unavailable
+expect_eq $T/missing_reason "$(view_get $P reason collector=selftest probe=vns_selftest_no_such_function)" symbol_not_found
+expect_eq $T/collector_on "$(view_get $VNS_PROC/status state collector=selftest)" on
+expect_eq $T/cli_waiting "$("$VNS_CLI" probes | grep -c 'tun_net_xmit (k[a-z]*, module tun): waiting for module')" 2
+
+# --- the module comes: the notifier attaches both probes ----------------------------------------
+modprobe tun
+expect_eq $T/kprobe_attached "$(pget state kprobe)" attached
+expect_eq $T/kretprobe_attached "$(pget state kretprobe)" attached
+tap_up || fail $T/tap_up "no TAP"
+c0=$(pget hits kprobe) r0=$(pget hits kretprobe)
+udp_send 192.0.2.1 40000 192.0.2.2 9 100
+sleep 0.5
+tap_down
+expect_eq $T/tap_received "$SEEN" "frames 100 udp 100"
+expect_eq $T/kprobe_hits "$(( $(pget hits kprobe) - c0 ))" 100
+expect_eq $T/kretprobe_hits "$(( $(pget hits kretprobe) - r0 ))" 100
+expect_eq $T/status_calls "$(view_get $VNS_PROC/status calls collector=selftest)" "$(pget hits kprobe)"
+
+# --- the module goes: probes detach first and wait for it again ----------------------------------
+ip link del vt0 2>/dev/null
+rmmod tun
+expect_eq $T/tun_gone "$(tun_loaded)" gone
+expect_eq $T/kprobe_waiting_again "$(pget state kprobe)" waiting
+expect_eq $T/kretprobe_waiting_again "$(pget state kretprobe)" waiting
+h=$(pget hits kprobe)
+
+# --- and comes back, ten times; the counts go on ------------------------------------------------
+for i in 1 2 3 4 5 6 7 8 9 10; do modprobe tun && rmmod tun; done
+modprobe tun
+expect_eq $T/reattached "$(pget state kprobe) $(pget state kretprobe)" "attached attached"
+tap_up || fail $T/tap_up2 "no TAP"
+udp_send 192.0.2.1 40001 192.0.2.2 9 50
+sleep 0.5
+tap_down
+expect_eq $T/tap_received2 "$SEEN" "frames 50 udp 50"
+expect_eq $T/kprobe_hits_after_reload "$(( $(pget hits kprobe) - h ))" 50
+
+# --- enable/disable under traffic through the TAP ------------------------------------------------
+tap_up || fail $T/tap_up3 "no TAP"
+"$VNS_TESTBIN/udpsend" 192.0.2.1 40002 192.0.2.2 9 0 --seconds 120 >/dev/null &
+flood=$!
+sleep 1
+for i in $(seq 1 20); do ctl disable selftest; ctl enable selftest; done
+expect_eq $T/toggled_attached "$(pget state kprobe)" attached
+h=$(pget hits kprobe)
+sleep 1
+expect_range $T/flood_counted "$(( $(pget hits kprobe) - h ))" 1 100000000
+kill $flood; wait $flood 2>/dev/null
+tap_down
+ip link del vt0 2>/dev/null
+
+# --- the collector goes off while tun is away: waiting becomes detached -------------------------
+rmmod tun
+ctl disable selftest
+expect_eq $T/detached "$(pget state kprobe) $(pget state kretprobe)" "detached detached"
+
+# --- vnetscope goes while its probes sit in a loaded tun; tun goes after ------------------------
+modprobe tun
+ctl enable selftest
+expect_eq $T/attached_at_enable "$(pget state kprobe)" attached
+unload_vns && pass $T/rmmod_vns_with_module_probes
+rmmod tun && pass $T/rmmod_tun_after
+load_vns collectors=selftest
+expect_eq $T/param_waiting "$(pget state kprobe)" waiting
+modprobe tun
+expect_eq $T/param_attached "$(pget state kprobe)" attached
+rmmod tun
+unload_vns
+expect_eq $T/refcount "$(grep -c "^$MOD " /proc/modules)" 0
+dmesg_clean $T/dmesg_clean
