@@ -5,8 +5,6 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "cmd.h"
 #include "drops.h"
 #include "filter.h"
+#include "loop.h"
 #include "nl.h"
 #include "status.h"
 #include "util.h"
@@ -72,14 +71,6 @@ struct vns_sums {
 	bool has[VNS_SUM_N];
 	u64 v[VNS_SUM_N];
 };
-
-static volatile sig_atomic_t vns_stop;
-
-static void vns_on_signal(int sig)
-{
-	(void)sig;
-	vns_stop = 1;
-}
 
 static int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv)
 {
@@ -139,26 +130,9 @@ static int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv)
 /* Turn the collector on: with the filter if there is one, else if off */
 static int vns_drops_prepare(struct vns_nl *nl, const struct vns_filter *f)
 {
-	const struct vns_collector *c;
-	struct vns_status st;
-	int ret;
-
 	if (!vns_filter_is_empty(f))
-		return vns_enable(nl, VNS_DROPS, f);
-	ret = vns_status_get(nl, &st);
-	if (ret)
-		return ret;
-	c = vns_status_coll(&st, VNS_DROPS);
-	if (!c) {
-		vns_err("the kernel module has no %s collector", VNS_DROPS);
-		ret = VNS_EXIT_FAIL;
-	} else if (!VNS_HAS(c, VNS_COLL_A_STATE) || c->state != VNS_COLL_ON) {
-		ret = vns_enable(nl, VNS_DROPS, NULL);
-		if (!ret)
-			vns_err("enabled the %s collector", VNS_DROPS);
-	}
-	vns_status_free(&st);
-	return ret;
+		return vns_enable(nl, VNS_DROPS, f, NULL);
+	return vns_ensure_on(nl, VNS_DROPS);
 }
 
 static int vns_drop_cb(struct nlattr **tb, struct nlattr *attrs, int len,
@@ -224,16 +198,11 @@ static void vns_report_text(const struct vns_drops_args *a,
 			    const struct vns_sums *sums,
 			    const struct vns_drop_view *view, size_t n)
 {
-	char when[16];
-	struct tm tm;
 	size_t i;
 	int j;
 
-	if (a->interval) {
-		localtime_r(&cur->when.tv_sec, &tm);
-		strftime(when, sizeof(when), "%H:%M:%S", &tm);
-		printf("--- %s, last %g s ---\n", when, a->interval);
-	}
+	if (a->interval)
+		vns_interval_header(stdout, &cur->when, a->interval);
 	fputs("drops:", stdout);
 	for (j = 0; j < VNS_SUM_N; j++) {
 		if (sums->has[j])
@@ -304,65 +273,10 @@ static int vns_report(const struct vns_drops_args *a,
 	return 0;
 }
 
-/* Catch SIGINT and SIGTERM, blocked except while sleeping in ppoll() */
-static void vns_signals(sigset_t *sleep_mask)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = vns_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, sleep_mask);
-	sigdelset(sleep_mask, SIGINT);
-	sigdelset(sleep_mask, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-static void vns_ts_add(struct timespec *ts, long long ns)
-{
-	ns += ts->tv_nsec;
-	ts->tv_sec += (time_t)(ns / 1000000000);
-	ts->tv_nsec = (long)(ns % 1000000000);
-}
-
-static bool vns_ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
-/* Sleep until @deadline (CLOCK_MONOTONIC); false if a signal came first */
-static bool vns_sleep_until(const struct timespec *deadline,
-			    const sigset_t *mask)
-{
-	struct timespec now, left;
-
-	while (!vns_stop) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!vns_ts_before(&now, deadline))
-			return true;
-		left.tv_sec = deadline->tv_sec - now.tv_sec;
-		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
-		if (left.tv_nsec < 0) {
-			left.tv_sec--;
-			left.tv_nsec += 1000000000;
-		}
-		ppoll(NULL, 0, &left, mask);
-	}
-	return false;
-}
-
 /* Report every interval until the count or a signal; @mask to sleep with */
 static int vns_drops_loop(struct vns_nl *nl, const struct vns_drops_args *a,
-			  const sigset_t *mask)
+			  struct vns_ticker *t)
 {
-	long long step = (long long)(a->interval * 1e9);
-	struct timespec deadline, now;
 	struct vns_snap prev, cur;
 	u64 n;
 	int ret;
@@ -370,16 +284,9 @@ static int vns_drops_loop(struct vns_nl *nl, const struct vns_drops_args *a,
 	ret = vns_snap_read(nl, &prev);
 	if (ret)
 		return ret;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	vns_ticker_start(t, a->interval);
 	for (n = 0; !a->count || n < a->count; n++) {
-		vns_ts_add(&deadline, step);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (vns_ts_before(&deadline, &now)) {
-			/* reads took longer than the interval: skip ahead */
-			deadline = now;
-			vns_ts_add(&deadline, step);
-		}
-		if (!vns_sleep_until(&deadline, mask))
+		if (!vns_ticker_wait(t))
 			break;
 		ret = vns_snap_read(nl, &cur);
 		if (ret)
@@ -398,8 +305,8 @@ int cmd_drops(int argc, char **argv)
 {
 	struct vns_drops_args a;
 	struct vns_snap snap;
+	struct vns_ticker t;
 	struct vns_nl nl;
-	sigset_t mask;
 	int ret;
 
 	memset(&a, 0, sizeof(a));
@@ -408,7 +315,7 @@ int cmd_drops(int argc, char **argv)
 		return ret;
 	/* from here on, a signal ends the reports with status 0 */
 	if (a.interval)
-		vns_signals(&mask);
+		vns_ticker_signals(&t);
 	ret = vns_nl_open(&nl);
 	if (ret)
 		return ret;
@@ -416,7 +323,7 @@ int cmd_drops(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (a.interval) {
-		ret = vns_drops_loop(&nl, &a, &mask);
+		ret = vns_drops_loop(&nl, &a, &t);
 	} else {
 		ret = vns_snap_read(&nl, &snap);
 		if (!ret) {

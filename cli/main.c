@@ -21,10 +21,14 @@ static const struct vns_command {
 } vns_cmds[] = {
 	{ "status", cmd_status, "the module, its collectors and probes" },
 	{ "probes", cmd_probes, "probes and their state" },
-	{ "enable", cmd_enable, "turn a collector on, optionally filtered" },
+	{ "enable", cmd_enable, "turn a collector on, optionally filtered or set up" },
 	{ "disable", cmd_disable, "turn a collector off" },
 	{ "reset", cmd_reset, "clear collectors' tables and counters" },
 	{ "drops", cmd_drops, "report packet drops, once or every interval" },
+	{ "softirqs", cmd_softirqs, "softirq run times and raise-to-run waits" },
+	{ "timers", cmd_timers, "the timer callbacks that ran longest" },
+	{ "irqoff", cmd_irqoff,
+	  "stretches with interrupts or softirqs off, with stacks" },
 };
 
 static void vns_usage(FILE *out)
@@ -34,7 +38,8 @@ static void vns_usage(FILE *out)
 	fputs("Usage: vnetscope [--help | --version]\n"
 	      "       vnetscope COMMAND [OPTIONS]\n"
 	      "\n"
-	      "Diagnose packet drops with the vnetscope kernel module.\n"
+	      "Diagnose packet drops and latency with the vnetscope kernel\n"
+	      "module.\n"
 	      "\n"
 	      "Commands:\n", out);
 	for (i = 0; i < VNS_ARRAY_SIZE(vns_cmds); i++)
@@ -48,7 +53,7 @@ static void vns_usage(FILE *out)
 
 static int vns_unknown_cmd(const char *name)
 {
-	char list[128] = "";
+	char list[256] = "";
 	size_t i;
 
 	for (i = 0; i < VNS_ARRAY_SIZE(vns_cmds); i++) {

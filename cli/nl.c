@@ -44,6 +44,12 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_FILTER] = { .type = NLA_NESTED },
 	[VNS_A_PROBE] = { .type = NLA_NESTED },
 	[VNS_A_DROP] = { .type = NLA_NESTED },
+	[VNS_A_CONFIG] = { .type = NLA_NESTED },
+	[VNS_A_SOFTIRQ] = { .type = NLA_NESTED },
+	[VNS_A_KSOFTIRQD] = { .type = NLA_NESTED },
+	[VNS_A_TIMER] = { .type = NLA_NESTED },
+	[VNS_A_IRQOFF_SUMMARY] = { .type = NLA_NESTED },
+	[VNS_A_IRQOFF_EVENT] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy vns_ctrl_policy[CTRL_ATTR_MAX + 1] = {

@@ -121,6 +121,80 @@ int vns_parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us)
+{
+	static const struct {
+		const char *name;
+		u64 ns;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", 1000000000 }, { "", 1000000 },
+	};
+	u64 whole = 0, frac = 0, scale = 1, ns, unit = 0;
+	const char *p = s;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > (UINT64_MAX - 9) / 10)
+			return -1;
+		whole = whole * 10 + (u64)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale >= 1000000000)
+				return -1;	/* finer than a nanosecond */
+			frac = frac * 10 + (u64)(*p - '0');
+			scale *= 10;
+		}
+	}
+	for (i = 0; i < VNS_ARRAY_SIZE(units); i++) {
+		if (!strcmp(p, units[i].name)) {
+			unit = units[i].ns;
+			break;
+		}
+	}
+	if (!unit || whole > UINT64_MAX / unit)
+		return -1;
+	ns = whole * unit;
+	/* frac / scale of a unit: whole nanoseconds only */
+	if ((frac * unit) % scale || ns + frac * unit / scale < ns)
+		return -1;
+	ns += frac * unit / scale;
+	if (ns % 1000 || ns / 1000 < min_us || ns / 1000 > max_us)
+		return -1;
+	*us = ns / 1000;
+	return 0;
+}
+
+const char *vns_dur_str(u64 ns, char *buf, size_t len)
+{
+	static const struct {
+		const char *name;
+		double div;
+	} units[] = {
+		{ "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	};
+	unsigned int i;
+	double v;
+
+	if (ns < 1000) {
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
+		return buf;
+	}
+	for (i = 0; i < VNS_ARRAY_SIZE(units) - 1; i++)
+		if ((double)ns < units[i].div * 999.95)
+			break;
+	v = (double)ns / units[i].div;
+	snprintf(buf, len, "%.*f%s", v < 9.9995 ? 3 : v < 99.995 ? 2 : 1, v,
+		 units[i].name);
+	return buf;
+}
+
 const char *vns_addr_str(u8 family, const u8 *addr, char *buf, size_t len)
 {
 	int af = family == VNS_AF_INET ? AF_INET : AF_INET6;

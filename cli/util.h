@@ -50,6 +50,22 @@ int vns_parse_u64(const char *s, u64 min, u64 max, u64 *out);
 /* Seconds, possibly fractional, > 0 and at most one day.  0 or -1. */
 int vns_parse_seconds(const char *s, double *out);
 
+/*
+ * A duration: digits with an optional fraction and unit ns, us, ms or s
+ * ("10ms", "1.5s", "250us"); no unit means milliseconds.  It must be a
+ * whole number of microseconds, @min_us..@max_us.  0 and @*us, or -1.
+ */
+int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us);
+
+/* Longest vns_dur_str() output, with the NUL */
+#define VNS_DUR_STR_MAX		32
+
+/*
+ * @ns in the unit that gives it 1 to 3 integer digits, with 3, 2 or 1
+ * decimals: "512ns", "1.234us", "12.35ms", "123.5ms", "3.000s", "4000.0s".
+ */
+const char *vns_dur_str(u64 ns, char *buf, size_t len);
+
 /* inet_ntop() for VNS_AF_INET/VNS_AF_INET6; "?" for anything else */
 const char *vns_addr_str(u8 family, const u8 *addr, char *buf, size_t len);
 

@@ -12,7 +12,9 @@
 # Environment: KDIR (default /usr/src/linux-headers-KVER), VNS_BUILD (default <repo>/build),
 # VNS_MAKEFLAGS (extra make arguments, e.g. W=1), VNS_SELFTEST=1 (the test build: the module
 # with its "selftest" collector, make VNS_SELFTEST=y, in build/kmod-test/KVER/ so that it never
-# mixes with the build that is installed or demonstrated).
+# mixes with the build that is installed or demonstrated). The test build also mirrors the test-only
+# module tests/fixtures/ (vns_fixtures.ko, never installed) into build/kmod-test/KVER/tests/fixtures/
+# and builds it there with make -C $KDIR M=..., printing its .ko after vnetscope's.
 set -eu
 [ $# -eq 1 ] || { echo "usage: build-kmod.sh KVER" >&2; exit 2; }
 KV=$1
@@ -20,8 +22,11 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 KDIR=${KDIR:-/usr/src/linux-headers-$KV}
 BUILD=${VNS_BUILD:-$REPO/build}
 DEST=$BUILD/kmod/$KV
-selftest=()
-if [ "${VNS_SELFTEST:-0}" = 1 ]; then DEST=$BUILD/kmod-test/$KV selftest=(VNS_SELFTEST=y); fi
+selftest=() fixtures=
+if [ "${VNS_SELFTEST:-0}" = 1 ]; then
+  DEST=$BUILD/kmod-test/$KV selftest=(VNS_SELFTEST=y)
+  [ -f "$REPO/tests/fixtures/Kbuild" ] && fixtures=tests/fixtures
+fi
 
 [ -f "$KDIR/Makefile" ] || { echo "build-kmod: no kernel build tree at $KDIR (scripts/lab-setup.sh)" >&2; exit 3; }
 [ -f "$REPO/kmod/Kbuild" ] || [ -f "$REPO/kmod/Makefile" ] ||
@@ -36,6 +41,7 @@ DEST=$(cd "$DEST" && pwd)
 exec 9>"$DEST.lock"          # one build per kernel at a time in this tree
 flock -n 9 || { echo "build-kmod: $KV: waiting for another build" >&2; flock 9; }
 dirs=(kmod); [ -d "$REPO/include" ] && dirs+=(include)
+[ -n "$fixtures" ] && dirs+=("$fixtures")
 find_args=()
 for p in "${PRODUCTS[@]}"; do find_args+=(-name "$p" -o); done
 new_manifest=$(cd "$REPO" && find "${dirs[@]}" \( "${find_args[@]}" -false \) -prune -o \
@@ -79,4 +85,15 @@ echo "build-kmod: $KV: ${cmd[*]}" >&2
 
 kos=$(find "$DEST/kmod" -name '*.ko' | LC_ALL=C sort)
 [ -n "$kos" ] || { echo "build-kmod: $KV: make produced no .ko" >&2; exit 1; }
+
+# The test-only fixtures module: a plain Kbuild, built by kbuild directly.
+if [ -n "$fixtures" ]; then
+  # shellcheck disable=SC2206  # VNS_MAKEFLAGS is a list of arguments
+  fcmd=(make -C "$KDIR" M="$DEST/$fixtures" "${ccarg[@]}" -j"$(nproc)" ${VNS_MAKEFLAGS:-} modules)
+  echo "build-kmod: $KV: ${fcmd[*]}" >&2
+  "${fcmd[@]}" >&2 || { echo "build-kmod: $KV: $fixtures: build failed" >&2; exit 1; }
+  fkos=$(find "$DEST/$fixtures" -name '*.ko' | LC_ALL=C sort)
+  [ -n "$fkos" ] || { echo "build-kmod: $KV: $fixtures: make produced no .ko" >&2; exit 1; }
+  kos+=$'\n'$fkos
+fi
 printf '%s\n' "$kos"

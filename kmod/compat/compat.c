@@ -3,6 +3,10 @@
  * Out-of-line compat helpers: drop reason names, kallsyms, and the 5.2
  * netlink validation rules for older kernels.  See compat.h.
  */
+#include <linux/cpu.h>
+#ifdef HAVE_CPUHP_SETUP_STATE
+#include <linux/cpuhotplug.h>
+#endif
 #include <linux/kprobes.h>
 #include <linux/kallsyms.h>
 #include <linux/skbuff.h>
@@ -181,3 +185,80 @@ int vns_nla_validate_strict(const struct nlattr *head, int len, int maxtype,
 	}
 	return 0;
 }
+
+/* ---- CPU hotplug ---- */
+
+#ifdef HAVE_CPUHP_SETUP_STATE
+int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
+		    int (*offline)(unsigned int cpu))
+{
+	/* Dynamic AP states run their callbacks on the CPU concerned */
+	return cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, name, online, offline);
+}
+
+void vns_cpuhp_remove(int handle)
+{
+	cpuhp_remove_state(handle);
+}
+#else
+/* 3.10: a CPU notifier, running the callbacks on the CPU through an IPI */
+static int (*vns_cpu_online)(unsigned int cpu);
+static int (*vns_cpu_offline)(unsigned int cpu);
+
+static void vns_cpu_call_online(void *info)
+{
+	vns_cpu_online(smp_processor_id());
+}
+
+static void vns_cpu_call_offline(void *info)
+{
+	vns_cpu_offline(smp_processor_id());
+}
+
+static int vns_cpu_notify(struct notifier_block *nb, unsigned long action,
+			  void *hcpu)
+{
+	unsigned int cpu = (unsigned long)hcpu;
+
+	switch (action & ~CPU_TASKS_FROZEN) {
+	case CPU_ONLINE:
+	case CPU_DOWN_FAILED:
+		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
+		break;
+	case CPU_DOWN_PREPARE:
+		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vns_cpu_nb = {
+	.notifier_call = vns_cpu_notify,
+};
+
+int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
+		    int (*offline)(unsigned int cpu))
+{
+	unsigned int cpu;
+
+	vns_cpu_online = online;
+	vns_cpu_offline = offline;
+	get_online_cpus();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
+	register_hotcpu_notifier(&vns_cpu_nb);
+	put_online_cpus();
+	return 1;
+}
+
+void vns_cpuhp_remove(int handle)
+{
+	unsigned int cpu;
+
+	get_online_cpus();
+	unregister_hotcpu_notifier(&vns_cpu_nb);
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
+	put_online_cpus();
+}
+#endif

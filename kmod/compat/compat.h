@@ -19,6 +19,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/stacktrace.h>
@@ -304,5 +306,67 @@ static inline int vns_genl_register(struct genl_family *f,
 	}
 #define vns_proc_ops	file_operations
 #endif
+
+/* ---- timers, hrtimers, tasklets, CPU hotplug ---- */
+
+#ifndef HAVE_KTIME_GET_NS
+#define ktime_get_ns()	ktime_to_ns(ktime_get())
+#endif
+
+/* timer:timer_expire_entry gained the base clock in 5.2 */
+#ifdef HAVE_TIMER_TP_BASECLK
+#define VNS_TIMER_ENTRY_PROTO(data, timer)				\
+	void *data, struct timer_list *timer, unsigned long vns_baseclk
+#else
+#define VNS_TIMER_ENTRY_PROTO(data, timer)				\
+	void *data, struct timer_list *timer
+#endif
+
+/* A pinned relative hrtimer that expires in hard interrupt context */
+#ifdef HAVE_HRTIMER_MODE_HARD
+#define VNS_HRTIMER_PINNED	HRTIMER_MODE_REL_PINNED_HARD
+#else
+#define VNS_HRTIMER_PINNED	HRTIMER_MODE_REL_PINNED
+#endif
+
+typedef enum hrtimer_restart (*vns_hrtimer_fn)(struct hrtimer *);
+
+static inline void vns_hrtimer_setup(struct hrtimer *t, vns_hrtimer_fn fn)
+{
+#ifdef HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, CLOCK_MONOTONIC, VNS_HRTIMER_PINNED);
+#else
+	hrtimer_init(t, CLOCK_MONOTONIC, VNS_HRTIMER_PINNED);
+	t->function = fn;
+#endif
+}
+
+/* A tasklet whose function gets the tasklet itself */
+#ifdef HAVE_TASKLET_SETUP
+static inline void vns_tasklet_setup(struct tasklet_struct *t,
+				     void (*fn)(struct tasklet_struct *))
+{
+	tasklet_setup(t, fn);
+}
+#define VNS_TASKLET_FN(name, arg) void name(struct tasklet_struct *arg)
+#else
+#define vns_tasklet_setup(t, fn)	tasklet_init(t, fn, (unsigned long)(t))
+#define VNS_TASKLET_FN(name, arg)					\
+	void name##_t(struct tasklet_struct *arg);			\
+	void name(unsigned long vns_arg)				\
+	{								\
+		name##_t((struct tasklet_struct *)vns_arg);		\
+	}								\
+	void name##_t(struct tasklet_struct *arg)
+#endif
+
+/*
+ * Per-CPU start/stop callbacks, run on the CPU concerned: for every online
+ * CPU at setup and at remove, and as CPUs come and go in between.  Returns a
+ * handle (> 0) for vns_cpuhp_remove(), or an error.
+ */
+int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
+		    int (*offline)(unsigned int cpu));
+void vns_cpuhp_remove(int handle);
 
 #endif /* _VNS_COMPAT_H */

@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 
 #include "vns.h"
 
@@ -14,6 +15,9 @@ DEFINE_MUTEX(vns_lock);
 
 struct vns_collector *vns_collectors[] = {
 	&vns_drops_collector,
+	&vns_softirqs_collector,
+	&vns_timers_collector,
+	&vns_irqoff_collector,
 #ifdef VNS_SELFTEST
 	&vns_selftest_collector,
 #endif
@@ -35,9 +39,79 @@ struct vns_collector *vns_collector_find(const char *name)
  * collector with a different filter starts it afresh: counts gathered under
  * another filter would mislead.  The same filter again is a no-op.
  */
-int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
-			 const char **err)
+void vns_settings_default(struct vns_settings *s)
 {
+	s->period_us = VNS_DEFAULT_PERIOD_US;
+	s->threshold_us = VNS_DEFAULT_THRESHOLD_US;
+}
+
+static int vns_settings_check(const struct vns_settings *s, const char **err)
+{
+	if (s->period_us < 1000 || s->period_us > 1000000) {
+		*err = "period must be 1ms..1s";
+		return -ERANGE;
+	}
+	if (s->threshold_us < s->period_us || s->threshold_us > 10000000) {
+		*err = "threshold must be at least the period and at most 10s";
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* "12ms", "500us", "2s", "1000000ns"; a bare number is milliseconds */
+static int vns_parse_duration_us(const char *v, u32 *us)
+{
+	unsigned long long n, mul = 1000;
+	char num[24];
+	size_t len = 0;
+
+	while (v[len] >= '0' && v[len] <= '9')
+		len++;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, v, len);
+	num[len] = 0;
+	if (kstrtoull(num, 10, &n))
+		return -EINVAL;
+	v += len;
+	if (!strcmp(v, "ns")) {
+		n /= 1000;
+		mul = 1;
+	} else if (!strcmp(v, "us")) {
+		mul = 1;
+	} else if (!strcmp(v, "s")) {
+		mul = 1000000;
+	} else if (*v && strcmp(v, "ms")) {
+		return -EINVAL;
+	}
+	if (n > U32_MAX / mul)
+		return -ERANGE;
+	*us = n * mul;
+	return 0;
+}
+
+int vns_settings_parse_word(struct vns_settings *s, const char *word,
+			    const char **err)
+{
+	u32 *dst;
+
+	if (!strncmp(word, "period=", 7))
+		dst = &s->period_us;
+	else if (!strncmp(word, "threshold=", 10))
+		dst = &s->threshold_us;
+	else
+		return -ENOENT;
+	if (vns_parse_duration_us(strchr(word, '=') + 1, dst)) {
+		*err = "bad duration (e.g. 10ms, 500us, 1s)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
+			 const struct vns_settings *s, const char **err)
+{
+	struct vns_settings def;
 	static const struct vns_filter none;
 	int ret;
 
@@ -48,12 +122,24 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 		*err = "this collector takes no filter";
 		return -EINVAL;
 	}
+	vns_settings_default(&def);
+	if (!s)
+		s = &def;
+	if (!c->has_settings && memcmp(s, &def, sizeof(def))) {
+		*err = "this collector takes no period or threshold";
+		return -EINVAL;
+	}
+	ret = vns_settings_check(s, err);
+	if (ret)
+		return ret;
 	if (c->on) {
-		if (!memcmp(&c->filter, f, sizeof(*f)))
+		if (!memcmp(&c->filter, f, sizeof(*f)) &&
+		    !memcmp(&c->set, s, sizeof(*s)))
 			return 0;
 		vns_collector_disable(c);
 	}
 	c->filter = *f;
+	c->set = *s;
 	ret = c->alloc(c);
 	if (ret) {
 		*err = "cannot allocate the collector's tables";
@@ -101,6 +187,20 @@ void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st)
 	memset(st, 0, sizeof(*st));
 	if (c->on)
 		c->status(c, st);
+}
+
+struct vns_snap *vns_snap_alloc(unsigned int nr, size_t rec_size)
+{
+	struct vns_snap *s = vzalloc(sizeof(*s) + (size_t)nr * rec_size);
+
+	if (s)
+		s->now_ns = ktime_get_ns();
+	return s;
+}
+
+void vns_snap_free(struct vns_snap *s)
+{
+	vfree(s);
 }
 
 u64 vns_mem_total(void)

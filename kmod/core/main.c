@@ -44,7 +44,7 @@ static void vns_enable_from_param(void)
 			continue;
 		}
 		mutex_lock(&vns_lock);
-		ret = vns_collector_enable(c, NULL, &err);
+		ret = vns_collector_enable(c, NULL, NULL, &err);
 		mutex_unlock(&vns_lock);
 		if (ret)
 			pr_warn("cannot enable %s: %s (%d)\n", name, err, ret);

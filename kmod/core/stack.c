@@ -128,7 +128,7 @@ u32 vns_stack_capture(struct vns_stack_table *t)
  * to the tracepoint machinery (__traceiter_*, 5.10+) say nothing about the
  * event: the first frame reported is the traced function.
  */
-static bool vns_frame_is_ours(unsigned long ip)
+bool vns_frame_is_ours(unsigned long ip)
 {
 	char sym[KSYM_SYMBOL_LEN];
 

@@ -15,9 +15,11 @@
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/tracepoint.h>
 #include <uapi/linux/vnetscope.h>
 #include <vns/flow.h>
+#include <vns/hist.h>
 
 #define VNS_VERSION	"0.1.0"
 
@@ -69,6 +71,15 @@ void vns_sync_handlers(void);
 
 /* ---- collectors ---- */
 
+/* Settings given at enable ("period=10ms threshold=20ms"), in microseconds */
+struct vns_settings {
+	u32 period_us;
+	u32 threshold_us;
+};
+
+#define VNS_DEFAULT_PERIOD_US		10000
+#define VNS_DEFAULT_THRESHOLD_US	20000
+
 #define VNS_MAX_COUNTERS 8
 
 struct vns_coll_status {
@@ -104,6 +115,7 @@ struct vns_collector {
 	struct vns_probe *probes;
 	unsigned int nr_probes;
 	bool has_filter;
+	bool has_settings;		/* takes period= and threshold= */
 	int (*alloc)(struct vns_collector *c);
 	void (*free)(struct vns_collector *c);
 	void (*clear)(struct vns_collector *c);
@@ -113,6 +125,7 @@ struct vns_collector {
 	bool on;
 	bool active;
 	struct vns_filter filter;
+	struct vns_settings set;
 };
 
 extern struct vns_collector *vns_collectors[];
@@ -120,7 +133,7 @@ extern const unsigned int vns_nr_collectors;
 
 struct vns_collector *vns_collector_find(const char *name);
 int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
-			 const char **err);
+			 const struct vns_settings *s, const char **err);
 void vns_collector_disable(struct vns_collector *c);
 void vns_collector_reset(struct vns_collector *c);
 void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st);
@@ -137,6 +150,10 @@ int vns_filter_format(const struct vns_filter *f, char *buf, size_t len,
 		      char sep);
 /* Parses one "key=value" word of that language into @f */
 int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
+/* "period=10ms", "threshold=20ms": 0, -ENOENT if not a setting, -EINVAL */
+int vns_settings_parse_word(struct vns_settings *s, const char *word,
+			    const char **err);
+void vns_settings_default(struct vns_settings *s);
 
 /* ---- stack table ---- */
 
@@ -153,6 +170,8 @@ size_t vns_stack_table_mem(const struct vns_stack_table *t);
 u32 vns_stack_table_used(const struct vns_stack_table *t);
 /* Handlers, with interrupts disabled: capture, dedup, return the id */
 u32 vns_stack_capture(struct vns_stack_table *t);
+/* Is @ip in vnetscope itself (or the tracepoint glue that called it)? */
+bool vns_frame_is_ours(unsigned long ip);
 /* Readers: frames of @id with the module's own frames trimmed */
 unsigned int vns_stack_read(struct vns_stack_table *t, u32 id,
 			    unsigned long *out, unsigned int max);
@@ -185,6 +204,67 @@ struct vns_drop_snap {
 struct vns_drop_snap *vns_drops_snapshot(void);
 void vns_drops_snapshot_free(struct vns_drop_snap *s);
 extern const bool vns_have_drop_reason;
+
+/* ---- softirqs, timers, irq-off ---- */
+
+extern struct vns_collector vns_softirqs_collector;
+extern struct vns_collector vns_timers_collector;
+extern struct vns_collector vns_irqoff_collector;
+extern const char *const vns_softirq_names[VNS_NR_SOFTIRQS];
+
+struct vns_sirq_rec {
+	u32 cpu;
+	u8 vec;				/* VNS_NR_SOFTIRQS: ksoftirqd's */
+	u32 pid;			/* ksoftirqd: its pid, 0 if not found */
+	u64 runtime_ns;			/* ksoftirqd: CPU time since enable */
+	u64 count, total_ns, max_ns;
+	u64 raised, wait_total_ns, wait_max_ns;
+	struct vns_hist hist, wait;	/* us */
+};
+
+struct vns_timer_rec {
+	unsigned long func;
+	u8 kind;			/* enum vns_timer_kind */
+	u32 max_cpu;
+	u64 count, total_ns, max_ns, max_when_ns;
+	struct vns_hist hist;		/* us */
+};
+
+#define VNS_IRQOFF_DEPTH	32
+
+struct vns_irqoff_event {
+	u64 latency_ns;
+	u64 when_ns;			/* ktime_get_ns() when it ended */
+	u32 pid;
+	u8 kind;			/* enum vns_irqoff_kind */
+	u8 nr_frames;
+	char comm[TASK_COMM_LEN];
+	unsigned long frames[VNS_IRQOFF_DEPTH];
+};
+
+struct vns_irqoff_rec {
+	bool summary;			/* else an event */
+	u8 kind;
+	u32 cpu;
+	u64 events;			/* summary */
+	struct vns_hist hist;		/* summary: every sample's delay, us */
+	struct vns_irqoff_event ev;	/* event */
+};
+
+/* Snapshots of a collector's tables for readers; NULL when it is off */
+struct vns_snap {
+	unsigned int nr;
+	u64 now_ns;			/* ktime_get_ns() at the snapshot */
+	u64 data[];			/* nr records of one type */
+};
+
+#define vns_snap_recs(s, type)	((type *)(s)->data)
+
+struct vns_snap *vns_softirqs_snapshot(void);
+struct vns_snap *vns_timers_snapshot(void);
+struct vns_snap *vns_irqoff_snapshot(void);
+struct vns_snap *vns_snap_alloc(unsigned int nr, size_t rec_size);
+void vns_snap_free(struct vns_snap *s);
 
 /* ---- interfaces ---- */
 

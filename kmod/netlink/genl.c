@@ -15,6 +15,12 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_COLLECTOR_NAME] = { .type = NLA_NUL_STRING,
 				   .len = VNS_NAME_MAX - 1 },
 	[VNS_A_FILTER] = { .type = NLA_NESTED },
+	[VNS_A_CONFIG] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
+	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
+	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vns_filter_policy[VNS_FILTER_A_MAX + 1] = {
@@ -332,6 +338,233 @@ static int vns_nl_drop_done(struct netlink_callback *cb)
 
 /* ---- control ---- */
 
+
+/* ---- softirqs, timers, irqoff: snapshot at the first read ---- */
+
+static int vns_nl_put_hist(struct sk_buff *skb, int type,
+			   const struct vns_hist *h)
+{
+	struct nlattr *nest, *b;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, VNS_HIST_A_COUNT, h->count,
+			      VNS_HIST_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_HIST_A_SUM, h->sum, VNS_HIST_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_HIST_A_MAXVAL, h->max, VNS_HIST_A_PAD))
+		goto cancel;
+	for (i = 0; i < VNS_HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		b = nla_nest_start(skb, VNS_HIST_A_BUCKET);
+		if (!b || nla_put_u8(skb, VNS_BUCKET_A_INDEX, i) ||
+		    nla_put_u64_64bit(skb, VNS_BUCKET_A_COUNT, h->buckets[i],
+				      VNS_BUCKET_A_PAD))
+			goto cancel;
+		nla_nest_end(skb, b);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int vns_nl_put_sirq(struct sk_buff *skb, const struct vns_snap *s,
+			   const void *rec)
+{
+	const struct vns_sirq_rec *r = rec;
+	struct nlattr *nest;
+
+	if (r->vec >= VNS_NR_SOFTIRQS) {
+		nest = nla_nest_start(skb, VNS_A_KSOFTIRQD);
+		if (!nest || nla_put_u32(skb, VNS_KSIRQD_A_CPU, r->cpu) ||
+		    (r->pid && nla_put_u32(skb, VNS_KSIRQD_A_PID, r->pid)) ||
+		    nla_put_u64_64bit(skb, VNS_KSIRQD_A_RUNTIME_NS,
+				      r->runtime_ns, VNS_KSIRQD_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	nest = nla_nest_start(skb, VNS_A_SOFTIRQ);
+	if (!nest || nla_put_u32(skb, VNS_SIRQ_A_CPU, r->cpu) ||
+	    nla_put_u8(skb, VNS_SIRQ_A_VEC, r->vec) ||
+	    nla_put_string(skb, VNS_SIRQ_A_NAME, vns_softirq_names[r->vec]) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_COUNT, r->count,
+			      VNS_SIRQ_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_TOTAL_NS, r->total_ns,
+			      VNS_SIRQ_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_MAX_NS, r->max_ns,
+			      VNS_SIRQ_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_SIRQ_A_HIST, &r->hist) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_RAISED, r->raised,
+			      VNS_SIRQ_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_WAIT_TOTAL_NS, r->wait_total_ns,
+			      VNS_SIRQ_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_SIRQ_A_WAIT_MAX_NS, r->wait_max_ns,
+			      VNS_SIRQ_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_SIRQ_A_WAIT_HIST, &r->wait))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vns_nl_put_timer(struct sk_buff *skb, const struct vns_snap *s,
+			    const void *rec)
+{
+	const struct vns_timer_rec *r = rec;
+	char sym[KSYM_SYMBOL_LEN + 32];
+	struct nlattr *nest;
+
+	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
+	nest = nla_nest_start(skb, VNS_A_TIMER);
+	if (!nest || nla_put_string(skb, VNS_TIMER_A_FUNC, sym) ||
+	    nla_put_u8(skb, VNS_TIMER_A_KIND, r->kind) ||
+	    nla_put_u64_64bit(skb, VNS_TIMER_A_COUNT, r->count,
+			      VNS_TIMER_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_TIMER_A_TOTAL_NS, r->total_ns,
+			      VNS_TIMER_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_TIMER_A_MAX_NS, r->max_ns,
+			      VNS_TIMER_A_PAD) ||
+	    nla_put_u32(skb, VNS_TIMER_A_MAX_CPU, r->max_cpu) ||
+	    nla_put_u64_64bit(skb, VNS_TIMER_A_MAX_AGE_NS,
+			      s->now_ns - min(s->now_ns, r->max_when_ns),
+			      VNS_TIMER_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vns_nl_put_irqoff(struct sk_buff *skb, const struct vns_snap *s,
+			     const void *rec)
+{
+	const struct vns_irqoff_rec *r = rec;
+	struct nlattr *nest, *st;
+	unsigned int i, skip = 0;
+	char sym[KSYM_SYMBOL_LEN + 32];
+
+	if (r->summary) {
+		nest = nla_nest_start(skb, VNS_A_IRQOFF_SUMMARY);
+		if (!nest || nla_put_u8(skb, VNS_IRQSUM_A_KIND, r->kind) ||
+		    nla_put_u32(skb, VNS_IRQSUM_A_CPU, r->cpu) ||
+		    nla_put_u64_64bit(skb, VNS_IRQSUM_A_EVENTS, r->events,
+				      VNS_IRQSUM_A_PAD) ||
+		    vns_nl_put_hist(skb, VNS_IRQSUM_A_HIST, &r->hist))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	nest = nla_nest_start(skb, VNS_A_IRQOFF_EVENT);
+	if (!nest || nla_put_u8(skb, VNS_IRQOFF_A_KIND, r->kind) ||
+	    nla_put_u32(skb, VNS_IRQOFF_A_CPU, r->cpu) ||
+	    nla_put_u64_64bit(skb, VNS_IRQOFF_A_LATENCY_NS, r->ev.latency_ns,
+			      VNS_IRQOFF_A_PAD) ||
+	    nla_put_u64_64bit(skb, VNS_IRQOFF_A_AGE_NS,
+			      s->now_ns - min(s->now_ns, r->ev.when_ns),
+			      VNS_IRQOFF_A_PAD) ||
+	    nla_put_u32(skb, VNS_IRQOFF_A_PID, r->ev.pid) ||
+	    nla_put_string(skb, VNS_IRQOFF_A_COMM, r->ev.comm))
+		return -EMSGSIZE;
+	st = nla_nest_start(skb, VNS_IRQOFF_A_STACK);
+	if (!st)
+		return -EMSGSIZE;
+	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
+		skip++;
+	for (i = skip; i < r->ev.nr_frames; i++) {
+		snprintf(sym, sizeof(sym), "%pS", (void *)r->ev.frames[i]);
+		if (nla_put_string(skb, VNS_STACK_A_FRAME, sym))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, st);
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+struct vns_nl_snap_dump {
+	u8 cmd;
+	struct vns_snap *(*snapshot)(void);
+	size_t rec_size;
+	int (*put)(struct sk_buff *skb, const struct vns_snap *s,
+		   const void *rec);
+};
+
+/* cb->args[0]: next record; cb->args[1]: the snapshot (or EMPTY) */
+static int vns_nl_snap_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			    const struct vns_nl_snap_dump *d)
+{
+	struct vns_snap *s;
+	unsigned long i;
+
+	if (!cb->args[1]) {
+		mutex_lock(&vns_lock);
+		s = d->snapshot();
+		mutex_unlock(&vns_lock);
+		if (IS_ERR(s))
+			return PTR_ERR(s);
+		cb->args[1] = s ? (unsigned long)s : VNS_SNAP_EMPTY;
+	}
+	if (cb->args[1] == VNS_SNAP_EMPTY)
+		return 0;
+	s = (struct vns_snap *)cb->args[1];
+	for (i = cb->args[0]; i < s->nr; i++) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, &vns_genl_family,
+					NLM_F_MULTI, d->cmd);
+
+		if (!hdr)
+			break;
+		if (d->put(skb, s, (char *)s->data + i * d->rec_size)) {
+			genlmsg_cancel(skb, hdr);
+			if (!skb->len)
+				return -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int vns_nl_snap_done(struct netlink_callback *cb)
+{
+	if (cb->args[1] && cb->args[1] != VNS_SNAP_EMPTY)
+		vns_snap_free((struct vns_snap *)cb->args[1]);
+	cb->args[1] = 0;
+	return 0;
+}
+
+static const struct vns_nl_snap_dump vns_nl_sirq_dump_def = {
+	VNS_CMD_SOFTIRQ_GET, vns_softirqs_snapshot,
+	sizeof(struct vns_sirq_rec), vns_nl_put_sirq,
+};
+static const struct vns_nl_snap_dump vns_nl_timer_dump_def = {
+	VNS_CMD_TIMER_GET, vns_timers_snapshot,
+	sizeof(struct vns_timer_rec), vns_nl_put_timer,
+};
+static const struct vns_nl_snap_dump vns_nl_irqoff_dump_def = {
+	VNS_CMD_IRQOFF_GET, vns_irqoff_snapshot,
+	sizeof(struct vns_irqoff_rec), vns_nl_put_irqoff,
+};
+
+static int vns_nl_sirq_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vns_nl_snap_dump(skb, cb, &vns_nl_sirq_dump_def);
+}
+
+static int vns_nl_timer_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vns_nl_snap_dump(skb, cb, &vns_nl_timer_dump_def);
+}
+
+static int vns_nl_irqoff_dump(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	return vns_nl_snap_dump(skb, cb, &vns_nl_irqoff_dump_def);
+}
+
 static struct vns_collector *vns_nl_collector(struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = VNS_INFO_EXTACK(info);
@@ -434,11 +667,32 @@ static int vns_nl_filter(struct nlattr *nest, struct vns_filter *f,
 	return 0;
 }
 
+static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VNS_CFG_A_MAX + 1];
+	int err;
+
+	vns_settings_default(s);
+	if (!nest)
+		return 0;
+	err = vns_nla_parse_nested(tb, VNS_CFG_A_MAX, nest, vns_config_policy,
+				   extack);
+	if (err)
+		return err;
+	if (tb[VNS_CFG_A_PERIOD_US])
+		s->period_us = nla_get_u32(tb[VNS_CFG_A_PERIOD_US]);
+	if (tb[VNS_CFG_A_THRESHOLD_US])
+		s->threshold_us = nla_get_u32(tb[VNS_CFG_A_THRESHOLD_US]);
+	return 0;
+}
+
 static int vns_nl_enable(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = VNS_INFO_EXTACK(info);
 	const char *msg = NULL;
 	struct vns_collector *c;
+	struct vns_settings set;
 	struct vns_filter f;
 	int err;
 
@@ -451,8 +705,11 @@ static int vns_nl_enable(struct sk_buff *skb, struct genl_info *info)
 	err = vns_nl_filter(info->attrs[VNS_A_FILTER], &f, extack);
 	if (err)
 		return err;
+	err = vns_nl_settings(info->attrs[VNS_A_CONFIG], &set, extack);
+	if (err)
+		return err;
 	mutex_lock(&vns_lock);
-	err = vns_collector_enable(c, &f, &msg);
+	err = vns_collector_enable(c, &f, &set, &msg);
 	mutex_unlock(&vns_lock);
 	if (err && msg)
 		vns_extack_msg(extack, msg);
@@ -517,6 +774,30 @@ static const struct genl_ops vns_genl_ops[] = {
 		VNS_GENL_OP_START(vns_nl_dump_start)
 		.dumpit = vns_nl_drop_dump,
 		.done = vns_nl_drop_done,
+		.flags = GENL_ADMIN_PERM,
+		VNS_GENL_OP_POLICY(vns_policy)
+	},
+	{
+		.cmd = VNS_CMD_SOFTIRQ_GET,
+		VNS_GENL_OP_START(vns_nl_dump_start)
+		.dumpit = vns_nl_sirq_dump,
+		.done = vns_nl_snap_done,
+		.flags = GENL_ADMIN_PERM,
+		VNS_GENL_OP_POLICY(vns_policy)
+	},
+	{
+		.cmd = VNS_CMD_TIMER_GET,
+		VNS_GENL_OP_START(vns_nl_dump_start)
+		.dumpit = vns_nl_timer_dump,
+		.done = vns_nl_snap_done,
+		.flags = GENL_ADMIN_PERM,
+		VNS_GENL_OP_POLICY(vns_policy)
+	},
+	{
+		.cmd = VNS_CMD_IRQOFF_GET,
+		VNS_GENL_OP_START(vns_nl_dump_start)
+		.dumpit = vns_nl_irqoff_dump,
+		.done = vns_nl_snap_done,
 		.flags = GENL_ADMIN_PERM,
 		VNS_GENL_OP_POLICY(vns_policy)
 	},

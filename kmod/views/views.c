@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Text views for scripts: /sys/kernel/debug/vnetscope/{status,probes,drops,
- * control} and the same read-only views in /proc/vnetscope/ (debugfs may be
- * unmounted or locked down).  Each view starts with "# vnetscope <view> v1",
+ * softirqs,timers,irqoff,control} and the same read-only views in
+ * /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each view starts with "# vnetscope <view> v1",
  * then one record per line of space-separated key=value pairs; values never
  * contain spaces (a stack is comma-separated frames, last on its line).
  */
@@ -227,6 +227,205 @@ static int vns_drops_release(struct inode *inode, struct file *file)
 	return seq_release(inode, file);
 }
 
+/* ---- softirqs, timers, irqoff: snapshots taken at open ---- */
+
+struct vns_snap_view {
+	const char *name;
+	struct vns_snap *(*snapshot)(void);
+	size_t rec_size;
+	void (*show)(struct seq_file *m, const struct vns_snap *s,
+		     const void *rec);
+};
+
+struct vns_snap_priv {
+	const struct vns_snap_view *view;
+	struct vns_snap *snap;
+};
+
+/* " key=LOW-HIGH:COUNT,..." over the non-empty buckets, or " key=-" */
+static void vns_seq_hist(struct seq_file *m, const char *key,
+			 const struct vns_hist *h)
+{
+	unsigned int b;
+	bool first = true;
+
+	seq_printf(m, " %s=", key);
+	for (b = 0; b < VNS_HIST_BUCKETS; b++) {
+		if (!h->buckets[b])
+			continue;
+		seq_printf(m, "%s%llu-%llu:%llu", first ? "" : ",",
+			   vns_hist_low(b), vns_hist_high(b), h->buckets[b]);
+		first = false;
+	}
+	if (first)
+		seq_putc(m, '-');
+}
+
+static void vns_sirq_show(struct seq_file *m, const struct vns_snap *s,
+			  const void *rec)
+{
+	const struct vns_sirq_rec *r = rec;
+
+	if (r->vec >= VNS_NR_SOFTIRQS) {
+		seq_printf(m, "type=ksoftirqd cpu=%u pid=%u runtime_ns=%llu\n",
+			   r->cpu, r->pid, r->runtime_ns);
+		return;
+	}
+	seq_printf(m,
+		   "type=softirq cpu=%u vec=%s count=%llu total_ns=%llu max_ns=%llu raised=%llu wait_total_ns=%llu wait_max_ns=%llu",
+		   r->cpu, vns_softirq_names[r->vec], r->count, r->total_ns,
+		   r->max_ns, r->raised, r->wait_total_ns, r->wait_max_ns);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	vns_seq_hist(m, "wait_hist_us", &r->wait);
+	seq_putc(m, '\n');
+}
+
+static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
+			   const void *rec)
+{
+	const struct vns_timer_rec *r = rec;
+	char sym[KSYM_SYMBOL_LEN + 32];
+	const char *c;
+
+	/* "%ps" without the space before " [module]" */
+	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
+	seq_puts(m, "func=");
+	for (c = sym; *c; c++)
+		if (*c != ' ')
+			seq_putc(m, *c);
+	seq_printf(m,
+		   " kind=%s count=%llu total_ns=%llu max_ns=%llu max_cpu=%u max_age_ns=%llu",
+		   r->kind == VNS_TIMER_HRTIMER ? "hrtimer" : "timer",
+		   r->count, r->total_ns, r->max_ns, r->max_cpu,
+		   s->now_ns > r->max_when_ns ? s->now_ns - r->max_when_ns : 0);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	seq_putc(m, '\n');
+}
+
+static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
+			    const void *rec)
+{
+	const struct vns_irqoff_rec *r = rec;
+	const char *kind = r->kind == VNS_IRQOFF_SOFT ? "soft" : "hard";
+	unsigned int i, skip = 0;
+
+	if (r->summary) {
+		seq_printf(m, "type=summary kind=%s cpu=%u samples=%llu events=%llu",
+			   kind, r->cpu, r->hist.count, r->events);
+		vns_seq_hist(m, "hist_us", &r->hist);
+		seq_putc(m, '\n');
+		return;
+	}
+	seq_printf(m, "type=event kind=%s cpu=%u latency_ns=%llu age_ns=%llu pid=%u comm=",
+		   kind, r->cpu, r->ev.latency_ns,
+		   s->now_ns > r->ev.when_ns ? s->now_ns - r->ev.when_ns : 0,
+		   r->ev.pid);
+	vns_seq_word(m, r->ev.comm);
+	seq_puts(m, " stack=");
+	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
+		skip++;
+	if (skip == r->ev.nr_frames)
+		seq_putc(m, '-');
+	for (i = skip; i < r->ev.nr_frames; i++) {
+		if (i > skip)
+			seq_putc(m, ',');
+		vns_seq_sym(m, r->ev.frames[i]);
+	}
+	seq_putc(m, '\n');
+}
+
+static const struct vns_snap_view vns_sirq_view = {
+	"softirqs", vns_softirqs_snapshot, sizeof(struct vns_sirq_rec),
+	vns_sirq_show,
+};
+static const struct vns_snap_view vns_timer_view = {
+	"timers", vns_timers_snapshot, sizeof(struct vns_timer_rec),
+	vns_timer_show,
+};
+static const struct vns_snap_view vns_irqoff_view = {
+	"irqoff", vns_irqoff_snapshot, sizeof(struct vns_irqoff_rec),
+	vns_irqoff_show,
+};
+
+static void *vns_snap_start(struct seq_file *m, loff_t *pos)
+{
+	struct vns_snap_priv *p = m->private;
+
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	if (!p->snap || *pos > p->snap->nr)
+		return NULL;
+	return (char *)p->snap->data + (*pos - 1) * p->view->rec_size;
+}
+
+static void *vns_snap_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return vns_snap_start(m, pos);
+}
+
+static int vns_snap_show(struct seq_file *m, void *v)
+{
+	struct vns_snap_priv *p = m->private;
+
+	if (v == SEQ_START_TOKEN)
+		seq_printf(m, "# vnetscope %s v1\n", p->view->name);
+	else
+		p->view->show(m, p->snap, v);
+	return 0;
+}
+
+static const struct seq_operations vns_snap_seq_ops = {
+	.start = vns_snap_start,
+	.next = vns_snap_next,
+	.stop = vns_drops_stop,
+	.show = vns_snap_show,
+};
+
+static int vns_snap_open(struct file *file, const struct vns_snap_view *view)
+{
+	struct vns_snap_priv *p;
+	struct vns_snap *s;
+
+	mutex_lock(&vns_lock);
+	s = view->snapshot();
+	mutex_unlock(&vns_lock);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	p = __seq_open_private(file, &vns_snap_seq_ops, sizeof(*p));
+	if (!p) {
+		vns_snap_free(s);
+		return -ENOMEM;
+	}
+	p->view = view;
+	p->snap = s;
+	return 0;
+}
+
+static int vns_snap_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct vns_snap_priv *p = m->private;
+
+	vns_snap_free(p->snap);
+	return seq_release_private(inode, file);
+}
+
+static int vns_softirqs_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, &vns_sirq_view);
+}
+
+static int vns_timers_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, &vns_timer_view);
+}
+
+static int vns_irqoff_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, &vns_irqoff_view);
+}
+
 /* ---- control (debugfs only): "enable drops proto=udp", ... ---- */
 
 static char vns_ctl_error[128];
@@ -252,10 +451,20 @@ static int vns_ctl_exec(char *line, const char **err)
 		}
 	}
 	if (!strcmp(cmd, "enable") && c) {
-		while ((word = strsep(&line, " \t")))
-			if (*word && vns_filter_parse_word(&f, word, err))
+		struct vns_settings set;
+		int r;
+
+		vns_settings_default(&set);
+		while ((word = strsep(&line, " \t"))) {
+			if (!*word)
+				continue;
+			r = vns_settings_parse_word(&set, word, err);
+			if (r == -ENOENT)
+				r = vns_filter_parse_word(&f, word, err);
+			if (r)
 				return -EINVAL;
-		return vns_collector_enable(c, &f, err);
+		}
+		return vns_collector_enable(c, &f, &set, err);
 	}
 	if (line && *line) {
 		*err = "unexpected arguments";
@@ -305,6 +514,7 @@ static int vns_ctl_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# vnetscope control v1\n");
 	seq_puts(m, "# enable <collector> [src=A[/N]] [dst=A[/N]] [proto=P] [sport=N] [dport=N] [dev=IF]\n");
+	seq_puts(m, "# enable irqoff [period=10ms] [threshold=20ms]\n");
 	seq_puts(m, "# disable <collector>\n# reset [<collector>]\n");
 	mutex_lock(&vns_lock);
 	for (i = 0; i < vns_nr_collectors; i++)
@@ -336,6 +546,9 @@ static int vns_ctl_open(struct inode *inode, struct file *file)
 VNS_VIEW_FOPS(vns_status, vns_status_open, single_release);
 VNS_VIEW_FOPS(vns_probes, vns_probes_open, single_release);
 VNS_VIEW_FOPS(vns_drops, vns_drops_open, vns_drops_release);
+VNS_VIEW_FOPS(vns_softirqs, vns_softirqs_open, vns_snap_release);
+VNS_VIEW_FOPS(vns_timers, vns_timers_open, vns_snap_release);
+VNS_VIEW_FOPS(vns_irqoff, vns_irqoff_open, vns_snap_release);
 
 static const struct file_operations vns_ctl_fops = {
 	.owner = THIS_MODULE,
@@ -354,6 +567,9 @@ static const struct {
 	{ "status", &vns_status_fops, &vns_status_pops },
 	{ "probes", &vns_probes_fops, &vns_probes_pops },
 	{ "drops", &vns_drops_fops, &vns_drops_pops },
+	{ "softirqs", &vns_softirqs_fops, &vns_softirqs_pops },
+	{ "timers", &vns_timers_fops, &vns_timers_pops },
+	{ "irqoff", &vns_irqoff_fops, &vns_irqoff_pops },
 };
 
 int vns_views_init(void)

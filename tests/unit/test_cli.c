@@ -2,7 +2,9 @@
 /*
  * Unit tests of the vnetscope CLI without the kernel module: filter option
  * parsing and formatting, netlink attribute round trips built with libnl,
- * flow and drop formatting, deltas between two reads of the drop table.
+ * flow and drop formatting, deltas between two reads of the drop table;
+ * durations and collector settings, histograms, and the softirqs, timers
+ * and irqoff reports built from synthetic dumps.
  *
  * Prints one line per failed check and ends with "N passed, N failed".
  */
@@ -19,8 +21,11 @@
 #include <netlink/msg.h>
 
 #include "uapi/linux/vnetscope.h"
+#include "cmd.h"
 #include "drops.h"
 #include "filter.h"
+#include "histo.h"
+#include "lat.h"
 #include "util.h"
 
 static unsigned int passed, failed;
@@ -889,6 +894,794 @@ static void test_drop_delta_many(void)
 	vns_drops_free(&cur);
 }
 
+/* -------------------------------------------------------------- settings */
+
+static void test_duration(void)
+{
+	static const struct {
+		const char *s;
+		long long us;		/* -1: rejected */
+	} cases[] = {
+		{ "10ms", 10000 }, { "10", 10000 }, { "1.5ms", 1500 },
+		{ "1.5", 1500 }, { "250us", 250 }, { "1s", 1000000 },
+		{ "0.25s", 250000 }, { "2000ns", 2 }, { "0", 0 },
+		{ "0.001", 1 }, { "1.000", 1000 },
+		{ "1500ns", -1 }, { "0.0001", -1 }, { "", -1 }, { "ms", -1 },
+		{ "10xs", -1 }, { "-1", -1 }, { "+1", -1 }, { "1.", -1 },
+		{ ".5", -1 }, { "10 ms", -1 }, { " 10", -1 }, { "1e3", -1 },
+		{ "10MS", -1 }, { "10m", -1 }, { "1.0000000001s", -1 },
+		{ "99999999999999999999", -1 }, { "18446744073709551615s", -1 },
+	};
+	size_t i;
+	u64 us;
+
+	for (i = 0; i < VNS_ARRAY_SIZE(cases); i++) {
+		us = 12345;
+		if (cases[i].us < 0) {
+			CHECK(vns_parse_duration_us(cases[i].s, 0, UINT64_MAX,
+						    &us) == -1 && us == 12345,
+			      "'%s' accepted", cases[i].s);
+			continue;
+		}
+		CHECK(!vns_parse_duration_us(cases[i].s, 0, UINT64_MAX, &us),
+		      "'%s' rejected", cases[i].s);
+		CHECK_INT(us, cases[i].us);
+	}
+	CHECK_INT(vns_parse_duration_us("999us", 1000, 1000000, &us), -1);
+	CHECK_INT(vns_parse_duration_us("1ms", 1000, 1000000, &us), 0);
+	CHECK_INT(vns_parse_duration_us("1s", 1000, 1000000, &us), 0);
+	CHECK_INT(vns_parse_duration_us("1.000001s", 1000, 1000000, &us), -1);
+}
+
+static void test_dur_str(void)
+{
+	char b[VNS_DUR_STR_MAX];
+
+	CHECK_STR(vns_dur_str(0, b, sizeof(b)), "0ns");
+	CHECK_STR(vns_dur_str(512, b, sizeof(b)), "512ns");
+	CHECK_STR(vns_dur_str(999, b, sizeof(b)), "999ns");
+	CHECK_STR(vns_dur_str(1000, b, sizeof(b)), "1.000us");
+	CHECK_STR(vns_dur_str(1234, b, sizeof(b)), "1.234us");
+	CHECK_STR(vns_dur_str(12345, b, sizeof(b)), "12.35us");
+	CHECK_STR(vns_dur_str(123456, b, sizeof(b)), "123.5us");
+	CHECK_STR(vns_dur_str(999999, b, sizeof(b)), "1.000ms");
+	CHECK_STR(vns_dur_str(12345678, b, sizeof(b)), "12.35ms");
+	CHECK_STR(vns_dur_str(123456789, b, sizeof(b)), "123.5ms");
+	CHECK_STR(vns_dur_str(3000000000ULL, b, sizeof(b)), "3.000s");
+	CHECK_STR(vns_dur_str(12300000000ULL, b, sizeof(b)), "12.30s");
+	CHECK_STR(vns_dur_str(4000000000000ULL, b, sizeof(b)), "4000.0s");
+}
+
+static void test_config(void)
+{
+	struct vns_config cfg;
+	struct nl_msg *msg;
+	struct nlattr *nest, *a;
+	int rem, n = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(vns_config_parse_word(&cfg, "period=5ms", err, sizeof(err)),
+		  0);
+	CHECK(cfg.has_period && cfg.period_us == 5000 && !cfg.has_threshold,
+	      "period=5ms");
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=0.1s", err,
+					sizeof(err)), 0);
+	CHECK(cfg.has_threshold && cfg.threshold_us == 100000,
+	      "threshold=0.1s");
+	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), 0);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=20", err,
+					sizeof(err)), 0);
+	CHECK_INT(cfg.threshold_us, 20000);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=9ms", err,
+					sizeof(err)), 0);
+	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), -1);
+	CHECK_STR(err,
+		  "threshold 9.000ms is below 2 x period (5.000ms): it must be at least 10.00ms");
+	/* without a period, the default 10 ms counts */
+	cfg.has_period = false;
+	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), -1);
+
+	CHECK_INT(vns_config_parse_word(&cfg, "period=999us", err,
+					sizeof(err)), -1);
+	CHECK_STR(err,
+		  "invalid period '999us': expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
+	CHECK_INT(vns_config_parse_word(&cfg, "period=2s", err, sizeof(err)),
+		  -1);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=abc", err,
+					sizeof(err)), -1);
+	CHECK_STR(err,
+		  "invalid threshold 'abc': expected a duration of whole microseconds, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=", err,
+					sizeof(err)), -1);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=0", err,
+					sizeof(err)), -1);
+	CHECK_INT(vns_config_parse_word(&cfg, "period", err, sizeof(err)), -1);
+	CHECK_STR(err, "setting 'period' needs a value, e.g. period=10ms");
+	CHECK_INT(vns_config_parse_word(&cfg, "periods=1", err, sizeof(err)),
+		  -1);
+	CHECK_STR(err, "unknown setting 'periods=1' (settings: period=, threshold=)");
+	CHECK_INT(cfg.threshold_us, 9000);
+
+	/* netlink: a VNS_A_CONFIG nest of u32s, none without settings */
+	memset(&cfg, 0, sizeof(cfg));
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_config_put(msg, &cfg), 0);
+	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG),
+	      "empty config nest");
+	cfg.has_period = true;
+	cfg.period_us = 5000;
+	cfg.has_threshold = true;
+	cfg.threshold_us = 20000;
+	CHECK_INT(vns_config_put(msg, &cfg), 0);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG);
+	CHECK(nest, "no VNS_A_CONFIG nest");
+	if (nest) {
+		nla_for_each_nested(a, nest, rem) {
+			n++;
+			CHECK_INT(nla_len(a), 4);
+			if (nla_type(a) == VNS_CFG_A_PERIOD_US)
+				CHECK_INT(nla_get_u32(a), 5000);
+			else if (nla_type(a) == VNS_CFG_A_THRESHOLD_US)
+				CHECK_INT(nla_get_u32(a), 20000);
+			else
+				CHECK(0, "config attribute %d", nla_type(a));
+		}
+	}
+	CHECK_INT(n, 2);
+	nlmsg_free(msg);
+}
+
+/* ------------------------------------------------------------ histograms */
+
+/* A VNS_HIST_A_* nest of @type in @msg: count, sum, max, buckets */
+static void put_hist(struct nl_msg *msg, int type, u64 sum, u64 max,
+		     const u64 *buckets, int n)
+{
+	struct nlattr *h = nla_nest_start(msg, type), *b;
+	u64 count = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		count += buckets[i];
+	nla_put_u64(msg, VNS_HIST_A_COUNT, count);
+	nla_put_u64(msg, VNS_HIST_A_SUM, sum);
+	nla_put_u64(msg, VNS_HIST_A_MAXVAL, max);
+	for (i = 0; i < n; i++) {
+		if (!buckets[i])
+			continue;
+		b = nla_nest_start(msg, VNS_HIST_A_BUCKET);
+		nla_put_u8(msg, VNS_BUCKET_A_INDEX, (u8)i);
+		nla_put_u64(msg, VNS_BUCKET_A_COUNT, buckets[i]);
+		nla_nest_end(msg, b);
+	}
+	nla_nest_end(msg, h);
+}
+
+static char *memout_buf;
+static size_t memout_len;
+
+static FILE *out_open(void)
+{
+	free(memout_buf);
+	memout_buf = NULL;
+	return open_memstream(&memout_buf, &memout_len);
+}
+
+static const char *out_close(FILE *f)
+{
+	fclose(f);
+	return memout_buf;
+}
+
+static void test_hist(void)
+{
+	static const u64 b[] = { 1, 0, 0, 2, 5, 0, 1 };
+	struct vns_hist h, prev;
+	struct nl_msg *msg;
+	struct nlattr *nest, *bk;
+	FILE *f;
+
+	msg = nlmsg_alloc();
+	put_hist(msg, VNS_SIRQ_A_HIST, 180, 70, b, 7);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_SIRQ_A_HIST);
+	CHECK_INT(vns_hist_from_nest(&h, nest), 0);
+	nlmsg_free(msg);
+	CHECK(h.count == 9 && h.sum == 180 && h.max == 70 &&
+	      h.buckets[0] == 1 && h.buckets[3] == 2 && h.buckets[4] == 5 &&
+	      h.buckets[6] == 1 && h.buckets[1] == 0, "hist fields");
+	CHECK_INT(vns_hist_top(&h), 6);
+
+	f = out_open();
+	vns_hist_print(f, &h, "usecs");
+	CHECK_STR(out_close(f),
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 1        |********                                |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 2        |****************                        |\n"
+		  "        16 -> 31         : 5        |****************************************|\n"
+		  "        32 -> 63         : 0        |                                        |\n"
+		  "        64 -> 127        : 1        |********                                |\n");
+	CHECK_STR(json_str(vns_hist_json(&h)),
+		  "{\"count\":9,\"sum_us\":180,\"max_us\":70,\"buckets\":["
+		  "{\"low_us\":0,\"high_us\":1,\"count\":1},"
+		  "{\"low_us\":8,\"high_us\":15,\"count\":2},"
+		  "{\"low_us\":16,\"high_us\":31,\"count\":5},"
+		  "{\"low_us\":64,\"high_us\":127,\"count\":1}]}");
+
+	/* empty: nothing printed */
+	memset(&prev, 0, sizeof(prev));
+	f = out_open();
+	vns_hist_print(f, &prev, "usecs");
+	CHECK_STR(out_close(f), "");
+
+	/* growth: the max did not grow, so it is the top bucket's bound */
+	prev = h;
+	h.buckets[3] += 3;
+	h.count += 3;
+	h.sum += 30;
+	CHECK(!vns_hist_delta(&h, &prev), "max is a bound");
+	CHECK(h.count == 3 && h.sum == 30 && h.buckets[3] == 3 &&
+	      h.buckets[4] == 0 && h.max == 15, "hist delta");
+	/* a reset leaves it whole */
+	memset(&h, 0, sizeof(h));
+	h.count = 1;
+	h.buckets[0] = 1;
+	CHECK(vns_hist_delta(&h, &prev), "reset");
+	CHECK_INT(h.count, 1);
+
+	/* malformed: a bucket without a count; an index past the last */
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, VNS_TIMER_A_HIST);
+	bk = nla_nest_start(msg, VNS_HIST_A_BUCKET);
+	nla_put_u8(msg, VNS_BUCKET_A_INDEX, 1);
+	nla_nest_end(msg, bk);
+	nla_nest_end(msg, nest);
+	CHECK_INT(vns_hist_from_nest(&h, nest), -EBADMSG);
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, VNS_TIMER_A_HIST);
+	bk = nla_nest_start(msg, VNS_HIST_A_BUCKET);
+	nla_put_u8(msg, VNS_BUCKET_A_INDEX, 200);
+	nla_put_u64(msg, VNS_BUCKET_A_COUNT, 4);
+	nla_nest_end(msg, bk);
+	nla_nest_end(msg, nest);
+	CHECK_INT(vns_hist_from_nest(&h, nest), 0);
+	CHECK(h.buckets[VNS_HIST_BUCKETS - 1] == 4 && h.count == 4,
+	      "index folded into the last bucket, count from buckets");
+	nlmsg_free(msg);
+}
+
+/* -------------------------------------------------------------- softirqs */
+
+/* Parse @msg's attributes as a dump callback sees them */
+static void msg_tb(struct nl_msg *msg, struct nlattr **tb)
+{
+	CHECK_INT(nlmsg_parse(nlmsg_hdr(msg), 0, tb, VNS_A_MAX, NULL), 0);
+}
+
+static int add_ksirqd(struct vns_softirqs *s, u32 cpu, u32 pid, u64 rt)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_KSOFTIRQD);
+	nla_put_u32(msg, VNS_KSIRQD_A_CPU, cpu);
+	nla_put_u32(msg, VNS_KSIRQD_A_PID, pid);
+	nla_put_u64(msg, VNS_KSIRQD_A_RUNTIME_NS, rt);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_softirqs_add(s, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+struct tsirq {
+	u32 cpu;
+	u8 vec;
+	u64 count, total, max, raised, wtotal, wmax;
+	u64 hist[8];
+	u64 whist[8];
+};
+
+static int add_sirq(struct vns_softirqs *s, const struct tsirq *t)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_SOFTIRQ);
+	nla_put_u32(msg, VNS_SIRQ_A_CPU, t->cpu);
+	nla_put_u8(msg, VNS_SIRQ_A_VEC, t->vec);
+	nla_put_string(msg, VNS_SIRQ_A_NAME, vns_sirq_name(t->vec));
+	nla_put_u64(msg, VNS_SIRQ_A_COUNT, t->count);
+	nla_put_u64(msg, VNS_SIRQ_A_TOTAL_NS, t->total);
+	nla_put_u64(msg, VNS_SIRQ_A_MAX_NS, t->max);
+	put_hist(msg, VNS_SIRQ_A_HIST, t->total / 1000, t->max / 1000,
+		 t->hist, 8);
+	nla_put_u64(msg, VNS_SIRQ_A_RAISED, t->raised);
+	nla_put_u64(msg, VNS_SIRQ_A_WAIT_TOTAL_NS, t->wtotal);
+	nla_put_u64(msg, VNS_SIRQ_A_WAIT_MAX_NS, t->wmax);
+	put_hist(msg, VNS_SIRQ_A_WAIT_HIST, t->wtotal / 1000, t->wmax / 1000,
+		 t->whist, 8);
+	nla_put_u32(msg, 200, 1);	/* unknown: ignored */
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_softirqs_add(s, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static const struct tsirq t_netrx0 = {
+	.cpu = 0, .vec = 3, .count = 4, .total = 40000, .max = 20000,
+	.raised = 4, .wtotal = 8000, .wmax = 5000,
+	.hist = { [3] = 2, [4] = 2 }, .whist = { [0] = 2, [1] = 1, [2] = 1 },
+};
+
+static const struct tsirq t_timer0 = {
+	.cpu = 0, .vec = 1, .count = 10, .total = 15000, .max = 3000,
+	.raised = 10, .wtotal = 1000, .wmax = 400,
+	.hist = { [0] = 8, [1] = 2 }, .whist = { [0] = 10 },
+};
+
+static const struct tsirq t_netrx1 = {
+	.cpu = 1, .vec = 3, .count = 1, .total = 2000000, .max = 2000000,
+	.raised = 1, .wtotal = 30000, .wmax = 30000,
+	.hist = { [7] = 1 }, .whist = { [4] = 1 },
+};
+
+static void softirqs_read(struct vns_softirqs *s, u64 extra)
+{
+	struct tsirq t;
+
+	memset(s, 0, sizeof(*s));
+	/* CPU 1 first: the report orders them */
+	CHECK_INT(add_ksirqd(s, 1, 22, 5000000 + extra * 1000), 0);
+	CHECK_INT(add_sirq(s, &t_netrx1), 0);
+	CHECK_INT(add_ksirqd(s, 0, 14, 1000000), 0);
+	t = t_timer0;
+	t.count += extra;
+	t.total += extra * 1000;
+	t.raised += extra;
+	t.hist[0] += extra;
+	t.whist[0] += extra;
+	CHECK_INT(add_sirq(s, &t), 0);
+	CHECK_INT(add_sirq(s, &t_netrx0), 0);
+	vns_softirqs_sort(s);
+}
+
+static void test_softirqs(void)
+{
+	struct vns_softirqs s, prev;
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct vns_sirq_vec sum;
+	struct nl_msg *msg;
+	struct tsirq t;
+	FILE *f;
+
+	softirqs_read(&s, 0);
+	CHECK_INT(s.n, 2);
+	if (s.n != 2)
+		goto out;
+	CHECK(s.cpus[0].cpu == 0 && s.cpus[1].cpu == 1, "CPUs in order");
+	CHECK(s.cpus[0].pid == 14 && s.cpus[0].runtime_ns == 1000000,
+	      "ksoftirqd/0");
+	CHECK(s.cpus[0].vec[3].present && s.cpus[0].vec[1].present &&
+	      !s.cpus[0].vec[0].present, "vectors present");
+	CHECK_STR(s.cpus[0].vec[3].name, "NET_RX");
+
+	vns_sirq_total(&s, -1, 3, &sum);
+	CHECK(sum.count == 5 && sum.total_ns == 2040000 &&
+	      sum.max_ns == 2000000 && sum.raised == 5 &&
+	      sum.wait_total_ns == 38000 && sum.wait_max_ns == 30000 &&
+	      sum.hist.count == 5 && sum.hist.buckets[7] == 1,
+	      "NET_RX over all CPUs");
+
+	f = out_open();
+	vns_softirqs_print(f, &s, 0, false);
+	CHECK_STR(out_close(f),
+		  "CPU 0: ksoftirqd/0 pid 14, runtime 1.000ms\n"
+		  "  VECTOR         COUNT      TOTAL        AVG        MAX     RAISED   WAIT AVG   WAIT MAX\n"
+		  "  TIMER             10    15.00us    1.500us    3.000us         10      100ns      400ns\n"
+		  "  NET_RX             4    40.00us    10.00us    20.00us          4    2.000us    5.000us\n");
+	f = out_open();
+	vns_softirqs_print(f, &s, -1, false);
+	CHECK_STR(out_close(f),
+		  "CPU 0: ksoftirqd/0 pid 14, runtime 1.000ms\n"
+		  "  VECTOR         COUNT      TOTAL        AVG        MAX     RAISED   WAIT AVG   WAIT MAX\n"
+		  "  TIMER             10    15.00us    1.500us    3.000us         10      100ns      400ns\n"
+		  "  NET_RX             4    40.00us    10.00us    20.00us          4    2.000us    5.000us\n"
+		  "CPU 1: ksoftirqd/1 pid 22, runtime 5.000ms\n"
+		  "  VECTOR         COUNT      TOTAL        AVG        MAX     RAISED   WAIT AVG   WAIT MAX\n"
+		  "  NET_RX             1    2.000ms    2.000ms    2.000ms          1    30.00us    30.00us\n"
+		  "all 2 CPUs:\n"
+		  "  VECTOR         COUNT      TOTAL        AVG        MAX     RAISED   WAIT AVG   WAIT MAX\n"
+		  "  TIMER             10    15.00us    1.500us    3.000us         10      100ns      400ns\n"
+		  "  NET_RX             5    2.040ms    408.0us    2.000ms          5    7.600us    30.00us\n");
+	f = out_open();
+	vns_softirqs_print(f, &s, 1, true);
+	CHECK_STR(out_close(f),
+		  "CPU 1: ksoftirqd/1 pid 22, runtime 5.000ms\n"
+		  "  VECTOR         COUNT      TOTAL        AVG        MAX     RAISED   WAIT AVG   WAIT MAX\n"
+		  "  NET_RX             1    2.000ms    2.000ms    2.000ms          1    30.00us    30.00us\n"
+		  "\n"
+		  "NET_RX run time, CPU 1:\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 0        |                                        |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 0        |                                        |\n"
+		  "        16 -> 31         : 0        |                                        |\n"
+		  "        32 -> 63         : 0        |                                        |\n"
+		  "        64 -> 127        : 0        |                                        |\n"
+		  "       128 -> 255        : 1        |****************************************|\n"
+		  "\n"
+		  "NET_RX raise-to-entry wait, CPU 1:\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 0        |                                        |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 0        |                                        |\n"
+		  "        16 -> 31         : 1        |****************************************|\n");
+	f = out_open();
+	vns_softirqs_print(f, &s, 7, false);
+	CHECK_STR(out_close(f), "CPU 7: no softirq data\n");
+
+	CHECK_STR(json_str(vns_softirqs_json(&s, 1)),
+		  "{\"cpus\":[{\"cpu\":1,\"ksoftirqd\":{\"pid\":22,"
+		  "\"runtime_ns\":5000000},\"vectors\":[{\"vec\":3,"
+		  "\"name\":\"NET_RX\",\"count\":1,\"total_ns\":2000000,"
+		  "\"max_ns\":2000000,\"raised\":1,\"wait_total_ns\":30000,"
+		  "\"wait_max_ns\":30000,\"hist\":{\"count\":1,\"sum_us\":2000,"
+		  "\"max_us\":2000,\"buckets\":[{\"low_us\":128,"
+		  "\"high_us\":255,\"count\":1}]},\"wait_hist\":{\"count\":1,"
+		  "\"sum_us\":30,\"max_us\":30,\"buckets\":[{\"low_us\":16,"
+		  "\"high_us\":31,\"count\":1}]}}]}]}");
+
+	/* delta: 5 more TIMER runs of 1 us on CPU 0, ksoftirqd/1 +5 us */
+	prev = s;
+	softirqs_read(&s, 5);
+	vns_softirqs_delta(&s, &prev);
+	CHECK(s.cpus[0].vec[1].count == 5 && s.cpus[0].vec[1].total_ns == 5000 &&
+	      s.cpus[0].vec[1].raised == 5 &&
+	      s.cpus[0].vec[1].wait_total_ns == 0 &&
+	      s.cpus[0].vec[1].hist.count == 5 &&
+	      s.cpus[0].vec[1].hist.buckets[0] == 5 &&
+	      s.cpus[0].vec[1].hist.buckets[1] == 0, "TIMER growth");
+	/* the max did not grow: bounded by the histogram (bucket 0: 1 us) */
+	CHECK(s.cpus[0].vec[1].max_bound && s.cpus[0].vec[1].max_ns == 1999,
+	      "TIMER max bound: %llu",
+	      (unsigned long long)s.cpus[0].vec[1].max_ns);
+	CHECK(s.cpus[0].vec[3].count == 0 && s.cpus[0].vec[3].max_ns == 0 &&
+	      !s.cpus[0].vec[3].max_bound, "NET_RX did not run");
+	CHECK_INT(s.cpus[1].runtime_ns, 5000);
+	CHECK_INT(s.cpus[0].runtime_ns, 0);
+	vns_softirqs_free(&prev);
+
+	/* a reset (count went down) counts from 0 again */
+	vns_softirqs_free(&s);
+	softirqs_read(&prev, 5);
+	softirqs_read(&s, 0);
+	vns_softirqs_delta(&s, &prev);
+	CHECK(s.cpus[0].vec[1].count == 10 && !s.cpus[0].vec[1].max_bound &&
+	      s.cpus[0].vec[1].max_ns == 3000, "reset TIMER");
+	vns_softirqs_free(&prev);
+
+	/* malformed: no CPU; an unknown vector is skipped */
+	msg = nlmsg_alloc();
+	n = nla_nest_start(msg, VNS_A_SOFTIRQ);
+	nla_put_u8(msg, VNS_SIRQ_A_VEC, 1);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	CHECK_INT(vns_softirqs_add(&s, tb), -EBADMSG);
+	nlmsg_free(msg);
+	t = t_netrx0;
+	t.vec = 12;
+	CHECK_INT(add_sirq(&s, &t), 0);
+	CHECK_INT(s.n, 2);
+out:
+	vns_softirqs_free(&s);
+}
+
+/* ---------------------------------------------------------------- timers */
+
+static int add_timer(struct vns_timers *t, const char *func, u8 kind,
+		     u64 count, u64 total, u64 max, u32 cpu, u64 age)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	u64 b[8] = { 0 };
+	int ret;
+
+	b[vns_hist_bucket(max / 1000)] = count;
+	n = nla_nest_start(msg, VNS_A_TIMER);
+	nla_put_string(msg, VNS_TIMER_A_FUNC, func);
+	nla_put_u8(msg, VNS_TIMER_A_KIND, kind);
+	nla_put_u64(msg, VNS_TIMER_A_COUNT, count);
+	nla_put_u64(msg, VNS_TIMER_A_TOTAL_NS, total);
+	nla_put_u64(msg, VNS_TIMER_A_MAX_NS, max);
+	nla_put_u32(msg, VNS_TIMER_A_MAX_CPU, cpu);
+	nla_put_u64(msg, VNS_TIMER_A_MAX_AGE_NS, age);
+	put_hist(msg, VNS_TIMER_A_HIST, total / 1000, max / 1000, b, 8);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_timers_add(t, tb[VNS_A_TIMER]);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void timers_read(struct vns_timers *t, u64 extra)
+{
+	memset(t, 0, sizeof(*t));
+	add_timer(t, "estimation_timer [ip_vs]", VNS_TIMER_LIST, 100,
+		  5000000, 120000, 2, 12300000000ULL);
+	add_timer(t, "tick_sched_timer", VNS_TIMER_HRTIMER, 5000 + extra,
+		  20000000 + extra * 4000, 30000, 0, 1000000000);
+	add_timer(t, "delayed_work_timer_fn", VNS_TIMER_LIST, 40, 400000,
+		  30000, 1, 500000);
+	add_timer(t, "tcp_keepalive_timer", VNS_TIMER_LIST, 3, 3000, 1500, 3,
+		  2000);
+}
+
+static const char *rank_names(const struct vns_timers *t,
+			      enum vns_timer_sort sort, u64 min_us, u64 top)
+{
+	static char buf[256];
+	const struct vns_timer **v;
+	size_t n, i, len = 0;
+
+	buf[0] = '\0';
+	CHECK_INT(vns_timers_rank(t, sort, min_us, top, &v, &n), 0);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					i ? "," : "", v[i]->func);
+	free(v);
+	return buf;
+}
+
+static void test_timers(void)
+{
+	struct vns_timers t, prev;
+	const struct vns_timer **v;
+	struct nlattr *n;
+	struct nl_msg *msg;
+	size_t cnt;
+	FILE *f;
+
+	timers_read(&t, 0);
+	CHECK_INT(t.n, 4);
+	CHECK_STR(rank_names(&t, VNS_SORT_MAX, 0, 0),
+		  "estimation_timer [ip_vs],delayed_work_timer_fn,"
+		  "tick_sched_timer,tcp_keepalive_timer");
+	CHECK_STR(rank_names(&t, VNS_SORT_TOTAL, 0, 0),
+		  "tick_sched_timer,estimation_timer [ip_vs],"
+		  "delayed_work_timer_fn,tcp_keepalive_timer");
+	CHECK_STR(rank_names(&t, VNS_SORT_COUNT, 0, 2),
+		  "tick_sched_timer,estimation_timer [ip_vs]");
+	CHECK_STR(rank_names(&t, VNS_SORT_MAX, 30, 0),
+		  "estimation_timer [ip_vs],delayed_work_timer_fn,"
+		  "tick_sched_timer");
+	CHECK_STR(rank_names(&t, VNS_SORT_MAX, 31, 0),
+		  "estimation_timer [ip_vs]");
+	CHECK_STR(rank_names(&t, VNS_SORT_MAX, 1000, 0), "");
+	CHECK_STR(rank_names(&t, VNS_SORT_MAX, 0, 1),
+		  "estimation_timer [ip_vs]");
+
+	CHECK_INT(vns_timers_rank(&t, VNS_SORT_MAX, 0, 2, &v, &cnt), 0);
+	f = out_open();
+	vns_timers_print(f, v, cnt, false);
+	CHECK_STR(out_close(f),
+		  "FUNCTION                 KIND         COUNT      TOTAL        AVG        MAX MAX CPU      MAX AGE\n"
+		  "estimation_timer [ip_vs] timer          100    5.000ms    50.00us    120.0us       2   12.30s ago\n"
+		  "delayed_work_timer_fn    timer           40    400.0us    10.00us    30.00us       1  500.0us ago\n");
+	CHECK_STR(json_str(vns_timers_json(v, 1)),
+		  "{\"timers\":[{\"func\":\"estimation_timer [ip_vs]\","
+		  "\"kind\":\"timer\",\"count\":100,\"total_ns\":5000000,"
+		  "\"max_ns\":120000,\"max_cpu\":2,\"max_age_ns\":12300000000,"
+		  "\"hist\":{\"count\":100,\"sum_us\":5000,\"max_us\":120,"
+		  "\"buckets\":[{\"low_us\":64,\"high_us\":127,"
+		  "\"count\":100}]}}]}");
+	f = out_open();
+	vns_timers_print(f, v + 1, 1, true);
+	CHECK_STR(out_close(f),
+		  "FUNCTION              KIND         COUNT      TOTAL        AVG        MAX MAX CPU      MAX AGE\n"
+		  "delayed_work_timer_fn timer           40    400.0us    10.00us    30.00us       1  500.0us ago\n"
+		  "\n"
+		  "delayed_work_timer_fn (timer) run time:\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 0        |                                        |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 0        |                                        |\n"
+		  "        16 -> 31         : 40       |****************************************|\n");
+	free(v);
+	f = out_open();
+	vns_timers_print(f, NULL, 0, false);
+	CHECK_STR(out_close(f), "no timers\n");
+
+	/* delta: only tick_sched_timer ran, 10 more times */
+	prev = t;
+	timers_read(&t, 10);
+	vns_timers_delta(&t, &prev);
+	CHECK_INT(t.n, 1);
+	if (t.n == 1) {
+		CHECK_STR(t.v[0].func, "tick_sched_timer");
+		CHECK(t.v[0].count == 10 && t.v[0].total_ns == 40000 &&
+		      t.v[0].max_bound && t.v[0].max_ns == 30000,
+		      "tick_sched_timer growth");
+		CHECK(!(t.v[0].present & (1u << VNS_TIMER_A_MAX_CPU)),
+		      "max cpu unknown in a delta");
+		CHECK_INT(t.v[0].hist.count, 10);
+	}
+	vns_timers_free(&prev);
+	vns_timers_free(&t);
+
+	/* malformed: no function name */
+	memset(&t, 0, sizeof(t));
+	msg = nlmsg_alloc();
+	n = nla_nest_start(msg, VNS_A_TIMER);
+	nla_put_u64(msg, VNS_TIMER_A_COUNT, 1);
+	nla_nest_end(msg, n);
+	CHECK_INT(vns_timers_add(&t, n), -EBADMSG);
+	nlmsg_free(msg);
+	CHECK_INT(t.n, 0);
+	vns_timers_free(&t);
+}
+
+/* ---------------------------------------------------------------- irqoff */
+
+static int add_irqsum(struct vns_irqoff *q, u8 kind, u32 cpu, u64 events,
+		      const u64 *b, int nb)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_IRQOFF_SUMMARY);
+	nla_put_u8(msg, VNS_IRQSUM_A_KIND, kind);
+	nla_put_u32(msg, VNS_IRQSUM_A_CPU, cpu);
+	nla_put_u64(msg, VNS_IRQSUM_A_EVENTS, events);
+	put_hist(msg, VNS_IRQSUM_A_HIST, 0, 0, b, nb);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_irqoff_add(q, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int add_irqevent(struct vns_irqoff *q, u8 kind, u32 cpu, u64 lat,
+			u64 age, u32 pid, const char *comm,
+			const char *const *stack)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n, *st;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_IRQOFF_EVENT);
+	nla_put_u8(msg, VNS_IRQOFF_A_KIND, kind);
+	nla_put_u32(msg, VNS_IRQOFF_A_CPU, cpu);
+	nla_put_u64(msg, VNS_IRQOFF_A_LATENCY_NS, lat);
+	nla_put_u64(msg, VNS_IRQOFF_A_AGE_NS, age);
+	nla_put_u32(msg, VNS_IRQOFF_A_PID, pid);
+	nla_put_string(msg, VNS_IRQOFF_A_COMM, comm);
+	if (stack) {
+		st = nla_nest_start(msg, VNS_IRQOFF_A_STACK);
+		for (; *stack; stack++)
+			nla_put_string(msg, VNS_STACK_A_FRAME, *stack);
+		nla_nest_end(msg, st);
+	}
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_irqoff_add(q, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void test_irqoff(void)
+{
+	static const char *const stk1[] = {
+		"delay_tsc+0x2a/0x50", "spin_hog+0x40/0x80 [hog]", NULL,
+	};
+	static const char *const stk2[] = { "net_rx_action+0x1/0x2", NULL };
+	static const u64 h0[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10 };
+	static const u64 h1[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30,
+				  0, 2 };
+	struct vns_irqoff_sel sel = { .cpu = -1, .threshold_ns = 0 };
+	struct vns_irqoff q;
+	FILE *f;
+
+	memset(&q, 0, sizeof(q));
+	CHECK_INT(add_irqsum(&q, VNS_IRQOFF_HARD, 0, 0, h0, 14), 0);
+	CHECK_INT(add_irqsum(&q, VNS_IRQOFF_HARD, 1, 2, h1, 16), 0);
+	CHECK_INT(add_irqevent(&q, VNS_IRQOFF_HARD, 1, 41234567, 3200000000ULL,
+			       1234, "hog", stk1), 0);
+	CHECK_INT(add_irqevent(&q, VNS_IRQOFF_HARD, 1, 25000000, 9000000000ULL,
+			       1234, "hog", NULL), 0);
+	CHECK_INT(add_irqsum(&q, VNS_IRQOFF_SOFT, 0, 1, h0, 14), 0);
+	CHECK_INT(add_irqevent(&q, VNS_IRQOFF_SOFT, 0, 21000000, 1000000,
+			       0, "swapper/0", stk2), 0);
+	CHECK(q.nsums == 3 && q.nevents == 3, "irqoff counts");
+
+	f = out_open();
+	vns_irqoff_print(f, &q, &sel);
+	CHECK_STR(out_close(f),
+		  "interrupts off (hard): 2 events\n"
+		  "  CPU 1: 2 events, 2 shown\n"
+		  "    41.235 ms, 3.200s ago, pid 1234 (hog)\n"
+		  "        delay_tsc+0x2a/0x50\n"
+		  "        spin_hog+0x40/0x80 [hog]\n"
+		  "    25.000 ms, 9.000s ago, pid 1234 (hog)\n"
+		  "        [no stack]\n"
+		  "  sampler delay, all CPUs:\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 0        |                                        |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 0        |                                        |\n"
+		  "        16 -> 31         : 0        |                                        |\n"
+		  "        32 -> 63         : 0        |                                        |\n"
+		  "        64 -> 127        : 0        |                                        |\n"
+		  "       128 -> 255        : 0        |                                        |\n"
+		  "       256 -> 511        : 0        |                                        |\n"
+		  "       512 -> 1023       : 0        |                                        |\n"
+		  "      1024 -> 2047       : 0        |                                        |\n"
+		  "      2048 -> 4095       : 0        |                                        |\n"
+		  "      4096 -> 8191       : 0        |                                        |\n"
+		  "      8192 -> 16383      : 40       |****************************************|\n"
+		  "     16384 -> 32767      : 0        |                                        |\n"
+		  "     32768 -> 65535      : 2        |**                                      |\n"
+		  "\n"
+		  "softirqs off (soft): 1 events\n"
+		  "  CPU 0: 1 events, 1 shown\n"
+		  "    21.000 ms, 1.000ms ago, pid 0 (swapper/0)\n"
+		  "        net_rx_action+0x1/0x2\n"
+		  "  sampler delay, all CPUs:\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 0        |                                        |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 0        |                                        |\n"
+		  "         8 -> 15         : 0        |                                        |\n"
+		  "        16 -> 31         : 0        |                                        |\n"
+		  "        32 -> 63         : 0        |                                        |\n"
+		  "        64 -> 127        : 0        |                                        |\n"
+		  "       128 -> 255        : 0        |                                        |\n"
+		  "       256 -> 511        : 0        |                                        |\n"
+		  "       512 -> 1023       : 0        |                                        |\n"
+		  "      1024 -> 2047       : 0        |                                        |\n"
+		  "      2048 -> 4095       : 0        |                                        |\n"
+		  "      4096 -> 8191       : 0        |                                        |\n"
+		  "      8192 -> 16383      : 10       |****************************************|\n");
+
+	/* --threshold 30 --cpu 1 */
+	sel.cpu = 1;
+	sel.threshold_ns = 30000000;
+	CHECK_STR(json_str(vns_irqoff_json(&q, &sel)),
+		  "{\"summary\":[{\"kind\":\"hard\",\"cpu\":1,\"events\":2,"
+		  "\"hist\":{\"count\":32,\"sum_us\":0,\"max_us\":0,"
+		  "\"buckets\":[{\"low_us\":8192,\"high_us\":16383,"
+		  "\"count\":30},{\"low_us\":32768,\"high_us\":65535,"
+		  "\"count\":2}]}}],"
+		  "\"events\":[{\"kind\":\"hard\",\"cpu\":1,"
+		  "\"latency_ns\":41234567,\"age_ns\":3200000000,"
+		  "\"pid\":1234,\"comm\":\"hog\",\"stack\":["
+		  "\"delay_tsc+0x2a/0x50\",\"spin_hog+0x40/0x80 [hog]\"]}]}");
+	sel.cpu = 0;
+	sel.threshold_ns = 0;
+	CHECK_STR(json_str(vns_irqoff_json(&q, &sel)),
+		  "{\"summary\":[{\"kind\":\"hard\",\"cpu\":0,\"events\":0,"
+		  "\"hist\":{\"count\":10,\"sum_us\":0,\"max_us\":0,"
+		  "\"buckets\":[{\"low_us\":8192,\"high_us\":16383,"
+		  "\"count\":10}]}},{\"kind\":\"soft\",\"cpu\":0,\"events\":1,"
+		  "\"hist\":{\"count\":10,\"sum_us\":0,\"max_us\":0,"
+		  "\"buckets\":[{\"low_us\":8192,\"high_us\":16383,"
+		  "\"count\":10}]}}],"
+		  "\"events\":[{\"kind\":\"soft\",\"cpu\":0,"
+		  "\"latency_ns\":21000000,\"age_ns\":1000000,\"pid\":0,"
+		  "\"comm\":\"swapper/0\",\"stack\":[\"net_rx_action+0x1/0x2\"]}]}");
+	vns_irqoff_free(&q);
+}
+
 /* ------------------------------------------------------------------ util */
 
 static void test_util(void)
@@ -966,6 +1759,14 @@ int main(void)
 	test_drop_delta();
 	test_drop_delta_many();
 	test_util();
+	test_duration();
+	test_dur_str();
+	test_config();
+	test_hist();
+	test_softirqs();
+	test_timers();
+	test_irqoff();
+	free(memout_buf);
 
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -39,6 +39,18 @@ enum vns_cmd {
 	VNS_CMD_DISABLE,
 	/* do: optional VNS_A_COLLECTOR_NAME (all collectors when absent) */
 	VNS_CMD_RESET,
+	/* dump: per CPU one VNS_A_KSOFTIRQD message, then one VNS_A_SOFTIRQ
+	 * message per vector that ran or was raised on that CPU
+	 */
+	VNS_CMD_SOFTIRQ_GET,
+	/* dump: one VNS_A_TIMER message per callback function, all CPUs
+	 * merged, unordered (the tool ranks them)
+	 */
+	VNS_CMD_TIMER_GET,
+	/* dump: per (kind, CPU) one VNS_A_IRQOFF_SUMMARY message, then one
+	 * VNS_A_IRQOFF_EVENT message per recorded event, worst first per CPU
+	 */
+	VNS_CMD_IRQOFF_GET,
 
 	__VNS_CMD_MAX,
 	VNS_CMD_MAX = __VNS_CMD_MAX - 1
@@ -55,6 +67,12 @@ enum vns_attr {
 	VNS_A_FILTER,		/* nest: enum vns_filter_attr */
 	VNS_A_PROBE,		/* nest: enum vns_probe_attr */
 	VNS_A_DROP,		/* nest: enum vns_drop_attr */
+	VNS_A_CONFIG,		/* nest: enum vns_config_attr (ENABLE) */
+	VNS_A_SOFTIRQ,		/* nest: enum vns_softirq_attr */
+	VNS_A_KSOFTIRQD,	/* nest: enum vns_ksoftirqd_attr */
+	VNS_A_TIMER,		/* nest: enum vns_timer_attr */
+	VNS_A_IRQOFF_SUMMARY,	/* nest: enum vns_irqoff_sum_attr */
+	VNS_A_IRQOFF_EVENT,	/* nest: enum vns_irqoff_attr */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -178,6 +196,134 @@ enum vns_drop_attr {
 
 	__VNS_DROP_A_MAX,
 	VNS_DROP_A_MAX = __VNS_DROP_A_MAX - 1
+};
+
+/*
+ * Collector settings given at enable (collectors that take them: irqoff).
+ * Absent attributes keep the defaults (period 10 ms, threshold 20 ms).
+ */
+enum vns_config_attr {
+	VNS_CFG_A_UNSPEC,
+	VNS_CFG_A_PERIOD_US,	/* u32: sampling period, 1000..1000000 */
+	VNS_CFG_A_THRESHOLD_US,	/* u32: report above, >= period */
+
+	__VNS_CFG_A_MAX,
+	VNS_CFG_A_MAX = __VNS_CFG_A_MAX - 1
+};
+
+/*
+ * A log2 histogram (include/vns/hist.h): bucket i >= 1 holds values in
+ * [2^i, 2^(i+1) - 1], bucket 0 holds 0 and 1; only non-empty buckets are
+ * sent.  Unit: microseconds.
+ */
+enum vns_hist_attr {
+	VNS_HIST_A_UNSPEC,
+	VNS_HIST_A_PAD,
+	VNS_HIST_A_COUNT,	/* u64 */
+	VNS_HIST_A_SUM,		/* u64 */
+	VNS_HIST_A_MAXVAL,	/* u64: largest value recorded */
+	VNS_HIST_A_BUCKET,	/* nest, repeated: enum vns_bucket_attr */
+
+	__VNS_HIST_A_MAX,
+	VNS_HIST_A_MAX = __VNS_HIST_A_MAX - 1
+};
+
+enum vns_bucket_attr {
+	VNS_BUCKET_A_UNSPEC,
+	VNS_BUCKET_A_PAD,
+	VNS_BUCKET_A_INDEX,	/* u8: i */
+	VNS_BUCKET_A_COUNT,	/* u64 */
+
+	__VNS_BUCKET_A_MAX,
+	VNS_BUCKET_A_MAX = __VNS_BUCKET_A_MAX - 1
+};
+
+/* Softirq vectors, as the kernel numbers them (HI_SOFTIRQ ...) */
+#define VNS_NR_SOFTIRQS		10
+
+enum vns_softirq_attr {
+	VNS_SIRQ_A_UNSPEC,
+	VNS_SIRQ_A_PAD,
+	VNS_SIRQ_A_CPU,		/* u32 */
+	VNS_SIRQ_A_VEC,		/* u8: 0 (HI) .. 9 (RCU) */
+	VNS_SIRQ_A_NAME,	/* string: "NET_RX", ... */
+	VNS_SIRQ_A_COUNT,	/* u64: handler runs (softirq_entry/exit) */
+	VNS_SIRQ_A_TOTAL_NS,	/* u64 */
+	VNS_SIRQ_A_MAX_NS,	/* u64 */
+	VNS_SIRQ_A_HIST,	/* nest: enum vns_hist_attr, run time in us */
+	VNS_SIRQ_A_RAISED,	/* u64: softirq_raise while not pending */
+	VNS_SIRQ_A_WAIT_TOTAL_NS, /* u64: raise-to-entry */
+	VNS_SIRQ_A_WAIT_MAX_NS,	/* u64 */
+	VNS_SIRQ_A_WAIT_HIST,	/* nest: enum vns_hist_attr, in us */
+
+	__VNS_SIRQ_A_MAX,
+	VNS_SIRQ_A_MAX = __VNS_SIRQ_A_MAX - 1
+};
+
+enum vns_ksoftirqd_attr {
+	VNS_KSIRQD_A_UNSPEC,
+	VNS_KSIRQD_A_PAD,
+	VNS_KSIRQD_A_CPU,	/* u32 */
+	VNS_KSIRQD_A_PID,	/* u32: ksoftirqd/CPU, absent if not found */
+	VNS_KSIRQD_A_RUNTIME_NS, /* u64: its CPU time since enable */
+
+	__VNS_KSIRQD_A_MAX,
+	VNS_KSIRQD_A_MAX = __VNS_KSIRQD_A_MAX - 1
+};
+
+enum vns_timer_kind {
+	VNS_TIMER_LIST,		/* struct timer_list, TIMER softirq */
+	VNS_TIMER_HRTIMER,	/* struct hrtimer */
+};
+
+enum vns_timer_attr {
+	VNS_TIMER_A_UNSPEC,
+	VNS_TIMER_A_PAD,
+	VNS_TIMER_A_FUNC,	/* string: the callback, "%ps" */
+	VNS_TIMER_A_KIND,	/* u8: enum vns_timer_kind */
+	VNS_TIMER_A_COUNT,	/* u64 */
+	VNS_TIMER_A_TOTAL_NS,	/* u64 */
+	VNS_TIMER_A_MAX_NS,	/* u64 */
+	VNS_TIMER_A_MAX_CPU,	/* u32: CPU of the longest run */
+	VNS_TIMER_A_MAX_AGE_NS,	/* u64: how long ago (at the dump) it ended */
+	VNS_TIMER_A_HIST,	/* nest: enum vns_hist_attr, in us */
+
+	__VNS_TIMER_A_MAX,
+	VNS_TIMER_A_MAX = __VNS_TIMER_A_MAX - 1
+};
+
+enum vns_irqoff_kind {
+	VNS_IRQOFF_HARD,	/* hard interrupts held off */
+	VNS_IRQOFF_SOFT,	/* bottom halves (softirqs) held off */
+};
+
+enum vns_irqoff_sum_attr {
+	VNS_IRQSUM_A_UNSPEC,
+	VNS_IRQSUM_A_PAD,
+	VNS_IRQSUM_A_KIND,	/* u8: enum vns_irqoff_kind */
+	VNS_IRQSUM_A_CPU,	/* u32 */
+	VNS_IRQSUM_A_EVENTS,	/* u64: stretches above the threshold */
+	VNS_IRQSUM_A_HIST,	/* nest: enum vns_hist_attr: every sample's
+				 * delay, in us
+				 */
+
+	__VNS_IRQSUM_A_MAX,
+	VNS_IRQSUM_A_MAX = __VNS_IRQSUM_A_MAX - 1
+};
+
+enum vns_irqoff_attr {
+	VNS_IRQOFF_A_UNSPEC,
+	VNS_IRQOFF_A_PAD,
+	VNS_IRQOFF_A_KIND,	/* u8: enum vns_irqoff_kind */
+	VNS_IRQOFF_A_CPU,	/* u32 */
+	VNS_IRQOFF_A_LATENCY_NS, /* u64: how long the sampler was held off */
+	VNS_IRQOFF_A_AGE_NS,	/* u64: how long ago (at the dump) it ended */
+	VNS_IRQOFF_A_PID,	/* u32: task on the CPU when the stack was taken */
+	VNS_IRQOFF_A_COMM,	/* string */
+	VNS_IRQOFF_A_STACK,	/* nest: enum vns_stack_attr */
+
+	__VNS_IRQOFF_A_MAX,
+	VNS_IRQOFF_A_MAX = __VNS_IRQOFF_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VNETSCOPE_H */

@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnetscope softirqs, timers, irqoff: the latency collectors, once
+ * (cumulative since enable) or, for softirqs and timers, every interval
+ * (the growth since the previous read).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "uapi/linux/vnetscope.h"
+#include "cmd.h"
+#include "lat.h"
+#include "loop.h"
+#include "nl.h"
+#include "util.h"
+
+static const char vns_softirqs_usage[] =
+	"Usage: vnetscope softirqs [--cpu N] [--interval S [--count N]] [--hist]\n"
+	"                          [--json]\n"
+	"\n"
+	"Report softirqs per CPU and vector: how often they ran, for how long\n"
+	"(total, average, longest), how often they were raised and how long\n"
+	"they waited from raise to run, and each CPU's ksoftirqd and its CPU\n"
+	"time; then the sum over the CPUs.  Turns the softirqs collector on\n"
+	"if it is off.\n"
+	"\n"
+	"  --cpu N          only CPU N\n"
+	"  --interval S     every S seconds (e.g. 0.5), the growth since the\n"
+	"                   previous report; until SIGINT/SIGTERM.  A maximum\n"
+	"                   shown as <=X did not grow: X bounds it\n"
+	"  --count N        stop after N reports\n"
+	"  --hist           also the log2 histograms of run time and wait, per\n"
+	"                   vector, over the CPUs shown\n"
+	"  --json           one JSON document per report, one per line\n";
+
+static const char vns_timers_usage[] =
+	"Usage: vnetscope timers [--top N] [--min-us N] [--sort max|total|count]\n"
+	"                        [--interval S [--count N]] [--hist] [--json]\n"
+	"\n"
+	"Report the timer and hrtimer callbacks, all CPUs merged: how often\n"
+	"they ran, for how long (total, average, longest), and on which CPU\n"
+	"and how long ago the longest run was.  Turns the timers collector on\n"
+	"if it is off.\n"
+	"\n"
+	"  --top N          at most N callbacks (default 20; 0: all)\n"
+	"  --min-us N       only callbacks whose longest run is >= N us\n"
+	"  --sort KEY       rank by max (default), total or count\n"
+	"  --interval S     every S seconds (e.g. 0.5), the growth since the\n"
+	"                   previous report; until SIGINT/SIGTERM.  A maximum\n"
+	"                   shown as <=X did not grow: X bounds it\n"
+	"  --count N        stop after N reports\n"
+	"  --hist           also each listed callback's run time histogram\n"
+	"  --json           one JSON document per report, one per line\n";
+
+static const char vns_irqoff_usage[] =
+	"Usage: vnetscope irqoff [--threshold MS] [--cpu N] [--json]\n"
+	"\n"
+	"Report the stretches the irqoff collector's sampler was held off,\n"
+	"by kind (hard: interrupts off; soft: softirqs off) and CPU: how many\n"
+	"went over the collector's threshold, the worst of them with the task\n"
+	"and stack, and the histogram of every sample's delay.  Turns the\n"
+	"irqoff collector on if it is off (see 'vnetscope enable --help' for\n"
+	"its period and threshold).\n"
+	"\n"
+	"  --threshold MS   only events at least this long (ms, or with a unit:\n"
+	"                   ns, us, ms, s); default: all the module recorded\n"
+	"  --cpu N          only CPU N\n"
+	"  --json           one JSON document\n";
+
+#define VNS_OPT_HIST	0x101
+#define VNS_OPT_MIN_US	0x102
+#define VNS_OPT_SORT	0x103
+#define VNS_OPT_THRESH	0x104
+
+struct vns_lat_args {
+	long long cpu;		/* -1: all */
+	double interval;	/* 0: one report */
+	u64 count;		/* reports; 0: until a signal */
+	u64 top;
+	u64 min_us;
+	u64 threshold_us;
+	enum vns_timer_sort sort;
+	bool hist;
+	bool json;
+};
+
+static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
+			 const struct option *opts, const char *usage)
+{
+	static const char *const sorts[] = {
+		[VNS_SORT_MAX] = "max",
+		[VNS_SORT_TOTAL] = "total",
+		[VNS_SORT_COUNT] = "count",
+	};
+	unsigned int i;
+	u64 v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (vns_parse_u64(optarg, 0, UINT32_MAX, &v))
+				return vns_usage_err("invalid --cpu '%s': expected a CPU number",
+						     optarg);
+			a->cpu = (long long)v;
+			break;
+		case 'i':
+			if (vns_parse_seconds(optarg, &a->interval))
+				return vns_usage_err("invalid --interval '%s': expected seconds > 0, e.g. 1 or 0.5",
+						     optarg);
+			break;
+		case 'c':
+			if (vns_parse_u64(optarg, 1, UINT64_MAX, &a->count))
+				return vns_usage_err("invalid --count '%s': expected a positive integer",
+						     optarg);
+			break;
+		case 't':
+			if (vns_parse_u64(optarg, 0, UINT64_MAX, &a->top))
+				return vns_usage_err("invalid --top '%s': expected an integer (0: all)",
+						     optarg);
+			break;
+		case VNS_OPT_MIN_US:
+			if (vns_parse_u64(optarg, 0, UINT64_MAX / 1000,
+					  &a->min_us))
+				return vns_usage_err("invalid --min-us '%s': expected microseconds, an integer",
+						     optarg);
+			break;
+		case VNS_OPT_SORT:
+			for (i = 0; i < VNS_ARRAY_SIZE(sorts); i++)
+				if (!strcmp(optarg, sorts[i]))
+					break;
+			if (i == VNS_ARRAY_SIZE(sorts))
+				return vns_usage_err("invalid --sort '%s': expected max, total or count",
+						     optarg);
+			a->sort = (enum vns_timer_sort)i;
+			break;
+		case VNS_OPT_THRESH:
+			if (vns_parse_duration_us(optarg, 0, UINT64_MAX / 1000,
+						  &a->threshold_us))
+				return vns_usage_err("invalid --threshold '%s': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)",
+						     optarg);
+			break;
+		case VNS_OPT_HIST:
+			a->hist = true;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return VNS_EXIT_OK;
+		default:
+			return vns_getopt_err(c, argv, opts);
+		}
+	}
+	if (optind < argc)
+		return vns_usage_err("unexpected argument '%s'", argv[optind]);
+	if (a->count && !a->interval)
+		return vns_usage_err("--count needs --interval");
+	return -1;
+}
+
+/* Add the time and interval of an interval report to its JSON document */
+static void vns_json_when(struct json_object *o, const struct timespec *when,
+			  double interval)
+{
+	double t = (double)when->tv_sec + when->tv_nsec / 1e9;
+
+	if (!interval)
+		return;
+	json_object_object_add(o, "time", vns_json_double(t, "%.3f"));
+	json_object_object_add(o, "interval",
+			       vns_json_double(interval, "%g"));
+}
+
+/* ------------------------------------------------------------- softirqs */
+
+static int vns_softirq_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+			  void *arg)
+{
+	(void)attrs;
+	(void)len;
+	return vns_softirqs_add(arg, tb);
+}
+
+static int vns_softirqs_read(struct vns_nl *nl, struct vns_softirqs *s,
+			     struct timespec *when)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_REALTIME, when);
+	ret = vns_nl_dump(nl, VNS_CMD_SOFTIRQ_GET, "softirq read",
+			  vns_softirq_cb, s);
+	if (ret)
+		vns_softirqs_free(s);
+	else
+		vns_softirqs_sort(s);
+	return ret;
+}
+
+static void vns_softirqs_report(const struct vns_lat_args *a,
+				const struct vns_softirqs *s,
+				const struct timespec *when)
+{
+	struct json_object *o;
+
+	if (a->json) {
+		o = vns_softirqs_json(s, a->cpu);
+		if (o) {
+			vns_json_when(o, when, a->interval);
+			vns_json_print(stdout, o);
+		}
+	} else {
+		if (a->interval)
+			vns_interval_header(stdout, when, a->interval);
+		vns_softirqs_print(stdout, s, a->cpu, a->hist);
+	}
+	fflush(stdout);
+}
+
+static int vns_softirqs_loop(struct vns_nl *nl, const struct vns_lat_args *a,
+			     struct vns_ticker *t)
+{
+	struct vns_softirqs prev, cur, delta;
+	struct timespec when;
+	u64 n;
+	int ret;
+
+	ret = vns_softirqs_read(nl, &prev, &when);
+	if (ret)
+		return ret;
+	vns_ticker_start(t, a->interval);
+	for (n = 0; !a->count || n < a->count; n++) {
+		if (!vns_ticker_wait(t))
+			break;
+		ret = vns_softirqs_read(nl, &cur, &when);
+		if (ret)
+			break;
+		delta.n = cur.n;
+		delta.cpus = malloc((cur.n ? cur.n : 1) * sizeof(*cur.cpus));
+		if (!delta.cpus) {
+			vns_softirqs_free(&cur);
+			vns_err("report failed: out of memory");
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		memcpy(delta.cpus, cur.cpus, cur.n * sizeof(*cur.cpus));
+		vns_softirqs_delta(&delta, &prev);
+		vns_softirqs_report(a, &delta, &when);
+		vns_softirqs_free(&delta);
+		vns_softirqs_free(&prev);
+		prev = cur;
+	}
+	vns_softirqs_free(&prev);
+	return ret;
+}
+
+int cmd_softirqs(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "hist", no_argument, NULL, VNS_OPT_HIST },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vns_lat_args a = { .cpu = -1 };
+	struct vns_softirqs s;
+	struct timespec when;
+	struct vns_ticker t;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_lat_parse(&a, argc, argv, opts, vns_softirqs_usage);
+	if (ret >= 0)
+		return ret;
+	if (a.interval)
+		vns_ticker_signals(&t);
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_ensure_on(&nl, "softirqs");
+	if (ret)
+		goto out;
+	if (a.interval) {
+		ret = vns_softirqs_loop(&nl, &a, &t);
+	} else {
+		ret = vns_softirqs_read(&nl, &s, &when);
+		if (!ret) {
+			vns_softirqs_report(&a, &s, &when);
+			vns_softirqs_free(&s);
+		}
+	}
+out:
+	vns_nl_close(&nl);
+	return ret;
+}
+
+/* --------------------------------------------------------------- timers */
+
+static int vns_timer_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+			void *arg)
+{
+	(void)attrs;
+	(void)len;
+	return tb[VNS_A_TIMER] ? vns_timers_add(arg, tb[VNS_A_TIMER]) : 0;
+}
+
+static int vns_timers_read(struct vns_nl *nl, struct vns_timers *t,
+			   struct timespec *when)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	clock_gettime(CLOCK_REALTIME, when);
+	ret = vns_nl_dump(nl, VNS_CMD_TIMER_GET, "timer read", vns_timer_cb,
+			  t);
+	if (ret)
+		vns_timers_free(t);
+	return ret;
+}
+
+static int vns_timers_report(const struct vns_lat_args *a,
+			     const struct vns_timers *t,
+			     const struct timespec *when)
+{
+	const struct vns_timer **v;
+	struct json_object *o;
+	size_t n;
+
+	if (vns_timers_rank(t, a->sort, a->min_us, a->top, &v, &n)) {
+		vns_err("report failed: out of memory");
+		return VNS_EXIT_FAIL;
+	}
+	if (a->json) {
+		o = vns_timers_json(v, n);
+		if (o) {
+			vns_json_when(o, when, a->interval);
+			vns_json_print(stdout, o);
+		}
+	} else {
+		if (a->interval)
+			vns_interval_header(stdout, when, a->interval);
+		vns_timers_print(stdout, v, n, a->hist);
+	}
+	fflush(stdout);
+	free(v);
+	return 0;
+}
+
+/* A copy of @src whose entries own their own names */
+static int vns_timers_dup(struct vns_timers *dst, const struct vns_timers *src)
+{
+	size_t i;
+
+	dst->n = 0;
+	dst->v = calloc(src->n ? src->n : 1, sizeof(*dst->v));
+	if (!dst->v)
+		return -1;
+	for (i = 0; i < src->n; i++) {
+		dst->v[i] = src->v[i];
+		dst->v[i].func = strdup(src->v[i].func);
+		if (!dst->v[i].func) {
+			vns_timers_free(dst);
+			return -1;
+		}
+		dst->n++;
+	}
+	return 0;
+}
+
+static int vns_timers_loop(struct vns_nl *nl, const struct vns_lat_args *a,
+			   struct vns_ticker *tk)
+{
+	struct vns_timers prev, cur, delta;
+	struct timespec when;
+	u64 n;
+	int ret;
+
+	ret = vns_timers_read(nl, &prev, &when);
+	if (ret)
+		return ret;
+	vns_ticker_start(tk, a->interval);
+	for (n = 0; !a->count || n < a->count; n++) {
+		if (!vns_ticker_wait(tk))
+			break;
+		ret = vns_timers_read(nl, &cur, &when);
+		if (ret)
+			break;
+		if (vns_timers_dup(&delta, &cur)) {
+			vns_timers_free(&cur);
+			vns_err("report failed: out of memory");
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		vns_timers_delta(&delta, &prev);
+		ret = vns_timers_report(a, &delta, &when);
+		vns_timers_free(&delta);
+		vns_timers_free(&prev);
+		prev = cur;
+		if (ret)
+			break;
+	}
+	vns_timers_free(&prev);
+	return ret;
+}
+
+int cmd_timers(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' },
+		{ "min-us", required_argument, NULL, VNS_OPT_MIN_US },
+		{ "sort", required_argument, NULL, VNS_OPT_SORT },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "hist", no_argument, NULL, VNS_OPT_HIST },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vns_lat_args a = { .cpu = -1, .top = 20 };
+	struct vns_timers t;
+	struct timespec when;
+	struct vns_ticker tk;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_lat_parse(&a, argc, argv, opts, vns_timers_usage);
+	if (ret >= 0)
+		return ret;
+	if (a.interval)
+		vns_ticker_signals(&tk);
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_ensure_on(&nl, "timers");
+	if (ret)
+		goto out;
+	if (a.interval) {
+		ret = vns_timers_loop(&nl, &a, &tk);
+	} else {
+		ret = vns_timers_read(&nl, &t, &when);
+		if (!ret) {
+			ret = vns_timers_report(&a, &t, &when);
+			vns_timers_free(&t);
+		}
+	}
+out:
+	vns_nl_close(&nl);
+	return ret;
+}
+
+/* --------------------------------------------------------------- irqoff */
+
+static int vns_irqoff_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+			 void *arg)
+{
+	(void)attrs;
+	(void)len;
+	return vns_irqoff_add(arg, tb);
+}
+
+int cmd_irqoff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threshold", required_argument, NULL, VNS_OPT_THRESH },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vns_lat_args a = { .cpu = -1 };
+	struct vns_irqoff_sel sel;
+	struct json_object *o;
+	struct vns_irqoff q;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_lat_parse(&a, argc, argv, opts, vns_irqoff_usage);
+	if (ret >= 0)
+		return ret;
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_ensure_on(&nl, "irqoff");
+	if (ret)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	ret = vns_nl_dump(&nl, VNS_CMD_IRQOFF_GET, "irqoff read",
+			  vns_irqoff_cb, &q);
+	if (!ret) {
+		sel.cpu = a.cpu;
+		sel.threshold_ns = a.threshold_us * 1000;
+		if (a.json) {
+			o = vns_irqoff_json(&q, &sel);
+			if (o)
+				vns_json_print(stdout, o);
+		} else {
+			vns_irqoff_print(stdout, &q, &sel);
+		}
+	}
+	vns_irqoff_free(&q);
+out:
+	vns_nl_close(&nl);
+	return ret;
+}

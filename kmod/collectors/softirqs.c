@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The softirqs collector: per CPU and per vector, how often each softirq
+ * ran, for how long (count, total, max, log2 histogram), and how long a
+ * raised softirq waited before it ran (raise-to-entry), from the
+ * irq:softirq_raise/entry/exit tracepoints; plus the CPU time of each
+ * ksoftirqd thread since enable, from the scheduler's accounting.
+ *
+ * Softirqs do not nest on a CPU, so one "current" slot per CPU suffices.
+ * A raise happens on the CPU that will run the vector (raise_softirq() marks
+ * it pending locally), possibly from hard interrupt context while the entry
+ * handler runs: handlers update per-CPU data with interrupts disabled.
+ */
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#ifdef HAVE_SCHED_SIGNAL_H
+#include <linux/sched/signal.h>
+#endif
+#include <linux/vmalloc.h>
+
+#include "../core/vns.h"
+
+const char *const vns_softirq_names[VNS_NR_SOFTIRQS] = {
+	"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK",
+	"IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU",
+};
+
+struct vns_sirq_vec {
+	u64 count, total_ns, max_ns;
+	u64 raised, wait_total_ns, wait_max_ns;
+	struct vns_hist hist, wait;
+};
+
+struct vns_sirq_cpu {
+	u64 entry_ns;			/* 0: no vector running */
+	u32 entry_vec;
+	u64 raise_ns[VNS_NR_SOFTIRQS];	/* 0: not raised since it last ran */
+	struct vns_sirq_vec vec[VNS_NR_SOFTIRQS];
+};
+
+struct vns_sirqs {
+	struct vns_sirq_cpu __percpu *cpu;
+	u64 *base_ns;			/* ksoftirqd runtime at enable */
+};
+
+static struct vns_sirqs *vns_sirqs;
+
+static void vns_sirq_raise(void *data, unsigned int vec)
+{
+	struct vns_sirqs *s;
+	struct vns_sirq_cpu *pc;
+	unsigned long flags;
+
+	vns_probe_hit(data);
+	s = READ_ONCE(vns_sirqs);
+	if (!vns_active(&vns_softirqs_collector) || !s ||
+	    vec >= VNS_NR_SOFTIRQS)
+		return;
+	local_irq_save(flags);
+	pc = this_cpu_ptr(s->cpu);
+	if (!pc->raise_ns[vec]) {
+		pc->raise_ns[vec] = ktime_get_ns();
+		pc->vec[vec].raised++;
+	}
+	local_irq_restore(flags);
+}
+
+static void vns_sirq_entry(void *data, unsigned int vec)
+{
+	struct vns_sirq_vec *v;
+	struct vns_sirqs *s;
+	struct vns_sirq_cpu *pc;
+	unsigned long flags;
+	u64 now, wait;
+
+	vns_probe_hit(data);
+	s = READ_ONCE(vns_sirqs);
+	if (!vns_active(&vns_softirqs_collector) || !s ||
+	    vec >= VNS_NR_SOFTIRQS)
+		return;
+	local_irq_save(flags);
+	pc = this_cpu_ptr(s->cpu);
+	now = ktime_get_ns();
+	v = &pc->vec[vec];
+	if (pc->raise_ns[vec]) {
+		wait = now - pc->raise_ns[vec];
+		pc->raise_ns[vec] = 0;
+		v->wait_total_ns += wait;
+		if (wait > v->wait_max_ns)
+			v->wait_max_ns = wait;
+		vns_hist_add(&v->wait, wait / NSEC_PER_USEC);
+	}
+	pc->entry_vec = vec;
+	pc->entry_ns = now;
+	local_irq_restore(flags);
+}
+
+static void vns_sirq_exit(void *data, unsigned int vec)
+{
+	struct vns_sirq_vec *v;
+	struct vns_sirqs *s;
+	struct vns_sirq_cpu *pc;
+	unsigned long flags;
+	u64 d;
+
+	vns_probe_hit(data);
+	s = READ_ONCE(vns_sirqs);
+	if (!vns_active(&vns_softirqs_collector) || !s ||
+	    vec >= VNS_NR_SOFTIRQS)
+		return;
+	local_irq_save(flags);
+	pc = this_cpu_ptr(s->cpu);
+	/* an exit without its entry: attached in between */
+	if (pc->entry_ns && pc->entry_vec == vec) {
+		d = ktime_get_ns() - pc->entry_ns;
+		v = &pc->vec[vec];
+		v->count++;
+		v->total_ns += d;
+		if (d > v->max_ns)
+			v->max_ns = d;
+		vns_hist_add(&v->hist, d / NSEC_PER_USEC);
+	}
+	pc->entry_ns = 0;
+	local_irq_restore(flags);
+}
+
+static struct vns_probe vns_sirq_probes[] = {
+	{
+		.name = "softirq_entry",
+		.type = VNS_PROBE_TRACEPOINT,
+		.required = true,
+		.tp_func = vns_sirq_entry,
+	},
+	{
+		.name = "softirq_exit",
+		.type = VNS_PROBE_TRACEPOINT,
+		.required = true,
+		.tp_func = vns_sirq_exit,
+	},
+	{
+		.name = "softirq_raise",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_sirq_raise,
+	},
+};
+
+/* ksoftirqd/@cpu, with a reference; NULL if there is none */
+static struct task_struct *vns_ksoftirqd(unsigned int cpu)
+{
+	struct task_struct *p, *found = NULL;
+	char name[TASK_COMM_LEN];
+
+	snprintf(name, sizeof(name), "ksoftirqd/%u", cpu);
+	rcu_read_lock();
+	for_each_process(p) {
+		if ((p->flags & PF_KTHREAD) && !strcmp(p->comm, name)) {
+			get_task_struct(p);
+			found = p;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static u64 vns_ksoftirqd_runtime(unsigned int cpu, u32 *pid)
+{
+	struct task_struct *p = vns_ksoftirqd(cpu);
+	u64 ns;
+
+	*pid = 0;
+	if (!p)
+		return 0;
+	*pid = task_pid_nr(p);
+	ns = READ_ONCE(p->se.sum_exec_runtime);
+	put_task_struct(p);
+	return ns;
+}
+
+static void vns_sirqs_free(struct vns_collector *c)
+{
+	struct vns_sirqs *s = vns_sirqs;
+
+	if (!s)
+		return;
+	WRITE_ONCE(vns_sirqs, NULL);
+	free_percpu(s->cpu);
+	kfree(s->base_ns);
+	kfree(s);
+}
+
+static void vns_sirqs_clear(struct vns_collector *c)
+{
+	struct vns_sirqs *s = vns_sirqs;
+	unsigned int cpu;
+	u32 pid;
+
+	for_each_possible_cpu(cpu) {
+		memset(per_cpu_ptr(s->cpu, cpu), 0,
+		       sizeof(struct vns_sirq_cpu));
+		s->base_ns[cpu] = vns_ksoftirqd_runtime(cpu, &pid);
+	}
+}
+
+static int vns_sirqs_alloc(struct vns_collector *c)
+{
+	struct vns_sirqs *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->cpu = alloc_percpu(struct vns_sirq_cpu);
+	s->base_ns = kcalloc(nr_cpu_ids, sizeof(u64), GFP_KERNEL);
+	vns_sirqs = s;
+	if (!s->cpu || !s->base_ns) {
+		vns_sirqs_free(c);
+		return -ENOMEM;
+	}
+	vns_sirqs_clear(c);
+	return 0;
+}
+
+static void vns_sirqs_status(struct vns_collector *c,
+			     struct vns_coll_status *st)
+{
+	u64 runs = 0, raised = 0;
+	unsigned int cpu, v;
+
+	st->mem_bytes = sizeof(struct vns_sirq_cpu) * num_possible_cpus() +
+			sizeof(u64) * nr_cpu_ids;
+	for_each_possible_cpu(cpu) {
+		struct vns_sirq_cpu *pc = per_cpu_ptr(vns_sirqs->cpu, cpu);
+
+		for (v = 0; v < VNS_NR_SOFTIRQS; v++) {
+			runs += READ_ONCE(pc->vec[v].count);
+			raised += READ_ONCE(pc->vec[v].raised);
+		}
+	}
+	vns_status_counter(st, "runs", runs);
+	vns_status_counter(st, "raised", raised);
+}
+
+struct vns_snap *vns_softirqs_snapshot(void)
+{
+	struct vns_sirqs *s = vns_sirqs;
+	struct vns_sirq_rec *r;
+	struct vns_snap *snap;
+	unsigned int cpu, v, n = 0;
+
+	lockdep_assert_held(&vns_lock);
+	if (!vns_softirqs_collector.on || !s)
+		return NULL;
+	snap = vns_snap_alloc(num_possible_cpus() * (VNS_NR_SOFTIRQS + 1),
+			      sizeof(*r));
+	if (!snap)
+		return ERR_PTR(-ENOMEM);
+	r = vns_snap_recs(snap, struct vns_sirq_rec);
+	for_each_online_cpu(cpu) {
+		struct vns_sirq_cpu *pc = per_cpu_ptr(s->cpu, cpu);
+		u64 rt;
+
+		r[n].cpu = cpu;
+		r[n].vec = VNS_NR_SOFTIRQS;
+		rt = vns_ksoftirqd_runtime(cpu, &r[n].pid);
+		r[n].runtime_ns = rt - min(rt, s->base_ns[cpu]);
+		n++;
+		for (v = 0; v < VNS_NR_SOFTIRQS; v++) {
+			struct vns_sirq_vec *sv = &pc->vec[v];
+
+			if (!READ_ONCE(sv->count) && !READ_ONCE(sv->raised))
+				continue;
+			r[n].cpu = cpu;
+			r[n].vec = v;
+			r[n].count = READ_ONCE(sv->count);
+			r[n].total_ns = READ_ONCE(sv->total_ns);
+			r[n].max_ns = READ_ONCE(sv->max_ns);
+			r[n].raised = READ_ONCE(sv->raised);
+			r[n].wait_total_ns = READ_ONCE(sv->wait_total_ns);
+			r[n].wait_max_ns = READ_ONCE(sv->wait_max_ns);
+			r[n].hist = sv->hist;
+			r[n].wait = sv->wait;
+			n++;
+		}
+	}
+	snap->nr = n;
+	return snap;
+}
+
+struct vns_collector vns_softirqs_collector = {
+	.name = "softirqs",
+	.probes = vns_sirq_probes,
+	.nr_probes = ARRAY_SIZE(vns_sirq_probes),
+	.alloc = vns_sirqs_alloc,
+	.free = vns_sirqs_free,
+	.clear = vns_sirqs_clear,
+	.status = vns_sirqs_status,
+};
