@@ -30,11 +30,6 @@ struct vns_config {
 	bool has_threshold;
 };
 
-/* Limits of VNS_CFG_A_*, as the module checks them */
-#define VNS_CFG_PERIOD_MIN_US		1000
-#define VNS_CFG_PERIOD_MAX_US		1000000
-#define VNS_CFG_PERIOD_DEFAULT_US	10000
-
 /*
  * Apply one word, "period=5ms" or "threshold=0.1s", to @cfg.  Returns 0, or
  * -1 with a message in @err.

@@ -45,7 +45,9 @@ static const char vns_enable_usage[] =
 	"  period=D         how often the sampler runs on each CPU,\n"
 	"                   1ms to 1s (default 10ms)\n"
 	"  threshold=D      record a stack when the sampler is held off\n"
-	"                   longer, at least 2 x period (default 20ms)\n";
+	"                   longer; from the period to 10s (default 20ms).\n"
+	"                   A stretch of D shows as a delay of D - period\n"
+	"                   to D\n";
 
 static const char vns_disable_usage[] =
 	"Usage: vnetscope disable COLLECTOR\n"
@@ -130,12 +132,13 @@ int vns_config_parse_word(struct vns_config *cfg, const char *word,
 	}
 	if (period ? vns_parse_duration_us(val, VNS_CFG_PERIOD_MIN_US,
 					   VNS_CFG_PERIOD_MAX_US, &us) :
-		     vns_parse_duration_us(val, 1, UINT32_MAX, &us)) {
+		     vns_parse_duration_us(val, VNS_CFG_THRESHOLD_MIN_US,
+					   VNS_CFG_THRESHOLD_MAX_US, &us)) {
 		snprintf(err, errlen,
 			 "invalid %.*s '%s': expected %s, e.g. %s (units ns, us, ms, s; no unit: ms)",
 			 (int)klen, word, val,
 			 period ? "a duration from 1ms to 1s" :
-				  "a duration of whole microseconds",
+				  "a duration from 1ms to 10s",
 			 period ? "10ms" : "20ms");
 		return -1;
 	}
@@ -155,13 +158,13 @@ int vns_config_check(const struct vns_config *cfg, char *err, size_t errlen)
 				       VNS_CFG_PERIOD_DEFAULT_US;
 	char b1[VNS_DUR_STR_MAX], b2[VNS_DUR_STR_MAX], b3[VNS_DUR_STR_MAX];
 
-	if (cfg->has_threshold && cfg->threshold_us < 2 * period) {
+	if (cfg->has_threshold && cfg->threshold_us < period) {
 		snprintf(err, errlen,
-			 "threshold %s is below 2 x period (%s): it must be at least %s",
+			 "threshold %s is below the period (%s): it must be at least %s",
 			 vns_dur_str((u64)cfg->threshold_us * 1000, b1,
 				     sizeof(b1)),
 			 vns_dur_str(period * 1000, b2, sizeof(b2)),
-			 vns_dur_str(2 * period * 1000, b3, sizeof(b3)));
+			 vns_dur_str(period * 1000, b3, sizeof(b3)));
 		return -1;
 	}
 	return 0;

@@ -16,13 +16,16 @@
 #
 # Exit status: the guest command's; 97 when the console shows a kernel splat (a line
 # "vmrun: kernel splat in guest log: ..." is printed), 98 when the guest never reported its exit
-# (timeout, panic, crash), 3 when the kernel is not installed.
+# (timeout, panic, crash, or a console silent for VNS_VM_SILENCE s: a hung guest), 3 when the
+# kernel is not installed.
 #
 # Environment: VNS_LAB (default /var/cache/vns-lab: images, module trees, initrd cache),
 # VNS_APPEND (replaces the debug boot options "oops=panic panic_on_warn=1 slub_debug=FZPU",
 # e.g. VNS_APPEND= for timing runs), VNS_QEMU_OPTS (extra qemu options, e.g. '-cpu max' to give
 # the guest AMD SVM for a nested VM), VNS_VM_MEM (MiB), VNS_KVM=1 (use /dev/kvm when usable),
-# VNS_TCG_THREAD (single or multi: TCG's thread=; default qemu's, multi).
+# VNS_TCG_THREAD (single or multi: TCG's thread=; default qemu's, multi), VNS_VM_SILENCE
+# (seconds without a byte on the console after which the guest counts as hung and is stopped;
+# default 300, 0 turns it off; a long quiet GUEST_CMD should print a heartbeat).
 # Several runs may go in parallel, each with its own OUTDIR.
 set -u
 OUT=
@@ -141,18 +144,41 @@ if [ "${VNS_KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm
 APPEND="console=ttyS0 quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
 q() { printf '%s' "${1//,/,,}"; }    # qemu option values double their commas
 
+rm -f "$OUT/.qemu.pid" "$OUT/.qemu-rc" "$OUT/.qemu-hung"
 # shellcheck disable=SC2086  # VNS_QEMU_OPTS is a list of options
-timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
-  -m "${VNS_VM_MEM:-2048}" -smp 2 -nographic -no-reboot \
-  -kernel "$VMLINUZ" -initrd "$IR" -append "$APPEND" \
-  -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
-  -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
-  -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
-  "${share_opts[@]}" \
-  -netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null 2>&1 |
+{
+  timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
+    -m "${VNS_VM_MEM:-2048}" -smp 2 -nographic -no-reboot -pidfile "$OUT/.qemu.pid" \
+    -kernel "$VMLINUZ" -initrd "$IR" -append "$APPEND" \
+    -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+    -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
+    -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
+    "${share_opts[@]}" \
+    -netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null 2>&1
+  echo $? > "$OUT/.qemu-rc"
+} |
   sed -u -e 's/\r//g' -e 's/\x1b[[][0-9;?]*[A-Za-z]//g' -e 's/\x1bc/\n/g' |   # firmware screen codes
-  tee "$OUT/console.log" | grep --line-buffered -v "^$MARK="
-qrc=${PIPESTATUS[0]}
+  tee "$OUT/console.log" | grep --line-buffered -v "^$MARK=" &
+pipe=$!
+
+# A guest that hangs (a livelock with interrupts off, a lost IPI) cannot run its own timeouts:
+# stop it when the console has been silent for VNS_VM_SILENCE seconds.
+silence=${VNS_VM_SILENCE:-300}
+last=-1 quiet=0
+while kill -0 "$pipe" 2>/dev/null; do
+  sleep 5
+  [ "$silence" -gt 0 ] || continue
+  size=$(stat -c %s "$OUT/console.log" 2>/dev/null || echo 0)
+  if [ "$size" != "$last" ]; then last=$size quiet=0; continue; fi
+  quiet=$((quiet + 5))
+  if [ "$quiet" -ge "$silence" ] && [ -s "$OUT/.qemu.pid" ]; then
+    echo "$quiet" > "$OUT/.qemu-hung"
+    kill "$(cat "$OUT/.qemu.pid")" 2>/dev/null
+    silence=0
+  fi
+done
+wait "$pipe"
+qrc=$(cat "$OUT/.qemu-rc" 2>/dev/null || echo 1)
 
 splat=$(grep -m1 -E "$SPLAT_RE" "$OUT/console.log")
 if [ -n "$splat" ]; then
@@ -161,7 +187,9 @@ if [ -n "$splat" ]; then
 fi
 rc=$(sed -n "s/^.*$MARK=\([0-9]*\)\$/\1/p" "$OUT/console.log" | tail -1)
 if [ -z "$rc" ]; then
-  if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then echo "vmrun: no exit marker: timed out after ${TMO}s"
+  if [ -s "$OUT/.qemu-hung" ]; then
+    echo "vmrun: no exit marker: the guest hung (console silent for $(cat "$OUT/.qemu-hung")s)"
+  elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then echo "vmrun: no exit marker: timed out after ${TMO}s"
   else echo "vmrun: no exit marker: the guest died (qemu status $qrc)"; fi
   exit 98
 fi

@@ -41,17 +41,19 @@ struct vns_collector *vns_collector_find(const char *name)
  */
 void vns_settings_default(struct vns_settings *s)
 {
-	s->period_us = VNS_DEFAULT_PERIOD_US;
-	s->threshold_us = VNS_DEFAULT_THRESHOLD_US;
+	s->period_us = VNS_CFG_PERIOD_DEFAULT_US;
+	s->threshold_us = VNS_CFG_THRESHOLD_DEFAULT_US;
 }
 
 static int vns_settings_check(const struct vns_settings *s, const char **err)
 {
-	if (s->period_us < 1000 || s->period_us > 1000000) {
+	if (s->period_us < VNS_CFG_PERIOD_MIN_US ||
+	    s->period_us > VNS_CFG_PERIOD_MAX_US) {
 		*err = "period must be 1ms..1s";
 		return -ERANGE;
 	}
-	if (s->threshold_us < s->period_us || s->threshold_us > 10000000) {
+	if (s->threshold_us < s->period_us ||
+	    s->threshold_us > VNS_CFG_THRESHOLD_MAX_US) {
 		*err = "threshold must be at least the period and at most 10s";
 		return -ERANGE;
 	}

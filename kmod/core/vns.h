@@ -77,9 +77,6 @@ struct vns_settings {
 	u32 threshold_us;
 };
 
-#define VNS_DEFAULT_PERIOD_US		10000
-#define VNS_DEFAULT_THRESHOLD_US	20000
-
 #define VNS_MAX_COUNTERS 8
 
 struct vns_coll_status {

@@ -972,11 +972,14 @@ static void test_config(void)
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=20", err,
 					sizeof(err)), 0);
 	CHECK_INT(cfg.threshold_us, 20000);
-	CHECK_INT(vns_config_parse_word(&cfg, "threshold=9ms", err,
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=5ms", err,
+					sizeof(err)), 0);
+	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), 0);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=4ms", err,
 					sizeof(err)), 0);
 	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), -1);
 	CHECK_STR(err,
-		  "threshold 9.000ms is below 2 x period (5.000ms): it must be at least 10.00ms");
+		  "threshold 4.000ms is below the period (5.000ms): it must be at least 5.000ms");
 	/* without a period, the default 10 ms counts */
 	cfg.has_period = false;
 	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), -1);
@@ -987,10 +990,16 @@ static void test_config(void)
 		  "invalid period '999us': expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
 	CHECK_INT(vns_config_parse_word(&cfg, "period=2s", err, sizeof(err)),
 		  -1);
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=11s", err,
+					sizeof(err)), -1);
+	CHECK_STR(err,
+		  "invalid threshold '11s': expected a duration from 1ms to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=10s", err,
+					sizeof(err)), 0);
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=abc", err,
 					sizeof(err)), -1);
 	CHECK_STR(err,
-		  "invalid threshold 'abc': expected a duration of whole microseconds, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
+		  "invalid threshold 'abc': expected a duration from 1ms to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=", err,
 					sizeof(err)), -1);
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=0", err,
@@ -1000,7 +1009,7 @@ static void test_config(void)
 	CHECK_INT(vns_config_parse_word(&cfg, "periods=1", err, sizeof(err)),
 		  -1);
 	CHECK_STR(err, "unknown setting 'periods=1' (settings: period=, threshold=)");
-	CHECK_INT(cfg.threshold_us, 9000);
+	CHECK_INT(cfg.threshold_us, 10000000);	/* the last valid one */
 
 	/* netlink: a VNS_A_CONFIG nest of u32s, none without settings */
 	memset(&cfg, 0, sizeof(cfg));

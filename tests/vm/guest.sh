@@ -1,8 +1,8 @@
 #!/bin/bash
-# tests/vm/guest.sh [--suite NAME]   — runs inside the test VM (tests/vm/run.sh boots it).
+# tests/vm/guest.sh [--suite NAME[,NAME...]]   — runs inside the test VM (tests/vm/run.sh boots it).
 #
-# Runs every tests/vm/scenarios/*.sh in order (or the one suite NAME: "NAME", "NN-NAME" or a
-# file name), each under `timeout` in its own process group, with this environment:
+# Runs every tests/vm/scenarios/*.sh in order (or only the suites named, comma-separated:
+# "NAME", "NN-NAME" or a file name), each under `timeout` in its own process group, with this environment:
 #   VNS_KO       the module built for this kernel (read-only over 9p)
 #   VNS_CLI      cli/vnetscope            VNS_REPO     the repository (read-only)
 #   VNS_OUT      /mnt, host-visible and writable (the host's build/vm/<kver>/)
@@ -12,7 +12,7 @@
 # are collected in $VNS_OUT/results.txt, plus a FAIL line when it times out
 # (VNS_SCENARIO_TIMEOUT, default 600 s), exits nonzero without reporting a FAIL, or reports
 # nothing. Between scenarios the module is unloaded and leftover network namespaces are removed.
-# At the end: the kernel log goes to $VNS_OUT/dmesg.txt, and "GUEST-DONE" is printed.
+# A heartbeat line goes to the console every minute. At the end: the kernel log goes to $VNS_OUT/dmesg.txt, and "GUEST-DONE" is printed.
 # Exit status: 0 if nothing failed, 1 otherwise.
 set -u
 suite=
@@ -38,7 +38,7 @@ for f in "$here"/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
   if [ -n "$suite" ]; then
-    case $suite in "$n"|"$n.sh"|"${n#[0-9][0-9]-}") ;; *) continue;; esac
+    case ",$suite," in *",$n,"*|*",$n.sh,"*|*",${n#[0-9][0-9]-},"*) ;; *) continue;; esac
   fi
   scenarios+=("$f")
 done
@@ -47,6 +47,10 @@ if [ ${#scenarios[@]} -eq 0 ]; then
 fi
 
 echo "guest: $VNS_KVER, ${#scenarios[@]} scenario(s), module ${VNS_KO:-none}"
+# A heartbeat on the console: the host (scripts/vmrun.sh) stops a guest whose console stays
+# silent for VNS_VM_SILENCE seconds, and a quiet scenario must not look like a hung kernel.
+(while sleep 60; do echo "guest: alive, uptime $(cut -d' ' -f1 /proc/uptime) s"; done) &
+heartbeat=$!
 for f in "${scenarios[@]}"; do
   export VNS_SCENARIO
   VNS_SCENARIO=$(basename "$f" .sh)
@@ -79,6 +83,7 @@ for f in "${scenarios[@]}"; do
   fi
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns" 2>/dev/null; done
 done
+kill "$heartbeat" 2>/dev/null
 
 dmesg > "$VNS_OUT/dmesg.txt" 2>&1
 p=$(grep -c '^PASS ' "$results"); f=$(grep -c '^FAIL ' "$results"); s=$(grep -c '^SKIP ' "$results")

@@ -1,10 +1,10 @@
 #!/bin/bash
-# tests/vm/run.sh [--suite NAME] [KVER|SERIES...]      (make check runs it after lab-setup)
+# tests/vm/run.sh [--suite NAME[,NAME...]] [KVER|SERIES...]      (make check runs it after lab-setup)
 #
 # For each kernel — by default every line of $VNS_LAB/kernels.list (written by
 # scripts/lab-setup.sh); a series (4.19, 5.10, 6.1, 6.12) is looked up there — builds the module
 # (scripts/build-kmod.sh), boots the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh
-# in it: every tests/vm/scenarios/*.sh in order, or only the suite NAME ("smoke", "00-smoke").
+# in it: every tests/vm/scenarios/*.sh in order, or only the suites named ("smoke", "00-smoke", "cpu,overhead").
 # Kernels run one after the other; everything a run leaves is in build/vm/<kver>/: console.log,
 # results.txt, dmesg.txt, logs/<scenario>.log, build.log.
 #
@@ -15,14 +15,16 @@
 # VNS_ALLOW_SKIP is not 1; 2 on a usage error.
 #
 # Environment: VNS_LAB (default /var/cache/vns-lab), VNS_ALLOW_SKIP, VNS_SCENARIO_TIMEOUT
-# (per scenario, default 600 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
+# (per scenario, default 420 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
+# VNS_VM_BUDGET (seconds for the whole run: a boot gets at most what is left of it, and a kernel
+# reached with less than 120 s left fails as "out of time"; default none; make check sets 3600),
 # and what scripts/vmrun.sh takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=${VNS_LAB:-/var/cache/vns-lab}
 LIST=$LAB/kernels.list
 SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
-STMO=${VNS_SCENARIO_TIMEOUT:-600}
+STMO=${VNS_SCENARIO_TIMEOUT:-420}
 
 usage() { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 suite='' args=()
@@ -42,7 +44,7 @@ for f in "$REPO"/tests/vm/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
   if [ -n "$suite" ]; then
-    case $suite in "$n"|"$n.sh"|"${n#[0-9][0-9]-}") ;; *) continue;; esac
+    case ",$suite," in *",$n,"*|*",$n.sh,"*|*",${n#[0-9][0-9]-},"*) ;; *) continue;; esac
   fi
   nscen=$((nscen + 1))
 done
@@ -69,6 +71,8 @@ else
 fi
 
 total_p=0 total_f=0 skipped=()
+deadline=0
+[ "${VNS_VM_BUDGET:-0}" -gt 0 ] && deadline=$(( $(date +%s) + VNS_VM_BUDGET ))
 for kv in "${kernels[@]}"; do
   if [ "${kv#!}" != "$kv" ]; then
     kv=${kv#!}
@@ -82,6 +86,15 @@ for kv in "${kernels[@]}"; do
   fi
   if [ -n "$why" ]; then echo "SKIP $kv: $why"; skipped+=("$kv"); continue; fi
 
+  tmo=$VMTMO
+  if [ "$deadline" -gt 0 ]; then
+    left=$(( deadline - $(date +%s) ))
+    if [ "$left" -lt 120 ]; then
+      echo "FAIL $kv: out of time (VNS_VM_BUDGET=${VNS_VM_BUDGET}s spent)"
+      total_f=$((total_f + 1)); continue
+    fi
+    [ "$left" -lt "$tmo" ] && tmo=$left
+  fi
   out=$REPO/build/vm/$kv
   # One run per kernel at a time in this tree (another one would delete our output dir).
   mkdir -p "$REPO/build/vm"
@@ -113,7 +126,7 @@ for kv in "${kernels[@]}"; do
   # alone), and 4.19 livelocks with a CPU trapping on a stale int3 while the other waits in
   # text_poke_bp's IPI. Single-threaded TCG does not show it, so the suite runs with it.
   tcg=${VNS_TCG_THREAD-single}
-  VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$VMTMO" 2>&1 |
+  VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$tmo" 2>&1 |
     tee "$out/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
   rc=${PIPESTATUS[0]}
   boot=$(( $(date +%s) - tb ))

@@ -185,7 +185,7 @@ enum vns_drop_attr {
 	VNS_DROP_A_COUNT,	/* u64 */
 	VNS_DROP_A_IFINDEX,	/* u32: 0 when the skb had no device */
 	VNS_DROP_A_DEV,		/* string: device name when first seen */
-	VNS_DROP_A_REASON,	/* u32: enum skb_drop_reason, on kernels with one */
+	VNS_DROP_A_REASON,	/* u32: enum skb_drop_reason (5.17+) */
 	VNS_DROP_A_REASON_NAME,	/* string: "NO_SOCKET", ... */
 	VNS_DROP_A_LOCATION,	/* string: caller of kfree_skb, "%pS" */
 	VNS_DROP_A_FLOW,	/* nest: enum vns_flow_attr; absent if not IP */
@@ -204,12 +204,19 @@ enum vns_drop_attr {
  */
 enum vns_config_attr {
 	VNS_CFG_A_UNSPEC,
-	VNS_CFG_A_PERIOD_US,	/* u32: sampling period, 1000..1000000 */
-	VNS_CFG_A_THRESHOLD_US,	/* u32: report above, >= period */
+	VNS_CFG_A_PERIOD_US,	/* u32: sampling period, PERIOD_MIN..MAX */
+	VNS_CFG_A_THRESHOLD_US,	/* u32: report above; period..THRESHOLD_MAX */
 
 	__VNS_CFG_A_MAX,
 	VNS_CFG_A_MAX = __VNS_CFG_A_MAX - 1
 };
+
+#define VNS_CFG_PERIOD_MIN_US		1000
+#define VNS_CFG_PERIOD_MAX_US		1000000
+#define VNS_CFG_PERIOD_DEFAULT_US	10000
+#define VNS_CFG_THRESHOLD_MIN_US	VNS_CFG_PERIOD_MIN_US
+#define VNS_CFG_THRESHOLD_MAX_US	10000000
+#define VNS_CFG_THRESHOLD_DEFAULT_US	20000
 
 /*
  * A log2 histogram (include/vns/hist.h): bucket i >= 1 holds values in
@@ -318,7 +325,7 @@ enum vns_irqoff_attr {
 	VNS_IRQOFF_A_CPU,	/* u32 */
 	VNS_IRQOFF_A_LATENCY_NS, /* u64: how long the sampler was held off */
 	VNS_IRQOFF_A_AGE_NS,	/* u64: how long ago (at the dump) it ended */
-	VNS_IRQOFF_A_PID,	/* u32: task on the CPU when the stack was taken */
+	VNS_IRQOFF_A_PID,	/* u32: task on the CPU at the stack */
 	VNS_IRQOFF_A_COMM,	/* string */
 	VNS_IRQOFF_A_STACK,	/* nest: enum vns_stack_attr */
 
