@@ -294,10 +294,11 @@ static bool vns_rec_same(const struct vns_drop_rec *r,
  * ranked array.  Entries that arrive while merging may be left for the next
  * read.  Called under vns_lock, so the tables cannot go away.
  */
-struct vns_drop_snap *vns_drops_snapshot(void)
+struct vns_snap *vns_drops_snapshot(void)
 {
 	struct vns_drops *d = vns_drops;
-	struct vns_drop_snap *s;
+	struct vns_drop_rec *recs;
+	struct vns_snap *s;
 	unsigned int n = 0, cap = 0, mask, i;
 	u32 *index;
 	int cpu;
@@ -307,14 +308,15 @@ struct vns_drop_snap *vns_drops_snapshot(void)
 		return NULL;
 	for_each_possible_cpu(cpu)
 		cap += READ_ONCE(d->cpu[cpu]->used);
-	s = vzalloc(struct_size(s, recs, cap ? cap : 1));
+	s = vns_snap_alloc(cap, sizeof(*recs));
 	mask = roundup_pow_of_two(2 * cap + 2) - 1;
 	index = vmalloc(array_size(mask + 1, sizeof(u32)));
 	if (!s || !index) {
-		vfree(s);
+		vns_snap_free(s);
 		vfree(index);
 		return ERR_PTR(-ENOMEM);
 	}
+	recs = vns_snap_recs(s, struct vns_drop_rec);
 	memset(index, 0xff, array_size(mask + 1, sizeof(u32)));
 	for_each_possible_cpu(cpu) {
 		struct vns_drop_cpu *pc = d->cpu[cpu];
@@ -330,17 +332,15 @@ struct vns_drop_snap *vns_drops_snapshot(void)
 				continue;
 			for (slot = h & mask; index[slot] != U32_MAX;
 			     slot = (slot + 1) & mask)
-				if (vns_rec_same(&s->recs[index[slot]],
-						 &e->key))
+				if (vns_rec_same(&recs[index[slot]], &e->key))
 					break;
 			if (index[slot] != U32_MAX) {
-				s->recs[index[slot]].count +=
-					READ_ONCE(e->count);
+				recs[index[slot]].count += READ_ONCE(e->count);
 				continue;
 			}
 			if (n == cap)
 				continue;
-			r = &s->recs[n];
+			r = &recs[n];
 			index[slot] = n++;
 			r->count = READ_ONCE(e->count);
 			r->location = e->key.location;
@@ -353,9 +353,9 @@ struct vns_drop_snap *vns_drops_snapshot(void)
 	}
 	vfree(index);
 	s->nr = n;
-	sort(s->recs, n, sizeof(s->recs[0]), vns_rec_cmp, NULL);
+	sort(recs, n, sizeof(recs[0]), vns_rec_cmp, NULL);
 	for (i = 0; i < n; i++) {
-		struct vns_drop_rec *r = &s->recs[i];
+		struct vns_drop_rec *r = &recs[i];
 
 		if (r->stack_id != VNS_STACK_NONE)
 			r->nr_frames = vns_stack_read(d->stacks, r->stack_id,
@@ -363,10 +363,4 @@ struct vns_drop_snap *vns_drops_snapshot(void)
 						      ARRAY_SIZE(r->frames));
 	}
 	return s;
-}
-
-void vns_drops_snapshot_free(struct vns_drop_snap *s)
-{
-	if (!IS_ERR_OR_NULL(s))
-		vfree(s);
 }

@@ -192,14 +192,11 @@ struct vns_drop_rec {
 	unsigned long frames[VNS_STACK_MAX_DEPTH];
 };
 
-struct vns_drop_snap {
-	unsigned int nr;
-	struct vns_drop_rec recs[];
-};
-
-/* Merged, ranked copy of the drop table; NULL if off; ERR_PTR on error */
-struct vns_drop_snap *vns_drops_snapshot(void);
-void vns_drops_snapshot_free(struct vns_drop_snap *s);
+/*
+ * Merged, ranked copy of the drop table (struct vns_drop_rec records); NULL
+ * if off; ERR_PTR on error.  Freed with vns_snap_free().
+ */
+struct vns_snap *vns_drops_snapshot(void);
 extern const bool vns_have_drop_reason;
 
 /* ---- softirqs, timers, irq-off ---- */

@@ -214,7 +214,7 @@ out:
 	return skb->len;
 }
 
-/* ---- drops: args[0] next record, args[1] the snapshot ---- */
+/* ---- drops: one message per (stack, device, reason, flow) record ---- */
 
 static int vns_nl_put_addr(struct sk_buff *skb, int type, u8 family,
 			   const u8 *a)
@@ -248,8 +248,10 @@ static int vns_nl_put_flow(struct sk_buff *skb, const struct vns_flow *f)
 	return 0;
 }
 
-static int vns_nl_put_drop(struct sk_buff *skb, const struct vns_drop_rec *r)
+static int vns_nl_put_drop(struct sk_buff *skb, const struct vns_snap *s,
+			   const void *rec)
 {
+	const struct vns_drop_rec *r = rec;
 	char buf[KSYM_SYMBOL_LEN + 32];
 	struct nlattr *nest, *stack;
 	unsigned int i;
@@ -291,55 +293,7 @@ cancel:
 	return -EMSGSIZE;
 }
 
-#define VNS_SNAP_EMPTY	1UL	/* args[1] when the collector was off */
-
-static int vns_nl_drop_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct vns_drop_snap *s;
-	unsigned long i;
-
-	if (!cb->args[1]) {
-		mutex_lock(&vns_lock);
-		s = vns_drops_snapshot();
-		mutex_unlock(&vns_lock);
-		if (IS_ERR(s))
-			return PTR_ERR(s);
-		cb->args[1] = s ? (unsigned long)s : VNS_SNAP_EMPTY;
-	}
-	if (cb->args[1] == VNS_SNAP_EMPTY)
-		return 0;
-	s = (struct vns_drop_snap *)cb->args[1];
-	for (i = cb->args[0]; i < s->nr; i++) {
-		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, &vns_genl_family,
-					NLM_F_MULTI, VNS_CMD_DROP_GET);
-
-		if (!hdr)
-			break;
-		if (vns_nl_put_drop(skb, &s->recs[i])) {
-			genlmsg_cancel(skb, hdr);
-			if (!skb->len)
-				return -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	cb->args[0] = i;
-	return skb->len;
-}
-
-static int vns_nl_drop_done(struct netlink_callback *cb)
-{
-	if (cb->args[1] != VNS_SNAP_EMPTY)
-		vns_drops_snapshot_free((struct vns_drop_snap *)cb->args[1]);
-	cb->args[1] = 0;
-	return 0;
-}
-
-/* ---- control ---- */
-
-
-/* ---- softirqs, timers, irqoff: snapshot at the first read ---- */
+/* ---- drops, softirqs, timers, irqoff: snapshot at the first read ---- */
 
 static int vns_nl_put_hist(struct sk_buff *skb, int type,
 			   const struct vns_hist *h)
@@ -483,6 +437,8 @@ static int vns_nl_put_irqoff(struct sk_buff *skb, const struct vns_snap *s,
 	return 0;
 }
 
+#define VNS_SNAP_EMPTY	1UL	/* args[1] when the collector was off */
+
 struct vns_nl_snap_dump {
 	u8 cmd;
 	struct vns_snap *(*snapshot)(void);
@@ -536,6 +492,10 @@ static int vns_nl_snap_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static const struct vns_nl_snap_dump vns_nl_drop_dump_def = {
+	VNS_CMD_DROP_GET, vns_drops_snapshot,
+	sizeof(struct vns_drop_rec), vns_nl_put_drop,
+};
 static const struct vns_nl_snap_dump vns_nl_sirq_dump_def = {
 	VNS_CMD_SOFTIRQ_GET, vns_softirqs_snapshot,
 	sizeof(struct vns_sirq_rec), vns_nl_put_sirq,
@@ -548,6 +508,11 @@ static const struct vns_nl_snap_dump vns_nl_irqoff_dump_def = {
 	VNS_CMD_IRQOFF_GET, vns_irqoff_snapshot,
 	sizeof(struct vns_irqoff_rec), vns_nl_put_irqoff,
 };
+
+static int vns_nl_drop_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vns_nl_snap_dump(skb, cb, &vns_nl_drop_dump_def);
+}
 
 static int vns_nl_sirq_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -773,7 +738,7 @@ static const struct genl_ops vns_genl_ops[] = {
 		.cmd = VNS_CMD_DROP_GET,
 		VNS_GENL_OP_START(vns_nl_dump_start)
 		.dumpit = vns_nl_drop_dump,
-		.done = vns_nl_drop_done,
+		.done = vns_nl_snap_done,
 		.flags = GENL_ADMIN_PERM,
 		VNS_GENL_OP_POLICY(vns_policy)
 	},

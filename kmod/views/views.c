@@ -2,9 +2,10 @@
 /*
  * Text views for scripts: /sys/kernel/debug/vnetscope/{status,probes,drops,
  * softirqs,timers,irqoff,control} and the same read-only views in
- * /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each view starts with "# vnetscope <view> v1",
- * then one record per line of space-separated key=value pairs; values never
- * contain spaces (a stack is comma-separated frames, last on its line).
+ * /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each view
+ * starts with "# vnetscope <view> v1", then one record per line of
+ * space-separated key=value pairs; values never contain spaces (a stack is
+ * comma-separated frames, last on its line).
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -108,29 +109,6 @@ static int vns_probes_open(struct inode *inode, struct file *file)
 	return single_open(file, vns_probes_show, NULL);
 }
 
-/* ---- drops: a snapshot taken at open, one record per line ---- */
-
-static void *vns_drops_start(struct seq_file *m, loff_t *pos)
-{
-	struct vns_drop_snap *s = m->private;
-
-	if (*pos == 0)
-		return SEQ_START_TOKEN;
-	if (!s || *pos > s->nr)
-		return NULL;
-	return &s->recs[*pos - 1];
-}
-
-static void *vns_drops_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	++*pos;
-	return vns_drops_start(m, pos);
-}
-
-static void vns_drops_stop(struct seq_file *m, void *v)
-{
-}
-
 static void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
 			 const u8 *a)
 {
@@ -140,19 +118,17 @@ static void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
 		seq_printf(m, " %s=%pI6c", key, a);
 }
 
-static int vns_drops_show(struct seq_file *m, void *v)
+/* ---- drops, softirqs, timers, irqoff: a snapshot taken at open ---- */
+
+static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
+			  const void *rec)
 {
-	const struct vns_drop_rec *r = v;
-	const struct vns_flow *f;
+	const struct vns_drop_rec *r = rec;
+	const struct vns_flow *f = &r->flow;
 	char reason[64];
 	const char *proto;
 	unsigned int i;
 
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# vnetscope drops v1\n");
-		return 0;
-	}
-	f = &r->flow;
 	seq_printf(m, "count=%llu dev=%s ifindex=%u reason=", r->count,
 		   r->dev[0] ? r->dev : "-", r->ifindex);
 	if (!vns_have_drop_reason)
@@ -190,44 +166,7 @@ static int vns_drops_show(struct seq_file *m, void *v)
 		vns_seq_sym(m, r->frames[i]);
 	}
 	seq_putc(m, '\n');
-	return 0;
 }
-
-static const struct seq_operations vns_drops_seq_ops = {
-	.start = vns_drops_start,
-	.next = vns_drops_next,
-	.stop = vns_drops_stop,
-	.show = vns_drops_show,
-};
-
-static int vns_drops_open(struct inode *inode, struct file *file)
-{
-	struct vns_drop_snap *s;
-	int err;
-
-	mutex_lock(&vns_lock);
-	s = vns_drops_snapshot();
-	mutex_unlock(&vns_lock);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = seq_open(file, &vns_drops_seq_ops);
-	if (err) {
-		vns_drops_snapshot_free(s);
-		return err;
-	}
-	((struct seq_file *)file->private_data)->private = s;
-	return 0;
-}
-
-static int vns_drops_release(struct inode *inode, struct file *file)
-{
-	struct seq_file *m = file->private_data;
-
-	vns_drops_snapshot_free(m->private);
-	return seq_release(inode, file);
-}
-
-/* ---- softirqs, timers, irqoff: snapshots taken at open ---- */
 
 struct vns_snap_view {
 	const char *name;
@@ -334,6 +273,10 @@ static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
+static const struct vns_snap_view vns_drop_view = {
+	"drops", vns_drops_snapshot, sizeof(struct vns_drop_rec),
+	vns_drop_show,
+};
 static const struct vns_snap_view vns_sirq_view = {
 	"softirqs", vns_softirqs_snapshot, sizeof(struct vns_sirq_rec),
 	vns_sirq_show,
@@ -364,6 +307,10 @@ static void *vns_snap_next(struct seq_file *m, void *v, loff_t *pos)
 	return vns_snap_start(m, pos);
 }
 
+static void vns_snap_stop(struct seq_file *m, void *v)
+{
+}
+
 static int vns_snap_show(struct seq_file *m, void *v)
 {
 	struct vns_snap_priv *p = m->private;
@@ -378,7 +325,7 @@ static int vns_snap_show(struct seq_file *m, void *v)
 static const struct seq_operations vns_snap_seq_ops = {
 	.start = vns_snap_start,
 	.next = vns_snap_next,
-	.stop = vns_drops_stop,
+	.stop = vns_snap_stop,
 	.show = vns_snap_show,
 };
 
@@ -409,6 +356,11 @@ static int vns_snap_release(struct inode *inode, struct file *file)
 
 	vns_snap_free(p->snap);
 	return seq_release_private(inode, file);
+}
+
+static int vns_drops_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, &vns_drop_view);
 }
 
 static int vns_softirqs_open(struct inode *inode, struct file *file)
@@ -545,7 +497,7 @@ static int vns_ctl_open(struct inode *inode, struct file *file)
 
 VNS_VIEW_FOPS(vns_status, vns_status_open, single_release);
 VNS_VIEW_FOPS(vns_probes, vns_probes_open, single_release);
-VNS_VIEW_FOPS(vns_drops, vns_drops_open, vns_drops_release);
+VNS_VIEW_FOPS(vns_drops, vns_drops_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_softirqs, vns_softirqs_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_timers, vns_timers_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_irqoff, vns_irqoff_open, vns_snap_release);
