@@ -25,7 +25,7 @@ setup:
 	scripts/lab-setup.sh
 
 unit:
-	$(MAKE) -C tests/unit test
+	$(MAKE) -C tests/unit test test-tsan
 	$(MAKE) -C cli test
 
 testbin:

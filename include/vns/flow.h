@@ -34,10 +34,15 @@ struct vns_flow {
 	u8 dst[16];
 };
 
-/* Packet identity, for following one packet across stages */
+/*
+ * Packet identity, for following one packet across stages (with its flow):
+ * what tells two packets of one flow apart, and stays the same from the
+ * socket to the wire as long as nothing rewrites the packet (NAT does).
+ */
 struct vns_flow_id {
 	u32 ip_id;		/* IPv4 ID, or IPv6 fragment ID when present */
 	u32 l4;			/* TCP seq, or ICMP id << 16 | seq */
+	u32 aux;		/* TCP ack; UDP: the first 4 payload bytes */
 };
 
 static inline bool vns_proto_has_ports(u8 proto)
@@ -68,8 +73,18 @@ static inline void vns_flow_parse_l4(struct vns_flow *f, struct vns_flow_id *id,
 	if (vns_proto_has_ports(f->proto) && len >= 4) {
 		f->sport = vns_get_be16(l4);
 		f->dport = vns_get_be16(l4 + 2);
-		if (f->proto == VNS_IPPROTO_TCP && len >= 8 && id)
+		if (!id)
+			return;
+		if (f->proto == VNS_IPPROTO_TCP && len >= 8)
 			id->l4 = vns_get_be32(l4 + 4);
+		/*
+		 * A pure ACK repeats the seq: the ack tells them apart.  UDP
+		 * over IPv6 has no IP ID, so the payload's first word stands
+		 * in for it (a sequence number, in most tools that measure).
+		 */
+		if ((f->proto == VNS_IPPROTO_TCP ||
+		     f->proto == VNS_IPPROTO_UDP) && len >= 12)
+			id->aux = vns_get_be32(l4 + 8);
 	} else if (vns_proto_is_icmp(f->proto) && len >= 2) {
 		f->icmp_type = l4[0];
 		f->icmp_code = l4[1];

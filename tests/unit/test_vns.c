@@ -19,6 +19,8 @@
 #include <vns/hist.h>
 #include <vns/flow.h>
 #include <vns/hash.h>
+#include <vns/lat.h>
+#include <pthread.h>
 
 static unsigned int n_passed, n_failed;
 
@@ -63,6 +65,7 @@ static void check_s64(long long got, long long want, const char *expr,
 #define CHECK_INT(got, want)	check_s64((long long)(got), (long long)(want), \
 					  #got " == " #want, __FILE__, __LINE__)
 #define CHECK_MEM(got, want, n)	CHECK(memcmp((got), (want), (n)) == 0)
+#define CHECK_STR(got, want)	CHECK((got) && !strcmp((got), (want)))
 
 /* ------------------------------------------------------------------ */
 /* hist.h                                                              */
@@ -406,7 +409,7 @@ static void test_ipv4(void)
 
 	/* Layout: the flow key is hashed as bytes, so it must have no holes */
 	CHECK_EQ(sizeof(struct vns_flow), 40);
-	CHECK_EQ(sizeof(struct vns_flow_id), 8);
+	CHECK_EQ(sizeof(struct vns_flow_id), 12);
 
 	/* TCP */
 	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 0x1234, 0x4000);	/* DF */
@@ -442,6 +445,24 @@ static void test_ipv4(void)
 	CHECK_EQ(f.dport, 33333);
 	CHECK_EQ(id.ip_id, 0xfffe);
 	CHECK_EQ(id.l4, 0);
+	CHECK_EQ(id.aux, 0);		/* no payload */
+	put32(pkt + n, 0x00000007);	/* a sequence number in the payload */
+	CHECK(parse4(&f, &id, pkt, n + 4));
+	CHECK_EQ(id.aux, 7);
+	CHECK_EQ(id.l4, 0);
+	CHECK(parse4(&f, &id, pkt, n + 3));	/* a short payload: no word */
+	CHECK_EQ(id.aux, 0);
+
+	/* TCP: a pure ACK repeats the seq, the ack tells them apart */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 0x1234, 0x4000);
+	n += tcp_hdr(pkt + n, 12345, 80, 1000);
+	put32(pkt + 20 + 8, 0x01020304);
+	CHECK(parse4(&f, &id, pkt, n));
+	CHECK_EQ(id.l4, 1000);
+	CHECK_EQ(id.aux, 0x01020304);
+	CHECK(parse4(&f, &id, pkt, 20 + 11));	/* ack cut short */
+	CHECK_EQ(id.l4, 1000);
+	CHECK_EQ(id.aux, 0);
 
 	/* ICMP echo request: type/code, id << 16 | seq, no ports */
 	n = ip4_hdr(pkt, 5, VNS_IPPROTO_ICMP, 7, 0);
@@ -656,6 +677,11 @@ static void test_ipv6(void)
 	CHECK_EQ(f.sport, 546);
 	CHECK_EQ(f.dport, 547);
 	CHECK_EQ(id.l4, 0);
+	CHECK_EQ(id.aux, 0);
+	CHECK_EQ(id.ip_id, 0);		/* no fragment header */
+	put32(pkt + n, 0xcafe0001);	/* payload: the stand-in for an ID */
+	CHECK(parse6(&f, &id, pkt, n + 4));
+	CHECK_EQ(id.aux, 0xcafe0001);
 
 	/* ICMPv6 echo request */
 	n = ip6_hdr(pkt, VNS_IPPROTO_ICMPV6);
@@ -1403,6 +1429,275 @@ static void test_fuzz_strings(void)
 	CHECK_EQ(bad, 0);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* lat.h: packet identity, in-flight table, stage pairs                */
+/* ------------------------------------------------------------------ */
+
+static void lat_key(struct vns_pkt_key *k, u32 a, u32 b)
+{
+	memset(k, 0, sizeof(*k));
+	k->flow.family = VNS_AF_INET;
+	k->flow.proto = VNS_IPPROTO_ICMP;
+	k->flow.src[0] = 10;
+	k->flow.dst[0] = 10;
+	k->flow.dst[3] = 2;
+	k->id.ip_id = a;
+	k->id.l4 = b;
+}
+
+static void test_lat_table(void)
+{
+	struct vns_lat_slot slots[8];
+	struct vns_lat_table t = { 7, slots };
+	struct vns_pkt_key k[10];
+	struct vns_lat_slot *s, *got[10];
+	struct vns_lat_hop prev;
+	const struct vns_lat_hop *p;
+	bool busy, aged;
+	u64 tag;
+	unsigned int i, tags_ok = 1;
+
+	CHECK_EQ(sizeof(struct vns_pkt_key), 56);
+	CHECK_EQ(sizeof(struct vns_lat_hop), 16);
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < 10; i++) {
+		lat_key(&k[i], i, 0x00010000 + i);
+		tag = vns_pkt_tag(&k[i]);
+		if (!tag || (tag & VNS_LAT_LOCKED))
+			tags_ok = 0;
+	}
+	CHECK(tags_ok);
+	CHECK(vns_pkt_tag(&k[0]) != vns_pkt_tag(&k[1]));
+
+	/* not there yet */
+	CHECK(!vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy));
+	CHECK(!busy);
+	/* claim: locked, empty, holding the key */
+	s = vns_lat_claim(&t, &k[0], vns_pkt_tag(&k[0]), 1000, 500, &aged);
+	CHECK(s && !aged);
+	CHECK_EQ(s->tag, vns_pkt_tag(&k[0]) | VNS_LAT_LOCKED);
+	CHECK_EQ(s->nr, 0);
+	CHECK_EQ(s->first_ns, 1000);
+	CHECK(vns_pkt_key_eq(&s->key, &k[0]));
+	/* a locked slot is busy for everyone else */
+	CHECK(!vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy));
+	CHECK(busy);
+	p = vns_lat_hop_add(s, VNS_STAGE_IP_OUT, 1000, 3, 0, &prev);
+	CHECK(p == NULL);
+	vns_lat_unlock(s);
+	CHECK_EQ(s->tag, vns_pkt_tag(&k[0]));
+	/* found again, with its hop */
+	got[0] = vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy);
+	CHECK(got[0] == s && !busy);
+	p = vns_lat_hop_add(s, VNS_STAGE_QDISC_ENQ, 1400, 4, 1, &prev);
+	CHECK(p != NULL);
+	CHECK_EQ(p->stage, VNS_STAGE_IP_OUT);
+	CHECK_EQ(p->ts_ns, 1000);
+	CHECK_EQ(p->ifindex, 3);
+	CHECK_EQ(s->nr, 2);
+	CHECK_EQ(s->hop[1].cpu, 1);
+	vns_lat_free(s);
+	CHECK(!vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy));
+	CHECK(!busy);
+
+	/* a hash collision: same tag, other key, is not a match */
+	s = vns_lat_claim(&t, &k[1], vns_pkt_tag(&k[1]), 1000, 500, &aged);
+	vns_lat_unlock(s);
+	CHECK(!vns_lat_lookup(&t, &k[2], vns_pkt_tag(&k[1]), &busy));
+	CHECK(!busy);
+	CHECK_EQ(s->tag, vns_pkt_tag(&k[1]));	/* left unlocked */
+	vns_lat_free(s);
+
+	/* full: 8 slots, 8 packets; the 9th is lost until one ages out */
+	for (i = 0; i < 8; i++) {
+		got[i] = vns_lat_claim(&t, &k[i], vns_pkt_tag(&k[i]), 1000 + i,
+				       500, &aged);
+		CHECK(got[i] && !aged);
+		if (got[i]) {
+			vns_lat_hop_add(got[i], VNS_STAGE_PHY_RX, 1000 + i, 1,
+					0, &prev);
+			vns_lat_unlock(got[i]);
+		}
+	}
+	CHECK(!vns_lat_claim(&t, &k[8], vns_pkt_tag(&k[8]), 1400, 500, &aged));
+	CHECK(!aged);
+	/* at 1501, k[0] (last seen at 1000) is older than 500 ns */
+	s = vns_lat_claim(&t, &k[8], vns_pkt_tag(&k[8]), 1501, 500, &aged);
+	CHECK(s && aged);
+	CHECK(s == got[0]);
+	CHECK(vns_pkt_key_eq(&s->key, &k[8]));
+	CHECK_EQ(s->nr, 0);
+	vns_lat_unlock(s);
+	CHECK(!vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy));
+	/* a locked slot is never aged out from under its owner */
+	s = vns_lat_lookup(&t, &k[1], vns_pkt_tag(&k[1]), &busy);
+	CHECK(s == got[1]);
+	CHECK(!vns_lat_claim(&t, &k[9], vns_pkt_tag(&k[9]), 1502, 0, &aged) ||
+	      !vns_lat_lookup(&t, &k[1], vns_pkt_tag(&k[1]), &busy));
+	vns_lat_unlock(got[1]);
+
+	/* reap: everything idle and older than the timeout goes */
+	memset(slots, 0, sizeof(slots));
+	for (i = 0; i < 4; i++) {
+		s = vns_lat_claim(&t, &k[i], vns_pkt_tag(&k[i]), 100 * i, 1000,
+				  &aged);
+		vns_lat_hop_add(s, VNS_STAGE_PHY_RX, 100 * i, 1, 0, &prev);
+		if (i == 3)
+			continue;	/* stays locked */
+		vns_lat_unlock(s);
+	}
+	CHECK_EQ(vns_lat_reap(&t, 1150, 1000), 2);	/* at 0 and 100 */
+	CHECK(!vns_lat_lookup(&t, &k[0], vns_pkt_tag(&k[0]), &busy));
+	CHECK(!vns_lat_lookup(&t, &k[1], vns_pkt_tag(&k[1]), &busy));
+	s = vns_lat_lookup(&t, &k[2], vns_pkt_tag(&k[2]), &busy);
+	CHECK(s != NULL);
+	if (s)
+		vns_lat_unlock(s);
+	CHECK_EQ(vns_lat_reap(&t, 5000, 1000), 1);	/* k[3] is locked */
+
+	/* more hops than a record keeps: the last one is replaced */
+	memset(slots, 0, sizeof(slots));
+	s = vns_lat_claim(&t, &k[0], vns_pkt_tag(&k[0]), 0, 1000, &aged);
+	for (i = 0; i < VNS_LAT_HOPS + 3; i++)
+		p = vns_lat_hop_add(s, (u8)(i % 30 + 1), 10 * i, i, 0, &prev);
+	CHECK_EQ(s->nr, VNS_LAT_HOPS);
+	CHECK_EQ(s->dropped_hops, 3);
+	CHECK_EQ(p->ts_ns, 10 * (VNS_LAT_HOPS + 1));	/* the one before */
+	CHECK_EQ(s->hop[VNS_LAT_HOPS - 1].ts_ns, 10 * (VNS_LAT_HOPS + 2));
+	CHECK_EQ(s->hop[VNS_LAT_HOPS - 2].ts_ns, 10 * (VNS_LAT_HOPS - 2));
+}
+
+static void test_lat_stages(void)
+{
+	unsigned int st, named = 0;
+
+	CHECK(vns_stage_name(VNS_STAGE_NONE) == NULL);
+	CHECK(vns_stage_name(__VNS_STAGE_MAX) == NULL);
+	CHECK(vns_stage_name(1000) == NULL);
+	CHECK_STR(vns_stage_name(VNS_STAGE_QDISC_ENQ), "QDISC_ENQ");
+	CHECK_STR(vns_stage_name(VNS_STAGE_VNET_TX), "VNET_TX");
+	for (st = 1; st < __VNS_STAGE_MAX; st++)
+		named += vns_stage_name(st) != NULL;
+	CHECK_EQ(named, __VNS_STAGE_MAX - 1);	/* every stage has a name */
+	CHECK(__VNS_STAGE_MAX <= 256);		/* a stage fits a u8 */
+}
+
+static void test_lat_pairs(void)
+{
+	u32 dict[VNS_LAT_PAIRS];
+	int idx[VNS_LAT_PAIRS + 1], i, ok = 1;
+	u8 from = 0, to = 0;
+
+	memset(dict, 0, sizeof(dict));
+	idx[0] = vns_lat_pair(dict, VNS_STAGE_QDISC_ENQ, VNS_STAGE_QDISC_DEQ);
+	CHECK(idx[0] >= 0 && idx[0] < VNS_LAT_PAIRS);
+	CHECK_INT(vns_lat_pair(dict, VNS_STAGE_QDISC_ENQ, VNS_STAGE_QDISC_DEQ),
+		  idx[0]);
+	CHECK(vns_lat_pair_get(dict[idx[0]], &from, &to));
+	CHECK_EQ(from, VNS_STAGE_QDISC_ENQ);
+	CHECK_EQ(to, VNS_STAGE_QDISC_DEQ);
+	/* (a, b) and (b, a) are two pairs; (0, 0) is a pair, not "free" */
+	CHECK(vns_lat_pair(dict, VNS_STAGE_QDISC_DEQ, VNS_STAGE_QDISC_ENQ) !=
+	      idx[0]);
+	memset(dict, 0, sizeof(dict));
+	for (i = 0; i < VNS_LAT_PAIRS; i++) {
+		idx[i] = vns_lat_pair(dict, (u8)(i / 8), (u8)(i % 8));
+		if (idx[i] < 0)
+			ok = 0;
+	}
+	CHECK(ok);
+	CHECK(!vns_lat_pair_get(0, &from, &to));
+	CHECK_INT(vns_lat_pair(dict, 200, 201), -1);	/* full */
+	ok = 1;
+	for (i = 0; i < VNS_LAT_PAIRS; i++)
+		if (vns_lat_pair(dict, (u8)(i / 8), (u8)(i % 8)) != idx[i] ||
+		    !vns_lat_pair_get(dict[idx[i]], &from, &to) ||
+		    from != i / 8 || to != i % 8)
+			ok = 0;
+	CHECK(ok);
+}
+
+/* Threads claim, update, find and free packets in one small table */
+#define LAT_THREADS	4
+#define LAT_ITERS	20000
+
+static struct vns_lat_slot lat_mt_slots[64];
+static struct vns_lat_table lat_mt = { 63, lat_mt_slots };
+static u32 lat_mt_dict[VNS_LAT_PAIRS];
+
+struct lat_mt_res {
+	unsigned int thread, done, lost, busy, wrong;
+};
+
+static void *lat_mt_thread(void *arg)
+{
+	struct lat_mt_res *r = arg;
+	struct vns_lat_hop prev = { 0 };
+	struct vns_pkt_key k;
+	struct vns_lat_slot *s;
+	bool busy, aged;
+	unsigned int i;
+
+	for (i = 0; i < LAT_ITERS; i++) {
+		u64 tag;
+
+		lat_key(&k, r->thread, i);
+		tag = vns_pkt_tag(&k);
+		s = vns_lat_claim(&lat_mt, &k, tag, i, ~0ULL, &aged);
+		if (!s) {
+			r->lost++;
+			continue;
+		}
+		vns_lat_hop_add(s, VNS_STAGE_PHY_RX, i, 1, 0, &prev);
+		vns_lat_unlock(s);
+		s = vns_lat_lookup(&lat_mt, &k, tag, &busy);
+		if (!s) {
+			r->busy += busy;
+			r->wrong += !busy;
+			continue;
+		}
+		if (!vns_pkt_key_eq(&s->key, &k) || s->nr != 1)
+			r->wrong++;
+		vns_lat_hop_add(s, VNS_STAGE_L4_RCV, i + 1, 1, 0, &prev);
+		if (prev.stage != VNS_STAGE_PHY_RX ||
+		    vns_lat_pair(lat_mt_dict, prev.stage, VNS_STAGE_L4_RCV) < 0)
+			r->wrong++;
+		vns_lat_free(s);
+		r->done++;
+	}
+	return NULL;
+}
+
+static void test_lat_threads(void)
+{
+	pthread_t th[LAT_THREADS];
+	struct lat_mt_res res[LAT_THREADS];
+	unsigned int i, done = 0, wrong = 0, used = 0;
+
+	memset(res, 0, sizeof(res));
+	for (i = 0; i < LAT_THREADS; i++) {
+		res[i].thread = i;
+		pthread_create(&th[i], NULL, lat_mt_thread, &res[i]);
+	}
+	for (i = 0; i < LAT_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < LAT_THREADS; i++) {
+		done += res[i].done;
+		wrong += res[i].wrong;
+		/* every iteration ends one way or another */
+		CHECK_EQ(res[i].done + res[i].lost + res[i].busy +
+			 res[i].wrong, LAT_ITERS);
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK(done > 0);
+	for (i = 0; i <= lat_mt.mask; i++)
+		used += lat_mt_slots[i].tag != 0;
+	/* what was claimed and then lost to "busy" stays, nothing else */
+	CHECK(used <= 64);
+	CHECK_EQ(used, res[0].busy + res[1].busy + res[2].busy + res[3].busy);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1416,6 +1711,10 @@ int main(void)
 	test_hash();
 	test_fuzz_parsers();
 	test_fuzz_strings();
+	test_lat_table();
+	test_lat_stages();
+	test_lat_pairs();
+	test_lat_threads();
 
 	printf("%u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;

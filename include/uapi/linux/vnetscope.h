@@ -333,4 +333,56 @@ enum vns_irqoff_attr {
 	VNS_IRQOFF_A_MAX = __VNS_IRQOFF_A_MAX - 1
 };
 
+/*
+ * Per-stage latency (the latency collector): the stages a packet crosses,
+ * named as the eBPF toolset names them.  Which probe point stands behind a
+ * stage depends on the path (system or VM) and the direction; include/vns/
+ * lat.h has the names, README the probe points per kernel.
+ */
+enum vns_stage {
+	VNS_STAGE_NONE,
+	/* system path, TX: host stack to the physical port */
+	VNS_STAGE_APP_SEND,
+	VNS_STAGE_IP_OUT,
+	VNS_STAGE_OVS_INTERNAL_XMIT,
+	VNS_STAGE_OVS_DP_PROCESS,
+	VNS_STAGE_OVS_UPCALL,
+	VNS_STAGE_OVS_USERSPACE,
+	VNS_STAGE_OVS_VPORT_SEND,
+	VNS_STAGE_PHY_QUEUE,
+	VNS_STAGE_QDISC_ENQ,
+	VNS_STAGE_QDISC_DEQ,
+	VNS_STAGE_TX_QUEUE,
+	VNS_STAGE_TX_XMIT,
+	/* system path, RX: physical port to the socket */
+	VNS_STAGE_PHY_RX,
+	VNS_STAGE_OVS_FRAME_HOOK,
+	VNS_STAGE_BRIDGE_RX,
+	VNS_STAGE_BRIDGE_FORWARD,
+	VNS_STAGE_L4_RCV,
+	VNS_STAGE_SOCK_QUEUE,
+	VNS_STAGE_APP_READ,
+	/* VM path, from the VM (RX on its vnet port) */
+	VNS_STAGE_VNET_RX,
+	VNS_STAGE_OVS_RX,
+	VNS_STAGE_FLOW_EXTRACT_END_RX,
+	VNS_STAGE_OVS_UPCALL_RX,
+	VNS_STAGE_OVS_USERSPACE_RX,
+	VNS_STAGE_CT_RX,
+	VNS_STAGE_CT_OUT_RX,
+	/* VM path, to the VM (TX on its vnet port) */
+	VNS_STAGE_OVS_TX,
+	VNS_STAGE_FLOW_EXTRACT_END_TX,
+	VNS_STAGE_OVS_UPCALL_TX,
+	VNS_STAGE_OVS_USERSPACE_TX,
+	VNS_STAGE_CT_TX,
+	VNS_STAGE_CT_OUT_TX,
+	VNS_STAGE_VNET_QDISC_ENQ,
+	VNS_STAGE_VNET_QDISC_DEQ,
+	VNS_STAGE_VNET_TX,
+
+	__VNS_STAGE_MAX,
+	VNS_STAGE_MAX = __VNS_STAGE_MAX - 1
+};
+
 #endif /* _UAPI_LINUX_VNETSCOPE_H */
