@@ -7,6 +7,7 @@
 #define _VNS_CLI_CMD_H
 
 #include "vns/flow.h"
+#include "lat.h"
 
 struct vns_nl;
 
@@ -19,20 +20,45 @@ int cmd_drops(int argc, char **argv);
 int cmd_softirqs(int argc, char **argv);
 int cmd_timers(int argc, char **argv);
 int cmd_irqoff(int argc, char **argv);
+int cmd_latency(int argc, char **argv);
 
 struct nl_msg;
 
-/* Collector settings: the words "period=10ms threshold=20ms" of enable */
+/*
+ * Collector settings: the words "period=10ms threshold=20ms" (irqoff) and
+ * "phy=eth0 vm=vnet0 dir=rx" (latency) of enable
+ */
 struct vns_config {
 	u32 period_us;
 	u32 threshold_us;
 	bool has_period;
 	bool has_threshold;
+	bool has_dir;
+	u8 dir;				/* enum vns_dir */
+	char phy[VNS_IFNAMSIZ];		/* the physical port; "": not set */
+	char vm[VNS_IFNAMSIZ];		/* the VM's port; "": not set */
 };
 
+/* True if @cfg has no setting at all */
+bool vns_config_is_empty(const struct vns_config *cfg);
+
 /*
- * Apply one word, "period=5ms" or "threshold=0.1s", to @cfg.  Returns 0, or
- * -1 with a message in @err.
+ * Set the direction from @val, "rx", "tx" or "both"; @what is the setting's
+ * name for @err ("dir", "--direction").  Returns 0, or -1 with a message.
+ */
+int vns_config_set_dir(struct vns_config *cfg, const char *what,
+		       const char *val, char *err, size_t errlen);
+
+/*
+ * Set the physical port (@vm false) or the VM's port to interface @val;
+ * @what names the setting for @err.  Returns 0, or -1 with a message.
+ */
+int vns_config_set_port(struct vns_config *cfg, bool vm, const char *what,
+			const char *val, char *err, size_t errlen);
+
+/*
+ * Apply one word, "period=5ms", "threshold=0.1s", "phy=eth0", "vm=vnet0"
+ * or "dir=rx|tx|both", to @cfg.  Returns 0, or -1 with a message in @err.
  */
 int vns_config_parse_word(struct vns_config *cfg, const char *word,
 			  char *err, size_t errlen);
@@ -55,5 +81,39 @@ int vns_enable(struct vns_nl *nl, const char *name,
  * stderr), with its default settings.  0 or the exit status.
  */
 int vns_ensure_on(struct vns_nl *nl, const char *name);
+
+/*
+ * The same, with filter @f and settings @cfg (either NULL: none).  If the
+ * collector is on and @f or @cfg has anything, it is enabled again with
+ * them: the module starts it afresh (tables and counters cleared) when
+ * they differ from the ones it runs with, else nothing changes.
+ */
+int vns_ensure_on_with(struct vns_nl *nl, const char *name,
+		       const struct vns_filter *f,
+		       const struct vns_config *cfg);
+
+/* The options of softirqs, timers, irqoff and latency */
+struct vns_lat_args {
+	long long cpu;			/* -1: all */
+	double interval;		/* 0: one report */
+	u64 count;			/* reports; 0: until a signal */
+	u64 top;
+	u64 min_us;
+	u64 threshold_us;
+	enum vns_timer_sort sort;
+	bool hist;
+	bool json;
+	struct vns_filter filter;	/* latency */
+	struct vns_config cfg;		/* latency: phy, vm, dir */
+};
+
+/*
+ * The options of latency into @a.  Returns -1 to go on, or the exit status
+ * (--help, or a usage error printed).
+ */
+int vns_latency_parse(struct vns_lat_args *a, int argc, char **argv);
+
+/* The message of the error for the VM path, which the module lacks yet */
+#define VNS_VM_PATH_ERR	"the VM path is not available yet"
 
 #endif /* _VNS_CLI_CMD_H */

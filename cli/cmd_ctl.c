@@ -18,27 +18,43 @@
 #include "status.h"
 #include "util.h"
 
-/* The collectors this version knows, to reject typos without the module */
-static const char *const vns_collectors[] = {
-	"drops", "softirqs", "timers", "irqoff",
+/*
+ * The collectors this version knows, to reject typos without the module,
+ * and what each takes besides its name
+ */
+static const struct vns_coll_args {
+	const char *name;
+	bool filter;		/* filter options on the flow */
+	bool dev;		/* ... and --dev */
+	bool timing;		/* period=, threshold= */
+	bool path;		/* phy=, vm=, dir= */
+} vns_collectors[] = {
+	{ .name = "drops", .filter = true, .dev = true },
+	{ .name = "softirqs" },
+	{ .name = "timers" },
+	{ .name = "irqoff", .timing = true },
+	{ .name = "latency", .filter = true, .path = true },
 };
 
-/* The collector that takes filter options, and the one that takes settings */
-#define VNS_FILTERED_COLL	"drops"
-#define VNS_CONFIG_COLL		"irqoff"
-
-#define VNS_COLLECTORS	"drops, softirqs, timers, irqoff"
+#define VNS_COLLECTORS	"drops, softirqs, timers, irqoff, latency"
 
 static const char vns_enable_usage[] =
 	"Usage: vnetscope enable drops [FILTER OPTIONS]\n"
+	"       vnetscope enable latency [FILTER OPTIONS] [phy=IFNAME] [dir=rx|tx|both]\n"
 	"       vnetscope enable irqoff [period=DURATION] [threshold=DURATION]\n"
 	"       vnetscope enable softirqs|timers\n"
 	"\n"
 	"Turn a collector on.  Collectors: " VNS_COLLECTORS ".\n"
-	"With filter options, drops records only the packets that match all\n"
-	"of them:\n"
+	"With filter options, drops and latency record only the packets that\n"
+	"match all of them (--dev: drops only):\n"
 	"\n"
 	VNS_FILTER_USAGE
+	"\n"
+	"latency settings:\n"
+	"  phy=IFNAME       the physical port: TX ends and RX starts there\n"
+	"                   (default: any device)\n"
+	"  dir=D            rx, tx or both (default both)\n"
+	"  vm=IFNAME        the VM's port (the VM path; not available yet)\n"
 	"\n"
 	"irqoff settings (a DURATION is a number with ns, us, ms or s; no\n"
 	"unit means ms):\n"
@@ -69,18 +85,26 @@ static const char *vns_known(char *buf, size_t len)
 	for (i = 0; i < VNS_ARRAY_SIZE(vns_collectors); i++)
 		pos += (size_t)snprintf(buf + pos, pos < len ? len - pos : 0,
 					"%s%s", i ? ", " : "",
-					vns_collectors[i]);
+					vns_collectors[i].name);
 	return buf;
+}
+
+static const struct vns_coll_args *vns_collector_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < VNS_ARRAY_SIZE(vns_collectors); i++)
+		if (!strcmp(name, vns_collectors[i].name))
+			return &vns_collectors[i];
+	return NULL;
 }
 
 static int vns_collector_check(const char *name)
 {
 	char known[128];
-	size_t i;
 
-	for (i = 0; i < VNS_ARRAY_SIZE(vns_collectors); i++)
-		if (!strcmp(name, vns_collectors[i]))
-			return 0;
+	if (vns_collector_find(name))
+		return 0;
 	return vns_usage_err("unknown collector '%s' (known: %s)", name,
 			     vns_known(known, sizeof(known)));
 }
@@ -106,40 +130,116 @@ static int vns_collector_args(int argc, char **argv, int min, int max)
 	return -1;
 }
 
+bool vns_config_is_empty(const struct vns_config *cfg)
+{
+	return !cfg->has_period && !cfg->has_threshold && !cfg->has_dir &&
+	       !cfg->phy[0] && !cfg->vm[0];
+}
+
+int vns_config_set_dir(struct vns_config *cfg, const char *what,
+		       const char *val, char *err, size_t errlen)
+{
+	static const char *const dirs[] = {
+		[VNS_DIR_BOTH] = "both",
+		[VNS_DIR_RX] = "rx",
+		[VNS_DIR_TX] = "tx",
+	};
+	size_t i;
+
+	for (i = 0; i < VNS_ARRAY_SIZE(dirs); i++) {
+		if (!strcmp(val, dirs[i])) {
+			cfg->dir = (u8)i;
+			cfg->has_dir = true;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "invalid %s '%s': expected rx, tx or both", what,
+		 val);
+	return -1;
+}
+
+int vns_config_set_port(struct vns_config *cfg, bool vm, const char *what,
+			const char *val, char *err, size_t errlen)
+{
+	char *dst = vm ? cfg->vm : cfg->phy;
+
+	if (!vns_ifname_valid(val)) {
+		snprintf(err, errlen,
+			 "invalid %s '%s': expected an interface name (1 to %d bytes, no '/', ':' or blanks)",
+			 what, val, VNS_IFNAMSIZ - 1);
+		return -1;
+	}
+	memset(dst, 0, VNS_IFNAMSIZ);
+	strcpy(dst, val);
+	return 0;
+}
+
+enum vns_cfg_word {
+	VNS_WORD_PERIOD,
+	VNS_WORD_THRESHOLD,
+	VNS_WORD_PHY,
+	VNS_WORD_VM,
+	VNS_WORD_DIR,
+};
+
 int vns_config_parse_word(struct vns_config *cfg, const char *word,
 			  char *err, size_t errlen)
 {
+	static const struct {
+		const char *key;
+		const char *example;
+	} keys[] = {
+		[VNS_WORD_PERIOD] = { "period", "10ms" },
+		[VNS_WORD_THRESHOLD] = { "threshold", "20ms" },
+		[VNS_WORD_PHY] = { "phy", "eth0" },
+		[VNS_WORD_VM] = { "vm", "vnet0" },
+		[VNS_WORD_DIR] = { "dir", "rx" },
+	};
 	const char *eq = strchr(word, '=');
 	const char *val = eq ? eq + 1 : "";
 	size_t klen = eq ? (size_t)(eq - word) : strlen(word);
+	enum vns_cfg_word k;
 	bool period;
+	size_t i;
 	u64 us;
 
-	if (klen == 6 && !strncmp(word, "period", 6)) {
-		period = true;
-	} else if (klen == 9 && !strncmp(word, "threshold", 9)) {
-		period = false;
-	} else {
+	for (i = 0; i < VNS_ARRAY_SIZE(keys); i++)
+		if (strlen(keys[i].key) == klen &&
+		    !strncmp(word, keys[i].key, klen))
+			break;
+	if (i == VNS_ARRAY_SIZE(keys)) {
 		snprintf(err, errlen,
-			 "unknown setting '%s' (settings: period=, threshold=)",
+			 "unknown setting '%s' (settings: period=, threshold=, phy=, vm=, dir=)",
 			 word);
 		return -1;
 	}
+	k = (enum vns_cfg_word)i;
 	if (!eq) {
 		snprintf(err, errlen, "setting '%s' needs a value, e.g. %s=%s",
-			 word, word, period ? "10ms" : "20ms");
+			 word, word, keys[k].example);
 		return -1;
 	}
+	switch (k) {
+	case VNS_WORD_PHY:
+	case VNS_WORD_VM:
+		return vns_config_set_port(cfg, k == VNS_WORD_VM, keys[k].key,
+					   val, err, errlen);
+	case VNS_WORD_DIR:
+		return vns_config_set_dir(cfg, keys[k].key, val, err, errlen);
+	default:
+		break;
+	}
+	period = k == VNS_WORD_PERIOD;
 	if (period ? vns_parse_duration_us(val, VNS_CFG_PERIOD_MIN_US,
 					   VNS_CFG_PERIOD_MAX_US, &us) :
 		     vns_parse_duration_us(val, VNS_CFG_THRESHOLD_MIN_US,
 					   VNS_CFG_THRESHOLD_MAX_US, &us)) {
 		snprintf(err, errlen,
-			 "invalid %.*s '%s': expected %s, e.g. %s (units ns, us, ms, s; no unit: ms)",
-			 (int)klen, word, val,
+			 "invalid %s '%s': expected %s, e.g. %s (units ns, us, ms, s; no unit: ms)",
+			 keys[k].key, val,
 			 period ? "a duration from 1ms to 1s" :
 				  "a duration from 1ms to 10s",
-			 period ? "10ms" : "20ms");
+			 keys[k].example);
 		return -1;
 	}
 	if (period) {
@@ -174,7 +274,7 @@ int vns_config_put(struct nl_msg *msg, const struct vns_config *cfg)
 {
 	struct nlattr *nest;
 
-	if (!cfg->has_period && !cfg->has_threshold)
+	if (vns_config_is_empty(cfg))
 		return 0;
 	nest = nla_nest_start(msg, VNS_A_CONFIG);
 	if (!nest)
@@ -182,7 +282,12 @@ int vns_config_put(struct nl_msg *msg, const struct vns_config *cfg)
 	if ((cfg->has_period &&
 	     nla_put_u32(msg, VNS_CFG_A_PERIOD_US, cfg->period_us)) ||
 	    (cfg->has_threshold &&
-	     nla_put_u32(msg, VNS_CFG_A_THRESHOLD_US, cfg->threshold_us))) {
+	     nla_put_u32(msg, VNS_CFG_A_THRESHOLD_US, cfg->threshold_us)) ||
+	    (cfg->phy[0] &&
+	     nla_put_string(msg, VNS_CFG_A_PHY_IF, cfg->phy)) ||
+	    (cfg->vm[0] && nla_put_string(msg, VNS_CFG_A_VM_IF, cfg->vm)) ||
+	    (cfg->has_dir &&
+	     nla_put_u8(msg, VNS_CFG_A_DIRECTION, cfg->dir))) {
 		nla_nest_cancel(msg, nest);
 		return -ENOMEM;
 	}
@@ -205,6 +310,14 @@ int vns_enable(struct vns_nl *nl, const char *name, const struct vns_filter *f,
 
 int vns_ensure_on(struct vns_nl *nl, const char *name)
 {
+	return vns_ensure_on_with(nl, name, NULL, NULL);
+}
+
+int vns_ensure_on_with(struct vns_nl *nl, const char *name,
+		       const struct vns_filter *f, const struct vns_config *cfg)
+{
+	bool given = (f && !vns_filter_is_empty(f)) ||
+		     (cfg && !vns_config_is_empty(cfg));
 	const struct vns_collector *c;
 	struct vns_status st;
 	int ret;
@@ -218,9 +331,11 @@ int vns_ensure_on(struct vns_nl *nl, const char *name)
 			name);
 		ret = VNS_EXIT_FAIL;
 	} else if (!VNS_HAS(c, VNS_COLL_A_STATE) || c->state != VNS_COLL_ON) {
-		ret = vns_enable(nl, name, NULL, NULL);
+		ret = vns_enable(nl, name, f, cfg);
 		if (!ret)
 			vns_err("enabled the %s collector", name);
+	} else if (given) {
+		ret = vns_enable(nl, name, f, cfg);
 	}
 	vns_status_free(&st);
 	return ret;
@@ -271,6 +386,7 @@ int cmd_enable(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct vns_coll_args *ca;
 	struct vns_config cfg;
 	struct vns_filter f;
 	const char *name;
@@ -294,26 +410,40 @@ int cmd_enable(int argc, char **argv)
 			return vns_getopt_err(c, argv, opts);
 		}
 	}
-	/* the collector, then (irqoff) its settings */
+	/* the collector, then (irqoff, latency) its settings */
 	ret = vns_collector_args(optind < argc ? optind + 1 : argc, argv, 1,
 				 1);
 	if (ret >= 0)
 		return ret;
 	name = argv[optind];
+	ca = vns_collector_find(name);
 	for (i = optind + 1; i < argc; i++) {
-		if (strcmp(name, VNS_CONFIG_COLL))
-			return vns_usage_err("unexpected argument '%s' (only %s takes settings)",
-					     argv[i], VNS_CONFIG_COLL);
+		if (!ca->timing && !ca->path)
+			return vns_usage_err("unexpected argument '%s' (only irqoff and latency take settings)",
+					     argv[i]);
 		if (vns_config_parse_word(&cfg, argv[i], err, sizeof(err)))
 			return vns_usage_err("%s", err);
 	}
+	if ((cfg.has_period || cfg.has_threshold) && !ca->timing)
+		return vns_usage_err("period= and threshold= apply to the irqoff collector only, not %s",
+				     name);
+	if ((cfg.has_dir || cfg.phy[0] || cfg.vm[0]) && !ca->path)
+		return vns_usage_err("phy=, vm= and dir= apply to the latency collector only, not %s",
+				     name);
 	if (vns_config_check(&cfg, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (!vns_filter_is_empty(&f) && strcmp(name, VNS_FILTERED_COLL))
-		return vns_usage_err("filter options apply to the %s collector only, not %s",
-				     VNS_FILTERED_COLL, name);
+	if (!vns_filter_is_empty(&f) && !ca->filter)
+		return vns_usage_err("filter options apply to the drops and latency collectors only, not %s",
+				     name);
+	if (f.has_dev && !ca->dev)
+		return vns_usage_err("--dev applies to the drops collector only, not %s",
+				     name);
 	if (vns_filter_check(&f, err, sizeof(err)))
 		return vns_usage_err("%s", err);
+	if (cfg.vm[0]) {
+		vns_err("vm=: " VNS_VM_PATH_ERR);
+		return VNS_EXIT_FAIL;
+	}
 
 	ret = vns_nl_open(&nl);
 	if (ret)

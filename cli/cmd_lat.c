@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vnetscope softirqs, timers, irqoff: the latency collectors, once
- * (cumulative since enable) or, for softirqs and timers, every interval
- * (the growth since the previous read).
+ * vnetscope softirqs, timers, irqoff, latency: the latency collectors, once
+ * (cumulative since enable) or, for softirqs, timers and latency, every
+ * interval (the growth since the previous read).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,9 +14,11 @@
 
 #include "uapi/linux/vnetscope.h"
 #include "cmd.h"
+#include "filter.h"
 #include "lat.h"
 #include "loop.h"
 #include "nl.h"
+#include "status.h"
 #include "util.h"
 
 static const char vns_softirqs_usage[] =
@@ -72,22 +74,42 @@ static const char vns_irqoff_usage[] =
 	"  --cpu N          only CPU N\n"
 	"  --json           one JSON document\n";
 
+static const char vns_latency_usage[] =
+	"Usage: vnetscope latency [--direction rx|tx|both] [--phy-interface IFNAME]\n"
+	"                         [--vm-interface IFNAME] [FILTER OPTIONS]\n"
+	"                         [--interval S [--count N]] [--json]\n"
+	"\n"
+	"Report where packets spend their time in this host, stage by stage:\n"
+	"for each pair of stages a packet went through one after the other\n"
+	"(e.g. QDISC_ENQ -> QDISC_DEQ), then for each direction end to end,\n"
+	"the count, percentiles and maximum in microseconds and the log2\n"
+	"histogram; then the collector's counters.  A percentile is the upper\n"
+	"bound of its bucket, at most the maximum.  Turns the latency\n"
+	"collector on if it is off.  --direction, --phy-interface and filter\n"
+	"options (re)enable it with exactly these settings (the others back to\n"
+	"their defaults), which clears it if they differ from its own.\n"
+	"\n"
+	"  --direction D       rx, tx or both (default)\n"
+	"  --phy-interface IF  the physical port: TX ends and RX starts there\n"
+	"                      (default: any device)\n"
+	"  --vm-interface IF   the VM's port (the VM path: not available yet)\n"
+	"  --interval S        every S seconds (e.g. 0.5), the growth since the\n"
+	"                      previous report; until SIGINT/SIGTERM.  A maximum\n"
+	"                      shown as <=X did not grow: X bounds it\n"
+	"  --count N           stop after N reports\n"
+	"  --json              one JSON document per report, one per line\n"
+	"\n"
+	"Filter options: only the packets that match all of them\n"
+	VNS_FILTER_FLOW_USAGE;
+
 #define VNS_OPT_HIST	0x101
 #define VNS_OPT_MIN_US	0x102
 #define VNS_OPT_SORT	0x103
 #define VNS_OPT_THRESH	0x104
+#define VNS_OPT_DIR	0x105
+#define VNS_OPT_PHY	0x106
+#define VNS_OPT_VM	0x107
 
-struct vns_lat_args {
-	long long cpu;		/* -1: all */
-	double interval;	/* 0: one report */
-	u64 count;		/* reports; 0: until a signal */
-	u64 top;
-	u64 min_us;
-	u64 threshold_us;
-	enum vns_timer_sort sort;
-	bool hist;
-	bool json;
-};
 
 static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
 			 const struct option *opts, const char *usage)
@@ -97,11 +119,12 @@ static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
 		[VNS_SORT_TOTAL] = "total",
 		[VNS_SORT_COUNT] = "count",
 	};
+	char err[256];
 	unsigned int i;
+	int c, idx;
 	u64 v;
-	int c;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
 		switch (c) {
 		case 'C':
 			if (vns_parse_u64(optarg, 0, UINT32_MAX, &v))
@@ -151,6 +174,25 @@ static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
 		case 'j':
 			a->json = true;
 			break;
+		case VNS_OPT_FILTER:
+			if (vns_filter_parse_opt(&a->filter, opts[idx].name,
+						 optarg, err, sizeof(err)))
+				return vns_usage_err("%s", err);
+			break;
+		case VNS_OPT_DIR:
+			if (vns_config_set_dir(&a->cfg, "--direction", optarg,
+					       err, sizeof(err)))
+				return vns_usage_err("%s", err);
+			break;
+		case VNS_OPT_PHY:
+		case VNS_OPT_VM:
+			if (vns_config_set_port(&a->cfg, c == VNS_OPT_VM,
+						c == VNS_OPT_VM ?
+						"--vm-interface" :
+						"--phy-interface",
+						optarg, err, sizeof(err)))
+				return vns_usage_err("%s", err);
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return VNS_EXIT_OK;
@@ -162,6 +204,8 @@ static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
 		return vns_usage_err("unexpected argument '%s'", argv[optind]);
 	if (a->count && !a->interval)
 		return vns_usage_err("--count needs --interval");
+	if (vns_filter_check(&a->filter, err, sizeof(err)))
+		return vns_usage_err("%s", err);
 	return -1;
 }
 
@@ -508,6 +552,155 @@ int cmd_irqoff(int argc, char **argv)
 		}
 	}
 	vns_irqoff_free(&q);
+out:
+	vns_nl_close(&nl);
+	return ret;
+}
+
+/* -------------------------------------------------------------- latency */
+
+#define VNS_LATENCY	"latency"
+
+int vns_latency_parse(struct vns_lat_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "direction", required_argument, NULL, VNS_OPT_DIR },
+		{ "phy-interface", required_argument, NULL, VNS_OPT_PHY },
+		{ "vm-interface", required_argument, NULL, VNS_OPT_VM },
+		VNS_FILTER_OPTIONS,	/* --dev: to say it does not apply */
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	a->cpu = -1;
+	ret = vns_lat_parse(a, argc, argv, opts, vns_latency_usage);
+	if (ret < 0 && a->filter.has_dev)
+		return vns_usage_err("--dev applies to the drops collector only, not latency");
+	return ret;
+}
+
+static int vns_latency_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+			  void *arg)
+{
+	(void)attrs;
+	(void)len;
+	return tb[VNS_A_LATENCY] ? vns_stage_lats_add(arg, tb[VNS_A_LATENCY]) :
+				   0;
+}
+
+/* The collector's counters, then its histograms */
+static int vns_latency_read(struct vns_nl *nl, struct vns_stage_lats *l,
+			    struct timespec *when)
+{
+	struct vns_status st;
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	ret = vns_status_get(nl, &st);
+	if (ret)
+		return ret;
+	vns_stage_lats_counters(l, vns_status_coll(&st, VNS_LATENCY));
+	vns_status_free(&st);
+	clock_gettime(CLOCK_REALTIME, when);
+	ret = vns_nl_dump(nl, VNS_CMD_LATENCY_GET, "latency read",
+			  vns_latency_cb, l);
+	if (ret)
+		vns_stage_lats_free(l);
+	return ret;
+}
+
+static void vns_latency_report(const struct vns_lat_args *a,
+			       const struct vns_stage_lats *l,
+			       const struct timespec *when)
+{
+	struct json_object *o;
+
+	if (a->json) {
+		o = vns_stage_lats_json(l);
+		if (o) {
+			vns_json_when(o, when, a->interval);
+			vns_json_print(stdout, o);
+		}
+	} else {
+		if (a->interval)
+			vns_interval_header(stdout, when, a->interval);
+		vns_stage_lats_print(stdout, l);
+	}
+	fflush(stdout);
+}
+
+static int vns_latency_loop(struct vns_nl *nl, const struct vns_lat_args *a,
+			    struct vns_ticker *t)
+{
+	struct vns_stage_lats prev, cur, delta;
+	struct timespec when;
+	u64 n;
+	int ret;
+
+	ret = vns_latency_read(nl, &prev, &when);
+	if (ret)
+		return ret;
+	vns_ticker_start(t, a->interval);
+	for (n = 0; !a->count || n < a->count; n++) {
+		if (!vns_ticker_wait(t))
+			break;
+		ret = vns_latency_read(nl, &cur, &when);
+		if (ret)
+			break;
+		if (vns_stage_lats_dup(&delta, &cur)) {
+			vns_stage_lats_free(&cur);
+			vns_err("report failed: out of memory");
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		vns_stage_lats_delta(&delta, &prev);
+		vns_latency_report(a, &delta, &when);
+		vns_stage_lats_free(&delta);
+		vns_stage_lats_free(&prev);
+		prev = cur;
+	}
+	vns_stage_lats_free(&prev);
+	return ret;
+}
+
+int cmd_latency(int argc, char **argv)
+{
+	struct vns_lat_args a;
+	struct vns_stage_lats l;
+	struct timespec when;
+	struct vns_ticker t;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_latency_parse(&a, argc, argv);
+	if (ret >= 0)
+		return ret;
+	if (a.cfg.vm[0]) {
+		vns_err("--vm-interface: " VNS_VM_PATH_ERR);
+		return VNS_EXIT_FAIL;
+	}
+	if (a.interval)
+		vns_ticker_signals(&t);
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_ensure_on_with(&nl, VNS_LATENCY, &a.filter, &a.cfg);
+	if (ret)
+		goto out;
+	if (a.interval) {
+		ret = vns_latency_loop(&nl, &a, &t);
+	} else {
+		ret = vns_latency_read(&nl, &l, &when);
+		if (!ret) {
+			vns_latency_report(&a, &l, &when);
+			vns_stage_lats_free(&l);
+		}
+	}
 out:
 	vns_nl_close(&nl);
 	return ret;

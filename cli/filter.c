@@ -76,22 +76,29 @@ static int vns_parse_port(const char *opt, const char *val, u16 *port,
 	return 0;
 }
 
-static int vns_parse_dev(const char *val, struct vns_filter *f, char *err,
-			 size_t errlen)
+bool vns_ifname_valid(const char *name)
 {
 	const char *p;
 
+	if (strlen(name) >= VNS_IFNAMSIZ)
+		return false;
+	/* what the kernel's dev_valid_name() rejects */
+	for (p = name; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return false;
+	return *name && strcmp(name, ".") && strcmp(name, "..");
+}
+
+static int vns_parse_dev(const char *val, struct vns_filter *f, char *err,
+			 size_t errlen)
+{
 	if (strlen(val) >= VNS_IFNAMSIZ) {
 		snprintf(err, errlen,
 			 "interface name '%s' is longer than %d characters",
 			 val, VNS_IFNAMSIZ - 1);
 		return -1;
 	}
-	/* what the kernel's dev_valid_name() rejects */
-	for (p = val; *p; p++)
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
-			break;
-	if (!*val || *p || !strcmp(val, ".") || !strcmp(val, "..")) {
+	if (!vns_ifname_valid(val)) {
 		snprintf(err, errlen,
 			 "invalid --dev '%s': not an interface name", val);
 		return -1;

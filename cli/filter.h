@@ -18,25 +18,40 @@ struct nlattr;
 /* getopt_long() value of every filter option; the option's name tells which */
 #define VNS_OPT_FILTER	0x100
 
-/* Filter options, for a command's getopt_long() table */
-#define VNS_FILTER_OPTIONS						\
+/*
+ * Filter options, for a command's getopt_long() table: those on the flow
+ * (every filtered collector), and with them --dev (drops only)
+ */
+#define VNS_FILTER_FLOW_OPTIONS						\
 	{ "src-ip", required_argument, NULL, VNS_OPT_FILTER },		\
 	{ "dst-ip", required_argument, NULL, VNS_OPT_FILTER },		\
 	{ "proto", required_argument, NULL, VNS_OPT_FILTER },		\
 	{ "sport", required_argument, NULL, VNS_OPT_FILTER },		\
-	{ "dport", required_argument, NULL, VNS_OPT_FILTER },		\
+	{ "dport", required_argument, NULL, VNS_OPT_FILTER }
+
+#define VNS_FILTER_OPTIONS						\
+	VNS_FILTER_FLOW_OPTIONS,					\
 	{ "dev", required_argument, NULL, VNS_OPT_FILTER }
 
-#define VNS_FILTER_USAGE						\
+#define VNS_FILTER_FLOW_USAGE						\
 	"  --src-ip A[/N]   source address (IPv4 or IPv6), /N: prefix\n" \
 	"  --dst-ip B[/N]   destination address\n"			\
 	"  --proto P        tcp, udp, icmp, icmp6, sctp, udplite or 1-255\n"	\
 	"  --sport N        source port (TCP, UDP, SCTP, UDP-Lite)\n"	\
-	"  --dport N        destination port\n"				\
+	"  --dport N        destination port\n"
+
+#define VNS_FILTER_USAGE						\
+	VNS_FILTER_FLOW_USAGE						\
 	"  --dev IFNAME     device the packet was dropped on\n"
 
 /* Longest vns_filter_format() output, with the NUL */
 #define VNS_FILTER_STR_MAX	192
+
+/*
+ * True if @name can be an interface name, as the kernel's dev_valid_name()
+ * has it: 1 to 15 bytes, no '/', ':' or blank, not "." or ".."
+ */
+bool vns_ifname_valid(const char *name);
 
 /*
  * Apply the filter option --@opt (e.g. "dport") with value @val to @f.

@@ -7,9 +7,11 @@
 #include <json-c/json.h>
 #include <netlink/attr.h>
 
+#include "vns/lat.h"
 #include "histo.h"
 #include "lat.h"
 #include "nl.h"
+#include "status.h"
 #include "util.h"
 
 #define VNS_BIT(x)	(1u << (x))
@@ -65,6 +67,14 @@ static const struct nla_policy vns_irqoff_policy[VNS_IRQOFF_A_MAX + 1] = {
 	[VNS_IRQOFF_A_PID] = { .type = NLA_U32 },
 	[VNS_IRQOFF_A_COMM] = { .type = NLA_STRING },
 	[VNS_IRQOFF_A_STACK] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy vns_latency_policy[VNS_LATENCY_A_MAX + 1] = {
+	[VNS_LATENCY_A_KIND] = { .type = NLA_U8 },
+	[VNS_LATENCY_A_FROM] = { .type = NLA_U8 },
+	[VNS_LATENCY_A_TO] = { .type = NLA_U8 },
+	[VNS_LATENCY_A_DIR] = { .type = NLA_U8 },
+	[VNS_LATENCY_A_HIST] = { .type = NLA_NESTED },
 };
 
 static u64 vns_get_u64(struct nlattr *a)
@@ -1096,5 +1106,298 @@ struct json_object *vns_irqoff_json(const struct vns_irqoff *q,
 	}
 	json_object_object_add(o, "summary", sums);
 	json_object_object_add(o, "events", events);
+	return o;
+}
+
+/* -------------------------------------------------------------- latency */
+
+/* The counters' names, as the module's status and the reports have them */
+static const char *const vns_lsum_names[VNS_LSUM_N] = {
+	[VNS_LSUM_TRACKED] = "tracked",
+	[VNS_LSUM_COMPLETED] = "completed",
+	[VNS_LSUM_INCOMPLETE] = "incomplete",
+	[VNS_LSUM_LOST] = "lost",
+	[VNS_LSUM_BUSY] = "busy",
+};
+
+/* The permille of the percentiles shown, with their text and JSON names */
+static const struct {
+	unsigned int permille;
+	const char *text;
+	const char *json;
+} vns_lat_pcts[] = {
+	{ 500, "p50", "p50_us" },
+	{ 900, "p90", "p90_us" },
+	{ 990, "p99", "p99_us" },
+	{ 999, "p99.9", "p999_us" },
+};
+
+int vns_stage_lats_add(struct vns_stage_lats *l, struct nlattr *nest)
+{
+	struct nlattr *tb[VNS_LATENCY_A_MAX + 1];
+	struct vns_stage_lat *r;
+	u8 kind;
+
+	if (nla_parse_nested(tb, VNS_LATENCY_A_MAX, nest,
+			     vns_latency_policy) ||
+	    !tb[VNS_LATENCY_A_KIND])
+		return -EBADMSG;
+	kind = nla_get_u8(tb[VNS_LATENCY_A_KIND]);
+	if (kind == VNS_LATENCY_PAIR) {
+		if (!tb[VNS_LATENCY_A_FROM] || !tb[VNS_LATENCY_A_TO])
+			return -EBADMSG;
+	} else if (kind == VNS_LATENCY_TOTAL) {
+		if (!tb[VNS_LATENCY_A_DIR])
+			return -EBADMSG;
+	} else {
+		return 0;	/* a kind of a newer module */
+	}
+	if (vns_grow(&l->v, l->n, sizeof(*l->v)))
+		return -ENOMEM;
+	r = &l->v[l->n];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	if (kind == VNS_LATENCY_PAIR) {
+		r->from = nla_get_u8(tb[VNS_LATENCY_A_FROM]);
+		r->to = nla_get_u8(tb[VNS_LATENCY_A_TO]);
+	} else {
+		r->dir = nla_get_u8(tb[VNS_LATENCY_A_DIR]);
+	}
+	if (tb[VNS_LATENCY_A_HIST] &&
+	    vns_hist_from_nest(&r->hist, tb[VNS_LATENCY_A_HIST]))
+		return -EBADMSG;
+	l->n++;
+	return 0;
+}
+
+void vns_stage_lats_counters(struct vns_stage_lats *l,
+			     const struct vns_collector *c)
+{
+	int i;
+
+	memset(l->has, 0, sizeof(l->has));
+	memset(l->sum, 0, sizeof(l->sum));
+	if (!c)
+		return;
+	for (i = 0; i < VNS_LSUM_N; i++)
+		if (i != VNS_LSUM_LOST)
+			l->has[i] = vns_coll_counter(c, vns_lsum_names[i],
+						     &l->sum[i]);
+	l->has[VNS_LSUM_LOST] = VNS_HAS(c, VNS_COLL_A_LOST);
+	l->sum[VNS_LSUM_LOST] = c->lost;
+}
+
+int vns_stage_lats_dup(struct vns_stage_lats *dst,
+		       const struct vns_stage_lats *src)
+{
+	*dst = *src;
+	dst->v = malloc((src->n ? src->n : 1) * sizeof(*src->v));
+	if (!dst->v) {
+		dst->n = 0;
+		return -ENOMEM;
+	}
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	return 0;
+}
+
+void vns_stage_lats_free(struct vns_stage_lats *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static bool vns_stage_lat_same(const struct vns_stage_lat *a,
+			       const struct vns_stage_lat *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == VNS_LATENCY_PAIR)
+		return a->from == b->from && a->to == b->to;
+	return a->dir == b->dir;
+}
+
+void vns_stage_lats_delta(struct vns_stage_lats *cur,
+			  const struct vns_stage_lats *prev)
+{
+	struct vns_stage_lat *r;
+	size_t i, j;
+	int k;
+
+	for (i = 0; i < cur->n; i++) {
+		r = &cur->v[i];
+		for (j = 0; j < prev->n; j++) {
+			if (vns_stage_lat_same(r, &prev->v[j])) {
+				r->max_bound = !vns_hist_delta(&r->hist,
+							       &prev->v[j].hist);
+				break;
+			}
+		}
+	}
+	for (k = 0; k < VNS_LSUM_N; k++) {
+		cur->has[k] = cur->has[k] && prev->has[k];
+		cur->sum[k] = vns_sub(cur->sum[k], prev->sum[k]);
+	}
+}
+
+const char *vns_stage_str(unsigned int stage, char *buf, size_t len)
+{
+	const char *name = vns_stage_name(stage);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "STAGE_%u", stage);
+	return buf;
+}
+
+/* "rx", "tx", or the number of a direction this version does not know */
+static const char *vns_dir_str(unsigned int dir, char *buf, size_t len)
+{
+	if (dir == VNS_DIR_RX)
+		return "rx";
+	if (dir == VNS_DIR_TX)
+		return "tx";
+	snprintf(buf, len, "%u", dir);
+	return buf;
+}
+
+/* "QDISC_ENQ -> QDISC_DEQ" or "end to end (tx)" */
+static const char *vns_stage_lat_title(const struct vns_stage_lat *r,
+				       char *buf, size_t len)
+{
+	char a[16], b[16];
+
+	if (r->kind == VNS_LATENCY_PAIR)
+		snprintf(buf, len, "%s -> %s",
+			 vns_stage_str(r->from, a, sizeof(a)),
+			 vns_stage_str(r->to, b, sizeof(b)));
+	else
+		snprintf(buf, len, "end to end (%s)",
+			 vns_dir_str(r->dir, a, sizeof(a)));
+	return buf;
+}
+
+static void vns_stage_lat_print(FILE *out, const struct vns_stage_lat *r)
+{
+	char title[64];
+	size_t i;
+
+	fprintf(out, "%s: count %" PRIu64,
+		vns_stage_lat_title(r, title, sizeof(title)), r->hist.count);
+	for (i = 0; i < VNS_ARRAY_SIZE(vns_lat_pcts); i++)
+		fprintf(out, ", %s %" PRIu64 "us", vns_lat_pcts[i].text,
+			vns_hist_percentile(&r->hist,
+					    vns_lat_pcts[i].permille));
+	fprintf(out, ", max %s%" PRIu64 "us\n", r->max_bound ? "<=" : "",
+		r->hist.max);
+	vns_hist_print(out, &r->hist, "usecs");
+}
+
+/* Pairs first, then the directions: the records of @kind with a count */
+static void vns_stage_lats_kind_print(FILE *out,
+				      const struct vns_stage_lats *l,
+				      u8 kind, size_t *shown)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].kind != kind || !l->v[i].hist.count)
+			continue;
+		if ((*shown)++)
+			fputc('\n', out);
+		vns_stage_lat_print(out, &l->v[i]);
+	}
+}
+
+void vns_stage_lats_print(FILE *out, const struct vns_stage_lats *l)
+{
+	size_t shown = 0;
+	int i;
+
+	vns_stage_lats_kind_print(out, l, VNS_LATENCY_PAIR, &shown);
+	vns_stage_lats_kind_print(out, l, VNS_LATENCY_TOTAL, &shown);
+	if (shown)
+		fputc('\n', out);
+	else
+		fputs("no latency data\n", out);
+	for (i = 0; i < VNS_LSUM_N; i++) {
+		if (l->has[i])
+			fprintf(out, "%s %" PRIu64, vns_lsum_names[i],
+				l->sum[i]);
+		else
+			fprintf(out, "%s -", vns_lsum_names[i]);
+		fputs(i < VNS_LSUM_N - 1 ? ", " : "\n", out);
+	}
+}
+
+/*
+ * {"from":..,"to":..} or {"dir":..}, then vns_hist_json()'s fields with
+ * the percentiles after max_us
+ */
+static struct json_object *vns_stage_lat_json(const struct vns_stage_lat *r)
+{
+	struct json_object *o, *h;
+	char a[16];
+	size_t i;
+
+	o = json_object_new_object();
+	h = vns_hist_json(&r->hist);
+	if (!o || !h) {
+		json_object_put(o);
+		json_object_put(h);
+		return NULL;
+	}
+	if (r->kind == VNS_LATENCY_PAIR) {
+		json_object_object_add(o, "from", json_object_new_string(
+				vns_stage_str(r->from, a, sizeof(a))));
+		json_object_object_add(o, "to", json_object_new_string(
+				vns_stage_str(r->to, a, sizeof(a))));
+	} else {
+		json_object_object_add(o, "dir", json_object_new_string(
+				vns_dir_str(r->dir, a, sizeof(a))));
+	}
+	json_object_object_foreach(h, key, val) {
+		json_object_object_add(o, key, json_object_get(val));
+		if (strcmp(key, "max_us"))
+			continue;
+		for (i = 0; i < VNS_ARRAY_SIZE(vns_lat_pcts); i++)
+			json_object_object_add(o, vns_lat_pcts[i].json,
+				vns_json_u64(vns_hist_percentile(&r->hist,
+					vns_lat_pcts[i].permille)));
+	}
+	json_object_put(h);
+	if (r->max_bound)
+		json_object_object_add(o, "max_bound",
+				       json_object_new_boolean(true));
+	return o;
+}
+
+static struct json_object *vns_stage_lats_kind_json(
+	const struct vns_stage_lats *l, u8 kind)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; arr && i < l->n; i++)
+		if (l->v[i].kind == kind && l->v[i].hist.count)
+			json_object_array_add(arr,
+					      vns_stage_lat_json(&l->v[i]));
+	return arr;
+}
+
+struct json_object *vns_stage_lats_json(const struct vns_stage_lats *l)
+{
+	struct json_object *o = json_object_new_object();
+	int i;
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "stages",
+			       vns_stage_lats_kind_json(l, VNS_LATENCY_PAIR));
+	json_object_object_add(o, "totals",
+			       vns_stage_lats_kind_json(l, VNS_LATENCY_TOTAL));
+	for (i = 0; i < VNS_LSUM_N; i++)
+		json_object_object_add(o, vns_lsum_names[i],
+				       vns_json_u64_if(l->has[i], l->sum[i]));
 	return o;
 }

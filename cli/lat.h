@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The latency collectors' dumps: softirqs (VNS_CMD_SOFTIRQ_GET), timers
- * (VNS_CMD_TIMER_GET) and irqoff (VNS_CMD_IRQOFF_GET), read into plain
- * structures; deltas between two reads, ranking, text and JSON.
+ * (VNS_CMD_TIMER_GET), irqoff (VNS_CMD_IRQOFF_GET) and the per-stage
+ * packet latency (VNS_CMD_LATENCY_GET), read into plain structures; deltas
+ * between two reads, ranking, text and JSON.
  */
 #ifndef _VNS_CLI_LAT_H
 #define _VNS_CLI_LAT_H
@@ -14,6 +15,7 @@
 
 struct json_object;
 struct nlattr;
+struct vns_collector;
 
 /* ------------------------------------------------------------- softirqs */
 
@@ -164,5 +166,68 @@ void vns_irqoff_print(FILE *out, const struct vns_irqoff *q,
 		      const struct vns_irqoff_sel *sel);
 struct json_object *vns_irqoff_json(const struct vns_irqoff *q,
 				    const struct vns_irqoff_sel *sel);
+
+/* -------------------------------------------------------------- latency */
+
+/* One record of the latency dump: a pair of stages, or end to end */
+struct vns_stage_lat {
+	u8 kind;			/* enum vns_latency_kind */
+	u8 from;			/* enum vns_stage (PAIR) */
+	u8 to;
+	u8 dir;				/* enum vns_dir (TOTAL) */
+	bool max_bound;			/* delta: hist.max is an upper bound */
+	struct vns_hist hist;		/* microseconds */
+};
+
+/* The collector's counters a report ends with, in this order */
+enum vns_stage_sum {
+	VNS_LSUM_TRACKED,
+	VNS_LSUM_COMPLETED,
+	VNS_LSUM_INCOMPLETE,
+	VNS_LSUM_LOST,
+	VNS_LSUM_BUSY,
+	VNS_LSUM_N
+};
+
+struct vns_stage_lats {
+	struct vns_stage_lat *v;	/* in the kernel's order */
+	size_t n;
+	bool has[VNS_LSUM_N];		/* false: the module did not send it */
+	u64 sum[VNS_LSUM_N];
+};
+
+/*
+ * Parse a VNS_A_LATENCY nest and append it (a kind this version does not
+ * know is skipped).  Returns 0, -EBADMSG or -ENOMEM.
+ */
+int vns_stage_lats_add(struct vns_stage_lats *l, struct nlattr *nest);
+
+/* Take the counters from the status of collector @c (NULL: none) */
+void vns_stage_lats_counters(struct vns_stage_lats *l,
+			     const struct vns_collector *c);
+
+/* A copy of @src; 0 or -ENOMEM */
+int vns_stage_lats_dup(struct vns_stage_lats *dst,
+		       const struct vns_stage_lats *src);
+void vns_stage_lats_free(struct vns_stage_lats *l);
+
+/*
+ * @cur becomes its growth since @prev: each histogram (vns_hist_delta(),
+ * matched by its pair or direction) and the counters.  A counter or
+ * histogram that went down (a reset) counts from 0 again.
+ */
+void vns_stage_lats_delta(struct vns_stage_lats *cur,
+			  const struct vns_stage_lats *prev);
+
+/* "QDISC_ENQ", or "STAGE_<n>" for a stage this version does not know */
+const char *vns_stage_str(unsigned int stage, char *buf, size_t len);
+
+/*
+ * For each pair, then each direction, with a count: a line with the count,
+ * percentiles and maximum, then the histogram; then the counters
+ */
+void vns_stage_lats_print(FILE *out, const struct vns_stage_lats *l);
+/* {"stages":[...],"totals":[...],"tracked":N,...} */
+struct json_object *vns_stage_lats_json(const struct vns_stage_lats *l);
 
 #endif /* _VNS_CLI_LAT_H */

@@ -29,6 +29,8 @@ static const struct vns_command {
 	{ "timers", cmd_timers, "the timer callbacks that ran longest" },
 	{ "irqoff", cmd_irqoff,
 	  "stretches with interrupts or softirqs off, with stacks" },
+	{ "latency", cmd_latency,
+	  "packet latency stage by stage and end to end, histograms" },
 };
 
 static void vns_usage(FILE *out)

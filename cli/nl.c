@@ -50,6 +50,7 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_TIMER] = { .type = NLA_NESTED },
 	[VNS_A_IRQOFF_SUMMARY] = { .type = NLA_NESTED },
 	[VNS_A_IRQOFF_EVENT] = { .type = NLA_NESTED },
+	[VNS_A_LATENCY] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy vns_ctrl_policy[CTRL_ATTR_MAX + 1] = {

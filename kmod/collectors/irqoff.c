@@ -354,7 +354,7 @@ struct vns_snap *vns_irqoff_snapshot(void)
 
 struct vns_collector vns_irqoff_collector = {
 	.name = "irqoff",
-	.has_settings = true,
+	.settings = VNS_SET_PERIOD | VNS_SET_THRESHOLD,
 	.alloc = vns_irqoff_alloc,
 	.free = vns_irqoff_free,
 	.clear = vns_irqoff_clear,

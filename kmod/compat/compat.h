@@ -369,4 +369,50 @@ int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
 		    int (*offline)(unsigned int cpu));
 void vns_cpuhp_remove(int handle);
 
+/*
+ * The n-th (0-based) argument of a function, in a kprobe's pre-handler at
+ * its entry.  VNS_HAVE_KPROBE_ARGS is undefined where neither the kernel's
+ * helper nor a known calling convention gives it: probes that need
+ * arguments are then unavailable.
+ */
+#include <linux/ptrace.h>
+#if defined(HAVE_REGS_GET_KERNEL_ARGUMENT)
+#define VNS_HAVE_KPROBE_ARGS 1
+static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+					   unsigned int n)
+{
+	return regs_get_kernel_argument(regs, n);
+}
+#elif defined(CONFIG_X86_64)
+#define VNS_HAVE_KPROBE_ARGS 1
+static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+					   unsigned int n)
+{
+	switch (n) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->cx;
+	case 4: return regs->r8;
+	case 5: return regs->r9;
+	}
+	return 0;
+}
+#else
+static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+					   unsigned int n)
+{
+	return 0;
+}
+#endif
+
+/* Which argument of ip_output() and ip6_output() is the skb */
+#if defined(HAVE_IP_OUTPUT_NET)
+#define VNS_IP_OUTPUT_SKB_ARG	2	/* (net, sk, skb): 4.4+ */
+#elif defined(HAVE_IP_OUTPUT_SK)
+#define VNS_IP_OUTPUT_SKB_ARG	1	/* (sk, skb): 4.1 - 4.3 */
+#else
+#define VNS_IP_OUTPUT_SKB_ARG	0	/* (skb): 3.10 */
+#endif
+
 #endif /* _VNS_COMPAT_H */

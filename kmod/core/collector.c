@@ -18,6 +18,7 @@ struct vns_collector *vns_collectors[] = {
 	&vns_softirqs_collector,
 	&vns_timers_collector,
 	&vns_irqoff_collector,
+	&vns_latency_collector,
 #ifdef VNS_SELFTEST
 	&vns_selftest_collector,
 #endif
@@ -41,21 +42,52 @@ struct vns_collector *vns_collector_find(const char *name)
  */
 void vns_settings_default(struct vns_settings *s)
 {
+	memset(s, 0, sizeof(*s));
 	s->period_us = VNS_CFG_PERIOD_DEFAULT_US;
 	s->threshold_us = VNS_CFG_THRESHOLD_DEFAULT_US;
 }
 
-static int vns_settings_check(const struct vns_settings *s, const char **err)
+static int vns_settings_check(const struct vns_collector *c,
+			      const struct vns_settings *s, const char **err)
 {
-	if (s->period_us < VNS_CFG_PERIOD_MIN_US ||
-	    s->period_us > VNS_CFG_PERIOD_MAX_US) {
-		*err = "period must be 1ms..1s";
+	u32 extra = s->given & ~c->settings;
+
+	if (extra) {
+		*err = "this collector takes no such setting";
+		if (extra & VNS_SET_PERIOD)
+			*err = "this collector takes no period";
+		else if (extra & VNS_SET_THRESHOLD)
+			*err = "this collector takes no threshold";
+		else if (extra & VNS_SET_VM && c->settings & VNS_SET_PHY)
+			*err = "the VM path (vm=) is not available yet";
+		else if (extra & (VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR))
+			*err = "this collector takes no phy, vm or dir";
+		return -EINVAL;
+	}
+	if (c->settings & VNS_SET_PERIOD) {
+		if (s->period_us < VNS_CFG_PERIOD_MIN_US ||
+		    s->period_us > VNS_CFG_PERIOD_MAX_US) {
+			*err = "period must be 1ms..1s";
+			return -ERANGE;
+		}
+		if (s->threshold_us < s->period_us ||
+		    s->threshold_us > VNS_CFG_THRESHOLD_MAX_US) {
+			*err = "threshold must be period..10s";
+			return -ERANGE;
+		}
+	} else if (s->given & VNS_SET_THRESHOLD &&
+		   (!s->threshold_us ||
+		    s->threshold_us > VNS_CFG_THRESHOLD_MAX_US)) {
+		*err = "threshold must be 1us..10s";
 		return -ERANGE;
 	}
-	if (s->threshold_us < s->period_us ||
-	    s->threshold_us > VNS_CFG_THRESHOLD_MAX_US) {
-		*err = "threshold must be at least the period and at most 10s";
-		return -ERANGE;
+	if (s->dir > VNS_DIR_TX) {
+		*err = "dir must be rx, tx or both";
+		return -EINVAL;
+	}
+	if (s->given & VNS_SET_VM && !(s->given & VNS_SET_PHY)) {
+		*err = "the VM path needs the physical port too (phy=)";
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -92,22 +124,77 @@ static int vns_parse_duration_us(const char *v, u32 *us)
 	return 0;
 }
 
+/* An interface name: 1..IFNAMSIZ-1 bytes, no '/', ':' or blank */
+static int vns_parse_ifname(const char *v, char *dst)
+{
+	size_t len = strlen(v);
+
+	if (!len || len >= IFNAMSIZ || strpbrk(v, "/: \t"))
+		return -EINVAL;
+	memcpy(dst, v, len + 1);
+	return 0;
+}
+
 int vns_settings_parse_word(struct vns_settings *s, const char *word,
 			    const char **err)
 {
+	const char *v = strchr(word, '=');
 	u32 *dst;
 
-	if (!strncmp(word, "period=", 7))
-		dst = &s->period_us;
-	else if (!strncmp(word, "threshold=", 10))
-		dst = &s->threshold_us;
-	else
+	if (!v)
 		return -ENOENT;
-	if (vns_parse_duration_us(strchr(word, '=') + 1, dst)) {
+	v++;
+	if (!strncmp(word, "phy=", 4) || !strncmp(word, "vm=", 3)) {
+		bool phy = word[0] == 'p';
+
+		if (vns_parse_ifname(v, phy ? s->phy : s->vm)) {
+			*err = "bad interface name";
+			return -EINVAL;
+		}
+		s->given |= phy ? VNS_SET_PHY : VNS_SET_VM;
+		return 0;
+	}
+	if (!strncmp(word, "dir=", 4)) {
+		if (!strcmp(v, "rx"))
+			s->dir = VNS_DIR_RX;
+		else if (!strcmp(v, "tx"))
+			s->dir = VNS_DIR_TX;
+		else if (!strcmp(v, "both"))
+			s->dir = VNS_DIR_BOTH;
+		else {
+			*err = "dir must be rx, tx or both";
+			return -EINVAL;
+		}
+		s->given |= VNS_SET_DIR;
+		return 0;
+	}
+	if (!strncmp(word, "period=", 7)) {
+		dst = &s->period_us;
+		s->given |= VNS_SET_PERIOD;
+	} else if (!strncmp(word, "threshold=", 10)) {
+		dst = &s->threshold_us;
+		s->given |= VNS_SET_THRESHOLD;
+	} else {
+		return -ENOENT;
+	}
+	if (vns_parse_duration_us(v, dst)) {
 		*err = "bad duration (e.g. 10ms, 500us, 1s)";
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The same settings in effect, whether given or defaulted */
+static bool vns_settings_same(const struct vns_settings *a,
+			      const struct vns_settings *b)
+{
+	u32 thr = VNS_SET_THRESHOLD;
+
+	return a->period_us == b->period_us && a->dir == b->dir &&
+	       (a->given & thr) == (b->given & thr) &&
+	       a->threshold_us == b->threshold_us &&
+	       !strncmp(a->phy, b->phy, IFNAMSIZ) &&
+	       !strncmp(a->vm, b->vm, IFNAMSIZ);
 }
 
 int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
@@ -127,16 +214,12 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 	vns_settings_default(&def);
 	if (!s)
 		s = &def;
-	if (!c->has_settings && memcmp(s, &def, sizeof(def))) {
-		*err = "this collector takes no period or threshold";
-		return -EINVAL;
-	}
-	ret = vns_settings_check(s, err);
+	ret = vns_settings_check(c, s, err);
 	if (ret)
 		return ret;
 	if (c->on) {
 		if (!memcmp(&c->filter, f, sizeof(*f)) &&
-		    !memcmp(&c->set, s, sizeof(*s)))
+		    vns_settings_same(&c->set, s))
 			return 0;
 		vns_collector_disable(c);
 	}

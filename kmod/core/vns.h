@@ -72,9 +72,20 @@ void vns_sync_handlers(void);
 /* ---- collectors ---- */
 
 /* Settings given at enable ("period=10ms threshold=20ms"), in microseconds */
+/* The settings a collector takes (vns_collector.settings) or was given */
+#define VNS_SET_PERIOD		BIT(0)
+#define VNS_SET_THRESHOLD	BIT(1)
+#define VNS_SET_PHY		BIT(2)
+#define VNS_SET_VM		BIT(3)
+#define VNS_SET_DIR		BIT(4)
+
 struct vns_settings {
+	u32 given;			/* VNS_SET_*: what the user set */
 	u32 period_us;
-	u32 threshold_us;
+	u32 threshold_us;		/* irqoff: events; latency: details */
+	u8 dir;				/* enum vns_dir */
+	char phy[IFNAMSIZ];		/* latency: the physical port */
+	char vm[IFNAMSIZ];		/* latency: the VM's port (VM path) */
 };
 
 #define VNS_MAX_COUNTERS 8
@@ -112,7 +123,7 @@ struct vns_collector {
 	struct vns_probe *probes;
 	unsigned int nr_probes;
 	bool has_filter;
-	bool has_settings;		/* takes period= and threshold= */
+	u32 settings;			/* VNS_SET_* it takes */
 	int (*alloc)(struct vns_collector *c);
 	void (*free)(struct vns_collector *c);
 	void (*clear)(struct vns_collector *c);
@@ -147,7 +158,10 @@ int vns_filter_format(const struct vns_filter *f, char *buf, size_t len,
 		      char sep);
 /* Parses one "key=value" word of that language into @f */
 int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
-/* "period=10ms", "threshold=20ms": 0, -ENOENT if not a setting, -EINVAL */
+/*
+ * "period=10ms", "threshold=20ms", "phy=eth0", "vm=vnet0", "dir=rx": 0,
+ * -ENOENT if not a setting, -EINVAL
+ */
 int vns_settings_parse_word(struct vns_settings *s, const char *word,
 			    const char **err);
 void vns_settings_default(struct vns_settings *s);
@@ -254,6 +268,24 @@ struct vns_snap {
 
 #define vns_snap_recs(s, type)	((type *)(s)->data)
 
+/* ---- latency ---- */
+
+extern struct vns_collector vns_latency_collector;
+
+enum vns_lat_rec_kind {
+	VNS_LAT_REC_PAIR,		/* from -> to */
+	VNS_LAT_REC_TOTAL,		/* end to end, one direction */
+};
+
+struct vns_lat_rec {
+	u8 kind;
+	u8 from;			/* enum vns_stage */
+	u8 to;
+	u8 dir;				/* enum vns_dir */
+	struct vns_hist hist;		/* us */
+};
+
+struct vns_snap *vns_latency_snapshot(void);
 struct vns_snap *vns_softirqs_snapshot(void);
 struct vns_snap *vns_timers_snapshot(void);
 struct vns_snap *vns_irqoff_snapshot(void);

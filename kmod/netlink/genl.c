@@ -21,6 +21,9 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
 	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
+	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VNS_CFG_A_DIRECTION] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy vns_filter_policy[VNS_FILTER_A_MAX + 1] = {
@@ -437,6 +440,33 @@ static int vns_nl_put_irqoff(struct sk_buff *skb, const struct vns_snap *s,
 	return 0;
 }
 
+static int vns_nl_put_latency(struct sk_buff *skb, const struct vns_snap *s,
+			      const void *rec)
+{
+	const struct vns_lat_rec *r = rec;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VNS_A_LATENCY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VNS_LATENCY_A_KIND,
+		       r->kind == VNS_LAT_REC_PAIR ? VNS_LATENCY_PAIR :
+						     VNS_LATENCY_TOTAL))
+		goto cancel;
+	if (r->kind == VNS_LAT_REC_PAIR ?
+	    nla_put_u8(skb, VNS_LATENCY_A_FROM, r->from) ||
+	    nla_put_u8(skb, VNS_LATENCY_A_TO, r->to) :
+	    nla_put_u8(skb, VNS_LATENCY_A_DIR, r->dir))
+		goto cancel;
+	if (vns_nl_put_hist(skb, VNS_LATENCY_A_HIST, &r->hist))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
 #define VNS_SNAP_EMPTY	1UL	/* args[1] when the collector was off */
 
 struct vns_nl_snap_dump {
@@ -508,6 +538,17 @@ static const struct vns_nl_snap_dump vns_nl_irqoff_dump_def = {
 	VNS_CMD_IRQOFF_GET, vns_irqoff_snapshot,
 	sizeof(struct vns_irqoff_rec), vns_nl_put_irqoff,
 };
+
+static const struct vns_nl_snap_dump vns_nl_latency_dump_def = {
+	VNS_CMD_LATENCY_GET, vns_latency_snapshot,
+	sizeof(struct vns_lat_rec), vns_nl_put_latency,
+};
+
+static int vns_nl_latency_dump(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return vns_nl_snap_dump(skb, cb, &vns_nl_latency_dump_def);
+}
 
 static int vns_nl_drop_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -632,6 +673,16 @@ static int vns_nl_filter(struct nlattr *nest, struct vns_filter *f,
 	return 0;
 }
 
+/* The policy made it a NUL-terminated string of at most IFNAMSIZ - 1 */
+static void vns_nla_ifname(char *dst, const struct nlattr *a)
+{
+	size_t n = strnlen(nla_data(a), min_t(size_t, nla_len(a),
+					       IFNAMSIZ - 1));
+
+	memcpy(dst, nla_data(a), n);
+	dst[n] = 0;
+}
+
 static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
 			   struct netlink_ext_ack *extack)
 {
@@ -645,10 +696,36 @@ static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
 				   extack);
 	if (err)
 		return err;
-	if (tb[VNS_CFG_A_PERIOD_US])
+	if (tb[VNS_CFG_A_PERIOD_US]) {
 		s->period_us = nla_get_u32(tb[VNS_CFG_A_PERIOD_US]);
-	if (tb[VNS_CFG_A_THRESHOLD_US])
+		s->given |= VNS_SET_PERIOD;
+	}
+	if (tb[VNS_CFG_A_THRESHOLD_US]) {
 		s->threshold_us = nla_get_u32(tb[VNS_CFG_A_THRESHOLD_US]);
+		s->given |= VNS_SET_THRESHOLD;
+	}
+	if (tb[VNS_CFG_A_PHY_IF]) {
+		vns_nla_ifname(s->phy, tb[VNS_CFG_A_PHY_IF]);
+		s->given |= VNS_SET_PHY;
+	}
+	if (tb[VNS_CFG_A_VM_IF]) {
+		vns_nla_ifname(s->vm, tb[VNS_CFG_A_VM_IF]);
+		s->given |= VNS_SET_VM;
+	}
+	if (tb[VNS_CFG_A_DIRECTION]) {
+		s->dir = nla_get_u8(tb[VNS_CFG_A_DIRECTION]);
+		s->given |= VNS_SET_DIR;
+		if (s->dir > VNS_DIR_TX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VNS_CFG_A_DIRECTION],
+					    "direction must be 0..2");
+			return -EINVAL;
+		}
+	}
+	if ((s->given & VNS_SET_PHY && !s->phy[0]) ||
+	    (s->given & VNS_SET_VM && !s->vm[0])) {
+		NL_SET_ERR_MSG(extack, "empty interface name");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -762,6 +839,14 @@ static const struct genl_ops vns_genl_ops[] = {
 		.cmd = VNS_CMD_IRQOFF_GET,
 		VNS_GENL_OP_START(vns_nl_dump_start)
 		.dumpit = vns_nl_irqoff_dump,
+		.done = vns_nl_snap_done,
+		.flags = GENL_ADMIN_PERM,
+		VNS_GENL_OP_POLICY(vns_policy)
+	},
+	{
+		.cmd = VNS_CMD_LATENCY_GET,
+		VNS_GENL_OP_START(vns_nl_dump_start)
+		.dumpit = vns_nl_latency_dump,
 		.done = vns_nl_snap_done,
 		.flags = GENL_ADMIN_PERM,
 		VNS_GENL_OP_POLICY(vns_policy)

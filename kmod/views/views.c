@@ -13,6 +13,7 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
+#include <vns/lat.h>
 
 #include "../core/vns.h"
 
@@ -273,9 +274,31 @@ static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
+static void vns_latency_show(struct seq_file *m, const struct vns_snap *s,
+			     const void *rec)
+{
+	const struct vns_lat_rec *r = rec;
+	const char *from = vns_stage_name(r->from), *to = vns_stage_name(r->to);
+
+	if (r->kind == VNS_LAT_REC_PAIR)
+		seq_printf(m, "type=pair from=%s to=%s", from ? from : "-",
+			   to ? to : "-");
+	else
+		seq_printf(m, "type=total dir=%s",
+			   r->dir == VNS_DIR_RX ? "rx" : "tx");
+	seq_printf(m, " count=%llu sum_us=%llu max_us=%llu", r->hist.count,
+		   r->hist.sum, r->hist.max);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	seq_putc(m, '\n');
+}
+
 static const struct vns_snap_view vns_drop_view = {
 	"drops", vns_drops_snapshot, sizeof(struct vns_drop_rec),
 	vns_drop_show,
+};
+static const struct vns_snap_view vns_latency_view = {
+	"latency", vns_latency_snapshot, sizeof(struct vns_lat_rec),
+	vns_latency_show,
 };
 static const struct vns_snap_view vns_sirq_view = {
 	"softirqs", vns_softirqs_snapshot, sizeof(struct vns_sirq_rec),
@@ -361,6 +384,11 @@ static int vns_snap_release(struct inode *inode, struct file *file)
 static int vns_drops_open(struct inode *inode, struct file *file)
 {
 	return vns_snap_open(file, &vns_drop_view);
+}
+
+static int vns_latency_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, &vns_latency_view);
 }
 
 static int vns_softirqs_open(struct inode *inode, struct file *file)
@@ -501,6 +529,7 @@ VNS_VIEW_FOPS(vns_drops, vns_drops_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_softirqs, vns_softirqs_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_timers, vns_timers_open, vns_snap_release);
 VNS_VIEW_FOPS(vns_irqoff, vns_irqoff_open, vns_snap_release);
+VNS_VIEW_FOPS(vns_latency, vns_latency_open, vns_snap_release);
 
 static const struct file_operations vns_ctl_fops = {
 	.owner = THIS_MODULE,
@@ -522,6 +551,7 @@ static const struct {
 	{ "softirqs", &vns_softirqs_fops, &vns_softirqs_pops },
 	{ "timers", &vns_timers_fops, &vns_timers_pops },
 	{ "irqoff", &vns_irqoff_fops, &vns_irqoff_pops },
+	{ "latency", &vns_latency_fops, &vns_latency_pops },
 };
 
 int vns_views_init(void)

@@ -51,6 +51,10 @@ enum vns_cmd {
 	 * VNS_A_IRQOFF_EVENT message per recorded event, worst first per CPU
 	 */
 	VNS_CMD_IRQOFF_GET,
+	/* dump: one VNS_A_LATENCY message per observed pair of stages, then
+	 * one per direction with the end-to-end time
+	 */
+	VNS_CMD_LATENCY_GET,
 
 	__VNS_CMD_MAX,
 	VNS_CMD_MAX = __VNS_CMD_MAX - 1
@@ -73,6 +77,7 @@ enum vns_attr {
 	VNS_A_TIMER,		/* nest: enum vns_timer_attr */
 	VNS_A_IRQOFF_SUMMARY,	/* nest: enum vns_irqoff_sum_attr */
 	VNS_A_IRQOFF_EVENT,	/* nest: enum vns_irqoff_attr */
+	VNS_A_LATENCY,		/* nest: enum vns_latency_attr */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -206,9 +211,18 @@ enum vns_config_attr {
 	VNS_CFG_A_UNSPEC,
 	VNS_CFG_A_PERIOD_US,	/* u32: sampling period, PERIOD_MIN..MAX */
 	VNS_CFG_A_THRESHOLD_US,	/* u32: report above; period..THRESHOLD_MAX */
+	VNS_CFG_A_PHY_IF,	/* string: latency: the physical port */
+	VNS_CFG_A_VM_IF,	/* string: latency: the VM's port (VM path) */
+	VNS_CFG_A_DIRECTION,	/* u8: latency: enum vns_dir */
 
 	__VNS_CFG_A_MAX,
 	VNS_CFG_A_MAX = __VNS_CFG_A_MAX - 1
+};
+
+enum vns_dir {
+	VNS_DIR_BOTH,
+	VNS_DIR_RX,		/* into the host: from the wire or the VM */
+	VNS_DIR_TX,		/* out of the host: to the wire or the VM */
 };
 
 #define VNS_CFG_PERIOD_MIN_US		1000
@@ -331,6 +345,24 @@ enum vns_irqoff_attr {
 
 	__VNS_IRQOFF_A_MAX,
 	VNS_IRQOFF_A_MAX = __VNS_IRQOFF_A_MAX - 1
+};
+
+enum vns_latency_kind {
+	VNS_LATENCY_PAIR,	/* from one stage to the next */
+	VNS_LATENCY_TOTAL,	/* end to end, one direction */
+};
+
+enum vns_latency_attr {
+	VNS_LATENCY_A_UNSPEC,
+	VNS_LATENCY_A_PAD,
+	VNS_LATENCY_A_KIND,	/* u8: enum vns_latency_kind */
+	VNS_LATENCY_A_FROM,	/* u8: enum vns_stage (PAIR) */
+	VNS_LATENCY_A_TO,	/* u8: enum vns_stage (PAIR) */
+	VNS_LATENCY_A_DIR,	/* u8: enum vns_dir (TOTAL) */
+	VNS_LATENCY_A_HIST,	/* nest: enum vns_hist_attr, in us */
+
+	__VNS_LATENCY_A_MAX,
+	VNS_LATENCY_A_MAX = __VNS_LATENCY_A_MAX - 1
 };
 
 /*

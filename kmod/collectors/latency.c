@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The latency collector: where the time of a packet goes, stage by stage.
+ *
+ * Every probe point is a stage (include/uapi/linux/vnetscope.h, enum
+ * vns_stage).  A packet that passes the filter is followed by its identity
+ * (include/vns/lat.h) in one shared, bounded in-flight table: it enters at a
+ * start stage (IP_OUT for TX, PHY_RX on the physical port for RX), each
+ * stage it crosses adds the delta since the previous one to the per-CPU
+ * histogram of that pair of stages, and at its last stage (TX_XMIT on the
+ * physical port, L4_RCV) the end-to-end time goes to the histogram of its
+ * direction and the packet leaves the table.  Packets that never get there
+ * age out (incomplete); a full table counts lost.
+ *
+ * Timestamps are ktime_get_ns(): a packet may cross CPUs between stages.
+ * Histograms are in microseconds, per CPU, summed on read.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/kprobes.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <net/dst.h>
+#include <net/sch_generic.h>
+#include <vns/lat.h>
+
+#include "../core/vns.h"
+
+static unsigned int latency_entries = 4096;
+module_param(latency_entries, uint, 0444);
+MODULE_PARM_DESC(latency_entries,
+		 "packets followed at once by the latency collector (default 4096)");
+
+static unsigned int latency_timeout_ms = 1000;
+module_param(latency_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(latency_timeout_ms,
+		 "a packet not at its last stage after this long is incomplete (default 1000)");
+
+/* Written only by its own CPU, with interrupts disabled */
+struct vns_lat_cpu {
+	u64 tracked;		/* packets that entered the table */
+	u64 completed;		/* packets that reached their last stage */
+	u64 lost;		/* the table was full */
+	u64 busy;		/* a stage found its packet's slot locked */
+	u64 filtered;		/* start-stage packets the filter refused */
+	u64 hops_dropped;	/* stages past VNS_LAT_HOPS */
+	u64 xmit_skb;		/* net_dev_start_xmit's skb, for net_dev_xmit */
+	u64 xmit_tag;
+	struct vns_pkt_key xmit_key;
+	struct vns_hist pair[VNS_LAT_PAIRS];
+	struct vns_hist total[2];	/* VNS_DIR_RX - 1, VNS_DIR_TX - 1 */
+};
+
+struct vns_latency {
+	struct vns_lat_table table;
+	u32 pairs[VNS_LAT_PAIRS];	/* enum vns_stage pairs, lat.h */
+	char phy[IFNAMSIZ];		/* "": any device */
+	u8 dir;
+	u64 timeout_ns;
+	atomic64_t incomplete;
+	size_t mem;
+	struct delayed_work reaper;
+	struct vns_lat_cpu *cpu[];	/* nr_cpu_ids */
+};
+
+static struct vns_latency *vns_lat;
+struct vns_collector vns_latency_collector;
+
+/* Where a stage stands in a packet's life */
+enum vns_lat_role {
+	VNS_ROLE_MID,
+	VNS_ROLE_START,
+	VNS_ROLE_END,
+};
+
+/*
+ * The identity of the packet in @skb, from its network header.  False when
+ * it has none we can read (not IP, header not set or not linear).
+ */
+static bool vns_lat_key(const struct sk_buff *skb, struct vns_pkt_key *k)
+{
+	const u8 *nh = skb_network_header(skb);
+	const u8 *end = skb_tail_pointer(skb);
+	u16 proto = ntohs(skb->protocol);
+
+	memset(k, 0, sizeof(*k));
+	/* an unset network header points far past the tail */
+	if (nh < skb->head || nh >= end)
+		return false;
+	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
+		return vns_flow_parse_ipv4(&k->flow, &k->id, nh, end - nh);
+	if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
+		return vns_flow_parse_ipv6(&k->flow, &k->id, nh, end - nh);
+	return false;
+}
+
+static u8 vns_lat_stage_dir(u8 stage)
+{
+	switch (stage) {
+	case VNS_STAGE_PHY_RX:
+	case VNS_STAGE_L4_RCV:
+		return VNS_DIR_RX;
+	default:
+		return VNS_DIR_TX;
+	}
+}
+
+/* One pair of stages and its delta, on this CPU's histograms */
+static void vns_lat_pair_add(struct vns_latency *l, struct vns_lat_cpu *pc,
+			     u8 from, u8 to, u64 delta_ns)
+{
+	int i = vns_lat_pair(l->pairs, from, to);
+
+	if (i >= 0)
+		vns_hist_add(&pc->pair[i], delta_ns / NSEC_PER_USEC);
+}
+
+/*
+ * A packet at @stage on @dev (may be NULL).  @key is its identity, already
+ * parsed and tagged.  Interrupts are off: this CPU's counters are ours.
+ */
+static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
+		       const struct vns_pkt_key *key, u64 tag, u8 stage,
+		       enum vns_lat_role role, int ifindex)
+{
+	struct vns_lat_hop prev;
+	const struct vns_lat_hop *p;
+	struct vns_lat_slot *s;
+	u64 now = ktime_get_ns();
+	bool busy, aged;
+
+	s = vns_lat_lookup(&l->table, key, tag, &busy);
+	if (!s) {
+		if (busy)
+			pc->busy++;
+		if (busy || role != VNS_ROLE_START)
+			return;
+		s = vns_lat_claim(&l->table, key, tag, now, l->timeout_ns,
+				  &aged);
+		if (aged)
+			atomic64_inc(&l->incomplete);
+		if (!s) {
+			pc->lost++;
+			return;
+		}
+		pc->tracked++;
+	} else if (role == VNS_ROLE_START && s->nr &&
+		   vns_lat_stage_dir(s->hop[0].stage) !=
+		   vns_lat_stage_dir(stage)) {
+		/*
+		 * Seen going the other way and never finished that: what
+		 * comes in now is where it starts.
+		 */
+		atomic64_inc(&l->incomplete);
+		s->nr = 0;
+		s->first_ns = now;
+	}
+	if (s->nr == VNS_LAT_HOPS)
+		pc->hops_dropped++;
+	p = vns_lat_hop_add(s, stage, now, ifindex, smp_processor_id(), &prev);
+	if (p && now >= p->ts_ns)
+		vns_lat_pair_add(l, pc, p->stage, stage, now - p->ts_ns);
+	if (role != VNS_ROLE_END) {
+		vns_lat_unlock(s);
+		return;
+	}
+	if (now >= s->first_ns)
+		vns_hist_add(&pc->total[vns_lat_stage_dir(s->hop[0].stage) - 1],
+			     (now - s->first_ns) / NSEC_PER_USEC);
+	pc->completed++;
+	vns_lat_free(s);
+}
+
+/* Is @dev the physical port (any device when none was given)? */
+static bool vns_lat_is_phy(const struct vns_latency *l,
+			   const struct net_device *dev)
+{
+	return !l->phy[0] || (dev && !strncmp(dev->name, l->phy, IFNAMSIZ));
+}
+
+/*
+ * The common path of every probe: filter, role, then the table.  @dev is
+ * the device the packet is on (for IP_OUT: the one it will leave by).
+ */
+static void vns_lat_skb(const struct sk_buff *skb,
+			const struct net_device *dev, u8 stage,
+			enum vns_lat_role role)
+{
+	struct vns_collector *c = &vns_latency_collector;
+	struct vns_lat_cpu *pc;
+	struct vns_latency *l;
+	struct vns_pkt_key key;
+	unsigned long flags;
+	int ifindex = dev ? dev->ifindex : 0;
+
+	if (!vns_active(c))
+		return;
+	l = READ_ONCE(vns_lat);
+	if (!l || !skb)
+		return;
+	if (l->dir && l->dir != vns_lat_stage_dir(stage))
+		return;
+	/*
+	 * The physical port starts RX and ends TX; TX starts in the stack
+	 * for packets routed to it (or to an OVS internal port or a bridge,
+	 * which lead to it).
+	 */
+	if ((stage == VNS_STAGE_PHY_RX || stage == VNS_STAGE_TX_XMIT) &&
+	    !vns_lat_is_phy(l, dev))
+		role = VNS_ROLE_MID;
+	if (stage == VNS_STAGE_IP_OUT && !vns_lat_is_phy(l, dev) &&
+	    !(dev && dev->priv_flags & (IFF_OPENVSWITCH | IFF_EBRIDGE)))
+		return;
+	if (!vns_lat_key(skb, &key))
+		return;
+	local_irq_save(flags);
+	pc = l->cpu[smp_processor_id()];
+	if (!vns_filter_match(&c->filter, &key.flow, NULL)) {
+		if (role == VNS_ROLE_START)
+			pc->filtered++;
+		goto out;
+	}
+	vns_lat_at(l, pc, &key, vns_pkt_tag(&key), stage, role, ifindex);
+out:
+	local_irq_restore(flags);
+}
+
+/* ---- probes ---- */
+
+static int vns_lat_ip_out(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb;
+	struct dst_entry *dst;
+
+	vns_probe_hit(container_of(kp, struct vns_probe, kp));
+	skb = (struct sk_buff *)vns_kprobe_arg(regs, VNS_IP_OUTPUT_SKB_ARG);
+	dst = skb ? skb_dst(skb) : NULL;
+	vns_lat_skb(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT,
+		    VNS_ROLE_START);
+	return 0;
+}
+
+static int vns_lat_l4_rcv(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = (struct sk_buff *)vns_kprobe_arg(regs, 0);
+
+	vns_probe_hit(container_of(kp, struct vns_probe, kp));
+	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_L4_RCV,
+		    VNS_ROLE_END);
+	return 0;
+}
+
+static int vns_lat_phy_queue(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = (struct sk_buff *)vns_kprobe_arg(regs, 0);
+
+	vns_probe_hit(container_of(kp, struct vns_probe, kp));
+	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_PHY_QUEUE,
+		    VNS_ROLE_MID);
+	return 0;
+}
+
+static struct vns_probe vns_lat_probes[];
+
+static void vns_lat_tp_dev_queue(void *data, struct sk_buff *skb)
+{
+	vns_probe_hit(data);
+	vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_ENQ, VNS_ROLE_MID);
+}
+
+/* A bulk dequeue hands over a list of @packets skbs */
+static void vns_lat_tp_qdisc_dequeue(void *data, struct Qdisc *q,
+				     const struct netdev_queue *txq,
+				     int packets, struct sk_buff *skb)
+{
+	int i;
+
+	vns_probe_hit(data);
+	for (i = 0; skb && i < packets && i < 64; i++, skb = skb->next)
+		vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_DEQ, VNS_ROLE_MID);
+}
+
+/*
+ * TX_QUEUE: the driver gets the skb.  net_dev_xmit, after the driver, may
+ * not read the skb (the driver may have freed it): remember its identity
+ * here, and match the skb there by address only.
+ */
+static void vns_lat_tp_start_xmit(void *data, const struct sk_buff *skb,
+				  const struct net_device *dev)
+{
+	struct vns_latency *l;
+	struct vns_lat_cpu *pc;
+	unsigned long flags;
+
+	vns_probe_hit(data);
+	vns_lat_skb(skb, dev, VNS_STAGE_TX_QUEUE, VNS_ROLE_MID);
+	l = READ_ONCE(vns_lat);
+	if (!vns_active(&vns_latency_collector) || !l)
+		return;
+	local_irq_save(flags);
+	pc = l->cpu[smp_processor_id()];
+	if (vns_lat_key(skb, &pc->xmit_key)) {
+		pc->xmit_skb = (unsigned long)skb;
+		pc->xmit_tag = vns_pkt_tag(&pc->xmit_key);
+	} else {
+		pc->xmit_skb = 0;
+	}
+	local_irq_restore(flags);
+}
+
+static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
+			    struct net_device *dev, unsigned int skb_len)
+{
+	struct vns_collector *c = &vns_latency_collector;
+	enum vns_lat_role role = VNS_ROLE_END;
+	struct vns_latency *l;
+	struct vns_lat_cpu *pc;
+	unsigned long flags;
+
+	vns_probe_hit(data);
+	l = READ_ONCE(vns_lat);
+	if (!vns_active(c) || !l || (l->dir && l->dir != VNS_DIR_TX))
+		return;
+	if (!vns_lat_is_phy(l, dev))
+		role = VNS_ROLE_MID;
+	local_irq_save(flags);
+	pc = l->cpu[smp_processor_id()];
+	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK &&
+	    vns_filter_match(&c->filter, &pc->xmit_key.flow, NULL))
+		vns_lat_at(l, pc, &pc->xmit_key, pc->xmit_tag,
+			   VNS_STAGE_TX_XMIT, role, dev->ifindex);
+	pc->xmit_skb = 0;
+	local_irq_restore(flags);
+}
+
+static void vns_lat_tp_receive(void *data, struct sk_buff *skb)
+{
+	vns_probe_hit(data);
+	vns_lat_skb(skb, skb->dev, VNS_STAGE_PHY_RX, VNS_ROLE_START);
+}
+
+#define VNS_LAT_KPROBE(sym, fn)					\
+	{							\
+		.name = sym,					\
+		.type = VNS_PROBE_KPROBE,			\
+		.kp_pre = fn,					\
+	}
+
+static struct vns_probe vns_lat_probes[] = {
+	VNS_LAT_KPROBE("ip_output", vns_lat_ip_out),
+	VNS_LAT_KPROBE("ip6_output", vns_lat_ip_out),
+	VNS_LAT_KPROBE("__dev_queue_xmit", vns_lat_phy_queue),
+	{
+		.name = "net_dev_queue",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_lat_tp_dev_queue,
+	},
+	{
+		.name = "qdisc_dequeue",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_lat_tp_qdisc_dequeue,
+	},
+	{
+		.name = "net_dev_start_xmit",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_lat_tp_start_xmit,
+	},
+	{
+		.name = "net_dev_xmit",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_lat_tp_xmit,
+	},
+	{
+		.name = "netif_receive_skb",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_lat_tp_receive,
+	},
+	VNS_LAT_KPROBE("icmp_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("tcp_v4_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("udp_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("icmpv6_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("tcp_v6_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("__udp6_lib_rcv", vns_lat_l4_rcv),
+};
+
+/* ---- tables ---- */
+
+static void vns_lat_reap_work(struct work_struct *w)
+{
+	struct vns_latency *l = container_of(to_delayed_work(w),
+					     struct vns_latency, reaper);
+	unsigned int n;
+
+	n = vns_lat_reap(&l->table, ktime_get_ns(), l->timeout_ns);
+	if (n)
+		atomic64_add(n, &l->incomplete);
+	schedule_delayed_work(&l->reaper,
+			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
+}
+
+static void vns_latency_free(struct vns_collector *c)
+{
+	struct vns_latency *l = vns_lat;
+	int cpu;
+
+	if (!l)
+		return;
+	WRITE_ONCE(vns_lat, NULL);
+	cancel_delayed_work_sync(&l->reaper);
+	for_each_possible_cpu(cpu)
+		vfree(l->cpu[cpu]);
+	vfree(l->table.slots);
+	kfree(l);
+}
+
+static int vns_latency_alloc(struct vns_collector *c)
+{
+	struct vns_latency *l;
+	unsigned int n;
+	int cpu;
+
+	l = kzalloc(struct_size(l, cpu, nr_cpu_ids), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&l->reaper, vns_lat_reap_work);
+	n = roundup_pow_of_two(clamp(latency_entries, 64U, 1U << 20));
+	l->table.mask = n - 1;
+	l->table.slots = vzalloc(array_size(n, sizeof(struct vns_lat_slot)));
+	l->mem = struct_size(l, cpu, nr_cpu_ids) +
+		 array_size(n, sizeof(struct vns_lat_slot));
+	if (!l->table.slots)
+		goto nomem;
+	for_each_possible_cpu(cpu) {
+		l->cpu[cpu] = vzalloc_node(sizeof(struct vns_lat_cpu),
+					   cpu_to_node(cpu));
+		if (!l->cpu[cpu])
+			goto nomem;
+		l->mem += sizeof(struct vns_lat_cpu);
+	}
+	l->timeout_ns = (u64)clamp(latency_timeout_ms, 10U, 60000U) *
+			NSEC_PER_MSEC;
+	l->dir = c->set.dir;
+	/* by name: the port may be in any namespace, or come and go */
+	if (c->set.given & VNS_SET_PHY)
+		memcpy(l->phy, c->set.phy, IFNAMSIZ);
+	vns_lat = l;
+	schedule_delayed_work(&l->reaper,
+			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
+	return 0;
+nomem:
+	vns_lat = l;
+	vns_latency_free(c);
+	return -ENOMEM;
+}
+
+/* With handlers paused */
+static void vns_latency_clear(struct vns_collector *c)
+{
+	struct vns_latency *l = vns_lat;
+	int cpu;
+
+	memset(l->table.slots, 0,
+	       array_size(l->table.mask + 1, sizeof(struct vns_lat_slot)));
+	memset(l->pairs, 0, sizeof(l->pairs));
+	atomic64_set(&l->incomplete, 0);
+	for_each_possible_cpu(cpu)
+		memset(l->cpu[cpu], 0, sizeof(struct vns_lat_cpu));
+}
+
+static void vns_latency_status(struct vns_collector *c,
+			       struct vns_coll_status *st)
+{
+	struct vns_latency *l = vns_lat;
+	u64 tracked = 0, completed = 0, busy = 0, filtered = 0, hops = 0;
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vns_lat_cpu *pc = l->cpu[cpu];
+
+		tracked += READ_ONCE(pc->tracked);
+		completed += READ_ONCE(pc->completed);
+		busy += READ_ONCE(pc->busy);
+		filtered += READ_ONCE(pc->filtered);
+		hops += READ_ONCE(pc->hops_dropped);
+		st->lost += READ_ONCE(pc->lost);
+	}
+	for (i = 0; i <= l->table.mask; i++)
+		st->entries += READ_ONCE(l->table.slots[i].tag) != 0;
+	st->capacity = l->table.mask + 1;
+	st->mem_bytes = l->mem;
+	vns_status_counter(st, "tracked", tracked);
+	vns_status_counter(st, "completed", completed);
+	vns_status_counter(st, "incomplete", atomic64_read(&l->incomplete));
+	vns_status_counter(st, "filtered", filtered);
+	vns_status_counter(st, "busy", busy);
+	vns_status_counter(st, "hops_dropped", hops);
+}
+
+struct vns_collector vns_latency_collector = {
+	.name = "latency",
+	.probes = vns_lat_probes,
+	.nr_probes = ARRAY_SIZE(vns_lat_probes),
+	.has_filter = true,
+	.settings = VNS_SET_PHY | VNS_SET_DIR,
+	.alloc = vns_latency_alloc,
+	.free = vns_latency_free,
+	.clear = vns_latency_clear,
+	.status = vns_latency_status,
+};
+
+/* ---- snapshots for readers ---- */
+
+/*
+ * One record per observed pair of stages, then one per direction for the
+ * end-to-end time, then one with the counters (vns_lat_rec.kind).
+ */
+struct vns_snap *vns_latency_snapshot(void)
+{
+	struct vns_latency *l = vns_lat;
+	struct vns_lat_rec *r;
+	struct vns_snap *s;
+	unsigned int i, n = 0;
+	int cpu;
+
+	lockdep_assert_held(&vns_lock);
+	if (!vns_latency_collector.on || !l)
+		return NULL;
+	s = vns_snap_alloc(VNS_LAT_PAIRS + 3, sizeof(*r));
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	r = vns_snap_recs(s, struct vns_lat_rec);
+	for (i = 0; i < VNS_LAT_PAIRS; i++) {
+		u8 from, to;
+
+		if (!vns_lat_pair_get(READ_ONCE(l->pairs[i]), &from, &to))
+			continue;
+		r[n].kind = VNS_LAT_REC_PAIR;
+		r[n].from = from;
+		r[n].to = to;
+		for_each_possible_cpu(cpu)
+			vns_hist_merge(&r[n].hist, &l->cpu[cpu]->pair[i]);
+		n++;
+	}
+	for (i = 0; i < 2; i++) {
+		r[n].kind = VNS_LAT_REC_TOTAL;
+		r[n].dir = i + 1;
+		for_each_possible_cpu(cpu)
+			vns_hist_merge(&r[n].hist, &l->cpu[cpu]->total[i]);
+		n++;
+	}
+	s->nr = n;
+	return s;
+}

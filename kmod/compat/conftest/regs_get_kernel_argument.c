@@ -1,0 +1,7 @@
+/* 4.20+ (x86), 5.x (arm64 and others): the n-th argument of a probed call */
+#include <linux/ptrace.h>
+int vns_conftest(struct pt_regs *regs);
+int vns_conftest(struct pt_regs *regs)
+{
+	return (int)regs_get_kernel_argument(regs, 2);
+}
