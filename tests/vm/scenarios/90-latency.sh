@@ -40,6 +40,29 @@ expect_eq $T/tracked "$(lat_status tracked)" $((2 * N))
 expect_eq $T/completed "$(lat_status completed)" $((2 * N))
 expect_eq $T/lost "$(lat_status lost)" 0
 
+# the CLI reads the same
+"$VNS_CLI" latency --json > $J
+expect_eq $T/cli_json_count "$(jq_py "[s['count'] for s in d['stages'] if s['from'] == 'QDISC_ENQ' and s['to'] == 'QDISC_DEQ'][0]")" $N
+expect_eq $T/cli_json_buckets "$(jq_py "[(b['low_us'], b['high_us'], b['count']) for s in d['stages'] if s['from'] == 'QDISC_ENQ' and s['to'] == 'QDISC_DEQ' for b in s['buckets']]")" "[(16384, 32767, $N)]"
+expect_eq $T/cli_json_totals "$(jq_py "sorted((t['dir'], t['count']) for t in d['totals'])")" "[('rx', $N), ('tx', $N)]"
+"$VNS_CLI" latency > $VNS_OUT/latency-cli.txt
+expect_eq $T/cli_text "$(grep -c "^QDISC_ENQ -> QDISC_DEQ: count $N," $VNS_OUT/latency-cli.txt)" 1
+
+# --- 1b. the same over IPv6 ---------------------------------------------------------------
+netns_pair vns_c vns_d vc vd fd00:20::1/64 fd00:20::2/64 || fail $T/netns6 "netns_pair"
+ip netns exec vns_c ping -6 -c 1 -W 5 fd00:20::2 >/dev/null || fail $T/ndisc "no neighbour"
+ip netns exec vns_c tc qdisc add dev vc root netem delay 20ms
+ctl enable latency phy=vc proto=icmpv6 dst=fd00:20::/64   # not router solicitations, MLD
+ip netns exec vns_c ping -6 -c $N -i 0.05 -W 2 fd00:20::2 >/dev/null
+sleep 0.2
+keep $V netem6
+# neighbour discovery is ICMPv6 too: a unicast NS probe may go out through netem with the pings
+n6=$(pair count QDISC_ENQ QDISC_DEQ)
+expect_range $T/ipv6_qdisc_count "$n6" $N $((N + 2))
+expect_eq $T/ipv6_qdisc_bucket "$(pair hist_us QDISC_ENQ QDISC_DEQ)" "16384-32767:$n6"
+expect_eq $T/ipv6_tx_total_count "$(view_get $V count type=total dir=tx)" "$n6"
+expect_eq $T/ipv6_rx_total_count "$(view_get $V count type=total dir=rx)" $N
+
 # --- 2. a filter that matches nothing tracks nothing ------------------------------------------
 ctl enable latency phy=va proto=udp
 ip netns exec vns_a ping -c 5 -i 0.05 -W 2 10.20.0.2 >/dev/null
