@@ -214,7 +214,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	    !vns_lat_is_phy(l, dev))
 		role = VNS_ROLE_MID;
 	if (stage == VNS_STAGE_IP_OUT && !vns_lat_is_phy(l, dev) &&
-	    !(dev && dev->priv_flags & (IFF_OPENVSWITCH | IFF_EBRIDGE)))
+	    !(dev && dev->priv_flags & (VNS_IFF_OPENVSWITCH | IFF_EBRIDGE)))
 		return;
 	if (!vns_lat_key(skb, &key))
 		return;
