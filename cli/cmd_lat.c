@@ -232,6 +232,82 @@ static int vns_softirq_cb(struct nlattr **tb, struct nlattr *attrs, int len,
 	return vns_softirqs_add(arg, tb);
 }
 
+/*
+ * The --interval loop of softirqs, timers and latency: read a snapshot
+ * every tick and report what grew since the previous one.
+ */
+union vns_lat_snap {
+	struct vns_softirqs softirqs;
+	struct vns_timers timers;
+	struct vns_stage_lats latency;
+};
+
+struct vns_lat_report_ops {
+	int (*read)(struct vns_nl *nl, union vns_lat_snap *s,
+		    struct timespec *when);
+	int (*dup)(union vns_lat_snap *dst, const union vns_lat_snap *src);
+	void (*delta)(union vns_lat_snap *cur, const union vns_lat_snap *prev);
+	int (*report)(const struct vns_lat_args *a, const union vns_lat_snap *s,
+		      const struct timespec *when);
+	void (*free)(union vns_lat_snap *s);
+};
+
+static int vns_lat_loop(struct vns_nl *nl, const struct vns_lat_args *a,
+			struct vns_ticker *t,
+			const struct vns_lat_report_ops *ops)
+{
+	union vns_lat_snap prev, cur, delta;
+	struct timespec when;
+	u64 n;
+	int ret;
+
+	ret = ops->read(nl, &prev, &when);
+	if (ret)
+		return ret;
+	vns_ticker_start(t, a->interval);
+	for (n = 0; !a->count || n < a->count; n++) {
+		if (!vns_ticker_wait(t))
+			break;
+		ret = ops->read(nl, &cur, &when);
+		if (ret)
+			break;
+		if (ops->dup(&delta, &cur)) {
+			ops->free(&cur);
+			vns_err("report failed: out of memory");
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		ops->delta(&delta, &prev);
+		ret = ops->report(a, &delta, &when);
+		ops->free(&delta);
+		ops->free(&prev);
+		prev = cur;
+		if (ret)
+			break;
+	}
+	ops->free(&prev);
+	return ret;
+}
+
+/* One report, or the loop with --interval */
+static int vns_lat_run(struct vns_nl *nl, const struct vns_lat_args *a,
+		       struct vns_ticker *t,
+		       const struct vns_lat_report_ops *ops)
+{
+	union vns_lat_snap s;
+	struct timespec when;
+	int ret;
+
+	if (a->interval)
+		return vns_lat_loop(nl, a, t, ops);
+	ret = ops->read(nl, &s, &when);
+	if (ret)
+		return ret;
+	ret = ops->report(a, &s, &when);
+	ops->free(&s);
+	return ret;
+}
+
 static int vns_softirqs_read(struct vns_nl *nl, struct vns_softirqs *s,
 			     struct timespec *when)
 {
@@ -268,42 +344,48 @@ static void vns_softirqs_report(const struct vns_lat_args *a,
 	fflush(stdout);
 }
 
-static int vns_softirqs_loop(struct vns_nl *nl, const struct vns_lat_args *a,
-			     struct vns_ticker *t)
+static int vns_sirq_op_read(struct vns_nl *nl, union vns_lat_snap *s,
+			    struct timespec *when)
 {
-	struct vns_softirqs prev, cur, delta;
-	struct timespec when;
-	u64 n;
-	int ret;
-
-	ret = vns_softirqs_read(nl, &prev, &when);
-	if (ret)
-		return ret;
-	vns_ticker_start(t, a->interval);
-	for (n = 0; !a->count || n < a->count; n++) {
-		if (!vns_ticker_wait(t))
-			break;
-		ret = vns_softirqs_read(nl, &cur, &when);
-		if (ret)
-			break;
-		delta.n = cur.n;
-		delta.cpus = malloc((cur.n ? cur.n : 1) * sizeof(*cur.cpus));
-		if (!delta.cpus) {
-			vns_softirqs_free(&cur);
-			vns_err("report failed: out of memory");
-			ret = VNS_EXIT_FAIL;
-			break;
-		}
-		memcpy(delta.cpus, cur.cpus, cur.n * sizeof(*cur.cpus));
-		vns_softirqs_delta(&delta, &prev);
-		vns_softirqs_report(a, &delta, &when);
-		vns_softirqs_free(&delta);
-		vns_softirqs_free(&prev);
-		prev = cur;
-	}
-	vns_softirqs_free(&prev);
-	return ret;
+	return vns_softirqs_read(nl, &s->softirqs, when);
 }
+
+static int vns_sirq_op_dup(union vns_lat_snap *dst,
+			   const union vns_lat_snap *src)
+{
+	const struct vns_softirqs *c = &src->softirqs;
+
+	dst->softirqs.n = c->n;
+	dst->softirqs.cpus = malloc((c->n ? c->n : 1) * sizeof(*c->cpus));
+	if (!dst->softirqs.cpus)
+		return -1;
+	memcpy(dst->softirqs.cpus, c->cpus, c->n * sizeof(*c->cpus));
+	return 0;
+}
+
+static void vns_sirq_op_delta(union vns_lat_snap *cur,
+			      const union vns_lat_snap *prev)
+{
+	vns_softirqs_delta(&cur->softirqs, &prev->softirqs);
+}
+
+static int vns_sirq_op_report(const struct vns_lat_args *a,
+			      const union vns_lat_snap *s,
+			      const struct timespec *when)
+{
+	vns_softirqs_report(a, &s->softirqs, when);
+	return 0;
+}
+
+static void vns_sirq_op_free(union vns_lat_snap *s)
+{
+	vns_softirqs_free(&s->softirqs);
+}
+
+static const struct vns_lat_report_ops vns_sirq_ops = {
+	vns_sirq_op_read, vns_sirq_op_dup, vns_sirq_op_delta,
+	vns_sirq_op_report, vns_sirq_op_free,
+};
 
 int cmd_softirqs(int argc, char **argv)
 {
@@ -317,8 +399,6 @@ int cmd_softirqs(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vns_lat_args a = { .cpu = -1 };
-	struct vns_softirqs s;
-	struct timespec when;
 	struct vns_ticker t;
 	struct vns_nl nl;
 	int ret;
@@ -334,15 +414,7 @@ int cmd_softirqs(int argc, char **argv)
 	ret = vns_ensure_on(&nl, "softirqs");
 	if (ret)
 		goto out;
-	if (a.interval) {
-		ret = vns_softirqs_loop(&nl, &a, &t);
-	} else {
-		ret = vns_softirqs_read(&nl, &s, &when);
-		if (!ret) {
-			vns_softirqs_report(&a, &s, &when);
-			vns_softirqs_free(&s);
-		}
-	}
+	ret = vns_lat_run(&nl, &a, &t, &vns_sirq_ops);
 out:
 	vns_nl_close(&nl);
 	return ret;
@@ -421,41 +493,40 @@ static int vns_timers_dup(struct vns_timers *dst, const struct vns_timers *src)
 	return 0;
 }
 
-static int vns_timers_loop(struct vns_nl *nl, const struct vns_lat_args *a,
-			   struct vns_ticker *tk)
+static int vns_timer_op_read(struct vns_nl *nl, union vns_lat_snap *s,
+			     struct timespec *when)
 {
-	struct vns_timers prev, cur, delta;
-	struct timespec when;
-	u64 n;
-	int ret;
-
-	ret = vns_timers_read(nl, &prev, &when);
-	if (ret)
-		return ret;
-	vns_ticker_start(tk, a->interval);
-	for (n = 0; !a->count || n < a->count; n++) {
-		if (!vns_ticker_wait(tk))
-			break;
-		ret = vns_timers_read(nl, &cur, &when);
-		if (ret)
-			break;
-		if (vns_timers_dup(&delta, &cur)) {
-			vns_timers_free(&cur);
-			vns_err("report failed: out of memory");
-			ret = VNS_EXIT_FAIL;
-			break;
-		}
-		vns_timers_delta(&delta, &prev);
-		ret = vns_timers_report(a, &delta, &when);
-		vns_timers_free(&delta);
-		vns_timers_free(&prev);
-		prev = cur;
-		if (ret)
-			break;
-	}
-	vns_timers_free(&prev);
-	return ret;
+	return vns_timers_read(nl, &s->timers, when);
 }
+
+static int vns_timer_op_dup(union vns_lat_snap *dst,
+			    const union vns_lat_snap *src)
+{
+	return vns_timers_dup(&dst->timers, &src->timers);
+}
+
+static void vns_timer_op_delta(union vns_lat_snap *cur,
+			       const union vns_lat_snap *prev)
+{
+	vns_timers_delta(&cur->timers, &prev->timers);
+}
+
+static int vns_timer_op_report(const struct vns_lat_args *a,
+			       const union vns_lat_snap *s,
+			       const struct timespec *when)
+{
+	return vns_timers_report(a, &s->timers, when);
+}
+
+static void vns_timer_op_free(union vns_lat_snap *s)
+{
+	vns_timers_free(&s->timers);
+}
+
+static const struct vns_lat_report_ops vns_timer_ops = {
+	vns_timer_op_read, vns_timer_op_dup, vns_timer_op_delta,
+	vns_timer_op_report, vns_timer_op_free,
+};
 
 int cmd_timers(int argc, char **argv)
 {
@@ -471,8 +542,6 @@ int cmd_timers(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vns_lat_args a = { .cpu = -1, .top = 20 };
-	struct vns_timers t;
-	struct timespec when;
 	struct vns_ticker tk;
 	struct vns_nl nl;
 	int ret;
@@ -488,15 +557,7 @@ int cmd_timers(int argc, char **argv)
 	ret = vns_ensure_on(&nl, "timers");
 	if (ret)
 		goto out;
-	if (a.interval) {
-		ret = vns_timers_loop(&nl, &a, &tk);
-	} else {
-		ret = vns_timers_read(&nl, &t, &when);
-		if (!ret) {
-			ret = vns_timers_report(&a, &t, &when);
-			vns_timers_free(&t);
-		}
-	}
+	ret = vns_lat_run(&nl, &a, &tk, &vns_timer_ops);
 out:
 	vns_nl_close(&nl);
 	return ret;
@@ -634,45 +695,45 @@ static void vns_latency_report(const struct vns_lat_args *a,
 	fflush(stdout);
 }
 
-static int vns_latency_loop(struct vns_nl *nl, const struct vns_lat_args *a,
-			    struct vns_ticker *t)
+static int vns_latency_op_read(struct vns_nl *nl, union vns_lat_snap *s,
+			       struct timespec *when)
 {
-	struct vns_stage_lats prev, cur, delta;
-	struct timespec when;
-	u64 n;
-	int ret;
-
-	ret = vns_latency_read(nl, &prev, &when);
-	if (ret)
-		return ret;
-	vns_ticker_start(t, a->interval);
-	for (n = 0; !a->count || n < a->count; n++) {
-		if (!vns_ticker_wait(t))
-			break;
-		ret = vns_latency_read(nl, &cur, &when);
-		if (ret)
-			break;
-		if (vns_stage_lats_dup(&delta, &cur)) {
-			vns_stage_lats_free(&cur);
-			vns_err("report failed: out of memory");
-			ret = VNS_EXIT_FAIL;
-			break;
-		}
-		vns_stage_lats_delta(&delta, &prev);
-		vns_latency_report(a, &delta, &when);
-		vns_stage_lats_free(&delta);
-		vns_stage_lats_free(&prev);
-		prev = cur;
-	}
-	vns_stage_lats_free(&prev);
-	return ret;
+	return vns_latency_read(nl, &s->latency, when);
 }
+
+static int vns_latency_op_dup(union vns_lat_snap *dst,
+			      const union vns_lat_snap *src)
+{
+	return vns_stage_lats_dup(&dst->latency, &src->latency);
+}
+
+static void vns_latency_op_delta(union vns_lat_snap *cur,
+				 const union vns_lat_snap *prev)
+{
+	vns_stage_lats_delta(&cur->latency, &prev->latency);
+}
+
+static int vns_latency_op_report(const struct vns_lat_args *a,
+				 const union vns_lat_snap *s,
+				 const struct timespec *when)
+{
+	vns_latency_report(a, &s->latency, when);
+	return 0;
+}
+
+static void vns_latency_op_free(union vns_lat_snap *s)
+{
+	vns_stage_lats_free(&s->latency);
+}
+
+static const struct vns_lat_report_ops vns_latency_ops = {
+	vns_latency_op_read, vns_latency_op_dup, vns_latency_op_delta,
+	vns_latency_op_report, vns_latency_op_free,
+};
 
 int cmd_latency(int argc, char **argv)
 {
 	struct vns_lat_args a;
-	struct vns_stage_lats l;
-	struct timespec when;
 	struct vns_ticker t;
 	struct vns_nl nl;
 	int ret;
@@ -692,15 +753,7 @@ int cmd_latency(int argc, char **argv)
 	ret = vns_ensure_on_with(&nl, VNS_LATENCY, &a.filter, &a.cfg);
 	if (ret)
 		goto out;
-	if (a.interval) {
-		ret = vns_latency_loop(&nl, &a, &t);
-	} else {
-		ret = vns_latency_read(&nl, &l, &when);
-		if (!ret) {
-			vns_latency_report(&a, &l, &when);
-			vns_stage_lats_free(&l);
-		}
-	}
+	ret = vns_lat_run(&nl, &a, &t, &vns_latency_ops);
 out:
 	vns_nl_close(&nl);
 	return ret;

@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <net/dst.h>
@@ -213,7 +214,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	    !vns_lat_is_phy(l, dev))
 		role = VNS_ROLE_MID;
 	if (stage == VNS_STAGE_IP_OUT && !vns_lat_is_phy(l, dev) &&
-	    !(dev && dev->priv_flags & (IFF_OPENVSWITCH | IFF_EBRIDGE)))
+	    !(dev && dev->priv_flags & (VNS_IFF_OPENVSWITCH | IFF_EBRIDGE)))
 		return;
 	if (!vns_lat_key(skb, &key))
 		return;
@@ -515,9 +516,19 @@ struct vns_collector vns_latency_collector = {
 
 /* ---- snapshots for readers ---- */
 
+/* Pairs in path order: the stages are numbered along their paths */
+static int vns_lat_rec_cmp(const void *a, const void *b)
+{
+	const struct vns_lat_rec *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
 /*
- * One record per observed pair of stages, then one per direction for the
- * end-to-end time, then one with the counters (vns_lat_rec.kind).
+ * One record per observed pair of stages, in path order, then one per
+ * direction for the end-to-end time (vns_lat_rec.kind).
  */
 struct vns_snap *vns_latency_snapshot(void)
 {
@@ -546,6 +557,7 @@ struct vns_snap *vns_latency_snapshot(void)
 			vns_hist_merge(&r[n].hist, &l->cpu[cpu]->pair[i]);
 		n++;
 	}
+	sort(r, n, sizeof(*r), vns_lat_rec_cmp, NULL);
 	for (i = 0; i < 2; i++) {
 		r[n].kind = VNS_LAT_REC_TOTAL;
 		r[n].dir = i + 1;

@@ -406,6 +406,13 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 }
 #endif
 
+/* dev->priv_flags of OVS internal ports (0: no such flag, 3.10) */
+#ifdef HAVE_IFF_OPENVSWITCH
+#define VNS_IFF_OPENVSWITCH	IFF_OPENVSWITCH
+#else
+#define VNS_IFF_OPENVSWITCH	0
+#endif
+
 /* Which argument of ip_output() and ip6_output() is the skb */
 #if defined(HAVE_IP_OUTPUT_NET)
 #define VNS_IP_OUTPUT_SKB_ARG	2	/* (net, sk, skb): 4.4+ */

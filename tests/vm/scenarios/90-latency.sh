@@ -48,6 +48,21 @@ expect_eq $T/cli_json_totals "$(jq_py "sorted((t['dir'], t['count']) for t in d[
 "$VNS_CLI" latency > $VNS_OUT/latency-cli.txt
 expect_eq $T/cli_text "$(grep -c "^QDISC_ENQ -> QDISC_DEQ: count $N," $VNS_OUT/latency-cli.txt)" 1
 
+# --interval: the deltas of three reports add up to the pings sent meanwhile
+"$VNS_CLI" latency --interval 1 --count 3 --json > $VNS_OUT/latency-interval.json &
+cli=$!
+sleep 0.5
+ip netns exec vns_a ping -c 10 -i 0.05 -W 2 10.20.0.2 >/dev/null
+wait $cli
+expect_eq $T/cli_interval_reports "$(wc -l < $VNS_OUT/latency-interval.json)" 3
+expect_eq $T/cli_interval_sum "$(python3 -c "
+import json
+n = 0
+for line in open('$VNS_OUT/latency-interval.json'):
+    d = json.loads(line)
+    n += sum(s['count'] for s in d['stages'] if s['from'] == 'QDISC_ENQ' and s['to'] == 'QDISC_DEQ')
+print(n)")" 10
+
 # --- 1b. the same over IPv6 ---------------------------------------------------------------
 netns_pair vns_c vns_d vc vd fd00:20::1/64 fd00:20::2/64 || fail $T/netns6 "netns_pair"
 ip netns exec vns_c ping -6 -c 1 -W 5 fd00:20::2 >/dev/null || fail $T/ndisc "no neighbour"
