@@ -19,13 +19,29 @@ netns_pair vns_a vns_b va vb 10.20.0.1/24 10.20.0.2/24 || { fail $T/netns "netns
 ip netns exec vns_a ping -c 1 -W 5 10.20.0.2 >/dev/null || fail $T/arp "no neighbour"
 ip netns exec vns_a tc qdisc add dev va root netem delay 20ms
 
-# --- 1. netem on va: requests TX through va, replies RX on va --------------------------------
-ctl enable latency phy=va proto=icmp || { fail $T/enable "control write failed"; exit 1; }
-ip netns exec vns_a ping -c $N -i 0.05 -W 2 10.20.0.2 > $VNS_OUT/latency-ping.txt
-expect_eq $T/ping_replies "$(grep -c 'bytes from 10.20.0.2' $VNS_OUT/latency-ping.txt)" $N
-sleep 0.2
-keep $V netem
+# A VM-wide stall (the emulator or its host stopping the vCPUs; seen here with 35% CPU
+# steal on the host) is real time to the guest: it lands in whichever stage the packet was
+# in. A run where any sample of a pair other than the netem one reaches 1 ms, or a netem
+# sample leaves 16-32 ms, is logged and repeated, at most 3 times, from empty tables; the
+# checks read the last run.
 pair() { view_get $V "$1" type=pair from="$2" to="$3"; }
+timing_ok() {
+  local others
+  others=$(awk '$1 == "type=pair" && !/from=QDISC_ENQ to=QDISC_DEQ/' $V | grep -o 'max_us=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
+  [ "$(pair hist_us QDISC_ENQ QDISC_DEQ)" = "16384-32767:$1" ] && [ "${others:-0}" -lt 1000 ]
+}
+
+# --- 1. netem on va: requests TX through va, replies RX on va --------------------------------
+for try in 1 2 3; do
+  ctl disable latency
+  ctl enable latency phy=va proto=icmp || { fail $T/enable "control write failed"; exit 1; }
+  ip netns exec vns_a ping -c $N -i 0.05 -W 2 10.20.0.2 > $VNS_OUT/latency-ping.txt
+  sleep 0.2
+  keep $V netem
+  timing_ok $N && break
+  echo "INFO run $try: a stall reached the timings, again:"; sed 's/^/    | /' $V
+done
+expect_eq $T/ping_replies "$(grep -c 'bytes from 10.20.0.2' $VNS_OUT/latency-ping.txt)" $N
 expect_eq $T/qdisc_count "$(pair count QDISC_ENQ QDISC_DEQ)" $N
 expect_eq $T/qdisc_bucket "$(pair hist_us QDISC_ENQ QDISC_DEQ)" "16384-32767:$N"
 expect_eq $T/tx_total_count "$(view_get $V count type=total dir=tx)" $N
@@ -67,16 +83,21 @@ print(n)")" 10
 netns_pair vns_c vns_d vc vd fd00:20::1/64 fd00:20::2/64 || fail $T/netns6 "netns_pair"
 ip netns exec vns_c ping -6 -c 1 -W 5 fd00:20::2 >/dev/null || fail $T/ndisc "no neighbour"
 ip netns exec vns_c tc qdisc add dev vc root netem delay 20ms
-ctl enable latency phy=vc proto=icmpv6 dst=fd00:20::/64   # not router solicitations, MLD
-ip netns exec vns_c ping -6 -c $N -i 0.05 -W 2 fd00:20::2 >/dev/null
-sleep 0.2
-keep $V netem6
+for try in 1 2 3; do
+  ctl disable latency
+  ctl enable latency phy=vc proto=icmpv6 dst=fd00:20::/64   # not router solicitations, MLD
+  ip netns exec vns_c ping -6 -c $N -i 0.05 -W 2 fd00:20::2 >/dev/null
+  sleep 0.2
+  keep $V netem6
+  timing_ok "$(pair count QDISC_ENQ QDISC_DEQ)" && break
+  echo "INFO IPv6 run $try: a stall reached the timings, again:"; sed 's/^/    | /' $V
+done
 # neighbour discovery is ICMPv6 too: a unicast NS probe may go out through netem with the pings
 n6=$(pair count QDISC_ENQ QDISC_DEQ)
 expect_range $T/ipv6_qdisc_count "$n6" $N $((N + 2))
 expect_eq $T/ipv6_qdisc_bucket "$(pair hist_us QDISC_ENQ QDISC_DEQ)" "16384-32767:$n6"
 expect_eq $T/ipv6_tx_total_count "$(view_get $V count type=total dir=tx)" "$n6"
-expect_eq $T/ipv6_rx_total_count "$(view_get $V count type=total dir=rx)" $N
+expect_range $T/ipv6_rx_total_count "$(view_get $V count type=total dir=rx)" $N $((N + 2))
 
 # --- 2. a filter that matches nothing tracks nothing ------------------------------------------
 ctl enable latency phy=va proto=udp
