@@ -136,6 +136,15 @@ vns_lat_lookup(struct vns_lat_table *t, const struct vns_pkt_key *k,
 	return NULL;
 }
 
+/* Was the packet in locked slot @s last seen more than @timeout_ns ago? */
+static inline bool vns_lat_stale(const struct vns_lat_slot *s, u64 now,
+				 u64 timeout_ns)
+{
+	u64 last = s->nr ? s->hop[s->nr - 1].ts_ns : s->first_ns;
+
+	return now > last && now - last > timeout_ns;
+}
+
 /*
  * Take a slot for @k, first seen at @now: a free one, or one whose packet
  * was last seen more than @timeout_ns ago (it never reached its last stage:
@@ -159,7 +168,7 @@ vns_lat_claim(struct vns_lat_table *t, const struct vns_pkt_key *k, u64 tag,
 	}
 	/* Full in reach: age out the stalest idle slot, if stale enough */
 	for (i = 0; i < VNS_LAT_PROBE; i++) {
-		u64 cur, last;
+		u64 cur;
 
 		s = &t->slots[(tag + i) & t->mask];
 		cur = vns_load_acquire(&s->tag);
@@ -167,8 +176,7 @@ vns_lat_claim(struct vns_lat_table *t, const struct vns_pkt_key *k, u64 tag,
 			continue;
 		if (vns_cmpxchg64(&s->tag, cur, cur | VNS_LAT_LOCKED) != cur)
 			continue;
-		last = s->nr ? s->hop[s->nr - 1].ts_ns : s->first_ns;
-		if (now > last && now - last > timeout_ns) {
+		if (vns_lat_stale(s, now, timeout_ns)) {
 			/* locked: move it to the new tag */
 			vns_store_release(&s->tag, tag | VNS_LAT_LOCKED);
 			*aged = true;
@@ -239,14 +247,13 @@ static inline unsigned int vns_lat_reap(struct vns_lat_table *t, u64 now,
 
 	for (i = 0; i <= t->mask; i++) {
 		struct vns_lat_slot *s = &t->slots[i];
-		u64 cur = vns_load_acquire(&s->tag), last;
+		u64 cur = vns_load_acquire(&s->tag);
 
 		if (!cur || cur & VNS_LAT_LOCKED)
 			continue;
 		if (vns_cmpxchg64(&s->tag, cur, cur | VNS_LAT_LOCKED) != cur)
 			continue;
-		last = s->nr ? s->hop[s->nr - 1].ts_ns : s->first_ns;
-		if (now > last && now - last > timeout_ns) {
+		if (vns_lat_stale(s, now, timeout_ns)) {
 			vns_lat_free(s);
 			n++;
 		} else {

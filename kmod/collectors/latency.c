@@ -196,6 +196,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	struct vns_latency *l;
 	struct vns_pkt_key key;
 	unsigned long flags;
+	u64 tag;
 	int ifindex = dev ? dev->ifindex : 0;
 
 	if (!vns_active(c))
@@ -206,12 +207,11 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	if (l->dir && l->dir != vns_lat_stage_dir(stage))
 		return;
 	/*
-	 * The physical port starts RX and ends TX; TX starts in the stack
-	 * for packets routed to it (or to an OVS internal port or a bridge,
-	 * which lead to it).
+	 * The physical port starts RX (and ends TX, in vns_lat_tp_xmit); TX
+	 * starts in the stack for packets routed to it (or to an OVS
+	 * internal port or a bridge, which lead to it).
 	 */
-	if ((stage == VNS_STAGE_PHY_RX || stage == VNS_STAGE_TX_XMIT) &&
-	    !vns_lat_is_phy(l, dev))
+	if (stage == VNS_STAGE_PHY_RX && !vns_lat_is_phy(l, dev))
 		role = VNS_ROLE_MID;
 	if (stage == VNS_STAGE_IP_OUT && !vns_lat_is_phy(l, dev) &&
 	    !(dev && dev->priv_flags & (VNS_IFF_OPENVSWITCH | IFF_EBRIDGE)))
@@ -225,7 +225,14 @@ static void vns_lat_skb(const struct sk_buff *skb,
 			pc->filtered++;
 		goto out;
 	}
-	vns_lat_at(l, pc, &key, vns_pkt_tag(&key), stage, role, ifindex);
+	tag = vns_pkt_tag(&key);
+	vns_lat_at(l, pc, &key, tag, stage, role, ifindex);
+	/* for net_dev_xmit, which may match this skb by address only */
+	if (stage == VNS_STAGE_TX_QUEUE) {
+		pc->xmit_skb = (unsigned long)skb;
+		pc->xmit_key = key;
+		pc->xmit_tag = tag;
+	}
 out:
 	local_irq_restore(flags);
 }
@@ -265,8 +272,6 @@ static int vns_lat_phy_queue(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-static struct vns_probe vns_lat_probes[];
-
 static void vns_lat_tp_dev_queue(void *data, struct sk_buff *skb)
 {
 	vns_probe_hit(data);
@@ -287,36 +292,20 @@ static void vns_lat_tp_qdisc_dequeue(void *data, struct Qdisc *q,
 
 /*
  * TX_QUEUE: the driver gets the skb.  net_dev_xmit, after the driver, may
- * not read the skb (the driver may have freed it): remember its identity
- * here, and match the skb there by address only.
+ * not read the skb (the driver may have freed it): vns_lat_skb() keeps the
+ * identity of a followed packet here, and net_dev_xmit matches the skb by
+ * address only.
  */
 static void vns_lat_tp_start_xmit(void *data, const struct sk_buff *skb,
 				  const struct net_device *dev)
 {
-	struct vns_latency *l;
-	struct vns_lat_cpu *pc;
-	unsigned long flags;
-
 	vns_probe_hit(data);
 	vns_lat_skb(skb, dev, VNS_STAGE_TX_QUEUE, VNS_ROLE_MID);
-	l = READ_ONCE(vns_lat);
-	if (!vns_active(&vns_latency_collector) || !l)
-		return;
-	local_irq_save(flags);
-	pc = l->cpu[smp_processor_id()];
-	if (vns_lat_key(skb, &pc->xmit_key)) {
-		pc->xmit_skb = (unsigned long)skb;
-		pc->xmit_tag = vns_pkt_tag(&pc->xmit_key);
-	} else {
-		pc->xmit_skb = 0;
-	}
-	local_irq_restore(flags);
 }
 
 static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 			    struct net_device *dev, unsigned int skb_len)
 {
-	struct vns_collector *c = &vns_latency_collector;
 	enum vns_lat_role role = VNS_ROLE_END;
 	struct vns_latency *l;
 	struct vns_lat_cpu *pc;
@@ -324,14 +313,15 @@ static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 
 	vns_probe_hit(data);
 	l = READ_ONCE(vns_lat);
-	if (!vns_active(c) || !l || (l->dir && l->dir != VNS_DIR_TX))
+	if (!vns_active(&vns_latency_collector) || !l ||
+	    (l->dir && l->dir != VNS_DIR_TX))
 		return;
 	if (!vns_lat_is_phy(l, dev))
 		role = VNS_ROLE_MID;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
-	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK &&
-	    vns_filter_match(&c->filter, &pc->xmit_key.flow, NULL))
+	/* only packets that passed the filter at TX_QUEUE were kept */
+	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK)
 		vns_lat_at(l, pc, &pc->xmit_key, pc->xmit_tag,
 			   VNS_STAGE_TX_XMIT, role, dev->ifindex);
 	pc->xmit_skb = 0;
