@@ -88,9 +88,11 @@ static inline bool vns_pkt_key_eq(const struct vns_pkt_key *a,
 struct vns_lat_hop {
 	u64 ts_ns;
 	u32 ifindex;
+	u32 pid;		/* on CPU at the stage (0: the idle task) */
 	u16 cpu;
 	u8 stage;		/* enum vns_stage */
-	u8 pad;
+	u8 pad[5];
+	char dev[VNS_IFNAMSIZ];	/* "": no device at this stage */
 };
 
 struct vns_lat_slot {
@@ -99,6 +101,12 @@ struct vns_lat_slot {
 	u64 first_ns;		/* the first hop's time */
 	u32 nr;			/* hops recorded, at most VNS_LAT_HOPS */
 	u32 dropped_hops;	/* hops past VNS_LAT_HOPS, not recorded */
+	u64 slow_ns;		/* the longest stage so far ... */
+	u32 slow_pid;		/* ... the task on CPU at its end ... */
+	u8 slow;		/* ... and the hop that ended it */
+	u8 done;		/* measured end to end; kept for the socket */
+	u8 pad[2];
+	char slow_comm[16];
 	struct vns_lat_hop hop[VNS_LAT_HOPS];
 };
 
@@ -190,6 +198,9 @@ got:
 	s->first_ns = now;
 	s->nr = 0;
 	s->dropped_hops = 0;
+	s->slow_ns = 0;
+	s->slow = 0;
+	s->done = 0;
 	return s;
 }
 
@@ -228,11 +239,11 @@ vns_lat_hop_add(struct vns_lat_slot *s, u8 stage, u64 ts, u32 ifindex,
 		h = &s->hop[VNS_LAT_HOPS - 1];
 		s->dropped_hops++;
 	}
+	memset(h, 0, sizeof(*h));
 	h->ts_ns = ts;
 	h->ifindex = ifindex;
 	h->cpu = cpu;
 	h->stage = stage;
-	h->pad = 0;
 	return had ? prev : NULL;
 }
 
@@ -262,6 +273,31 @@ static inline unsigned int vns_lat_reap(struct vns_lat_table *t, u64 now,
 	}
 	return n;
 }
+
+/* ---- details: one record per packet past a threshold ---- */
+
+#define VNS_LAT_WHY_TOTAL	1	/* end to end >= threshold */
+#define VNS_LAT_WHY_STAGE	2	/* one stage >= stage threshold */
+
+/*
+ * What the latency collector emits, at a packet's last stage, for a packet
+ * whose end-to-end time or one of whose stages passed its threshold.  Fixed
+ * size: it is copied into a preallocated per-CPU ring in the handler.
+ */
+struct vns_lat_event {
+	u64 first_ns;		/* the first hop's time (CLOCK_MONOTONIC) */
+	u64 total_ns;		/* first hop to last */
+	struct vns_pkt_key key;
+	u32 cpu;		/* where it reached its last stage */
+	u32 dropped_hops;	/* hops past VNS_LAT_HOPS, not recorded */
+	u32 slow_pid;		/* the task on CPU at the end of ... */
+	u8 slow;		/* ... the longest stage: hop[slow - 1] -> hop[slow] */
+	u8 nr;			/* hops in hop[] */
+	u8 dir;			/* enum vns_dir */
+	u8 why;			/* VNS_LAT_WHY_* */
+	char slow_comm[16];
+	struct vns_lat_hop hop[VNS_LAT_HOPS];
+};
 
 /* ---- stages ---- */
 

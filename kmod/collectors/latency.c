@@ -36,6 +36,11 @@ module_param(latency_entries, uint, 0444);
 MODULE_PARM_DESC(latency_entries,
 		 "packets followed at once by the latency collector (default 4096)");
 
+static unsigned int latency_events = 256;
+module_param(latency_events, uint, 0444);
+MODULE_PARM_DESC(latency_events,
+		 "details records buffered per CPU for the events file (default 256)");
+
 static unsigned int latency_timeout_ms = 1000;
 module_param(latency_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(latency_timeout_ms,
@@ -49,6 +54,7 @@ struct vns_lat_cpu {
 	u64 busy;		/* a stage found its packet's slot locked */
 	u64 filtered;		/* start-stage packets the filter refused */
 	u64 hops_dropped;	/* stages past VNS_LAT_HOPS */
+	u64 events;		/* details records emitted */
 	u64 xmit_skb;		/* net_dev_start_xmit's skb, for net_dev_xmit */
 	u64 xmit_tag;
 	struct vns_pkt_key xmit_key;
@@ -62,6 +68,8 @@ struct vns_latency {
 	char phy[IFNAMSIZ];		/* "": any device */
 	u8 dir;
 	u64 timeout_ns;
+	u64 thr_ns;			/* details: end to end; 0: off */
+	u64 stage_thr_ns;		/* details: any one stage; 0: off */
 	atomic64_t incomplete;
 	size_t mem;
 	struct delayed_work reaper;
@@ -121,17 +129,53 @@ static void vns_lat_pair_add(struct vns_latency *l, struct vns_lat_cpu *pc,
 }
 
 /*
+ * Details: a record of the packet in locked slot @s, which reached its last
+ * stage at @now, if it passed a threshold.  The ring is this CPU's and
+ * interrupts are off: nothing waits, a full ring counts lost.
+ */
+static void vns_lat_emit(struct vns_latency *l, struct vns_lat_cpu *pc,
+			 const struct vns_lat_slot *s, u64 total_ns)
+{
+	struct vns_lat_event *e;
+	u8 why = 0;
+
+	if (l->thr_ns && total_ns >= l->thr_ns)
+		why |= VNS_LAT_WHY_TOTAL;
+	if (l->stage_thr_ns && s->slow_ns >= l->stage_thr_ns)
+		why |= VNS_LAT_WHY_STAGE;
+	if (!why)
+		return;
+	e = vns_event_reserve();
+	if (!e)
+		return;
+	e->first_ns = s->first_ns;
+	e->total_ns = total_ns;
+	e->key = s->key;
+	e->cpu = smp_processor_id();
+	e->dropped_hops = s->dropped_hops;
+	e->slow_pid = s->slow_pid;
+	e->slow = s->slow;
+	e->nr = s->nr;
+	e->dir = vns_lat_stage_dir(s->hop[0].stage);
+	e->why = why;
+	memcpy(e->slow_comm, s->slow_comm, sizeof(e->slow_comm));
+	memcpy(e->hop, s->hop, s->nr * sizeof(s->hop[0]));
+	vns_event_commit();
+	pc->events++;
+}
+
+/*
  * A packet at @stage on @dev (may be NULL).  @key is its identity, already
  * parsed and tagged.  Interrupts are off: this CPU's counters are ours.
  */
 static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 		       const struct vns_pkt_key *key, u64 tag, u8 stage,
-		       enum vns_lat_role role, int ifindex)
+		       enum vns_lat_role role, const struct net_device *dev)
 {
-	struct vns_lat_hop prev;
+	struct vns_lat_hop prev, *h;
 	const struct vns_lat_hop *p;
 	struct vns_lat_slot *s;
-	u64 now = ktime_get_ns();
+	u64 now = ktime_get_ns(), total;
 	bool busy, aged;
 
 	s = vns_lat_lookup(&l->table, key, tag, &busy);
@@ -162,17 +206,35 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 	}
 	if (s->nr == VNS_LAT_HOPS)
 		pc->hops_dropped++;
-	p = vns_lat_hop_add(s, stage, now, ifindex, smp_processor_id(), &prev);
-	if (p && now >= p->ts_ns)
-		vns_lat_pair_add(l, pc, p->stage, stage, now - p->ts_ns);
+	p = vns_lat_hop_add(s, stage, now, dev ? dev->ifindex : 0,
+			    smp_processor_id(), &prev);
+	h = &s->hop[s->nr - 1];
+	h->pid = current->pid;
+	if (dev)
+		memcpy(h->dev, dev->name, sizeof(h->dev));
+	if (p && now >= p->ts_ns) {
+		u64 d = now - p->ts_ns;
+
+		vns_lat_pair_add(l, pc, p->stage, stage, d);
+		if (d > s->slow_ns) {
+			/* who ran the stage that ended the longest wait */
+			s->slow_ns = d;
+			s->slow = s->nr - 1;
+			s->slow_pid = h->pid;
+			memcpy(s->slow_comm, current->comm,
+			       sizeof(s->slow_comm));
+		}
+	}
 	if (role != VNS_ROLE_END) {
 		vns_lat_unlock(s);
 		return;
 	}
-	if (now >= s->first_ns)
-		vns_hist_add(&pc->total[vns_lat_stage_dir(s->hop[0].stage) - 1],
-			     (now - s->first_ns) / NSEC_PER_USEC);
+	total = now >= s->first_ns ? now - s->first_ns : 0;
+	vns_hist_add(&pc->total[vns_lat_stage_dir(s->hop[0].stage) - 1],
+		     total / NSEC_PER_USEC);
 	pc->completed++;
+	if (l->thr_ns | l->stage_thr_ns)
+		vns_lat_emit(l, pc, s, total);
 	vns_lat_free(s);
 }
 
@@ -197,7 +259,6 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	struct vns_pkt_key key;
 	unsigned long flags;
 	u64 tag;
-	int ifindex = dev ? dev->ifindex : 0;
 
 	if (!vns_active(c))
 		return;
@@ -226,7 +287,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 		goto out;
 	}
 	tag = vns_pkt_tag(&key);
-	vns_lat_at(l, pc, &key, tag, stage, role, ifindex);
+	vns_lat_at(l, pc, &key, tag, stage, role, dev);
 	/* for net_dev_xmit, which may match this skb by address only */
 	if (stage == VNS_STAGE_TX_QUEUE) {
 		pc->xmit_skb = (unsigned long)skb;
@@ -323,7 +384,7 @@ static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 	/* only packets that passed the filter at TX_QUEUE were kept */
 	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK)
 		vns_lat_at(l, pc, &pc->xmit_key, pc->xmit_tag,
-			   VNS_STAGE_TX_XMIT, role, dev->ifindex);
+			   VNS_STAGE_TX_XMIT, role, dev);
 	pc->xmit_skb = 0;
 	local_irq_restore(flags);
 }
@@ -402,6 +463,7 @@ static void vns_latency_free(struct vns_collector *c)
 		return;
 	WRITE_ONCE(vns_lat, NULL);
 	cancel_delayed_work_sync(&l->reaper);
+	vns_events_free();
 	for_each_possible_cpu(cpu)
 		vfree(l->cpu[cpu]);
 	vfree(l->table.slots);
@@ -435,6 +497,15 @@ static int vns_latency_alloc(struct vns_collector *c)
 	l->timeout_ns = (u64)clamp(latency_timeout_ms, 10U, 60000U) *
 			NSEC_PER_MSEC;
 	l->dir = c->set.dir;
+	if (c->set.given & VNS_SET_THRESHOLD)
+		l->thr_ns = (u64)c->set.threshold_us * NSEC_PER_USEC;
+	if (c->set.given & VNS_SET_STAGE_THRESHOLD)
+		l->stage_thr_ns = (u64)c->set.stage_threshold_us *
+				  NSEC_PER_USEC;
+	if ((l->thr_ns | l->stage_thr_ns) &&
+	    vns_events_alloc(clamp(latency_events, 16U, 65536U),
+			     sizeof(struct vns_lat_event), vns_lat_event_show))
+		goto nomem;
 	/* by name: the port may be in any namespace, or come and go */
 	if (c->set.given & VNS_SET_PHY)
 		memcpy(l->phy, c->set.phy, IFNAMSIZ);
@@ -467,6 +538,7 @@ static void vns_latency_status(struct vns_collector *c,
 {
 	struct vns_latency *l = vns_lat;
 	u64 tracked = 0, completed = 0, busy = 0, filtered = 0, hops = 0;
+	u64 events = 0;
 	unsigned int i;
 	int cpu;
 
@@ -478,6 +550,7 @@ static void vns_latency_status(struct vns_collector *c,
 		busy += READ_ONCE(pc->busy);
 		filtered += READ_ONCE(pc->filtered);
 		hops += READ_ONCE(pc->hops_dropped);
+		events += READ_ONCE(pc->events);
 		st->lost += READ_ONCE(pc->lost);
 	}
 	for (i = 0; i <= l->table.mask; i++)
@@ -490,6 +563,10 @@ static void vns_latency_status(struct vns_collector *c,
 	vns_status_counter(st, "filtered", filtered);
 	vns_status_counter(st, "busy", busy);
 	vns_status_counter(st, "hops_dropped", hops);
+	if (l->thr_ns | l->stage_thr_ns) {
+		vns_status_counter(st, "events", events);
+		vns_status_counter(st, "events_lost", vns_events_lost());
+	}
 }
 
 struct vns_collector vns_latency_collector = {
@@ -497,7 +574,8 @@ struct vns_collector vns_latency_collector = {
 	.probes = vns_lat_probes,
 	.nr_probes = ARRAY_SIZE(vns_lat_probes),
 	.has_filter = true,
-	.settings = VNS_SET_PHY | VNS_SET_DIR,
+	.settings = VNS_SET_PHY | VNS_SET_DIR | VNS_SET_THRESHOLD |
+		    VNS_SET_STAGE_THRESHOLD,
 	.alloc = vns_latency_alloc,
 	.free = vns_latency_free,
 	.clear = vns_latency_clear,

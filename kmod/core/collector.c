@@ -81,6 +81,12 @@ static int vns_settings_check(const struct vns_collector *c,
 		*err = "threshold must be 1us..10s";
 		return -ERANGE;
 	}
+	if (s->given & VNS_SET_STAGE_THRESHOLD &&
+	    (!s->stage_threshold_us ||
+	     s->stage_threshold_us > VNS_CFG_THRESHOLD_MAX_US)) {
+		*err = "stage_threshold must be 1us..10s";
+		return -ERANGE;
+	}
 	if (s->dir > VNS_DIR_TX) {
 		*err = "dir must be rx, tx or both";
 		return -EINVAL;
@@ -174,6 +180,9 @@ int vns_settings_parse_word(struct vns_settings *s, const char *word,
 	} else if (!strncmp(word, "threshold=", 10)) {
 		dst = &s->threshold_us;
 		s->given |= VNS_SET_THRESHOLD;
+	} else if (!strncmp(word, "stage_threshold=", 16)) {
+		dst = &s->stage_threshold_us;
+		s->given |= VNS_SET_STAGE_THRESHOLD;
 	} else {
 		return -ENOENT;
 	}
@@ -188,11 +197,12 @@ int vns_settings_parse_word(struct vns_settings *s, const char *word,
 static bool vns_settings_same(const struct vns_settings *a,
 			      const struct vns_settings *b)
 {
-	u32 thr = VNS_SET_THRESHOLD;
+	u32 thr = VNS_SET_THRESHOLD | VNS_SET_STAGE_THRESHOLD;
 
 	return a->period_us == b->period_us && a->dir == b->dir &&
 	       (a->given & thr) == (b->given & thr) &&
 	       a->threshold_us == b->threshold_us &&
+	       a->stage_threshold_us == b->stage_threshold_us &&
 	       !strncmp(a->phy, b->phy, IFNAMSIZ) &&
 	       !strncmp(a->vm, b->vm, IFNAMSIZ);
 }

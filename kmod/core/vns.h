@@ -28,6 +28,7 @@ extern struct mutex vns_lock;
 /* ---- probes ---- */
 
 struct vns_collector;
+struct seq_file;
 
 struct vns_probe {
 	/* definition */
@@ -78,17 +79,19 @@ void vns_sync_handlers(void);
 #define VNS_SET_PHY		BIT(2)
 #define VNS_SET_VM		BIT(3)
 #define VNS_SET_DIR		BIT(4)
+#define VNS_SET_STAGE_THRESHOLD	BIT(5)
 
 struct vns_settings {
 	u32 given;			/* VNS_SET_*: what the user set */
 	u32 period_us;
 	u32 threshold_us;		/* irqoff: events; latency: details */
+	u32 stage_threshold_us;		/* latency: details, any one stage */
 	u8 dir;				/* enum vns_dir */
 	char phy[IFNAMSIZ];		/* latency: the physical port */
 	char vm[IFNAMSIZ];		/* latency: the VM's port (VM path) */
 };
 
-#define VNS_MAX_COUNTERS 8
+#define VNS_MAX_COUNTERS 12
 
 struct vns_coll_status {
 	u64 mem_bytes;
@@ -165,6 +168,28 @@ int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
 int vns_settings_parse_word(struct vns_settings *s, const char *word,
 			    const char **err);
 void vns_settings_default(struct vns_settings *s);
+
+/* ---- events: details records, out through per-CPU rings ---- */
+
+/*
+ * One set of per-CPU rings of fixed-size records, owned by the collector
+ * that runs a details mode (latency).  alloc() from the collector's alloc
+ * (probes detached), free() from its free (probes gone); both under
+ * vns_lock.  The pollable "events" file (debugfs and procfs) prints each
+ * record with @show, one line per event, oldest first.
+ */
+int vns_events_alloc(unsigned int per_cpu, size_t rec_size,
+		     void (*show)(struct seq_file *m, const void *rec));
+void vns_events_free(void);
+/*
+ * Handlers, with interrupts disabled: a record to fill on this CPU's ring,
+ * then vns_event_commit().  NULL when the ring is full (counted as lost)
+ * or there are no rings.
+ */
+void *vns_event_reserve(void);
+void vns_event_commit(void);
+/* Records dropped because a ring was full, since alloc */
+u64 vns_events_lost(void);
 
 /* ---- stack table ---- */
 
@@ -286,6 +311,8 @@ struct vns_lat_rec {
 };
 
 struct vns_snap *vns_latency_snapshot(void);
+/* The events file's line for one struct vns_lat_event (views/events.c) */
+void vns_lat_event_show(struct seq_file *m, const void *rec);
 struct vns_snap *vns_softirqs_snapshot(void);
 struct vns_snap *vns_timers_snapshot(void);
 struct vns_snap *vns_irqoff_snapshot(void);

@@ -21,6 +21,7 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
 	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
+	[VNS_CFG_A_STAGE_THRESHOLD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[VNS_CFG_A_DIRECTION] = { .type = NLA_U8 },
@@ -703,6 +704,11 @@ static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
 	if (tb[VNS_CFG_A_THRESHOLD_US]) {
 		s->threshold_us = nla_get_u32(tb[VNS_CFG_A_THRESHOLD_US]);
 		s->given |= VNS_SET_THRESHOLD;
+	}
+	if (tb[VNS_CFG_A_STAGE_THRESHOLD_US]) {
+		s->stage_threshold_us =
+			nla_get_u32(tb[VNS_CFG_A_STAGE_THRESHOLD_US]);
+		s->given |= VNS_SET_STAGE_THRESHOLD;
 	}
 	if (tb[VNS_CFG_A_PHY_IF]) {
 		vns_nla_ifname(s->phy, tb[VNS_CFG_A_PHY_IF]);

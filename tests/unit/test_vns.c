@@ -1459,7 +1459,7 @@ static void test_lat_table(void)
 	unsigned int i, tags_ok = 1;
 
 	CHECK_EQ(sizeof(struct vns_pkt_key), 56);
-	CHECK_EQ(sizeof(struct vns_lat_hop), 16);
+	CHECK_EQ(sizeof(struct vns_lat_hop), 40);
 	memset(slots, 0, sizeof(slots));
 	for (i = 0; i < 10; i++) {
 		lat_key(&k[i], i, 0x00010000 + i);

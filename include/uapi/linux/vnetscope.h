@@ -204,8 +204,11 @@ enum vns_drop_attr {
 };
 
 /*
- * Collector settings given at enable (collectors that take them: irqoff).
- * Absent attributes keep the defaults (period 10 ms, threshold 20 ms).
+ * Collector settings given at enable (collectors that take them: irqoff,
+ * latency).  Absent attributes keep the defaults (period 10 ms, threshold
+ * 20 ms).  Latency: THRESHOLD_US and STAGE_THRESHOLD_US, when given, turn on
+ * the details mode (1us..10s): a record per packet whose end-to-end time,
+ * or one of whose stages, reached it.
  */
 enum vns_config_attr {
 	VNS_CFG_A_UNSPEC,
@@ -214,6 +217,7 @@ enum vns_config_attr {
 	VNS_CFG_A_PHY_IF,	/* string: latency: the physical port */
 	VNS_CFG_A_VM_IF,	/* string: latency: the VM's port (VM path) */
 	VNS_CFG_A_DIRECTION,	/* u8: latency: enum vns_dir */
+	VNS_CFG_A_STAGE_THRESHOLD_US, /* u32: latency: details, one stage */
 
 	__VNS_CFG_A_MAX,
 	VNS_CFG_A_MAX = __VNS_CFG_A_MAX - 1
