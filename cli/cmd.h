@@ -114,6 +114,6 @@ struct vns_lat_args {
 int vns_latency_parse(struct vns_lat_args *a, int argc, char **argv);
 
 /* The message of the error for the VM path, which the module lacks yet */
-#define VNS_VM_PATH_ERR	"the VM path is not available yet"
+#define VNS_VM_PATH_ERR	"the VM path needs the physical port too (phy=, --phy-interface)"
 
 #endif /* _VNS_CLI_CMD_H */

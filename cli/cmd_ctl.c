@@ -54,7 +54,7 @@ static const char vns_enable_usage[] =
 	"  phy=IFNAME       the physical port: TX ends and RX starts there\n"
 	"                   (default: any device)\n"
 	"  dir=D            rx, tx or both (default both)\n"
-	"  vm=IFNAME        the VM's port (the VM path; not available yet)\n"
+	"  vm=IFNAME        the VM's port (TAP/vnet): the VM path, with phy=\n"
 	"\n"
 	"irqoff settings (a DURATION is a number with ns, us, ms or s; no\n"
 	"unit means ms):\n"
@@ -440,10 +440,8 @@ int cmd_enable(int argc, char **argv)
 				     name);
 	if (vns_filter_check(&f, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (cfg.vm[0]) {
-		vns_err("vm=: " VNS_VM_PATH_ERR);
-		return VNS_EXIT_FAIL;
-	}
+	if (cfg.vm[0] && !cfg.phy[0])
+		return vns_usage_err("vm=: " VNS_VM_PATH_ERR);
 
 	ret = vns_nl_open(&nl);
 	if (ret)

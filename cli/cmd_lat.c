@@ -92,7 +92,8 @@ static const char vns_latency_usage[] =
 	"  --direction D       rx, tx or both (default)\n"
 	"  --phy-interface IF  the physical port: TX ends and RX starts there\n"
 	"                      (default: any device)\n"
-	"  --vm-interface IF   the VM's port (the VM path: not available yet)\n"
+	"  --vm-interface IF   the VM's port (TAP/vnet): follow the VM path between it\n"
+	"                      and --phy-interface\n"
 	"  --interval S        every S seconds (e.g. 0.5), the growth since the\n"
 	"                      previous report; until SIGINT/SIGTERM.  A maximum\n"
 	"                      shown as <=X did not grow: X bounds it\n"
@@ -741,10 +742,8 @@ int cmd_latency(int argc, char **argv)
 	ret = vns_latency_parse(&a, argc, argv);
 	if (ret >= 0)
 		return ret;
-	if (a.cfg.vm[0]) {
-		vns_err("--vm-interface: " VNS_VM_PATH_ERR);
-		return VNS_EXIT_FAIL;
-	}
+	if (a.cfg.vm[0] && !a.cfg.phy[0])
+		return vns_usage_err("--vm-interface: " VNS_VM_PATH_ERR);
 	if (a.interval)
 		vns_ticker_signals(&t);
 	ret = vns_nl_open(&nl);

@@ -104,8 +104,9 @@ struct vns_lat_slot {
 	u64 slow_ns;		/* the longest stage so far ... */
 	u32 slow_pid;		/* ... the task on CPU at its end ... */
 	u8 slow;		/* ... and the hop that ended it */
+	u8 path;		/* the collector's: which path it is on */
 	u8 done;		/* measured end to end; kept for the socket */
-	u8 pad[2];
+	u8 pad;
 	char slow_comm[16];
 	struct vns_lat_hop hop[VNS_LAT_HOPS];
 };
@@ -200,6 +201,7 @@ got:
 	s->dropped_hops = 0;
 	s->slow_ns = 0;
 	s->slow = 0;
+	s->path = 0;
 	s->done = 0;
 	return s;
 }

@@ -21,6 +21,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -66,6 +67,7 @@ struct vns_latency {
 	struct vns_lat_table table;
 	u32 pairs[VNS_LAT_PAIRS];	/* enum vns_stage pairs, lat.h */
 	char phy[IFNAMSIZ];		/* "": any device */
+	char vm[IFNAMSIZ];		/* "": no VM path */
 	u8 dir;
 	u64 timeout_ns;
 	u64 thr_ns;			/* details: end to end; 0: off */
@@ -79,43 +81,64 @@ struct vns_latency {
 static struct vns_latency *vns_lat;
 struct vns_collector vns_latency_collector;
 
-/* Where a stage stands in a packet's life */
-enum vns_lat_role {
-	VNS_ROLE_MID,
-	VNS_ROLE_START,
-	VNS_ROLE_END,
+/*
+ * The path a followed packet is on, decided where it starts; it names the
+ * stages of the packet (the OVS stages of the VM path are OVS_RX,
+ * FLOW_EXTRACT_END_RX ... from the VM and OVS_TX ... to it).
+ */
+enum vns_lat_path {
+	VNS_PATH_SYS_TX,	/* IP_OUT ... TX_XMIT on phy */
+	VNS_PATH_SYS_RX,	/* PHY_RX on phy ... L4_RCV */
+	VNS_PATH_VM_RX,		/* from the VM: VNET_RX ... TX_XMIT on phy */
+	VNS_PATH_VM_TX,		/* to the VM: PHY_RX on phy ... VNET_TX */
 };
 
-/*
- * The identity of the packet in @skb, from its network header.  False when
- * it has none we can read (not IP, header not set or not linear).
- */
-static bool vns_lat_key(const struct sk_buff *skb, struct vns_pkt_key *k)
-{
-	const u8 *nh = skb_network_header(skb);
-	const u8 *end = skb_tail_pointer(skb);
-	u16 proto = ntohs(skb->protocol);
+#define VNS_NO_PATH	(-1)
 
-	memset(k, 0, sizeof(*k));
-	/* an unset network header points far past the tail */
-	if (nh < skb->head || nh >= end)
-		return false;
-	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
-		return vns_flow_parse_ipv4(&k->flow, &k->id, nh, end - nh);
-	if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
-		return vns_flow_parse_ipv6(&k->flow, &k->id, nh, end - nh);
-	return false;
+static u8 vns_lat_path_dir(int path)
+{
+	return path == VNS_PATH_SYS_RX || path == VNS_PATH_VM_RX ?
+	       VNS_DIR_RX : VNS_DIR_TX;
 }
 
-static u8 vns_lat_stage_dir(u8 stage)
+/*
+ * Probe handlers give the stage of the system path; CT_RX and CT_OUT_RX
+ * stand for conntrack entry and exit.  Returns the stage of @path, or
+ * VNS_STAGE_NONE for a stage that path does not have.
+ */
+static u8 vns_lat_stage_of(int path, u8 st, bool on_vm)
 {
-	switch (stage) {
-	case VNS_STAGE_PHY_RX:
-	case VNS_STAGE_L4_RCV:
-		return VNS_DIR_RX;
-	default:
-		return VNS_DIR_TX;
+	static const u8 vm[][2] = {	/* { from the VM, to the VM } */
+		[VNS_STAGE_OVS_FRAME_HOOK] = { VNS_STAGE_OVS_RX,
+					       VNS_STAGE_OVS_TX },
+		[VNS_STAGE_OVS_DP_PROCESS] = { VNS_STAGE_FLOW_EXTRACT_END_RX,
+					       VNS_STAGE_FLOW_EXTRACT_END_TX },
+		[VNS_STAGE_OVS_UPCALL] = { VNS_STAGE_OVS_UPCALL_RX,
+					   VNS_STAGE_OVS_UPCALL_TX },
+		[VNS_STAGE_OVS_USERSPACE] = { VNS_STAGE_OVS_USERSPACE_RX,
+					      VNS_STAGE_OVS_USERSPACE_TX },
+		[VNS_STAGE_CT_RX] = { VNS_STAGE_CT_RX, VNS_STAGE_CT_TX },
+		[VNS_STAGE_CT_OUT_RX] = { VNS_STAGE_CT_OUT_RX,
+					  VNS_STAGE_CT_OUT_TX },
+	};
+
+	if (path == VNS_PATH_SYS_TX || path == VNS_PATH_SYS_RX) {
+		/* no conntrack stages on the system path, as in the toolset */
+		if (st == VNS_STAGE_CT_RX || st == VNS_STAGE_CT_OUT_RX)
+			return VNS_STAGE_NONE;
+		return st;
 	}
+	if (st == VNS_STAGE_OVS_VPORT_SEND || st == VNS_STAGE_OVS_INTERNAL_XMIT)
+		return VNS_STAGE_NONE;
+	if (path == VNS_PATH_VM_TX && on_vm) {
+		if (st == VNS_STAGE_QDISC_ENQ)
+			return VNS_STAGE_VNET_QDISC_ENQ;
+		if (st == VNS_STAGE_QDISC_DEQ)
+			return VNS_STAGE_VNET_QDISC_DEQ;
+	}
+	if (st < ARRAY_SIZE(vm) && vm[st][0])
+		return vm[st][path == VNS_PATH_VM_TX];
+	return st;
 }
 
 /* One pair of stages and its delta, on this CPU's histograms */
@@ -130,8 +153,8 @@ static void vns_lat_pair_add(struct vns_latency *l, struct vns_lat_cpu *pc,
 
 /*
  * Details: a record of the packet in locked slot @s, which reached its last
- * stage at @now, if it passed a threshold.  The ring is this CPU's and
- * interrupts are off: nothing waits, a full ring counts lost.
+ * stage, if it passed a threshold.  The ring is this CPU's and interrupts
+ * are off: nothing waits, a full ring counts lost.
  */
 static void vns_lat_emit(struct vns_latency *l, struct vns_lat_cpu *pc,
 			 const struct vns_lat_slot *s, u64 total_ns)
@@ -156,7 +179,7 @@ static void vns_lat_emit(struct vns_latency *l, struct vns_lat_cpu *pc,
 	e->slow_pid = s->slow_pid;
 	e->slow = s->slow;
 	e->nr = s->nr;
-	e->dir = vns_lat_stage_dir(s->hop[0].stage);
+	e->dir = vns_lat_path_dir(s->path);
 	e->why = why;
 	memcpy(e->slow_comm, s->slow_comm, sizeof(e->slow_comm));
 	memcpy(e->hop, s->hop, s->nr * sizeof(s->hop[0]));
@@ -164,13 +187,29 @@ static void vns_lat_emit(struct vns_latency *l, struct vns_lat_cpu *pc,
 	pc->events++;
 }
 
+/* Is @dev the physical port (any device when none was given)? */
+static bool vns_lat_is_phy(const struct vns_latency *l,
+			   const struct net_device *dev)
+{
+	return !l->phy[0] || (dev && !strncmp(dev->name, l->phy, IFNAMSIZ));
+}
+
+/* Is @dev the VM's port (none when the VM path is off)? */
+static bool vns_lat_is_vm(const struct vns_latency *l,
+			  const struct net_device *dev)
+{
+	return l->vm[0] && dev && !strncmp(dev->name, l->vm, IFNAMSIZ);
+}
+
 /*
- * A packet at @stage on @dev (may be NULL).  @key is its identity, already
- * parsed and tagged.  Interrupts are off: this CPU's counters are ours.
+ * A packet at @stage (of the system path) on @dev (may be NULL).  @key is
+ * its identity, already parsed and tagged; @start is the path it starts
+ * here (VNS_NO_PATH: not a start stage), @end whether it ends here.
+ * Interrupts are off: this CPU's counters are ours.
  */
 static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 		       const struct vns_pkt_key *key, u64 tag, u8 stage,
-		       enum vns_lat_role role, const struct net_device *dev)
+		       int start, bool end, const struct net_device *dev)
 {
 	struct vns_lat_hop prev, *h;
 	const struct vns_lat_hop *p;
@@ -182,7 +221,7 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 	if (!s) {
 		if (busy)
 			pc->busy++;
-		if (busy || role != VNS_ROLE_START)
+		if (busy || start == VNS_NO_PATH)
 			return;
 		s = vns_lat_claim(&l->table, key, tag, now, l->timeout_ns,
 				  &aged);
@@ -192,10 +231,10 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 			pc->lost++;
 			return;
 		}
+		s->path = start;
 		pc->tracked++;
-	} else if (role == VNS_ROLE_START && s->nr &&
-		   vns_lat_stage_dir(s->hop[0].stage) !=
-		   vns_lat_stage_dir(stage)) {
+	} else if (start != VNS_NO_PATH && s->nr &&
+		   vns_lat_path_dir(s->path) != vns_lat_path_dir(start)) {
 		/*
 		 * Seen going the other way and never finished that: what
 		 * comes in now is where it starts.
@@ -203,6 +242,13 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 		atomic64_inc(&l->incomplete);
 		s->nr = 0;
 		s->first_ns = now;
+		s->slow_ns = 0;
+		s->path = start;
+	}
+	stage = vns_lat_stage_of(s->path, stage, vns_lat_is_vm(l, dev));
+	if (stage == VNS_STAGE_NONE) {
+		vns_lat_unlock(s);
+		return;
 	}
 	if (s->nr == VNS_LAT_HOPS)
 		pc->hops_dropped++;
@@ -225,12 +271,12 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 			       sizeof(s->slow_comm));
 		}
 	}
-	if (role != VNS_ROLE_END) {
+	if (!end) {
 		vns_lat_unlock(s);
 		return;
 	}
 	total = now >= s->first_ns ? now - s->first_ns : 0;
-	vns_hist_add(&pc->total[vns_lat_stage_dir(s->hop[0].stage) - 1],
+	vns_hist_add(&pc->total[vns_lat_path_dir(s->path) - 1],
 		     total / NSEC_PER_USEC);
 	pc->completed++;
 	if (l->thr_ns | l->stage_thr_ns)
@@ -238,26 +284,69 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 	vns_lat_free(s);
 }
 
-/* Is @dev the physical port (any device when none was given)? */
-static bool vns_lat_is_phy(const struct vns_latency *l,
-			   const struct net_device *dev)
+/*
+ * The identity of the packet in @skb, from its network header.  False when
+ * it has none we can read (not IP, header not set or not linear).
+ */
+static bool vns_lat_key(const struct sk_buff *skb, struct vns_pkt_key *k)
 {
-	return !l->phy[0] || (dev && !strncmp(dev->name, l->phy, IFNAMSIZ));
+	const u8 *nh = skb_network_header(skb);
+	const u8 *end = skb_tail_pointer(skb);
+	u16 proto = ntohs(skb->protocol);
+
+	memset(k, 0, sizeof(*k));
+	/* an unset network header points far past the tail */
+	if (nh < skb->head || nh >= end)
+		return false;
+	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
+		return vns_flow_parse_ipv4(&k->flow, &k->id, nh, end - nh);
+	if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
+		return vns_flow_parse_ipv6(&k->flow, &k->id, nh, end - nh);
+	return false;
 }
 
 /*
- * The common path of every probe: filter, role, then the table.  @dev is
- * the device the packet is on (for IP_OUT: the one it will leave by).
+ * The identity of a packet whose network header is not set yet, from an
+ * Ethernet frame at skb->data (OVS_USERSPACE: a packet ovs-vswitchd sends
+ * back to the datapath).
+ */
+static bool vns_lat_key_eth(const struct sk_buff *skb, struct vns_pkt_key *k)
+{
+	const u8 *p = skb->data;
+	unsigned int len = skb_headlen(skb), off = 12;
+	u16 type;
+
+	memset(k, 0, sizeof(*k));
+	if (len < 14)
+		return false;
+	type = vns_get_be16(p + off);
+	if ((type == ETH_P_8021Q || type == ETH_P_8021AD) && len >= 18) {
+		off += 4;
+		type = vns_get_be16(p + off);
+	}
+	off += 2;
+	if (type == ETH_P_IP)
+		return vns_flow_parse_ipv4(&k->flow, &k->id, p + off, len - off);
+	if (type == ETH_P_IPV6)
+		return vns_flow_parse_ipv6(&k->flow, &k->id, p + off, len - off);
+	return false;
+}
+
+/*
+ * The common path of every probe: where the packet starts or ends, the
+ * filter, then the table.  @dev is the device the packet is on (for
+ * IP_OUT: the one it will leave by).
  */
 static void vns_lat_skb(const struct sk_buff *skb,
-			const struct net_device *dev, u8 stage,
-			enum vns_lat_role role)
+			const struct net_device *dev, u8 stage)
 {
 	struct vns_collector *c = &vns_latency_collector;
+	int start = VNS_NO_PATH;
 	struct vns_lat_cpu *pc;
 	struct vns_latency *l;
 	struct vns_pkt_key key;
 	unsigned long flags;
+	bool end = false, ok;
 	u64 tag;
 
 	if (!vns_active(c))
@@ -265,29 +354,55 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	l = READ_ONCE(vns_lat);
 	if (!l || !skb)
 		return;
-	if (l->dir && l->dir != vns_lat_stage_dir(stage))
+	switch (stage) {
+	case VNS_STAGE_IP_OUT:
+		/*
+		 * TX starts in the stack for packets routed to the physical
+		 * port, or to an OVS internal port or a bridge (which lead
+		 * to it).
+		 */
+		if (!vns_lat_is_phy(l, dev) && !(dev && dev->priv_flags &
+		    (VNS_IFF_OPENVSWITCH | IFF_EBRIDGE)))
+			return;
+		start = VNS_PATH_SYS_TX;
+		break;
+	case VNS_STAGE_PHY_RX:
+		/* RX starts on the physical port, or the VM's */
+		if (vns_lat_is_vm(l, dev)) {
+			stage = VNS_STAGE_VNET_RX;
+			start = VNS_PATH_VM_RX;
+		} else if (vns_lat_is_phy(l, dev)) {
+			start = l->vm[0] ? VNS_PATH_VM_TX : VNS_PATH_SYS_RX;
+		} else {
+			return;
+		}
+		break;
+	case VNS_STAGE_VNET_TX:
+		if (!vns_lat_is_vm(l, dev))
+			return;
+		end = true;
+		break;
+	case VNS_STAGE_L4_RCV:
+		end = true;
+		break;
+	}
+	if (start != VNS_NO_PATH && l->dir && l->dir != vns_lat_path_dir(start))
 		return;
-	/*
-	 * The physical port starts RX (and ends TX, in vns_lat_tp_xmit); TX
-	 * starts in the stack for packets routed to it (or to an OVS
-	 * internal port or a bridge, which lead to it).
-	 */
-	if (stage == VNS_STAGE_PHY_RX && !vns_lat_is_phy(l, dev))
-		role = VNS_ROLE_MID;
-	if (stage == VNS_STAGE_IP_OUT && !vns_lat_is_phy(l, dev) &&
-	    !(dev && dev->priv_flags & (VNS_IFF_OPENVSWITCH | IFF_EBRIDGE)))
-		return;
-	if (!vns_lat_key(skb, &key))
+	if (stage == VNS_STAGE_OVS_USERSPACE)
+		ok = vns_lat_key_eth(skb, &key);
+	else
+		ok = vns_lat_key(skb, &key);
+	if (!ok)
 		return;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
 	if (!vns_filter_match(&c->filter, &key.flow, NULL)) {
-		if (role == VNS_ROLE_START)
+		if (start != VNS_NO_PATH)
 			pc->filtered++;
 		goto out;
 	}
 	tag = vns_pkt_tag(&key);
-	vns_lat_at(l, pc, &key, tag, stage, role, dev);
+	vns_lat_at(l, pc, &key, tag, stage, start, end, dev);
 	/* for net_dev_xmit, which may match this skb by address only */
 	if (stage == VNS_STAGE_TX_QUEUE) {
 		pc->xmit_skb = (unsigned long)skb;
@@ -300,43 +415,139 @@ out:
 
 /* ---- probes ---- */
 
+#define VNS_KP_SKB(regs, n) ((struct sk_buff *)vns_kprobe_arg((regs), (n)))
+
+static struct vns_probe *vns_lat_kprobe(struct kprobe *kp)
+{
+	return container_of(kp, struct vns_probe, kp);
+}
+
+/* A kprobe whose argument @n is the skb, on the skb's device */
+static int vns_lat_kp(struct kprobe *kp, struct pt_regs *regs, unsigned int n,
+		      u8 stage)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, n);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, skb ? skb->dev : NULL, stage);
+	return 0;
+}
+
+/* A kprobe whose argument @n is a struct sk_buff ** (rx_handlers) */
+static int vns_lat_kp_pskb(struct kprobe *kp, struct pt_regs *regs,
+			   unsigned int n, u8 stage)
+{
+	struct sk_buff **pskb = (struct sk_buff **)vns_kprobe_arg(regs, n);
+	struct sk_buff *skb = pskb ? *pskb : NULL;
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, skb ? skb->dev : NULL, stage);
+	return 0;
+}
+
 static int vns_lat_ip_out(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct sk_buff *skb;
-	struct dst_entry *dst;
+	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_IP_OUTPUT_SKB_ARG);
+	struct dst_entry *dst = skb ? skb_dst(skb) : NULL;
 
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
-	skb = (struct sk_buff *)vns_kprobe_arg(regs, VNS_IP_OUTPUT_SKB_ARG);
-	dst = skb ? skb_dst(skb) : NULL;
-	vns_lat_skb(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT,
-		    VNS_ROLE_START);
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT);
 	return 0;
 }
 
 static int vns_lat_l4_rcv(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct sk_buff *skb = (struct sk_buff *)vns_kprobe_arg(regs, 0);
-
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
-	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_L4_RCV,
-		    VNS_ROLE_END);
-	return 0;
+	return vns_lat_kp(kp, regs, 0, VNS_STAGE_L4_RCV);
 }
 
 static int vns_lat_phy_queue(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct sk_buff *skb = (struct sk_buff *)vns_kprobe_arg(regs, 0);
+	return vns_lat_kp(kp, regs, 0, VNS_STAGE_PHY_QUEUE);
+}
 
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
-	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_PHY_QUEUE,
-		    VNS_ROLE_MID);
+/* OVS: internal_dev_xmit(skb, netdev), the stack sending into OVS */
+static int vns_lat_ovs_internal(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, (struct net_device *)vns_kprobe_arg(regs, 1),
+		    VNS_STAGE_OVS_INTERNAL_XMIT);
+	return 0;
+}
+
+/* OVS: netdev_frame_hook(struct sk_buff **), a port's rx_handler */
+static int vns_lat_ovs_frame_hook(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_kp_pskb(kp, regs, 0, VNS_STAGE_OVS_FRAME_HOOK);
+}
+
+/* OVS: ovs_dp_process_packet(skb, key), the flow key extracted */
+static int vns_lat_ovs_process(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_kp(kp, regs, 0, VNS_STAGE_OVS_DP_PROCESS);
+}
+
+/* OVS: ovs_dp_upcall(dp, skb, ...), a flow miss going to ovs-vswitchd */
+static int vns_lat_ovs_upcall(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_kp(kp, regs, 1, VNS_STAGE_OVS_UPCALL);
+}
+
+/*
+ * OVS: ovs_flow_key_extract_userspace(net, attr, skb, ...), the packet
+ * coming back from ovs-vswitchd (a new skb, headers not set yet)
+ */
+static int vns_lat_ovs_userspace(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 2);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_OVS_USERSPACE);
+	return 0;
+}
+
+/* OVS: ovs_vport_send(vport, skb, ...), out of the datapath */
+static int vns_lat_ovs_send(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_OVS_VPORT_SEND);
+	return 0;
+}
+
+/* bridge: br_handle_frame(struct sk_buff **), a port's rx_handler */
+static int vns_lat_br_rx(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_kp_pskb(kp, regs, 0, VNS_STAGE_BRIDGE_RX);
+}
+
+/* bridge: __br_forward(to, skb, ...), forwarded or flooded to a port */
+static int vns_lat_br_forward(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_BRIDGE_FORWARD);
+	return 0;
+}
+
+/* TUN: tun_net_xmit(skb, dev), the packet queued for the VM to read */
+static int vns_lat_tun_xmit(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, (struct net_device *)vns_kprobe_arg(regs, 1),
+		    VNS_STAGE_VNET_TX);
 	return 0;
 }
 
 static void vns_lat_tp_dev_queue(void *data, struct sk_buff *skb)
 {
 	vns_probe_hit(data);
-	vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_ENQ, VNS_ROLE_MID);
+	vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_ENQ);
 }
 
 /* A bulk dequeue hands over a list of @packets skbs */
@@ -348,7 +559,7 @@ static void vns_lat_tp_qdisc_dequeue(void *data, struct Qdisc *q,
 
 	vns_probe_hit(data);
 	for (i = 0; skb && i < packets && i < 64; i++, skb = skb->next)
-		vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_DEQ, VNS_ROLE_MID);
+		vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_DEQ);
 }
 
 /*
@@ -361,30 +572,27 @@ static void vns_lat_tp_start_xmit(void *data, const struct sk_buff *skb,
 				  const struct net_device *dev)
 {
 	vns_probe_hit(data);
-	vns_lat_skb(skb, dev, VNS_STAGE_TX_QUEUE, VNS_ROLE_MID);
+	vns_lat_skb(skb, dev, VNS_STAGE_TX_QUEUE);
 }
 
 static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 			    struct net_device *dev, unsigned int skb_len)
 {
-	enum vns_lat_role role = VNS_ROLE_END;
 	struct vns_latency *l;
 	struct vns_lat_cpu *pc;
 	unsigned long flags;
 
 	vns_probe_hit(data);
 	l = READ_ONCE(vns_lat);
-	if (!vns_active(&vns_latency_collector) || !l ||
-	    (l->dir && l->dir != VNS_DIR_TX))
+	if (!vns_active(&vns_latency_collector) || !l)
 		return;
-	if (!vns_lat_is_phy(l, dev))
-		role = VNS_ROLE_MID;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
 	/* only packets that passed the filter at TX_QUEUE were kept */
 	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK)
 		vns_lat_at(l, pc, &pc->xmit_key, pc->xmit_tag,
-			   VNS_STAGE_TX_XMIT, role, dev);
+			   VNS_STAGE_TX_XMIT, VNS_NO_PATH,
+			   vns_lat_is_phy(l, dev), dev);
 	pc->xmit_skb = 0;
 	local_irq_restore(flags);
 }
@@ -392,12 +600,44 @@ static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 static void vns_lat_tp_receive(void *data, struct sk_buff *skb)
 {
 	vns_probe_hit(data);
-	vns_lat_skb(skb, skb->dev, VNS_STAGE_PHY_RX, VNS_ROLE_START);
+	vns_lat_skb(skb, skb->dev, VNS_STAGE_PHY_RX);
+}
+
+/* conntrack: nf_conntrack_in() entry and exit (VM path only) */
+static struct vns_probe *vns_lat_ct_probe;
+
+static int vns_lat_ct_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_NF_CONNTRACK_IN_SKB_ARG);
+
+	vns_probe_hit(vns_lat_ct_probe);
+	*(struct sk_buff **)ri->data = skb;
+	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_CT_RX);
+	return 0;
+}
+
+static int vns_lat_ct_out(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct sk_buff *skb = *(struct sk_buff **)ri->data;
+
+	/* NF_DROP, NF_STOLEN: the skb may be gone */
+	if (regs_return_value(regs) == NF_ACCEPT)
+		vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_CT_OUT_RX);
+	return 0;
 }
 
 #define VNS_LAT_KPROBE(sym, fn)					\
 	{							\
 		.name = sym,					\
+		.type = VNS_PROBE_KPROBE,			\
+		.kp_pre = fn,					\
+	}
+
+/* In module @mod, unless the kernel has @cfg built in */
+#define VNS_LAT_MODPROBE(sym, mod, cfg, fn)			\
+	{							\
+		.name = sym,					\
+		.module = IS_BUILTIN(cfg) ? NULL : mod,		\
 		.type = VNS_PROBE_KPROBE,			\
 		.kp_pre = fn,					\
 	}
@@ -437,7 +677,38 @@ static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_KPROBE("icmpv6_rcv", vns_lat_l4_rcv),
 	VNS_LAT_KPROBE("tcp_v6_rcv", vns_lat_l4_rcv),
 	VNS_LAT_KPROBE("__udp6_lib_rcv", vns_lat_l4_rcv),
+	VNS_LAT_MODPROBE("internal_dev_xmit", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_internal),
+	VNS_LAT_MODPROBE("netdev_frame_hook", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_frame_hook),
+	VNS_LAT_MODPROBE("ovs_dp_process_packet", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_process),
+	VNS_LAT_MODPROBE("ovs_dp_upcall", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_upcall),
+	VNS_LAT_MODPROBE("ovs_flow_key_extract_userspace", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_userspace),
+	VNS_LAT_MODPROBE("ovs_vport_send", "openvswitch",
+			 CONFIG_OPENVSWITCH, vns_lat_ovs_send),
+	VNS_LAT_MODPROBE("br_handle_frame", "bridge", CONFIG_BRIDGE,
+			 vns_lat_br_rx),
+	VNS_LAT_MODPROBE("__br_forward", "bridge", CONFIG_BRIDGE,
+			 vns_lat_br_forward),
+	VNS_LAT_MODPROBE("tun_net_xmit", "tun", CONFIG_TUN, vns_lat_tun_xmit),
+	/* last: vns_lat_ct_probe */
+	{
+		.name = "nf_conntrack_in",
+		.module = IS_BUILTIN(CONFIG_NF_CONNTRACK) ? NULL :
+			  "nf_conntrack",
+		.type = VNS_PROBE_KRETPROBE,
+		.krp_entry = vns_lat_ct_in,
+		.krp_ret = vns_lat_ct_out,
+		.krp_data_size = sizeof(struct sk_buff *),
+		.krp_maxactive = 64,
+	},
 };
+
+static struct vns_probe *vns_lat_ct_probe =
+	&vns_lat_probes[ARRAY_SIZE(vns_lat_probes) - 1];
 
 /* ---- tables ---- */
 
@@ -509,6 +780,8 @@ static int vns_latency_alloc(struct vns_collector *c)
 	/* by name: the port may be in any namespace, or come and go */
 	if (c->set.given & VNS_SET_PHY)
 		memcpy(l->phy, c->set.phy, IFNAMSIZ);
+	if (c->set.given & VNS_SET_VM)
+		memcpy(l->vm, c->set.vm, IFNAMSIZ);
 	vns_lat = l;
 	schedule_delayed_work(&l->reaper,
 			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
@@ -574,7 +847,7 @@ struct vns_collector vns_latency_collector = {
 	.probes = vns_lat_probes,
 	.nr_probes = ARRAY_SIZE(vns_lat_probes),
 	.has_filter = true,
-	.settings = VNS_SET_PHY | VNS_SET_DIR | VNS_SET_THRESHOLD |
+	.settings = VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR | VNS_SET_THRESHOLD |
 		    VNS_SET_STAGE_THRESHOLD,
 	.alloc = vns_latency_alloc,
 	.free = vns_latency_free,

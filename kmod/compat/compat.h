@@ -422,4 +422,11 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #define VNS_IP_OUTPUT_SKB_ARG	0	/* (skb): 3.10 */
 #endif
 
+/* Which argument of nf_conntrack_in() is the skb */
+#ifdef HAVE_NF_CONNTRACK_IN_STATE
+#define VNS_NF_CONNTRACK_IN_SKB_ARG	0	/* (skb, state): 4.20+ */
+#else
+#define VNS_NF_CONNTRACK_IN_SKB_ARG	3	/* (net, pf, hooknum, skb) */
+#endif
+
 #endif /* _VNS_COMPAT_H */

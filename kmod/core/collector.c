@@ -58,8 +58,6 @@ static int vns_settings_check(const struct vns_collector *c,
 			*err = "this collector takes no period";
 		else if (extra & VNS_SET_THRESHOLD)
 			*err = "this collector takes no threshold";
-		else if (extra & VNS_SET_VM && c->settings & VNS_SET_PHY)
-			*err = "the VM path (vm=) is not available yet";
 		else if (extra & (VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR))
 			*err = "this collector takes no phy, vm or dir";
 		return -EINVAL;

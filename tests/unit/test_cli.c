@@ -1939,26 +1939,25 @@ static void test_latency_args(void)
 		       38), "usage: %.60s", cap_out);
 	CHECK(!strstr(cap_out, "--dev"), "--dev in latency --help");
 
-	/* the VM path: parsed, refused before the kernel, exit 1 */
+	/* the VM path: needs the physical port, refused before the kernel */
 	ret = run(run_latency_parse, "latency", "--vm-interface", "vnet0",
 		  NULL);
 	CHECK_INT(ret, -1);
 	CHECK_STR(a->cfg.vm, "vnet0");
 	ret = run(cmd_latency, "latency", "--vm-interface", "vnet0", NULL);
-	CHECK_INT(ret, VNS_EXIT_FAIL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: --vm-interface: the VM path is not available yet\n");
+		  "vnetscope: --vm-interface: the VM path needs the physical port too (phy=, --phy-interface)\n");
 
 	/* enable: which collector takes what, all before the kernel */
 	ret = run(cmd_enable, "enable", "latency", "dir=up", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
 		  "vnetscope: invalid dir 'up': expected rx, tx or both\n");
-	ret = run(cmd_enable, "enable", "latency", "phy=eth0", "vm=vnet0",
-		  NULL);
-	CHECK_INT(ret, VNS_EXIT_FAIL);
+	ret = run(cmd_enable, "enable", "latency", "vm=vnet0", NULL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: vm=: the VM path is not available yet\n");
+		  "vnetscope: vm=: the VM path needs the physical port too (phy=, --phy-interface)\n");
 	ret = run(cmd_enable, "enable", "irqoff", "phy=eth0", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
