@@ -293,7 +293,7 @@ struct vns_lat_event {
 	u32 cpu;		/* where it reached its last stage */
 	u32 dropped_hops;	/* hops past VNS_LAT_HOPS, not recorded */
 	u32 slow_pid;		/* the task on CPU at the end of ... */
-	u8 slow;		/* ... the longest stage: hop[slow - 1] -> hop[slow] */
+	u8 slow;		/* ... the longest stage, hop[slow - 1..slow] */
 	u8 nr;			/* hops in hop[] */
 	u8 dir;			/* enum vns_dir */
 	u8 why;			/* VNS_LAT_WHY_* */

@@ -325,10 +325,12 @@ static bool vns_lat_key_eth(const struct sk_buff *skb, struct vns_pkt_key *k)
 		type = vns_get_be16(p + off);
 	}
 	off += 2;
+	p += off;
+	len -= off;
 	if (type == ETH_P_IP)
-		return vns_flow_parse_ipv4(&k->flow, &k->id, p + off, len - off);
+		return vns_flow_parse_ipv4(&k->flow, &k->id, p, len);
 	if (type == ETH_P_IPV6)
-		return vns_flow_parse_ipv6(&k->flow, &k->id, p + off, len - off);
+		return vns_flow_parse_ipv6(&k->flow, &k->id, p, len);
 	return false;
 }
 
