@@ -379,6 +379,18 @@ static void vns_lat_skb(const struct sk_buff *skb,
 			return;
 		}
 		break;
+	case VNS_STAGE_PHY_QUEUE:
+	case VNS_STAGE_TX_QUEUE:
+		/* the device stages of the physical port only ... */
+		if (!vns_lat_is_phy(l, dev))
+			return;
+		break;
+	case VNS_STAGE_QDISC_ENQ:
+	case VNS_STAGE_QDISC_DEQ:
+		/* ... and its qdisc, or the VM port's */
+		if (!vns_lat_is_phy(l, dev) && !vns_lat_is_vm(l, dev))
+			return;
+		break;
 	case VNS_STAGE_VNET_TX:
 		if (!vns_lat_is_vm(l, dev))
 			return;
@@ -590,11 +602,14 @@ static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 		return;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
-	/* only packets that passed the filter at TX_QUEUE were kept */
-	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK)
+	/*
+	 * Only packets that passed the filter at TX_QUEUE, on the physical
+	 * port, were kept.  Always forget the skb: it may be freed now.
+	 */
+	if (pc->xmit_skb == (unsigned long)skb && rc == NETDEV_TX_OK &&
+	    vns_lat_is_phy(l, dev))
 		vns_lat_at(l, pc, &pc->xmit_key, pc->xmit_tag,
-			   VNS_STAGE_TX_XMIT, VNS_NO_PATH,
-			   vns_lat_is_phy(l, dev), dev);
+			   VNS_STAGE_TX_XMIT, VNS_NO_PATH, true, dev);
 	pc->xmit_skb = 0;
 	local_irq_restore(flags);
 }
