@@ -3,6 +3,8 @@
  * udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]
  *	Sends COUNT datagrams (0: until --seconds pass) of SIZE bytes from one
  *	bound socket: one flow, an exact number of packets.  IPv4 or IPv6.
+ *	The first 4 bytes are a sequence number (big endian, from 1), so that
+ *	every datagram is a distinct packet to the latency collector.
  * udpsend --recv ADDR PORT IDLE_S
  *	Counts the datagrams that arrive on ADDR:PORT and prints the count
  *	once none came for IDLE_S seconds.
@@ -112,6 +114,11 @@ int main(int argc, char **argv)
 	}
 	start = now();
 	while (count ? sent < count : now() - start < seconds) {
+		/* a sequence number first: tells one datagram from the next */
+		uint32_t seq = htonl((uint32_t)sent + 1);
+
+		if (size >= 4)
+			memcpy(buf, &seq, 4);
 		if (sendto(fd, buf, size, 0, (struct sockaddr *)&dst, dlen) < 0) {
 			/* an ICMP error queued on the socket: not a lost send */
 			if (errno == ECONNREFUSED)

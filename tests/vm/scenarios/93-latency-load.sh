@@ -1,0 +1,122 @@
+#!/bin/bash
+# 93-latency-load: the latency collector's filter, table and cost (issue 5, scenario 5).
+#   a. The in-flight table only ever holds matching packets: 200 UDP datagrams to a port the
+#      filter names and 300 to another, through veth va: tracked is exactly 200, filtered
+#      exactly 300, and all 200 complete.
+#   b. The cost of following packets: UDP packets per second through va with the collector
+#      off, on with a filter that matches nothing, and on following every packet; fastest of 3
+#      rounds each, in one boot; the ratios go to $VNS_OUT/latency-cost.txt.
+#   c. Table exhaustion: the module loaded with a 64-entry table, netem holding 1000 datagrams
+#      for 500 ms: every packet is either tracked or lost (tracked + lost = 1000), most are lost,
+#      the tracked ones all complete, and the collector then follows traffic as before.
+. "$(dirname "$0")/../lib.sh"
+. "$VNS_REPO/tests/vm/vns.sh"
+T=lat_load
+V=$VNS_PROC/latency
+lat_status() { view_get $VNS_PROC/status "$1" collector=latency; }
+info() { echo "INFO $*"; }
+send() { ip netns exec vns_a "$VNS_TESTBIN/udpsend" 10.20.0.1 40000 10.20.0.2 "$@" >/dev/null; }
+# recv_start IDLE PORT...: receivers (so that no ICMP error comes back through va), each
+# printing its count once IDLE seconds pass without a datagram; recv_wait waits for them
+RECV=()
+recv_start() {
+  local idle=$1 p; shift
+  for p in "$@"; do
+    ip netns exec vns_b "$VNS_TESTBIN/udpsend" --recv 10.20.0.2 $p $idle > "$VNS_OUT/lat-load-recv-$p.txt" &
+    RECV+=($!)
+  done
+  sleep 0.5
+}
+recv_wait() { wait "${RECV[@]}"; RECV=(); }
+setup() {
+  netns_pair vns_a vns_b va vb 10.20.0.1/24 10.20.0.2/24 || { fail $T/netns "netns_pair"; return 1; }
+  # nothing but the test's own packets: no IPv6 (router solicitations, MLD) through va
+  ip netns exec vns_a sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+  ip netns exec vns_b sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+  ip netns exec vns_a ping -c 1 -W 5 10.20.0.2 >/dev/null || fail $T/arp "no neighbour"
+}
+
+load_vns || exit 1
+setup || exit 1
+
+# --- a. only matching packets are tracked ------------------------------------------------------
+recv_start 2 5001 5002
+ctl enable latency phy=va dir=tx proto=udp dport=5001 || { fail $T/enable "control write failed"; exit 1; }
+send 5001 200
+send 5002 300
+recv_wait
+keep $V filter
+expect_eq $T/filter_received "$(cat "$VNS_OUT/lat-load-recv-5001.txt") $(cat "$VNS_OUT/lat-load-recv-5002.txt")" "200 300"
+expect_eq $T/filter_tracked "$(lat_status tracked)" 200
+expect_eq $T/filter_filtered "$(lat_status filtered)" 300
+expect_eq $T/filter_completed "$(lat_status completed)" 200
+expect_eq $T/filter_tx_total "$(view_get $V count type=total dir=tx)" 200
+expect_eq $T/filter_entries "$(lat_status entries)" 0
+
+# --- b. the cost per packet -----------------------------------------------------------------------
+NC=20000
+ip netns exec vns_b sysctl -qw net.core.rmem_max=4194304
+ip netns exec vns_b sysctl -qw net.core.rmem_default=4194304
+best() {   # best CONFIG: the fastest of 3 runs of NC datagrams, in packets per second
+  local t0 t1 ns b=0 i
+  for i in 1 2 3; do
+    t0=$(date +%s%N); send 5001 $NC; t1=$(date +%s%N)
+    ns=$((t1 - t0)); [ "$b" = 0 ] || [ "$ns" -lt "$b" ] && b=$ns
+  done
+  echo $(( NC * 1000000000 / b ))
+}
+recv_start 10 5001
+ctl disable latency
+pps_off=$(best)
+ctl enable latency phy=va dir=tx proto=udp dport=9
+pps_nomatch=$(best)
+expect_eq $T/cost_nomatch_tracked "$(lat_status tracked)" 0
+expect_eq $T/cost_nomatch_filtered "$(lat_status filtered)" $((3 * NC))
+ctl disable latency
+ctl enable latency phy=va dir=tx proto=udp
+pps_all=$(best)
+sleep 0.3
+expect_eq $T/cost_all_tracked "$(lat_status tracked)" $((3 * NC))
+expect_eq $T/cost_all_completed "$(lat_status completed)" $((3 * NC))
+expect_eq $T/cost_all_lost "$(lat_status lost)" 0
+ctl disable latency
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+{
+  echo "# latency collector, cost per packet: UDP datagrams/s through veth va (${NC} per run, fastest of 3)"
+  echo "kernel=$VNS_KVER off_pps=$pps_off nomatch_pps=$pps_nomatch all_pps=$pps_all" \
+       "nomatch_ratio=$(ratio "$pps_nomatch" "$pps_off") all_ratio=$(ratio "$pps_all" "$pps_off")"
+} | tee "$VNS_OUT/latency-cost.txt"
+# a sanity bound only: under TCG every probe hit is expensive and the noise is ±20%
+check $T/cost_ratio_sane awk -v a="$pps_all" -v o="$pps_off" 'BEGIN { exit !(a / o > 0.1 && a / o < 2) }'
+recv_wait
+expect_eq $T/cost_received "$(cat "$VNS_OUT/lat-load-recv-5001.txt")" $((9 * NC))
+
+# --- c. a full table counts lost, and the collector goes on ---------------------------------------
+unload_vns || fail $T/unload "rmmod vnetscope"
+load_vns latency_entries=64 latency_timeout_ms=5000 || exit 1
+ip netns exec vns_a tc qdisc add dev va root netem delay 500ms limit 10000
+recv_start 2 5001
+ctl enable latency phy=va dir=tx proto=udp dport=5001
+expect_eq $T/small_table "$(lat_status capacity)" 64
+send 5001 1000
+sleep 1.5
+keep $V flood
+tracked=$(lat_status tracked) lost=$(lat_status lost)
+info "flood: tracked=$tracked lost=$lost busy=$(lat_status busy) incomplete=$(lat_status incomplete)"
+recv_wait
+expect_eq $T/flood_received "$(cat "$VNS_OUT/lat-load-recv-5001.txt")" 1000
+expect_eq $T/flood_tracked_plus_lost "$((tracked + lost))" 1000
+check $T/flood_mostly_lost test "$lost" -ge 500
+expect_eq $T/flood_completed "$(lat_status completed)" "$tracked"
+expect_eq $T/flood_incomplete "$(lat_status incomplete)" 0
+expect_eq $T/flood_entries "$(lat_status entries)" 0
+# healthy afterwards: the same collector follows new packets
+ip netns exec vns_a tc qdisc del dev va root
+send 5001 50
+sleep 0.3
+expect_eq $T/after_flood_tracked "$(lat_status tracked)" $((tracked + 50))
+expect_eq $T/after_flood_lost "$(lat_status lost)" "$lost"
+ctl disable latency
+cleanup_netns
+unload_vns || fail $T/unload "rmmod vnetscope"
+dmesg_clean $T/dmesg_clean
