@@ -23,6 +23,10 @@ SHARED_KERNELS=$REPO/../shared/kernels
 PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config libnl-3-dev
       libnl-genl-3-dev libmnl-dev libncurses-dev libjson-c-dev iproute2 iputils-ping nftables
       iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev"
+# Open vSwitch: the OVS scenarios run ovsdb-server and ovs-vswitchd inside the test VMs
+# (tests/vm/ovs.sh), from this machine's root. On this machine it must not run: it is
+# installed without starting its services, which are then kept from starting at boot.
+OVS_PKGS="openvswitch-switch"
 export DEBIAN_FRONTEND=noninteractive
 APT_STAMP=$LAB/.apt-update.stamp
 SRC_LIST=/etc/apt/sources.list.d/vnetscope-lab.list
@@ -60,6 +64,34 @@ missing_pkgs() {  # the packages among $* that are not installed
   for p in "$@"; do
     case $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) in ii*) ;; *) echo "$p";; esac
   done
+}
+
+# no_service_starts CMD...: CMD (an install) with service starts forbidden through
+# /usr/sbin/policy-rc.d, which invoke-rc.d and deb-systemd-invoke both obey (the postinst then
+# only says "policy-rc.d denied execution of start"). A policy this machine has already (a
+# container's, an admin's) is left as it is.
+no_service_starts() {
+  local pol=/usr/sbin/policy-rc.d rc=0
+  if [ -e "$pol" ]; then "$@"; return; fi
+  printf '#!/bin/sh\n# written by scripts/lab-setup.sh while it installs packages\nexit 101\n' > "$pol"
+  chmod 755 "$pol"
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  "$@" || rc=$?
+  rm -f "$pol"; trap - EXIT
+  return $rc
+}
+# ovs_off: Open vSwitch's services, just installed, stopped (if a policy of this machine let
+# them start) and disabled, so that they do not start at the next boot either.
+ovs_off() {
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now --quiet openvswitch-switch.service ovs-record-hostname.service \
+      ovs-vswitchd.service ovsdb-server.service 2>/dev/null || true
+  else
+    update-rc.d openvswitch-switch disable >/dev/null 2>&1 || true
+    if pidof ovsdb-server ovs-vswitchd >/dev/null; then
+      /usr/share/openvswitch/scripts/ovs-ctl stop >/dev/null 2>&1 || true
+    fi
+  fi
 }
 
 # --- Debian suites for older and newer kernels, mirror taken from this machine ---
@@ -109,6 +141,13 @@ miss=$(missing_pkgs $PKGS)
 if [ -n "$miss" ]; then
   # shellcheck disable=SC2086
   apt_install $miss
+fi
+# shellcheck disable=SC2086
+miss=$(missing_pkgs $OVS_PKGS)
+if [ -n "$miss" ]; then
+  # shellcheck disable=SC2086
+  no_service_starts apt_install $miss
+  ovs_off
 fi
 [ $deps_only = 1 ] && exit 0
 
