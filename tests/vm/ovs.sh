@@ -252,6 +252,8 @@ ns_neigh() {
 tapguest_start() {
   TAPGUEST_OUT=$1; shift
   : > "$TAPGUEST_OUT"
+  # /dev/net/tun appears when the tun module loads (nothing else here loads it)
+  [ -e /dev/net/tun ] || modprobe tun || _ovs_err "modprobe tun failed" || return
   python3 "$VNS_REPO/tests/vm/tapguest.py" "$@" > "$TAPGUEST_OUT" 2>&1 &
   TAPGUEST_PID=$!
   for _ in $(seq 1 600); do

@@ -48,12 +48,9 @@ if ! { ovs_veth_port vs0 a0 vns_p a1 10.30.0.1/24 02:00:00:30:00:01 &&
         ns_neigh vns_p a1 10.30.0.2 02:00:00:30:00:02; }; then
   fail $T/sys_topology "setting up a0/a1 and ip0"; ovs_stop; exit 1
 fi
-# the OVS probes attached when openvswitch loaded (after vnetscope)
-expect_eq $T/ovs_probe_attached "$(probe_state ovs_dp_upcall)" attached
-
 # --- 2. OVS, system path ----------------------------------------------------------------------
-ctl disable latency
 ctl enable latency phy=a0 proto=icmp || { fail $T/enable "control write failed"; exit 1; }
+expect_eq $T/ovs_probe_attached "$(probe_state ovs_dp_upcall)" attached
 check $T/sys_del_flows ovs_del_flows
 ip netns exec vns_h ping -c $N -i 0.3 -W 3 10.30.0.1 > "$VNS_OUT/lat-ovs-ping.txt"
 sleep 0.2
@@ -94,14 +91,16 @@ ip netns exec vns_h ping -c $N -i 0.1 -W 3 10.30.0.1 >/dev/null
 sleep 0.2
 keep $V ovs-beside
 expect_eq $T/beside_no_ovs "$(pairs | grep -c OVS_)" 0
-expect_eq $T/beside_tracked "$(lat_status tracked)" $N
+# each ping: request and reply, each followed out (IP_OUT .. TX_XMIT) and in (PHY_RX ..
+# L4_RCV) on any device
+expect_eq $T/beside_tracked "$(lat_status tracked)" $((4 * N))
 ctl disable latency
 ctl enable latency proto=icmp dst=10.30.0.0/24
 ip netns exec vns_a ping -c $N -i 0.1 -W 3 10.20.0.2 >/dev/null
 ip netns exec vns_h ping -c $N -i 0.1 -W 3 10.30.0.1 >/dev/null
 sleep 0.2
 expect_eq $T/across_ovs "$(pair count OVS_INTERNAL_XMIT OVS_DP_PROCESS)" $N
-expect_eq $T/across_tracked "$(lat_status tracked)" $N
+expect_eq $T/across_tracked "$(lat_status tracked)" $((4 * N))
 ip netns del vns_a; ip netns del vns_b
 
 # --- 3. the VM path: a guest on a TAP, on OVS ----------------------------------------------------
@@ -167,6 +166,7 @@ fi
 
 # --- modules go while the collector is on --------------------------------------------------------
 ip link del br0
+expect_eq $T/tun_probe_attached "$(probe_state tun_net_xmit)" attached
 check $T/ovs_stop ovs_stop
 expect_eq $T/ovs_probe_waiting "$(probe_state ovs_dp_upcall)" waiting
 for m in bridge tun; do
