@@ -16,7 +16,7 @@
 #   ovs_internal_ns BR PORT NS ADDR [MAC]      an internal port of BR, moved into netns NS
 #   ovs_add_port BR DEV               an existing device (a TAP) as a port of BR, set up
 #   ovs_del_flows                     the datapath's flow table emptied (and vswitchd's view of it)
-#   ovs_dp_lookups                    "HIT MISSED LOST" of the datapath (ovs-dpctl show)
+#   ovs_dp_lookups                    "HIT MISSED LOST" of the datapath (dpctl/show)
 #   br_bridge BR                      a Linux bridge, up, STP off
 #   br_veth_port BR PORT NS PEER ADDR [MAC]    veth PORT on the Linux bridge BR, PEER in netns NS
 #   br_add_port BR DEV                an existing device as a port of the Linux bridge BR, set up
@@ -52,25 +52,49 @@ ovs_start() {
   if [ -s "$OVS_RUNDIR/ovsdb-server.pid" ] && kill -0 "$(cat "$OVS_RUNDIR/ovsdb-server.pid")" 2>/dev/null; then
     _ovs_err "ovs_start: ovsdb-server is already running (ovs_stop first)"; return
   fi
+  _ovs_entropy || _ovs_err "ovs_start: cannot initialize the kernel's random pool" || return
   _OVS_MODS_BEFORE=$(awk '{ printf "%s ", $1 }' /proc/modules)
   modprobe openvswitch || _ovs_err "ovs_start: modprobe openvswitch failed" || return
   rm -rf "$OVS_RUNDIR"
   mkdir -p "$OVS_RUNDIR" "$OVS_LOGDIR" || _ovs_err "ovs_start: cannot make $OVS_RUNDIR" || return
-  ovsdb-tool create "$OVS_DBDIR/conf.db" "$OVS_SCHEMA" ||
+  # timeout, --timeout: a program that hangs must not hold the scenario until the scenario's
+  # own timeout (a --detach'ed daemon's parent waits until the daemon has started)
+  timeout 60 ovsdb-tool create "$OVS_DBDIR/conf.db" "$OVS_SCHEMA" ||
     _ovs_err "ovs_start: ovsdb-tool create $OVS_DBDIR/conf.db failed" || return
-  ovsdb-server "$OVS_DBDIR/conf.db" --remote="punix:$OVS_RUNDIR/db.sock" \
+  timeout 60 ovsdb-server "$OVS_DBDIR/conf.db" --remote="punix:$OVS_RUNDIR/db.sock" \
     --pidfile="$OVS_RUNDIR/ovsdb-server.pid" --detach --no-chdir \
     --log-file="$(_ovs_log ovsdb-server)" -vconsole:off ||
     _ovs_err "ovs_start: ovsdb-server did not start (see $(_ovs_log ovsdb-server))" || return
-  # --timeout: a daemon that hangs must not hold the scenario until the scenario's own timeout
   ovs-vsctl --timeout=30 --no-wait init || _ovs_err "ovs_start: ovs-vsctl init failed" || return
-  ovs-vswitchd "unix:$OVS_RUNDIR/db.sock" --pidfile="$OVS_RUNDIR/ovs-vswitchd.pid" \
+  timeout 60 ovs-vswitchd "unix:$OVS_RUNDIR/db.sock" --pidfile="$OVS_RUNDIR/ovs-vswitchd.pid" \
     --detach --no-chdir --log-file="$(_ovs_log ovs-vswitchd)" -vconsole:off ||
     _ovs_err "ovs_start: ovs-vswitchd did not start (see $(_ovs_log ovs-vswitchd))" || return
   # ovs-vswitchd has connected and configured itself once it has written its version (under
   # TCG that takes seconds)
   ovs-vsctl --timeout=60 wait-until Open_vSwitch . 'ovs_version!=""' >/dev/null ||
     _ovs_err "ovs_start: ovs-vswitchd did not configure itself within 60 s" || return
+}
+
+# _ovs_entropy: the kernel's random pool initialized. OVS's programs (through OpenSSL, which
+# waits for the pool before it seeds itself) block until it is, and a 4.19 guest under TCG
+# has no entropy source to initialize it (no RDRAND, no virtio-rng, and the jitter entropy of
+# 5.4+ is missing): ovsdb-tool waited until the scenario timed out. A test VM needs no secret
+# randomness, so when getrandom() would still block, bytes from /dev/urandom are credited to the
+# pool by hand (ioctl RNDADDENTROPY on /dev/random, root only).
+_ovs_entropy() {
+  python3 - <<'PY'
+import fcntl, os, struct
+RNDADDENTROPY = 0x40085203
+try:
+    os.getrandom(1, os.GRND_NONBLOCK)
+except BlockingIOError:
+    with open('/dev/urandom', 'rb') as f:
+        data = f.read(64)
+    fd = os.open('/dev/random', os.O_WRONLY)
+    fcntl.ioctl(fd, RNDADDENTROPY, struct.pack('ii', 8 * len(data), len(data)) + data)
+    os.close(fd)
+    os.getrandom(1, os.GRND_NONBLOCK)
+PY
 }
 
 # ovs_stop: deletes every bridge, stops ovs-vswitchd (--cleanup: it deletes its datapath) and
@@ -208,10 +232,11 @@ ovs_del_flows() {
 }
 
 # ovs_dp_lookups: "HIT MISSED LOST" of the (one) datapath, from the line
-# "lookups: hit:X missed:Y lost:Z" of ovs-dpctl show. A miss is a packet sent up to
+# "lookups: hit:X missed:Y lost:Z" of ovs-dpctl show (asked through ovs-vswitchd: ovs-dpctl
+# itself logs a line about feature negotiation each time it opens the datapath on 4.19). A miss is a packet sent up to
 # ovs-vswitchd (an upcall); lost counts upcalls that could not be queued.
 ovs_dp_lookups() {
-  ovs-dpctl show | sed -n 's/^ *lookups: hit:\([0-9]*\) missed:\([0-9]*\) lost:\([0-9]*\).*/\1 \2 \3/p' | head -n 1
+  ovs-appctl --timeout=30 dpctl/show | sed -n 's/^ *lookups: hit:\([0-9]*\) missed:\([0-9]*\) lost:\([0-9]*\).*/\1 \2 \3/p' | head -n 1
 }
 
 # br_bridge BR: a Linux bridge, up, STP off (ports forward at once), IPv6 off on it.
@@ -251,6 +276,8 @@ ns_neigh() {
 # guest. TAPGUEST_PID and TAPGUEST_OUT are for tapguest_wait.
 tapguest_start() {
   TAPGUEST_OUT=$1; shift
+  # /dev/net/tun exists once tun is loaded (devtmpfs; the VM has no udev to make it earlier)
+  modprobe tun || _ovs_err "tapguest_start: modprobe tun failed" || return
   : > "$TAPGUEST_OUT"
   # /dev/net/tun appears when the tun module loads (nothing else here loads it)
   [ -e /dev/net/tun ] || modprobe tun || _ovs_err "modprobe tun failed" || return
