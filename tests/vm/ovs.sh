@@ -280,7 +280,6 @@ tapguest_start() {
   modprobe tun || _ovs_err "tapguest_start: modprobe tun failed" || return
   : > "$TAPGUEST_OUT"
   # /dev/net/tun appears when the tun module loads (nothing else here loads it)
-  [ -e /dev/net/tun ] || modprobe tun || _ovs_err "modprobe tun failed" || return
   python3 "$VNS_REPO/tests/vm/tapguest.py" "$@" > "$TAPGUEST_OUT" 2>&1 &
   TAPGUEST_PID=$!
   for _ in $(seq 1 600); do
