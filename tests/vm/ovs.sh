@@ -279,7 +279,6 @@ tapguest_start() {
   # /dev/net/tun exists once tun is loaded (devtmpfs; the VM has no udev to make it earlier)
   modprobe tun || _ovs_err "tapguest_start: modprobe tun failed" || return
   : > "$TAPGUEST_OUT"
-  # /dev/net/tun appears when the tun module loads (nothing else here loads it)
   python3 "$VNS_REPO/tests/vm/tapguest.py" "$@" > "$TAPGUEST_OUT" 2>&1 &
   TAPGUEST_PID=$!
   for _ in $(seq 1 600); do
