@@ -116,10 +116,13 @@ ovs_stop() {
   # in passes, since the dependencies depend on each other (nf_nat on nf_conntrack, ...).
   deps=$(modprobe --show-depends openvswitch 2>/dev/null | awk '$1 == "insmod" { print $2 }' |
          sed 's#.*/##; s/\.ko.*//; s/-/_/g')
+  # and what ovs-vswitchd loaded itself (nfnetlink_cttimeout, probing its conntrack features),
+  # but never vnetscope
   left=""
-  for m in openvswitch $deps; do
+  for m in openvswitch $deps $(awk '{ print $1 }' /proc/modules); do
     grep -q "^$m " /proc/modules || continue
-    case " $_OVS_MODS_BEFORE " in *" $m "*) [ "$m" = openvswitch ] || continue;; esac
+    case " $_OVS_MODS_BEFORE $(vns_modname) " in *" $m "*) [ "$m" = openvswitch ] || continue;; esac
+    case " $left " in *" $m "*) continue;; esac
     left="$left $m"
   done
   for _ in 1 2 3 4 5 6 7 8 9 10; do
