@@ -105,7 +105,7 @@ struct vns_lat_slot {
 	u32 slow_pid;		/* ... the task on CPU at its end ... */
 	u8 slow;		/* ... and the hop that ended it */
 	u8 path;		/* the collector's: which path it is on */
-	u8 done;		/* measured end to end; kept for the socket */
+	u8 done;		/* measured end to end, kept for the socket */
 	u8 pad;
 	char slow_comm[16];
 	struct vns_lat_hop hop[VNS_LAT_HOPS];
@@ -157,9 +157,10 @@ static inline bool vns_lat_stale(const struct vns_lat_slot *s, u64 now,
 /*
  * Take a slot for @k, first seen at @now: a free one, or one whose packet
  * was last seen more than @timeout_ns ago (it never reached its last stage:
- * *aged is set, the caller counts it as incomplete).  Returns the slot,
- * locked and holding @k with no hops, or NULL when every slot in reach is
- * taken (the caller counts the packet as lost).
+ * *aged is set, the caller counts it as incomplete), or one whose packet is
+ * done (measured end to end, kept only for the stages after).  Returns the
+ * slot, locked and holding @k with no hops, or NULL when every slot in reach
+ * is taken (the caller counts the packet as lost).
  */
 static inline struct vns_lat_slot *
 vns_lat_claim(struct vns_lat_table *t, const struct vns_pkt_key *k, u64 tag,
@@ -185,10 +186,10 @@ vns_lat_claim(struct vns_lat_table *t, const struct vns_pkt_key *k, u64 tag,
 			continue;
 		if (vns_cmpxchg64(&s->tag, cur, cur | VNS_LAT_LOCKED) != cur)
 			continue;
-		if (vns_lat_stale(s, now, timeout_ns)) {
+		if (s->done || vns_lat_stale(s, now, timeout_ns)) {
 			/* locked: move it to the new tag */
 			vns_store_release(&s->tag, tag | VNS_LAT_LOCKED);
-			*aged = true;
+			*aged = !s->done;
 			goto got;
 		}
 		vns_store_release(&s->tag, cur);
@@ -251,7 +252,7 @@ vns_lat_hop_add(struct vns_lat_slot *s, u8 stage, u64 ts, u32 ifindex,
 
 /*
  * Age out every idle slot last touched more than @timeout_ns before @now.
- * Returns how many went (packets that never reached their last stage).
+ * Returns how many went that never reached their last stage (not done).
  */
 static inline unsigned int vns_lat_reap(struct vns_lat_table *t, u64 now,
 					u64 timeout_ns)
@@ -267,8 +268,8 @@ static inline unsigned int vns_lat_reap(struct vns_lat_table *t, u64 now,
 		if (vns_cmpxchg64(&s->tag, cur, cur | VNS_LAT_LOCKED) != cur)
 			continue;
 		if (vns_lat_stale(s, now, timeout_ns)) {
+			n += !s->done;
 			vns_lat_free(s);
-			n++;
 		} else {
 			vns_store_release(&s->tag, cur);
 		}

@@ -215,7 +215,7 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 	const struct vns_lat_hop *p;
 	struct vns_lat_slot *s;
 	u64 now = ktime_get_ns(), total;
-	bool busy, aged;
+	bool busy, aged, sock;
 
 	s = vns_lat_lookup(&l->table, key, tag, &busy);
 	if (!s) {
@@ -233,20 +233,30 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 		}
 		s->path = start;
 		pc->tracked++;
-	} else if (start != VNS_NO_PATH && s->nr &&
-		   vns_lat_path_dir(s->path) != vns_lat_path_dir(start)) {
+	} else if (start != VNS_NO_PATH && (s->done || (s->nr &&
+		   vns_lat_path_dir(s->path) != vns_lat_path_dir(start)))) {
 		/*
-		 * Seen going the other way and never finished that: what
-		 * comes in now is where it starts.
+		 * Done already (a packet of the same identity again, as a
+		 * TCP retransmission is), or seen going the other way and
+		 * never finished that: what comes in now is where it starts.
 		 */
-		atomic64_inc(&l->incomplete);
+		if (!s->done)
+			atomic64_inc(&l->incomplete);
 		s->nr = 0;
+		s->dropped_hops = 0;
 		s->first_ns = now;
 		s->slow_ns = 0;
 		s->path = start;
+		s->done = 0;
 	}
 	stage = vns_lat_stage_of(s->path, stage, vns_lat_is_vm(l, dev));
-	if (stage == VNS_STAGE_NONE) {
+	/*
+	 * A packet measured end to end goes on to its socket only; the
+	 * socket stages count after L4_RCV only (raw sockets take their
+	 * clone before it).
+	 */
+	sock = stage == VNS_STAGE_SOCK_QUEUE || stage == VNS_STAGE_APP_READ;
+	if (stage == VNS_STAGE_NONE || s->done != sock) {
 		vns_lat_unlock(s);
 		return;
 	}
@@ -271,6 +281,10 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 			       sizeof(s->slow_comm));
 		}
 	}
+	if (stage == VNS_STAGE_APP_READ) {
+		vns_lat_free(s);
+		return;
+	}
 	if (!end) {
 		vns_lat_unlock(s);
 		return;
@@ -281,6 +295,16 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 	pc->completed++;
 	if (l->thr_ns | l->stage_thr_ns)
 		vns_lat_emit(l, pc, s, total);
+	if (stage == VNS_STAGE_L4_RCV) {
+		/*
+		 * Kept, done, for SOCK_QUEUE and APP_READ (which frees it);
+		 * a packet no socket takes (an echo request the kernel
+		 * answers) holds its slot until a new packet needs it.
+		 */
+		s->done = 1;
+		vns_lat_unlock(s);
+		return;
+	}
 	vns_lat_free(s);
 }
 
@@ -547,6 +571,26 @@ static int vns_lat_br_forward(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* socket: (sk, skb), the packet queued on its socket */
+static int vns_lat_sock_queue(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_SOCK_QUEUE);
+	return 0;
+}
+
+/* socket: (skb, offset, ...), the packet copied to user space */
+static int vns_lat_app_read(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_APP_READ);
+	return 0;
+}
+
 /* TUN: tun_net_xmit(skb, dev), the packet queued for the VM to read */
 static int vns_lat_tun_xmit(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -694,6 +738,11 @@ static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_KPROBE("icmpv6_rcv", vns_lat_l4_rcv),
 	VNS_LAT_KPROBE("tcp_v6_rcv", vns_lat_l4_rcv),
 	VNS_LAT_KPROBE("__udp6_lib_rcv", vns_lat_l4_rcv),
+	VNS_LAT_KPROBE("__udp_enqueue_schedule_skb", vns_lat_sock_queue),
+	VNS_LAT_KPROBE("tcp_queue_rcv", vns_lat_sock_queue),
+	VNS_LAT_KPROBE("__sock_queue_rcv_skb", vns_lat_sock_queue),
+	VNS_LAT_KPROBE("skb_copy_datagram_iter", vns_lat_app_read),
+	VNS_LAT_KPROBE("skb_copy_and_csum_datagram_msg", vns_lat_app_read),
 	VNS_LAT_MODPROBE("internal_dev_xmit", "openvswitch",
 			 CONFIG_OPENVSWITCH, vns_lat_ovs_internal),
 	VNS_LAT_MODPROBE("netdev_frame_hook", "openvswitch",

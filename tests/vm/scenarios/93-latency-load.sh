@@ -54,6 +54,20 @@ expect_eq $T/filter_completed "$(lat_status completed)" 200
 expect_eq $T/filter_tx_total "$(view_get $V count type=total dir=tx)" 200
 expect_eq $T/filter_entries "$(lat_status entries)" 0
 
+# the receiving end, on to the socket: PHY_RX on vb -> L4_RCV -> SOCK_QUEUE -> APP_READ
+ctl disable latency
+recv_start 5 5001
+ctl enable latency phy=vb dir=rx proto=udp dport=5001
+send 5001 200
+recv_wait
+keep $V socket
+expect_eq $T/sock_received "$(received 5001)" 200
+expect_eq $T/sock_l4 "$(view_get $V count type=pair from=PHY_RX to=L4_RCV)" 200
+expect_eq $T/sock_queue "$(view_get $V count type=pair from=L4_RCV to=SOCK_QUEUE)" 200
+expect_eq $T/sock_read "$(view_get $V count type=pair from=SOCK_QUEUE to=APP_READ)" 200
+expect_eq $T/sock_rx_total "$(view_get $V count type=total dir=rx)" 200
+expect_eq $T/sock_entries "$(lat_status entries)" 0
+
 # --- b. the cost per packet -----------------------------------------------------------------------
 NC=20000
 best() {   # best CONFIG: the fastest of 3 runs of NC datagrams, in packets per second
