@@ -31,7 +31,9 @@
 #include <asm/barrier.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
+/* acquire: pairs with the other side's release (see above) */
 #define vns_ring_acquire(p)		smp_load_acquire(p)
+/* release: pairs with the other side's acquire */
 #define vns_ring_release(p, v)		smp_store_release((p), (v))
 #define vns_ring_read(x)		READ_ONCE(x)
 #define vns_ring_write(x, v)		WRITE_ONCE((x), (v))
@@ -41,7 +43,7 @@
 #define vns_ring_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define vns_ring_read(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define vns_ring_write(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-#define VNS_RING_ALIGN		__attribute__((aligned(64)))
+#define VNS_RING_ALIGN		_Alignas(64)
 #endif
 
 struct vns_ring {
@@ -53,7 +55,7 @@ struct vns_ring {
 	u64 lost;		/* records refused: the ring was full */
 	u8 *data;		/* (mask + 1) * rec_size bytes */
 	/* the consumer's, on a cache line of its own */
-	u32 tail VNS_RING_ALIGN;	/* records consumed */
+	VNS_RING_ALIGN u32 tail;	/* records consumed */
 };
 
 /* The size of a ring of @records (a power of two) records of @rec_size */
