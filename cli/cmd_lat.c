@@ -885,10 +885,10 @@ static void vns_details_summary(struct vns_nl *nl,
 		vns_json_print(stdout, o);
 		fflush(stdout);
 	} else if (have) {
-		vns_err("%llu events, %llu lost (the module's buffers were full)",
+		vns_err("%llu events printed, events_lost %llu",
 			(unsigned long long)printed, (unsigned long long)lost);
 	} else {
-		vns_err("%llu events", (unsigned long long)printed);
+		vns_err("%llu events printed", (unsigned long long)printed);
 	}
 }
 
