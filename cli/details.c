@@ -40,7 +40,7 @@ static const char *const vns_ev_keys[K_N] = {
 #define K_REQUIRED	(K_BIT(K_TS) | K_BIT(K_CPU) | K_BIT(K_DIR) |	\
 			 K_BIT(K_FAMILY) | K_BIT(K_PROTO) | K_BIT(K_SRC) | \
 			 K_BIT(K_DST) | K_BIT(K_IP_ID) | K_BIT(K_L4) |	\
-			 K_BIT(K_TOTAL) | K_BIT(K_WHY) | K_BIT(K_SLOW) |	\
+			 K_BIT(K_TOTAL) | K_BIT(K_WHY) | K_BIT(K_SLOW) | \
 			 K_BIT(K_SLOW_US) | K_BIT(K_PID) | K_BIT(K_COMM) | \
 			 K_BIT(K_HOPS))
 

@@ -8,6 +8,9 @@
  * ring.  It never allocates, sleeps, spins or locks: a full ring counts the
  * record as lost.  It wakes readers through an irq_work (irq_work_queue()
  * is safe in any context, wake_up() is not), and only when one waits.
+ * init_irq_work(), irq_work_queue() and irq_work_sync() are the same from
+ * 3.5 to 6.12 (irq_work_queue() returned void before 3.17: the result is
+ * not used), so they need no compat.
  *
  * Consumer: the one reader of the events file (one open at a time, its
  * reads serialised by the file's mutex).  It finds the rings under RCU, so
