@@ -26,13 +26,16 @@ struct nl_msg;
 
 /*
  * Collector settings: the words "period=10ms threshold=20ms" (irqoff) and
- * "phy=eth0 vm=vnet0 dir=rx" (latency) of enable
+ * "phy=eth0 vm=vnet0 dir=rx threshold=10ms stage_threshold=5ms" (latency)
+ * of enable
  */
 struct vns_config {
 	u32 period_us;
-	u32 threshold_us;
+	u32 threshold_us;		/* latency: details, end to end */
+	u32 stage_threshold_us;		/* latency: details, one stage */
 	bool has_period;
 	bool has_threshold;
+	bool has_stage_threshold;
 	bool has_dir;
 	u8 dir;				/* enum vns_dir */
 	char phy[VNS_IFNAMSIZ];		/* the physical port; "": not set */
@@ -57,13 +60,14 @@ int vns_config_set_port(struct vns_config *cfg, bool vm, const char *what,
 			const char *val, char *err, size_t errlen);
 
 /*
- * Apply one word, "period=5ms", "threshold=0.1s", "phy=eth0", "vm=vnet0"
- * or "dir=rx|tx|both", to @cfg.  Returns 0, or -1 with a message in @err.
+ * Apply one word, "period=5ms", "threshold=0.1s", "stage_threshold=5ms",
+ * "phy=eth0", "vm=vnet0" or "dir=rx|tx|both", to @cfg.  Returns 0, or -1
+ * with a message in @err.
  */
 int vns_config_parse_word(struct vns_config *cfg, const char *word,
 			  char *err, size_t errlen);
 
-/* Reject a threshold below twice the period.  0, or -1 and @err. */
+/* irqoff: reject a threshold below the period.  0, or -1 and @err. */
 int vns_config_check(const struct vns_config *cfg, char *err, size_t errlen);
 
 /* Add @cfg to @msg as a VNS_A_CONFIG nest, if it has any setting */
@@ -103,8 +107,10 @@ struct vns_lat_args {
 	enum vns_timer_sort sort;
 	bool hist;
 	bool json;
+	bool details;			/* latency --details */
+	double duration;		/* --details: seconds; 0: until a signal */
 	struct vns_filter filter;	/* latency */
-	struct vns_config cfg;		/* latency: phy, vm, dir */
+	struct vns_config cfg;		/* latency: phy, vm, dir, thresholds */
 };
 
 /*

@@ -27,7 +27,7 @@ static const struct vns_coll_args {
 	bool filter;		/* filter options on the flow */
 	bool dev;		/* ... and --dev */
 	bool timing;		/* period=, threshold= */
-	bool path;		/* phy=, vm=, dir= */
+	bool path;		/* phy=, vm=, dir=, threshold=, stage_threshold= */
 } vns_collectors[] = {
 	{ .name = "drops", .filter = true, .dev = true },
 	{ .name = "softirqs" },
@@ -41,6 +41,7 @@ static const struct vns_coll_args {
 static const char vns_enable_usage[] =
 	"Usage: vnetscope enable drops [FILTER OPTIONS]\n"
 	"       vnetscope enable latency [FILTER OPTIONS] [phy=IFNAME] [dir=rx|tx|both]\n"
+	"                                [threshold=DURATION] [stage_threshold=DURATION]\n"
 	"       vnetscope enable irqoff [period=DURATION] [threshold=DURATION]\n"
 	"       vnetscope enable softirqs|timers\n"
 	"\n"
@@ -55,6 +56,13 @@ static const char vns_enable_usage[] =
 	"                   (default: any device)\n"
 	"  dir=D            rx, tx or both (default both)\n"
 	"  vm=IFNAME        the VM's port (TAP/vnet): the VM path, with phy=\n"
+	"  threshold=D      details mode: a record in the events file for\n"
+	"                   each packet that took at least D end to end\n"
+	"                   (1ms to 10s)\n"
+	"  stage_threshold=D\n"
+	"                   details mode: the same for each packet that\n"
+	"                   spent at least D in one stage (1ms to 10s; see\n"
+	"                   'vnetscope latency --details')\n"
 	"\n"
 	"irqoff settings (a DURATION is a number with ns, us, ms or s; no\n"
 	"unit means ms):\n"
@@ -132,8 +140,9 @@ static int vns_collector_args(int argc, char **argv, int min, int max)
 
 bool vns_config_is_empty(const struct vns_config *cfg)
 {
-	return !cfg->has_period && !cfg->has_threshold && !cfg->has_dir &&
-	       !cfg->phy[0] && !cfg->vm[0];
+	return !cfg->has_period && !cfg->has_threshold &&
+	       !cfg->has_stage_threshold && !cfg->has_dir && !cfg->phy[0] &&
+	       !cfg->vm[0];
 }
 
 int vns_config_set_dir(struct vns_config *cfg, const char *what,
@@ -177,6 +186,7 @@ int vns_config_set_port(struct vns_config *cfg, bool vm, const char *what,
 enum vns_cfg_word {
 	VNS_WORD_PERIOD,
 	VNS_WORD_THRESHOLD,
+	VNS_WORD_STAGE_THRESHOLD,
 	VNS_WORD_PHY,
 	VNS_WORD_VM,
 	VNS_WORD_DIR,
@@ -191,6 +201,7 @@ int vns_config_parse_word(struct vns_config *cfg, const char *word,
 	} keys[] = {
 		[VNS_WORD_PERIOD] = { "period", "10ms" },
 		[VNS_WORD_THRESHOLD] = { "threshold", "20ms" },
+		[VNS_WORD_STAGE_THRESHOLD] = { "stage_threshold", "5ms" },
 		[VNS_WORD_PHY] = { "phy", "eth0" },
 		[VNS_WORD_VM] = { "vm", "vnet0" },
 		[VNS_WORD_DIR] = { "dir", "rx" },
@@ -209,7 +220,7 @@ int vns_config_parse_word(struct vns_config *cfg, const char *word,
 			break;
 	if (i == VNS_ARRAY_SIZE(keys)) {
 		snprintf(err, errlen,
-			 "unknown setting '%s' (settings: period=, threshold=, phy=, vm=, dir=)",
+			 "unknown setting '%s' (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)",
 			 word);
 		return -1;
 	}
@@ -245,6 +256,9 @@ int vns_config_parse_word(struct vns_config *cfg, const char *word,
 	if (period) {
 		cfg->period_us = (u32)us;
 		cfg->has_period = true;
+	} else if (k == VNS_WORD_STAGE_THRESHOLD) {
+		cfg->stage_threshold_us = (u32)us;
+		cfg->has_stage_threshold = true;
 	} else {
 		cfg->threshold_us = (u32)us;
 		cfg->has_threshold = true;
@@ -283,6 +297,9 @@ int vns_config_put(struct nl_msg *msg, const struct vns_config *cfg)
 	     nla_put_u32(msg, VNS_CFG_A_PERIOD_US, cfg->period_us)) ||
 	    (cfg->has_threshold &&
 	     nla_put_u32(msg, VNS_CFG_A_THRESHOLD_US, cfg->threshold_us)) ||
+	    (cfg->has_stage_threshold &&
+	     nla_put_u32(msg, VNS_CFG_A_STAGE_THRESHOLD_US,
+			 cfg->stage_threshold_us)) ||
 	    (cfg->phy[0] &&
 	     nla_put_string(msg, VNS_CFG_A_PHY_IF, cfg->phy)) ||
 	    (cfg->vm[0] && nla_put_string(msg, VNS_CFG_A_VM_IF, cfg->vm)) ||
@@ -424,13 +441,17 @@ int cmd_enable(int argc, char **argv)
 		if (vns_config_parse_word(&cfg, argv[i], err, sizeof(err)))
 			return vns_usage_err("%s", err);
 	}
-	if ((cfg.has_period || cfg.has_threshold) && !ca->timing)
-		return vns_usage_err("period= and threshold= apply to the irqoff collector only, not %s",
+	if (cfg.has_period && !ca->timing)
+		return vns_usage_err("period= applies to the irqoff collector only, not %s",
 				     name);
-	if ((cfg.has_dir || cfg.phy[0] || cfg.vm[0]) && !ca->path)
-		return vns_usage_err("phy=, vm= and dir= apply to the latency collector only, not %s",
+	if (cfg.has_threshold && !ca->timing && !ca->path)
+		return vns_usage_err("threshold= applies to the irqoff and latency collectors only, not %s",
 				     name);
-	if (vns_config_check(&cfg, err, sizeof(err)))
+	if ((cfg.has_dir || cfg.phy[0] || cfg.vm[0] ||
+	     cfg.has_stage_threshold) && !ca->path)
+		return vns_usage_err("phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not %s",
+				     name);
+	if (ca->timing && vns_config_check(&cfg, err, sizeof(err)))
 		return vns_usage_err("%s", err);
 	if (!vns_filter_is_empty(&f) && !ca->filter)
 		return vns_usage_err("filter options apply to the drops and latency collectors only, not %s",

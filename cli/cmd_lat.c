@@ -4,16 +4,21 @@
  * (cumulative since enable) or, for softirqs, timers and latency, every
  * interval (the growth since the previous read).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "uapi/linux/vnetscope.h"
 #include "cmd.h"
+#include "details.h"
 #include "filter.h"
 #include "lat.h"
 #include "loop.h"
@@ -78,6 +83,9 @@ static const char vns_latency_usage[] =
 	"Usage: vnetscope latency [--direction rx|tx|both] [--phy-interface IFNAME]\n"
 	"                         [--vm-interface IFNAME] [FILTER OPTIONS]\n"
 	"                         [--interval S [--count N]] [--json]\n"
+	"       vnetscope latency --details [--threshold D] [--stage-threshold D]\n"
+	"                         [--duration S] [--direction rx|tx|both]\n"
+	"                         [--phy-interface IFNAME] [FILTER OPTIONS] [--json]\n"
 	"\n"
 	"Report where packets spend their time in this host, stage by stage:\n"
 	"for each pair of stages a packet went through one after the other\n"
@@ -89,6 +97,15 @@ static const char vns_latency_usage[] =
 	"options (re)enable it with exactly these settings (the others back to\n"
 	"their defaults), which clears it if they differ from its own.\n"
 	"\n"
+	"With --details, print each slow packet as it completes instead: its\n"
+	"flow, end-to-end time, slowest stage (and the task on the CPU at its\n"
+	"end), and every stage it went through with its device, CPU and time.\n"
+	"The collector is (re)enabled with the thresholds and the options\n"
+	"given, and /proc/vnetscope/events read until SIGINT/SIGTERM or the\n"
+	"duration.  At the end, the number of packets printed and the records\n"
+	"lost because the module's buffers were full (events_lost) go to\n"
+	"stderr (with --json: a last line {\"summary\":{...}}).\n"
+	"\n"
 	"  --direction D       rx, tx or both (default)\n"
 	"  --phy-interface IF  the physical port: TX ends and RX starts there\n"
 	"                      (default: any device)\n"
@@ -98,10 +115,24 @@ static const char vns_latency_usage[] =
 	"                      previous report; until SIGINT/SIGTERM.  A maximum\n"
 	"                      shown as <=X did not grow: X bounds it\n"
 	"  --count N           stop after N reports\n"
-	"  --json              one JSON document per report, one per line\n"
+	"  --details           one record per slow packet (see above)\n"
+	"  --threshold D       --details: packets that took at least D end to\n"
+	"                      end (default 10ms unless --stage-threshold is\n"
+	"                      given).  D: a number with ns, us, ms or s (no\n"
+	"                      unit: ms), 1ms to 10s\n"
+	"  --stage-threshold D --details: packets that spent at least D in one\n"
+	"                      stage (with --threshold: either)\n"
+	"  --duration S        --details: stop after S seconds (e.g. 10 or 0.5)\n"
+	"  --json              one JSON document per report, one per line;\n"
+	"                      --details: one JSON object per packet\n"
 	"\n"
 	"Filter options: only the packets that match all of them\n"
 	VNS_FILTER_FLOW_USAGE;
+
+/* --details reads the events file, in procfs (always there) */
+#define VNS_EVENTS_FILE	"/proc/vnetscope/events"
+/* --details without a threshold: end to end, microseconds */
+#define VNS_DETAILS_DEFAULT_US	10000
 
 #define VNS_OPT_HIST	0x101
 #define VNS_OPT_MIN_US	0x102
@@ -110,6 +141,10 @@ static const char vns_latency_usage[] =
 #define VNS_OPT_DIR	0x105
 #define VNS_OPT_PHY	0x106
 #define VNS_OPT_VM	0x107
+#define VNS_OPT_DETAILS	0x108
+#define VNS_OPT_LAT_THR	0x109
+#define VNS_OPT_STG_THR	0x10a
+#define VNS_OPT_DURATION 0x10b
 
 
 static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
@@ -168,6 +203,32 @@ static int vns_lat_parse(struct vns_lat_args *a, int argc, char **argv,
 						  &a->threshold_us))
 				return vns_usage_err("invalid --threshold '%s': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)",
 						     optarg);
+			break;
+		case VNS_OPT_LAT_THR:
+		case VNS_OPT_STG_THR:
+			if (vns_parse_duration_us(optarg,
+						  VNS_CFG_THRESHOLD_MIN_US,
+						  VNS_CFG_THRESHOLD_MAX_US, &v))
+				return vns_usage_err("invalid %s '%s': expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)",
+						     c == VNS_OPT_LAT_THR ?
+						     "--threshold" :
+						     "--stage-threshold",
+						     optarg);
+			if (c == VNS_OPT_LAT_THR) {
+				a->cfg.threshold_us = (u32)v;
+				a->cfg.has_threshold = true;
+			} else {
+				a->cfg.stage_threshold_us = (u32)v;
+				a->cfg.has_stage_threshold = true;
+			}
+			break;
+		case VNS_OPT_DURATION:
+			if (vns_parse_seconds(optarg, &a->duration))
+				return vns_usage_err("invalid --duration '%s': expected seconds > 0, e.g. 10 or 0.5",
+						     optarg);
+			break;
+		case VNS_OPT_DETAILS:
+			a->details = true;
 			break;
 		case VNS_OPT_HIST:
 			a->hist = true;
@@ -632,6 +693,11 @@ int vns_latency_parse(struct vns_lat_args *a, int argc, char **argv)
 		VNS_FILTER_OPTIONS,	/* --dev: to say it does not apply */
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "details", no_argument, NULL, VNS_OPT_DETAILS },
+		{ "threshold", required_argument, NULL, VNS_OPT_LAT_THR },
+		{ "stage-threshold", required_argument, NULL,
+		  VNS_OPT_STG_THR },
+		{ "duration", required_argument, NULL, VNS_OPT_DURATION },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -641,9 +707,26 @@ int vns_latency_parse(struct vns_lat_args *a, int argc, char **argv)
 	memset(a, 0, sizeof(*a));
 	a->cpu = -1;
 	ret = vns_lat_parse(a, argc, argv, opts, vns_latency_usage);
-	if (ret < 0 && a->filter.has_dev)
+	if (ret >= 0)
+		return ret;
+	if (a->filter.has_dev)
 		return vns_usage_err("--dev applies to the drops collector only, not latency");
-	return ret;
+	if (!a->details) {
+		if (a->cfg.has_threshold)
+			return vns_usage_err("--threshold needs --details");
+		if (a->cfg.has_stage_threshold)
+			return vns_usage_err("--stage-threshold needs --details");
+		if (a->duration)
+			return vns_usage_err("--duration needs --details");
+		return -1;
+	}
+	if (a->interval)
+		return vns_usage_err("--interval and --count do not apply to --details (see --duration)");
+	if (!a->cfg.has_threshold && !a->cfg.has_stage_threshold) {
+		a->cfg.threshold_us = VNS_DETAILS_DEFAULT_US;
+		a->cfg.has_threshold = true;
+	}
+	return -1;
 }
 
 static int vns_latency_cb(struct nlattr **tb, struct nlattr *attrs, int len,
@@ -732,6 +815,158 @@ static const struct vns_lat_report_ops vns_latency_ops = {
 	vns_latency_op_report, vns_latency_op_free,
 };
 
+/* ---------------------------------------------------- latency --details */
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, in ns: the wall time of an event */
+static long long vns_mono_to_real(void)
+{
+	struct timespec r, m;
+
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+}
+
+static long long vns_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Print the whole lines in @buf (@len bytes); returns the bytes used */
+static size_t vns_details_lines(const struct vns_lat_args *a, char *buf,
+				size_t len, long long m2r, u64 *printed)
+{
+	struct vns_event e;
+	char err[160];
+	size_t used = 0;
+	char *nl;
+
+	while ((nl = memchr(buf + used, '\n', len - used))) {
+		*nl = '\0';
+		if (vns_event_parse(buf + used, &e, err, sizeof(err))) {
+			vns_err("skipping an event line: %s", err);
+		} else {
+			if (a->json)
+				vns_json_print(stdout, vns_event_json(&e));
+			else
+				vns_event_print(stdout, &e, m2r);
+			(*printed)++;
+		}
+		used = (size_t)(nl - buf) + 1;
+	}
+	fflush(stdout);
+	return used;
+}
+
+/* At the end: what was printed, what the module could not keep */
+static void vns_details_summary(struct vns_nl *nl,
+				const struct vns_lat_args *a, u64 printed)
+{
+	const struct vns_collector *c;
+	struct vns_status st;
+	bool have = false;
+	u64 lost = 0;
+
+	if (!vns_status_get(nl, &st)) {
+		c = vns_status_coll(&st, VNS_LATENCY);
+		have = c && vns_coll_counter(c, "events_lost", &lost);
+		vns_status_free(&st);
+	}
+	if (a->json) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "events", vns_json_u64(printed));
+		json_object_object_add(s, "events_lost",
+				       vns_json_u64_if(have, lost));
+		json_object_object_add(o, "summary", s);
+		vns_json_print(stdout, o);
+		fflush(stdout);
+	} else if (have) {
+		vns_err("%llu events printed, events_lost %llu",
+			(unsigned long long)printed, (unsigned long long)lost);
+	} else {
+		vns_err("%llu events printed", (unsigned long long)printed);
+	}
+}
+
+/*
+ * Read the events file until a signal or the end of --duration.  The file
+ * gives whole lines; a line is kept whole across reads all the same.
+ */
+static int vns_details_run(struct vns_nl *nl, const struct vns_lat_args *a,
+			   struct vns_ticker *t)
+{
+	long long m2r = vns_mono_to_real(), end = 0, left;
+	static char buf[64 * 1024];
+	struct pollfd pfd;
+	struct timespec ts;
+	size_t have = 0, used;
+	u64 printed = 0;
+	int fd, ret = VNS_EXIT_OK;
+	ssize_t n;
+
+	fd = open(VNS_EVENTS_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EBUSY)
+			vns_err("%s: another reader has it open (one at a time)",
+				VNS_EVENTS_FILE);
+		else if (errno == ENOENT)
+			vns_err("%s: no such file (a module without details?)",
+				VNS_EVENTS_FILE);
+		else
+			vns_err("%s: %s", VNS_EVENTS_FILE, strerror(errno));
+		return VNS_EXIT_FAIL;
+	}
+	if (a->duration)
+		end = vns_now_ns() + (long long)(a->duration * 1e9);
+	while (!vns_signalled()) {
+		if (end) {
+			left = end - vns_now_ns();
+			if (left <= 0)
+				break;
+			ts.tv_sec = left / 1000000000;
+			ts.tv_nsec = left % 1000000000;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (ppoll(&pfd, 1, end ? &ts : NULL, &t->mask) <= 0)
+			continue;	/* a timeout, a signal */
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0) {
+			vns_err("reading %s: %s", VNS_EVENTS_FILE,
+				strerror(errno));
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		if (!n) {
+			vns_err("%s: end of file (the module is unloading)",
+				VNS_EVENTS_FILE);
+			ret = VNS_EXIT_FAIL;
+			break;
+		}
+		have += (size_t)n;
+		used = vns_details_lines(a, buf, have, m2r, &printed);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+		if (have == sizeof(buf)) {
+			vns_err("skipping an event line longer than %zu bytes",
+				sizeof(buf));
+			have = 0;
+		}
+	}
+	close(fd);
+	if (ret == VNS_EXIT_OK)
+		vns_details_summary(nl, a, printed);
+	return ret;
+}
+
 int cmd_latency(int argc, char **argv)
 {
 	struct vns_lat_args a;
@@ -744,7 +979,7 @@ int cmd_latency(int argc, char **argv)
 		return ret;
 	if (a.cfg.vm[0] && !a.cfg.phy[0])
 		return vns_usage_err("--vm-interface: " VNS_VM_PATH_ERR);
-	if (a.interval)
+	if (a.interval || a.details)
 		vns_ticker_signals(&t);
 	ret = vns_nl_open(&nl);
 	if (ret)
@@ -752,7 +987,10 @@ int cmd_latency(int argc, char **argv)
 	ret = vns_ensure_on_with(&nl, VNS_LATENCY, &a.filter, &a.cfg);
 	if (ret)
 		goto out;
-	ret = vns_lat_run(&nl, &a, &t, &vns_latency_ops);
+	if (a.details)
+		ret = vns_details_run(&nl, &a, &t);
+	else
+		ret = vns_lat_run(&nl, &a, &t, &vns_latency_ops);
 out:
 	vns_nl_close(&nl);
 	return ret;

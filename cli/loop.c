@@ -33,6 +33,11 @@ void vns_ticker_signals(struct vns_ticker *t)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+bool vns_signalled(void)
+{
+	return vns_stop;
+}
+
 static void vns_ts_add(struct timespec *ts, long long ns)
 {
 	ns += ts->tv_nsec;

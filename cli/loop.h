@@ -22,6 +22,9 @@ struct vns_ticker {
  */
 void vns_ticker_signals(struct vns_ticker *t);
 
+/* Did SIGINT or SIGTERM come (after vns_ticker_signals())? */
+bool vns_signalled(void);
+
 /* Start ticking every @interval seconds, from now */
 void vns_ticker_start(struct vns_ticker *t, double interval);
 

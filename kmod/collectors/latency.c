@@ -895,7 +895,7 @@ static void vns_latency_status(struct vns_collector *c,
 	for (i = 0; i <= l->table.mask; i++)
 		st->entries += READ_ONCE(l->table.slots[i].tag) != 0;
 	st->capacity = l->table.mask + 1;
-	st->mem_bytes = l->mem;
+	st->mem_bytes = l->mem + vns_events_mem();
 	vns_status_counter(st, "tracked", tracked);
 	vns_status_counter(st, "completed", completed);
 	vns_status_counter(st, "incomplete", atomic64_read(&l->incomplete));

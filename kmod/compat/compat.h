@@ -307,6 +307,49 @@ static inline int vns_genl_register(struct genl_family *f,
 #define vns_proc_ops	file_operations
 #endif
 
+/*
+ * The events file: a stream (no seek: its open calls nonseekable_open())
+ * that can be polled.  Not static: views.c registers what views/events.c
+ * defines.
+ */
+#ifdef HAVE_PROC_OPS
+#define VNS_PROC_OPS_POLL(name, open_fn, read_fn, poll_fn, release_fn)	\
+	const struct proc_ops name = {					\
+		.proc_open = open_fn,					\
+		.proc_read = read_fn,					\
+		.proc_poll = poll_fn,					\
+		.proc_release = release_fn,				\
+	}
+#else
+#define VNS_PROC_OPS_POLL(name, open_fn, read_fn, poll_fn, release_fn)	\
+	const struct file_operations name = {				\
+		.owner = THIS_MODULE,					\
+		.open = open_fn,					\
+		.read = read_fn,					\
+		.poll = poll_fn,					\
+		.release = release_fn,					\
+	}
+#endif
+
+/*
+ * __poll_t and the EPOLL* masks as its values: 4.16 (EPOLL* in
+ * <uapi/linux/eventpoll.h> since 4.12).  Before, poll returned an
+ * unsigned int of POLL* bits, the same values.
+ */
+#ifndef HAVE_POLL_T
+#include <linux/poll.h>
+#define __poll_t	unsigned int
+#ifndef EPOLLIN
+#define EPOLLIN		POLLIN
+#endif
+#ifndef EPOLLRDNORM
+#define EPOLLRDNORM	POLLRDNORM
+#endif
+#ifndef EPOLLHUP
+#define EPOLLHUP	POLLHUP
+#endif
+#endif
+
 /* ---- timers, hrtimers, tasklets, CPU hotplug ---- */
 
 #ifndef HAVE_KTIME_GET_NS

@@ -172,14 +172,26 @@ void vns_settings_default(struct vns_settings *s);
 /* ---- events: details records, out through per-CPU rings ---- */
 
 /*
+ * Formats one record as its line of the events file, '\n' included, into
+ * @buf of @len bytes.  Returns the line's length (as snprintf(): it did not
+ * fit if >= @len).
+ */
+typedef int (*vns_event_show_t)(char *buf, size_t len, const void *rec);
+
+#define VNS_EVENT_REC_MAX	4096	/* bytes per record, at most */
+#define VNS_EVENT_LINE_MAX	4096	/* bytes per line, '\n' included */
+
+/*
  * One set of per-CPU rings of fixed-size records, owned by the collector
- * that runs a details mode (latency).  alloc() from the collector's alloc
- * (probes detached), free() from its free (probes gone); both under
- * vns_lock.  The pollable "events" file (debugfs and procfs) prints each
- * record with @show, one line per event, oldest first.
+ * that runs a details mode (latency).  Every record starts with a u64
+ * time (ktime_get_ns()), which orders them.  alloc() from the collector's
+ * alloc (probes detached), free() from its free (probes gone); both under
+ * vns_lock.  @per_cpu is rounded up to a power of two.  The pollable
+ * "events" file (debugfs and procfs) prints each record with @show, one
+ * line per event, oldest first; free() drops the records not read yet.
  */
 int vns_events_alloc(unsigned int per_cpu, size_t rec_size,
-		     void (*show)(struct seq_file *m, const void *rec));
+		     vns_event_show_t show);
 void vns_events_free(void);
 /*
  * Handlers, with interrupts disabled: a record to fill on this CPU's ring,
@@ -190,6 +202,28 @@ void *vns_event_reserve(void);
 void vns_event_commit(void);
 /* Records dropped because a ring was full, since alloc */
 u64 vns_events_lost(void);
+/* Bytes the rings take (0 without rings) */
+size_t vns_events_mem(void);
+
+/*
+ * The events file's reader (views/events.c).  open(): one reader at a time
+ * (-EBUSY), none once the module is going (-ENODEV).  take(): moves records
+ * into @dst (@len bytes, at least VNS_EVENT_REC_MAX), oldest first.  ready():
+ * a record waits or the module is going (closed()).  wait(): blocks until
+ * ready() or a signal (-ERESTARTSYS).  shutdown(): module exit, before the
+ * files go: wakes every reader and poller for good.
+ */
+struct file;
+struct poll_table_struct;
+int vns_events_open(void);
+void vns_events_close(void);
+unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
+			     vns_event_show_t *show);
+bool vns_events_ready(void);
+bool vns_events_closed(void);
+int vns_events_wait(void);
+void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
+void vns_events_shutdown(void);
 
 /* ---- stack table ---- */
 
@@ -312,7 +346,7 @@ struct vns_lat_rec {
 
 struct vns_snap *vns_latency_snapshot(void);
 /* The events file's line for one struct vns_lat_event (views/events.c) */
-void vns_lat_event_show(struct seq_file *m, const void *rec);
+int vns_lat_event_show(char *buf, size_t len, const void *rec);
 struct vns_snap *vns_softirqs_snapshot(void);
 struct vns_snap *vns_timers_snapshot(void);
 struct vns_snap *vns_irqoff_snapshot(void);
@@ -325,5 +359,8 @@ int vns_genl_init(void);
 void vns_genl_exit(void);
 int vns_views_init(void);
 void vns_views_exit(void);
+/* The events file (views/events.c) */
+extern const struct file_operations vns_events_fops;
+extern const struct vns_proc_ops vns_events_pops;
 
 #endif /* _VNS_CORE_H */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Text views for scripts: /sys/kernel/debug/vnetscope/{status,probes,drops,
- * softirqs,timers,irqoff,control} and the same read-only views in
- * /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each view
- * starts with "# vnetscope <view> v1", then one record per line of
+ * softirqs,timers,irqoff,latency,events,control} and the same read-only
+ * views in /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each
+ * view starts with "# vnetscope <view> v1", then one record per line of
  * space-separated key=value pairs; values never contain spaces (a stack is
- * comma-separated frames, last on its line).
+ * comma-separated frames, last on its line).  The events file is a stream
+ * of such lines without a header (views/events.c).
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -552,6 +553,7 @@ static const struct {
 	{ "timers", &vns_timers_fops, &vns_timers_pops },
 	{ "irqoff", &vns_irqoff_fops, &vns_irqoff_pops },
 	{ "latency", &vns_latency_fops, &vns_latency_pops },
+	{ "events", &vns_events_fops, &vns_events_pops },
 };
 
 int vns_views_init(void)
@@ -588,9 +590,12 @@ fail:
  * Removal waits for readers inside a file operation; files still open stay
  * safe: debugfs holds a module reference for each, and procfs runs their
  * release at removal (so a snapshot is never leaked nor used after free).
+ * A reader blocked in the events file would hold the removal up for good:
+ * it is woken first, and gets end of file.
  */
 void vns_views_exit(void)
 {
+	vns_events_shutdown();
 	debugfs_remove_recursive(vns_debugfs_dir);
 	proc_remove(vns_proc_dir);
 }

@@ -5,7 +5,8 @@
  * flow and drop formatting, deltas between two reads of the drop table;
  * durations and collector settings, histograms, and the softirqs, timers,
  * irqoff and latency reports built from synthetic dumps; the options of
- * latency and enable up to where they would reach the kernel.
+ * latency and enable up to where they would reach the kernel; the lines of
+ * the events file (latency --details) parsed and printed.
  *
  * Prints one line per failed check and ends with "N passed, N failed".
  */
@@ -25,6 +26,7 @@
 
 #include "uapi/linux/vnetscope.h"
 #include "cmd.h"
+#include "details.h"
 #include "drops.h"
 #include "filter.h"
 #include "histo.h"
@@ -1011,7 +1013,7 @@ static void test_config(void)
 	CHECK_STR(err, "setting 'period' needs a value, e.g. period=10ms");
 	CHECK_INT(vns_config_parse_word(&cfg, "periods=1", err, sizeof(err)),
 		  -1);
-	CHECK_STR(err, "unknown setting 'periods=1' (settings: period=, threshold=, phy=, vm=, dir=)");
+	CHECK_STR(err, "unknown setting 'periods=1' (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)");
 	CHECK_INT(cfg.threshold_us, 10000000);	/* the last valid one */
 
 	/* netlink: a VNS_A_CONFIG nest of u32s, none without settings */
@@ -1760,7 +1762,7 @@ static void test_latency_config(void)
 	CHECK_STR(cfg.vm, "vnet0");
 	CHECK_INT(vns_config_parse_word(&cfg, "physical=eth0", err,
 					sizeof(err)), -1);
-	CHECK_STR(err, "unknown setting 'physical=eth0' (settings: period=, threshold=, phy=, vm=, dir=)");
+	CHECK_STR(err, "unknown setting 'physical=eth0' (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)");
 	/* the option form names the option */
 	CHECK_INT(vns_config_set_dir(&cfg, "--direction", "in", err,
 				     sizeof(err)), -1);
@@ -1804,6 +1806,35 @@ static void test_latency_config(void)
 	}
 	CHECK_INT(n, 3);
 	nlmsg_free(msg);
+
+	/* details thresholds: two u32 in microseconds */
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(vns_config_parse_word(&cfg, "threshold=10ms", err,
+					sizeof(err)), 0);
+	CHECK_INT(vns_config_parse_word(&cfg, "stage_threshold=2500us", err,
+					sizeof(err)), 0);
+	CHECK(cfg.has_threshold && cfg.threshold_us == 10000 &&
+	      cfg.has_stage_threshold && cfg.stage_threshold_us == 2500 &&
+	      !vns_config_is_empty(&cfg), "thresholds");
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_config_put(msg, &cfg), 0);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG);
+	a = nest ? nla_find(nla_data(nest), nla_len(nest),
+			    VNS_CFG_A_THRESHOLD_US) : NULL;
+	CHECK(a && nla_len(a) == 4 && nla_get_u32(a) == 10000, "threshold");
+	a = nest ? nla_find(nla_data(nest), nla_len(nest),
+			    VNS_CFG_A_STAGE_THRESHOLD_US) : NULL;
+	CHECK(a && nla_len(a) == 4 && nla_get_u32(a) == 2500,
+	      "stage threshold");
+	nlmsg_free(msg);
+	memset(&cfg, 0, sizeof(cfg));
+	CHECK_INT(vns_config_parse_word(&cfg, "stage_threshold", err,
+					sizeof(err)), -1);
+	CHECK_STR(err,
+		  "setting 'stage_threshold' needs a value, e.g. stage_threshold=5ms");
+	CHECK_INT(vns_config_parse_word(&cfg, "stage_threshold=11s", err,
+					sizeof(err)), -1);
+	CHECK(vns_config_is_empty(&cfg), "a bad value sets nothing");
 
 	/* dir=both is sent (0), a direction alone makes a nest */
 	memset(&cfg, 0, sizeof(cfg));
@@ -1895,6 +1926,24 @@ static void test_latency_args(void)
 		{ { "--hist" }, "unknown option '--hist'" },
 		{ { "--json=1" }, "option '--json' takes no value" },
 		{ { "extra" }, "unexpected argument 'extra'" },
+		{ { "--threshold", "10ms" }, "--threshold needs --details" },
+		{ { "--stage-threshold", "5ms" },
+		  "--stage-threshold needs --details" },
+		{ { "--duration", "5" }, "--duration needs --details" },
+		{ { "--details", "--threshold", "0" },
+		  "invalid --threshold '0': expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
+		{ { "--details", "--stage-threshold", "20s" },
+		  "invalid --stage-threshold '20s': expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
+		{ { "--details", "--duration", "-1" },
+		  "invalid --duration '-1': expected seconds > 0, e.g. 10 or 0.5" },
+		{ { "--details", "--duration", "0" },
+		  "invalid --duration '0': expected seconds > 0, e.g. 10 or 0.5" },
+		{ { "--details", "--interval", "1" },
+		  "--interval and --count do not apply to --details (see --duration)" },
+		{ { "--details", "--threshold" },
+		  "option '--threshold' needs a value" },
+		{ { "--details=1" }, "option '--details' takes no value" },
+		{ { "--details", "--bogus" }, "unknown option '--bogus'" },
 	};
 	char want[512];
 	size_t i;
@@ -1933,8 +1982,35 @@ static void test_latency_args(void)
 	CHECK(a->interval == 0.5 && a->count == 3 && a->json,
 	      "interval, count, json");
 
+	/* --details: 10 ms end to end unless a threshold is given */
+	ret = run(run_latency_parse, "latency", "--details", "--json",
+		  "--phy-interface", "va", "--proto", "icmp", NULL);
+	CHECK_INT(ret, -1);
+	CHECK_STR(cap_out, "");
+	CHECK(a->details && a->json && !a->duration && a->cfg.has_threshold &&
+	      a->cfg.threshold_us == 10000 && !a->cfg.has_stage_threshold &&
+	      a->filter.proto == 1, "--details defaults");
+	ret = run(run_latency_parse, "latency", "--details",
+		  "--stage-threshold", "5", "--duration", "2.5", NULL);
+	CHECK_INT(ret, -1);
+	CHECK(a->details && !a->cfg.has_threshold &&
+	      a->cfg.has_stage_threshold && a->cfg.stage_threshold_us == 5000 &&
+	      a->duration == 2.5, "--stage-threshold alone");
+	ret = run(run_latency_parse, "latency", "--details", "--threshold",
+		  "1s", "--stage-threshold", "500us", NULL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
+	ret = run(run_latency_parse, "latency", "--details", "--threshold",
+		  "1s", "--stage-threshold", "1.5ms", NULL);
+	CHECK_INT(ret, -1);
+	CHECK(a->cfg.threshold_us == 1000000 &&
+	      a->cfg.stage_threshold_us == 1500, "both thresholds");
+
 	ret = run(run_latency_parse, "latency", "--help", NULL);
 	CHECK_INT(ret, VNS_EXIT_OK);
+	CHECK(strstr(cap_out, "  --stage-threshold D ") &&
+	      strstr(cap_out, "  --duration S ") &&
+	      strstr(cap_out, "vnetscope latency --details [--threshold D]"),
+	      "--details in latency --help");
 	CHECK(!strncmp(cap_out, "Usage: vnetscope latency [--direction ",
 		       38), "usage: %.60s", cap_out);
 	CHECK(!strstr(cap_out, "--dev"), "--dev in latency --help");
@@ -1961,11 +2037,23 @@ static void test_latency_args(void)
 	ret = run(cmd_enable, "enable", "irqoff", "phy=eth0", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: phy=, vm= and dir= apply to the latency collector only, not irqoff\n");
+		  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n");
+	ret = run(cmd_enable, "enable", "irqoff", "stage_threshold=5ms", NULL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
+	CHECK_STR(cap_out,
+		  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n");
 	ret = run(cmd_enable, "enable", "latency", "period=5ms", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: period= and threshold= apply to the irqoff collector only, not latency\n");
+		  "vnetscope: period= applies to the irqoff collector only, not latency\n");
+	ret = run(cmd_enable, "enable", "timers", "threshold=5ms", NULL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
+	CHECK_STR(cap_out,
+		  "vnetscope: unexpected argument 'threshold=5ms' (only irqoff and latency take settings)\n");
+	ret = run(cmd_enable, "enable", "latency", "stage_threshold=0", NULL);
+	CHECK_INT(ret, VNS_EXIT_USAGE);
+	CHECK_STR(cap_out,
+		  "vnetscope: invalid stage_threshold '0': expected a duration from 1ms to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n");
 	ret = run(cmd_enable, "enable", "drops", "dir=rx", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
@@ -2338,6 +2426,188 @@ static void test_util(void)
 	free(arr);
 }
 
+/* ---------------------------------------------------- latency --details */
+
+/* A line from the 4.19 VM run (tests/vm/scenarios/91-details.sh) */
+static const char ev_line[] =
+	"ts_ns=34200598210 cpu=1 dir=tx family=ipv4 proto=icmp src=10.20.0.1 dst=10.20.0.3 type=8 code=0 ip_id=3066 l4=0x04510001 total_us=22198 why=total slow=QDISC_ENQ->QDISC_DEQ slow_us=20174 pid=0 comm=swapper/1 hops=6 hop1=IP_OUT,va,1,0,0 hop2=PHY_QUEUE,va,1,319040,319040 hop3=QDISC_ENQ,va,1,1756180,1437140 hop4=QDISC_DEQ,va,1,21930440,20174260 hop5=TX_QUEUE,va,1,21994420,63980 hop6=TX_XMIT,va,1,22198110,203690\n";
+
+static const char ev_line6[] =
+	"ts_ns=5000000123456 cpu=0 dir=rx family=ipv6 proto=udp src=2001:db8::1 dst=2001:db8::2 sport=40000 dport=53 ip_id=0 l4=0xdeadBEEF total_us=1 why=total,stage slow=- slow_us=0 pid=4242 comm=a_b hops=2 hop1=PHY_RX,eth0,3,0,0 hop2=STAGE_99,-,0,1500,1500 future=1 x=";
+
+/* @line with the word starting with @key replaced by @word ("": gone) */
+static char *ev_edit(const char *line, const char *key, const char *word)
+{
+	static char buf[2048];
+	char in[2048];
+	const char *p, *end;
+
+	snprintf(in, sizeof(in), "%s", line);
+	line = in;
+	p = strstr(line, key);
+	if (!p)
+		return buf;
+	end = strchr(p, ' ');
+	if (!end)
+		end = p + strlen(p);
+	else if (!*word)
+		end++;
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(p - line), line, word,
+		 end);
+	return buf;
+}
+
+static void test_event_parse(void)
+{
+	static const u8 a1[4] = { 10, 20, 0, 1 }, a3[4] = { 10, 20, 0, 3 };
+	static const struct {
+		const char *key, *word, *msg;
+	} bad[] = {
+		{ "ts_ns=", "ts_ns=12x", "bad ts_ns '12x'" },
+		{ "ts_ns=", "ts_ns=-1", "bad ts_ns '-1'" },
+		{ "cpu=", "cpu=4294967296", "bad cpu '4294967296'" },
+		{ "dir=", "dir=up", "bad dir 'up'" },
+		{ "family=", "family=ipv5", "bad family 'ipv5'" },
+		{ "proto=", "proto=bogus", "bad proto 'bogus'" },
+		{ "src=", "src=10.20.0.300", "bad src '10.20.0.300'" },
+		{ "dst=", "dst=2001:db8::1", "bad dst '2001:db8::1'" },
+		{ "type=", "type=256", "bad type '256'" },
+		{ "l4=", "l4=04510001", "bad l4 '04510001'" },
+		{ "l4=", "l4=0x", "bad l4 '0x'" },
+		{ "l4=", "l4=0x123456789", "bad l4 '0x123456789'" },
+		{ "l4=", "l4=0xg", "bad l4 '0xg'" },
+		{ "total_us=", "total_us=", "bad total_us ''" },
+		{ "why=", "why=slow", "bad why 'slow'" },
+		{ "slow=", "slow=QDISC_ENQ-QDISC_DEQ", "bad slow 'QDISC_ENQ-QDISC_DEQ'" },
+		{ "slow=", "slow=->QDISC_DEQ", "bad slow '->QDISC_DEQ'" },
+		{ "slow=", "slow=qdisc->x", "bad slow 'qdisc->x'" },
+		{ "comm=", "comm=", "bad comm ''" },
+		{ "comm=", "comm=0123456789abcdefg", "bad comm '0123456789abcdefg'" },
+		{ "hops=", "hops=33", "bad hops '33'" },
+		{ "hops=", "hops=5", "hops=5 but hop6 is there" },
+		{ "hops=", "hops=7", "hops=7 but hop7 is missing" },
+		{ "hop3=", "", "hops=6 but hop3 is missing" },
+		{ "hop2=", "hop2=PHY_QUEUE,va,1,319040", "bad hop2 'PHY_QUEUE,va,1,319040'" },
+		{ "hop2=", "hop2=PHY_QUEUE,va,1,3,4,5", "bad hop2 'PHY_QUEUE,va,1,3,4,5'" },
+		{ "hop2=", "hop2=PHY_QUEUE,,1,3,4", "bad hop2 'PHY_QUEUE,,1,3,4'" },
+		{ "hop2=", "hop2=PHY_QUEUE,va,x,3,4", "bad hop2 'PHY_QUEUE,va,x,3,4'" },
+		{ "hop2=", "hop2=phy,va,1,3,4", "bad hop2 'phy,va,1,3,4'" },
+		{ "hop2=", "hop33=IP_OUT,va,1,0,0", "bad hop33 'IP_OUT,va,1,0,0'" },
+		{ "hop2=", "hop0=IP_OUT,va,1,0,0", "bad hop0 'IP_OUT,va,1,0,0'" },
+		{ "pid=", "pid", "'pid' is not key=value" },
+		{ "pid=", "=0", "'=0' is not key=value" },
+		{ "ts_ns=", "", "no ts_ns (a truncated line?)" },
+		{ "why=", "", "no why (a truncated line?)" },
+		{ "hops=", "", "no hops (a truncated line?)" },
+	};
+	struct vns_event e;
+	char msg[160];
+	size_t i;
+	u8 v6[16];
+
+	CHECK_INT(vns_event_parse(ev_line, &e, msg, sizeof(msg)), 0);
+	CHECK(e.ts_ns == 34200598210ULL && e.cpu == 1 &&
+	      e.dir == VNS_DIR_TX && e.family == VNS_AF_INET &&
+	      e.proto == 1 && !memcmp(e.src, a1, 4) && !memcmp(e.dst, a3, 4),
+	      "head of the line");
+	CHECK(e.has_icmp && !e.has_ports && e.icmp_type == 8 &&
+	      e.icmp_code == 0 && e.ip_id == 3066 && e.l4 == 0x04510001 &&
+	      e.total_us == 22198 && e.why == VNS_EV_WHY_TOTAL, "flow, id");
+	CHECK(e.has_slow && e.slow_us == 20174 && e.pid == 0, "slow");
+	CHECK_STR(e.slow_from, "QDISC_ENQ");
+	CHECK_STR(e.slow_to, "QDISC_DEQ");
+	CHECK_STR(e.comm, "swapper/1");
+	CHECK_INT(e.nr_hops, 6);
+	CHECK_STR(e.hop[0].stage, "IP_OUT");
+	CHECK_STR(e.hop[5].stage, "TX_XMIT");
+	CHECK_STR(e.hop[3].dev, "va");
+	CHECK(e.hop[3].cpu == 1 && e.hop[3].offset_ns == 21930440 &&
+	      e.hop[3].delta_ns == 20174260, "hop4");
+
+	/* IPv6, ports, no '\n', unknown keys skipped, slow=-, dev - */
+	CHECK_INT(vns_event_parse(ev_line6, &e, msg, sizeof(msg)), 0);
+	inet_pton(AF_INET6, "2001:db8::2", v6);
+	CHECK(e.family == VNS_AF_INET6 && e.proto == 17 && e.has_ports &&
+	      !e.has_icmp && e.sport == 40000 && e.dport == 53 &&
+	      !memcmp(e.dst, v6, 16) && e.dir == VNS_DIR_RX, "IPv6 UDP");
+	CHECK(e.l4 == 0xdeadbeef && e.why == 3 && !e.has_slow && e.pid == 4242,
+	      "l4, why, slow -");
+	CHECK(e.nr_hops == 2 && !e.hop[1].dev[0] && e.hop[0].cpu == 3,
+	      "hops");
+	CHECK_STR(e.hop[1].stage, "STAGE_99");
+	/* hops=0 */
+	CHECK_INT(vns_event_parse(ev_edit(ev_edit(ev_line6, "hop1=", ""),
+					  "hop2=", ""), &e, msg, sizeof(msg)),
+		  -1);
+	CHECK_STR(msg, "hops=2 but hop1 is missing");
+	CHECK_INT(vns_event_parse(ev_edit(ev_edit(ev_edit(ev_line6, "hop1=",
+							  ""), "hop2=", ""),
+					  "hops=", "hops=0"), &e, msg,
+				  sizeof(msg)), 0);
+	CHECK_INT(e.nr_hops, 0);
+
+	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
+		const char *l = ev_edit(ev_line, bad[i].key, bad[i].word);
+
+		msg[0] = '\0';
+		CHECK(strstr(ev_line, bad[i].key) &&
+		      vns_event_parse(l, &e, msg, sizeof(msg)) == -1,
+		      "accepted: %s", bad[i].word);
+		CHECK_STR(msg, bad[i].msg);
+	}
+	/* cut anywhere: an error, never a crash (ASan) */
+	for (i = 0; i + 1 < sizeof(ev_line) - 1; i++) {
+		char *cut = strndup(ev_line, i);
+		int r = vns_event_parse(cut, &e, msg, sizeof(msg));
+
+		/* only a cut inside the last number still parses */
+		if (r == 0 && i < sizeof(ev_line) - 8)
+			CHECK(0, "a line cut at %zu parsed", i);
+		free(cut);
+	}
+	CHECK_INT(vns_event_parse("", &e, msg, sizeof(msg)), -1);
+	CHECK_STR(msg, "no ts_ns (a truncated line?)");
+	CHECK_INT(vns_event_parse("\n", &e, msg, sizeof(msg)), -1);
+}
+
+static void test_event_print(void)
+{
+	struct vns_event e;
+	struct json_object *o;
+	char msg[160];
+	FILE *f;
+
+	CHECK_INT(vns_event_parse(ev_line, &e, msg, sizeof(msg)), 0);
+	f = out_open();
+	vns_event_print(f, &e, 0);
+	CHECK_STR(out_close(f),
+		  "34.200598 cpu1 tx icmp 10.20.0.1 -> 10.20.0.3 type 8 code 0 id 0xbfa l4 0x04510001  total 22.198 ms (end to end)  slowest QDISC_ENQ -> QDISC_DEQ 20.174 ms, pid 0 swapper/1\n"
+		  "    IP_OUT               va              cpu1   +0.000 ms\n"
+		  "    PHY_QUEUE            va              cpu1   +0.319 ms  (0.319)\n"
+		  "    QDISC_ENQ            va              cpu1   +1.756 ms  (1.437)\n"
+		  "    QDISC_DEQ            va              cpu1   +21.930 ms  (20.174)\n"
+		  "    TX_QUEUE             va              cpu1   +21.994 ms  (0.064)\n"
+		  "    TX_XMIT              va              cpu1   +22.198 ms  (0.204)\n");
+	o = vns_event_json(&e);
+	f = out_open();
+	vns_json_print(f, o);
+	CHECK_STR(out_close(f),
+		  "{\"ts_ns\":34200598210,\"cpu\":1,\"dir\":\"tx\",\"flow\":{\"family\":\"ipv4\",\"proto\":\"icmp\",\"src\":\"10.20.0.1\",\"dst\":\"10.20.0.3\",\"type\":8,\"code\":0},\"ip_id\":3066,\"l4\":72417281,\"total_us\":22198,\"why\":[\"total\"],\"slow\":{\"from\":\"QDISC_ENQ\",\"to\":\"QDISC_DEQ\",\"us\":20174,\"pid\":0,\"comm\":\"swapper/1\"},\"hops\":[{\"stage\":\"IP_OUT\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":0,\"delta_ns\":0},{\"stage\":\"PHY_QUEUE\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":319040,\"delta_ns\":319040},{\"stage\":\"QDISC_ENQ\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":1756180,\"delta_ns\":1437140},{\"stage\":\"QDISC_DEQ\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":21930440,\"delta_ns\":20174260},{\"stage\":\"TX_QUEUE\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":21994420,\"delta_ns\":63980},{\"stage\":\"TX_XMIT\",\"dev\":\"va\",\"cpu\":1,\"offset_ns\":22198110,\"delta_ns\":203690}]}\n");
+
+	CHECK_INT(vns_event_parse(ev_line6, &e, msg, sizeof(msg)), 0);
+	f = out_open();
+	vns_event_print(f, &e, 0);
+	CHECK_STR(out_close(f),
+		  "5000.000123 cpu0 rx udp [2001:db8::1]:40000 -> [2001:db8::2]:53 id 0x0 l4 0xdeadbeef  total 0.001 ms (end to end, one stage)\n"
+		  "    PHY_RX               eth0            cpu3   +0.000 ms\n"
+		  "    STAGE_99             -               cpu0   +0.002 ms  (0.002)\n");
+	o = vns_event_json(&e);
+	f = out_open();
+	vns_json_print(f, o);
+	CHECK_STR(out_close(f),
+		  "{\"ts_ns\":5000000123456,\"cpu\":0,\"dir\":\"rx\",\"flow\":{\"family\":\"ipv6\",\"proto\":\"udp\",\"src\":\"2001:db8::1\",\"dst\":\"2001:db8::2\",\"sport\":40000,\"dport\":53},\"ip_id\":0,\"l4\":3735928559,\"total_us\":1,\"why\":[\"total\",\"stage\"],\"slow\":{\"from\":null,\"to\":null,\"us\":0,\"pid\":4242,\"comm\":\"a_b\"},\"hops\":[{\"stage\":\"PHY_RX\",\"dev\":\"eth0\",\"cpu\":3,\"offset_ns\":0,\"delta_ns\":0},{\"stage\":\"STAGE_99\",\"dev\":null,\"cpu\":0,\"offset_ns\":1500,\"delta_ns\":1500}]}\n");
+}
+
 int main(void)
 {
 	f_udp = ports(flow(VNS_AF_INET, 17, "127.0.0.1", "127.0.0.1"), 40000,
@@ -2369,6 +2639,8 @@ int main(void)
 	test_latency_args();
 	test_latency_dump();
 	test_latency_delta();
+	test_event_parse();
+	test_event_print();
 	free(memout_buf);
 
 	printf("%u passed, %u failed\n", passed, failed);

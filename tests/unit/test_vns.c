@@ -2,7 +2,8 @@
 /*
  * Unit tests for the kernel-agnostic code in include/vns/: log2 histograms
  * and percentiles (hist.h), packet header parsing and filter matching
- * (flow.h) and hashing (hash.h).
+ * (flow.h), hashing (hash.h), the in-flight table (lat.h) and the details
+ * rings (ring.h).
  *
  * No framework: every CHECK counts as one check, prints file:line when it
  * fails, and the run ends with "N passed, N failed".  Build with
@@ -20,6 +21,7 @@
 #include <vns/flow.h>
 #include <vns/hash.h>
 #include <vns/lat.h>
+#include <vns/ring.h>
 #include <pthread.h>
 
 static unsigned int n_passed, n_failed;
@@ -1698,6 +1700,175 @@ static void test_lat_threads(void)
 	CHECK_EQ(used, res[0].busy + res[1].busy + res[2].busy + res[3].busy);
 }
 
+/* ------------------------------------------------------------------ */
+/* ring.h                                                              */
+/* ------------------------------------------------------------------ */
+
+struct ring_rec {
+	u64 seq;
+	u64 check;		/* ~seq: a torn record shows */
+};
+
+static void test_ring(void)
+{
+	static struct ring_rec data[8];
+	struct vns_ring r;
+	struct ring_rec *w;
+	const struct ring_rec *p;
+	unsigned int i, ok = 1;
+
+	vns_ring_init(&r, data, 8, sizeof(data[0]));
+	CHECK_EQ(vns_ring_data_size(8, sizeof(data[0])), sizeof(data));
+	CHECK(!vns_ring_peek(&r));
+	CHECK_EQ(vns_ring_count(&r), 0);
+	/* fill it: the ninth is refused and counted */
+	for (i = 0; i < 8; i++) {
+		w = vns_ring_reserve(&r);
+		if (!w) {
+			ok = 0;
+			break;
+		}
+		w->seq = i;
+		w->check = ~(u64)i;
+		vns_ring_commit(&r);
+	}
+	CHECK(ok);
+	CHECK_EQ(vns_ring_count(&r), 8);
+	CHECK(!vns_ring_reserve(&r));
+	CHECK(!vns_ring_reserve(&r));
+	CHECK_EQ(vns_ring_lost(&r), 2);
+	/* a reserve without commit publishes nothing */
+	p = vns_ring_peek(&r);
+	CHECK(p && p->seq == 0);
+	vns_ring_consume(&r);
+	w = vns_ring_reserve(&r);
+	CHECK(w == &data[0]);
+	CHECK_EQ(vns_ring_count(&r), 7);
+	/* oldest first */
+	for (i = 1; i < 8; i++) {
+		p = vns_ring_peek(&r);
+		if (!p || p->seq != i || p->check != ~(u64)i)
+			ok = 0;
+		vns_ring_consume(&r);
+	}
+	CHECK(ok);
+	CHECK(!vns_ring_peek(&r));
+	CHECK_EQ(vns_ring_count(&r), 0);
+
+	/* the counters wrap around 2^32 */
+	vns_ring_init(&r, data, 8, sizeof(data[0]));
+	r.head = r.tail = 0xfffffffdu;
+	for (i = 0; i < 8; i++) {
+		w = vns_ring_reserve(&r);
+		if (!w) {
+			ok = 0;
+			break;
+		}
+		w->seq = 100 + i;
+		vns_ring_commit(&r);
+	}
+	CHECK(ok);
+	CHECK(!vns_ring_reserve(&r));
+	CHECK_EQ(vns_ring_count(&r), 8);
+	CHECK_EQ(r.head, 5);
+	for (i = 0; i < 8; i++) {
+		p = vns_ring_peek(&r);
+		if (!p || p->seq != 100 + i)
+			ok = 0;
+		vns_ring_consume(&r);
+	}
+	CHECK(ok);
+	CHECK(!vns_ring_peek(&r));
+	CHECK_EQ(vns_ring_lost(&r), 1);
+
+	/* one record */
+	vns_ring_init(&r, data, 1, sizeof(data[0]));
+	CHECK(vns_ring_reserve(&r) == &data[0]);
+	vns_ring_commit(&r);
+	CHECK(!vns_ring_reserve(&r));
+	CHECK(vns_ring_peek(&r) == &data[0]);
+	vns_ring_consume(&r);
+	CHECK(vns_ring_reserve(&r) == &data[0]);
+}
+
+/* A producer and a consumer thread on one small ring */
+#define RING_RECS	16
+#define RING_ITERS	200000
+
+static struct ring_rec ring_mt_data[RING_RECS];
+static struct vns_ring ring_mt;
+static int ring_mt_done;
+
+struct ring_mt_res {
+	u64 produced, got, bad, reordered;
+};
+
+static void *ring_mt_producer(void *arg)
+{
+	struct ring_mt_res *res = arg;
+	struct ring_rec *w;
+	u64 i;
+
+	for (i = 0; i < RING_ITERS; i++) {
+		w = vns_ring_reserve(&ring_mt);
+		if (!w)
+			continue;
+		w->seq = i;
+		w->check = ~i;
+		vns_ring_commit(&ring_mt);
+		res->produced++;
+	}
+	__atomic_store_n(&ring_mt_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *ring_mt_consumer(void *arg)
+{
+	struct ring_mt_res *res = arg;
+	const struct ring_rec *p;
+	u64 last = 0;
+	bool first = true;
+
+	for (;;) {
+		int done = __atomic_load_n(&ring_mt_done, __ATOMIC_ACQUIRE);
+
+		p = vns_ring_peek(&ring_mt);
+		if (!p) {
+			if (done)
+				break;
+			continue;
+		}
+		if (p->check != ~p->seq)
+			res->bad++;
+		if (!first && p->seq <= last)
+			res->reordered++;
+		last = p->seq;
+		first = false;
+		vns_ring_consume(&ring_mt);
+		res->got++;
+	}
+	return NULL;
+}
+
+static void test_ring_threads(void)
+{
+	struct ring_mt_res prod = { 0 }, cons = { 0 };
+	pthread_t tp, tc;
+
+	vns_ring_init(&ring_mt, ring_mt_data, RING_RECS,
+		      sizeof(ring_mt_data[0]));
+	pthread_create(&tc, NULL, ring_mt_consumer, &cons);
+	pthread_create(&tp, NULL, ring_mt_producer, &prod);
+	pthread_join(tp, NULL);
+	pthread_join(tc, NULL);
+	CHECK_EQ(cons.bad, 0);
+	CHECK_EQ(cons.reordered, 0);
+	CHECK_EQ(cons.got, prod.produced);
+	CHECK_EQ(prod.produced + vns_ring_lost(&ring_mt), RING_ITERS);
+	CHECK(cons.got > 0);
+	CHECK_EQ(vns_ring_count(&ring_mt), 0);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1715,6 +1886,8 @@ int main(void)
 	test_lat_stages();
 	test_lat_pairs();
 	test_lat_threads();
+	test_ring();
+	test_ring_threads();
 
 	printf("%u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
