@@ -591,6 +591,16 @@ static int vns_lat_app_read(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* socket: skb_consume_udp(sk, skb, len), after UDP copied it to user space */
+static int vns_lat_sock_consume(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
+
+	vns_probe_hit(vns_lat_kprobe(kp));
+	vns_lat_skb(skb, NULL, VNS_STAGE_APP_READ);
+	return 0;
+}
+
 /* TUN: tun_net_xmit(skb, dev), the packet queued for the VM to read */
 static int vns_lat_tun_xmit(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -743,6 +753,8 @@ static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_KPROBE("__sock_queue_rcv_skb", vns_lat_sock_queue),
 	VNS_LAT_KPROBE("skb_copy_datagram_iter", vns_lat_app_read),
 	VNS_LAT_KPROBE("skb_copy_and_csum_datagram_msg", vns_lat_app_read),
+	/* UDP copies a linear skb inline (copy_linear_skb), then consumes it */
+	VNS_LAT_KPROBE("skb_consume_udp", vns_lat_sock_consume),
 	VNS_LAT_MODPROBE("internal_dev_xmit", "openvswitch",
 			 CONFIG_OPENVSWITCH, vns_lat_ovs_internal),
 	VNS_LAT_MODPROBE("netdev_frame_hook", "openvswitch",
