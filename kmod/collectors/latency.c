@@ -423,6 +423,12 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	case VNS_STAGE_L4_RCV:
 		end = true;
 		break;
+	case VNS_STAGE_CT_RX:
+	case VNS_STAGE_CT_OUT_RX:
+		/* conntrack stages are the VM path's: no parse without it */
+		if (!l->vm[0])
+			return;
+		break;
 	}
 	if (start != VNS_NO_PATH && l->dir && l->dir != vns_lat_path_dir(start))
 		return;
