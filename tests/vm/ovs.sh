@@ -45,7 +45,7 @@ _ovs_log() { echo "$OVS_LOGDIR/${VNS_SCENARIO:-vm}-$1.log"; }
 # datapath when ovs-vsctl returns (it waits for ovs-vswitchd).
 ovs_start() {
   local p
-  for p in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-appctl ovs-dpctl; do
+  for p in ovsdb-tool ovsdb-server ovs-vswitchd ovs-vsctl ovs-appctl ovs-dpctl ovs-ofctl; do
     command -v "$p" >/dev/null || _ovs_err "ovs_start: no $p (scripts/lab-setup.sh installs openvswitch-switch)" || return
   done
   [ -f "$OVS_SCHEMA" ] || _ovs_err "ovs_start: no schema $OVS_SCHEMA" || return
