@@ -3,8 +3,9 @@
 #
 # For each kernel — by default every line of $VNS_LAB/kernels.list (written by
 # scripts/lab-setup.sh); a series (4.19, 5.10, 6.1, 6.12) is looked up there — builds the module
-# (scripts/build-kmod.sh), boots the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh
-# in it: every tests/vm/scenarios/*.sh in order, or only the suites named ("smoke", "00-smoke", "cpu,overhead").
+# (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots
+# the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh in it: every
+# tests/vm/scenarios/*.sh in order, or only the suites named ("smoke", "00-smoke", "cpu,overhead").
 # Kernels run one after the other; everything a run leaves is in build/vm/<kver>/: console.log,
 # results.txt, dmesg.txt, logs/<scenario>.log, build.log.
 #
@@ -72,6 +73,22 @@ fi
 
 total_p=0 total_f=0 skipped=()
 deadline=0
+# The modules of every kernel are built one after the other in the background (nice), so that
+# while a kernel's VM runs on one core (single-threaded TCG) the next kernel's module builds on
+# the other; each kernel waits for its own. Results in $BLD/<kver>.{ko,log,rc}.
+BLD=$REPO/build/vm/.build.$$
+mkdir -p "$BLD"
+(
+  for kv in "${kernels[@]}"; do
+    [ "${kv#!}" = "$kv" ] || continue
+    # (one build per kernel at a time in this tree: another run may be building it too)
+    VNS_SELFTEST=1 flock "$REPO/build/vm/$kv.build-lock" nice -n 10 \
+      "$REPO/scripts/build-kmod.sh" "$kv" > "$BLD/$kv.ko" 2> "$BLD/$kv.log"
+    echo $? > "$BLD/$kv.rc"
+  done
+) &
+builder=$!
+trap 'kill $builder 2>/dev/null; rm -rf "$BLD"' EXIT
 [ "${VNS_VM_BUDGET:-0}" -gt 0 ] && deadline=$(( $(date +%s) + VNS_VM_BUDGET ))
 for kv in "${kernels[@]}"; do
   if [ "${kv#!}" != "$kv" ]; then
@@ -105,7 +122,9 @@ for kv in "${kernels[@]}"; do
   p=0 f=0 s=0 extra=()
   echo "--- $kv"
 
-  if ! VNS_SELFTEST=1 "$REPO/scripts/build-kmod.sh" "$kv" > "$out/ko.txt" 2> "$out/build.log"; then
+  while ! [ -s "$BLD/$kv.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
+  cp "$BLD/$kv.ko" "$out/ko.txt" 2>/dev/null; cp "$BLD/$kv.log" "$out/build.log" 2>/dev/null
+  if [ "$(cat "$BLD/$kv.rc" 2>/dev/null)" != 0 ]; then
     f=1
     echo "FAIL $kv: the module does not build (build/vm/$kv/build.log):"
     grep -E 'error|Error|warning: ' "$out/build.log" | head -n 20 | sed 's/^/    /'

@@ -12,8 +12,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$VNS_REPO/tests/vm/vns.sh"
 T=overhead
-NPING=${VNS_OVH_PING:-4000}
-NUDP=${VNS_OVH_UDP:-10000}
+NPING=${VNS_OVH_PING:-2000}
+NUDP=${VNS_OVH_UDP:-4000}
 OUTF=$VNS_OUT/overhead.txt
 
 load_vns || exit 1
