@@ -3,8 +3,8 @@
 # collector on to its runtime with it off, measured back to back in the same boot:
 #   ping   `ping -f -c N 127.0.0.1`: 2N packets through the stack, NET_RX and NET_TX softirqs
 #   drops  N UDP datagrams to a closed port: N drops (kfree_skb with a stack) and ICMP errors
-# Each (collector, workload) pair runs off/on twice and keeps the fastest of each, so that a
-# stall of the emulator in one run does not read as overhead; "all" has every
+# Each (collector, workload) pair runs off/on three times and keeps the fastest of each, so
+# that a stall of the emulator in one run does not read as overhead; "all" has every
 # collector on at once, and "none" none (off against off: the noise of the measurement).
 # Lines "MEASURE overhead ..." give the figures; the checks are that the collector saw the
 # workload and that the ratio stays under a bound far above what it should cost (TCG inflates
@@ -34,11 +34,11 @@ w_ping >/dev/null 2>&1; w_drops    # warm up: caches, neighbour entries, the ICM
 for c in none $COLLS all; do
   for w in ping drops; do
     off=999999999 on=999999999
-    for round in 1 2; do
+    for round in 1 2 3; do
       t=$(ms_of w_$w); [ "$t" -lt "$off" ] && off=$t
       on "$c"
       t=$(ms_of w_$w); [ "$t" -lt "$on" ] && on=$t
-      [ $round = 2 ] || off "$c"
+      [ $round = 3 ] || off "$c"
     done
     n=$NPING; [ $w = drops ] && n=$NUDP
     ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
