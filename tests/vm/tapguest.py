@@ -17,9 +17,12 @@ It stops when every request has its reply (or 2 s after the last request, or --t
 after it started, default 30) and it has answered K requests (--answer, default 0), closes
 the TAP (which then disappears) and prints one line:
     sent=N received=M answered=K
+With an IPv6 address A (and peer B) it does the same in ICMPv6: it answers neighbour
+solicitations for A and echo requests to A, and pings B, whose Ethernet address --peer-mac
+must then give (it sends no solicitation of its own).
 Exit status: 0 if M == N and at least --answer requests were answered, 1 otherwise, 2 on a
-usage error or when the TAP cannot be opened. Frames it does not know (IPv6, other
-protocols) are ignored. Run it as root.
+usage error or when the TAP cannot be opened. Frames it does not know (other protocols) are
+ignored. Run it as root.
 """
 import argparse
 import fcntl
@@ -33,7 +36,8 @@ import time
 
 TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454ca, 0x0002, 0x1000
 SIOCGIFFLAGS, IFF_UP = 0x8913, 0x1
-ETH_P_IP, ETH_P_ARP = 0x0800, 0x0806
+ETH_P_IP, ETH_P_ARP, ETH_P_IPV6 = 0x0800, 0x0806, 0x86dd
+IPPROTO_ICMPV6 = 58
 BROADCAST = b'\xff' * 6
 PAYLOAD = bytes(range(56))          # 56 bytes of data, as ping sends
 
@@ -73,6 +77,14 @@ def ipv4_icmp(src, dst, ident, icmp_type, icmp_id, seq, data):
     return hdr + icmp
 
 
+def ipv6_icmp(src, dst, icmp_type, body, hlim=64):
+    """An IPv6 packet carrying the ICMPv6 message icmp_type with body (after the checksum)."""
+    icmp = struct.pack('!BBH', icmp_type, 0, 0) + body
+    pseudo = src + dst + struct.pack('!I3xB', len(icmp), IPPROTO_ICMPV6)
+    icmp = icmp[:2] + struct.pack('!H', csum(pseudo + icmp)) + icmp[4:]
+    return struct.pack('!IHBB16s16s', 6 << 28, len(icmp), IPPROTO_ICMPV6, hlim, src, dst) + icmp
+
+
 class Guest:
     def __init__(self, a):
         self.a = a
@@ -83,6 +95,9 @@ class Guest:
         if a.peer and ipaddress.ip_address(a.peer) not in iface.network:
             raise ValueError('--peer %s is not in %s' % (a.peer, iface.network))
         self.peer_mac = mac_bytes(a.peer_mac) if a.peer_mac else None
+        self.v6 = iface.version == 6
+        if self.v6 and a.peer and not a.peer_mac:
+            raise ValueError('--peer with an IPv6 address needs --peer-mac')
         self.sent = 0
         self.replied = set()        # sequence numbers that got their reply
         self.answered = 0
@@ -108,15 +123,54 @@ class Guest:
             print('tapguest: write: %s' % e, file=sys.stderr)
 
     def send_ip(self, dst_mac, dst, icmp_type, icmp_id, seq, data):
+        """An echo request or reply, in IPv4 (types 8, 0) or IPv6 (the same, mapped)."""
+        if self.v6:
+            t6 = {8: 128, 0: 129}[icmp_type]
+            self.send(eth(dst_mac, self.mac, ETH_P_IPV6,
+                          ipv6_icmp(self.ip, dst, t6, struct.pack('!HH', icmp_id, seq) + data)))
+            return
         self.ident = (self.ident + 1) & 0xffff
         self.send(eth(dst_mac, self.mac, ETH_P_IP,
                       ipv4_icmp(self.ip, dst, self.ident, icmp_type, icmp_id, seq, data)))
 
+    def receive6(self, f):
+        """An IPv6 frame: neighbour solicitations for our address, echo requests and replies."""
+        if len(f) < 14 + 40 + 8 or f[14] >> 4 != 6 or f[20] != IPPROTO_ICMPV6:
+            return
+        plen = struct.unpack('!H', f[18:20])[0]
+        src, dst = f[22:38], f[38:54]
+        icmp = f[54:54 + plen]
+        pseudo = src + dst + struct.pack('!I3xB', len(icmp), IPPROTO_ICMPV6)
+        if len(icmp) < 8 or csum(pseudo + icmp) != 0:
+            return
+        icmp_type = icmp[0]
+        if icmp_type == 135 and len(icmp) >= 24 and icmp[8:24] == self.ip:
+            # neighbour advertisement: solicited, override, with our link-layer address
+            body = struct.pack('!I', 0x60000000) + self.ip + struct.pack('!BB', 2, 1) + self.mac
+            to = src if src != b'\0' * 16 else ipaddress.ip_address('ff02::1').packed
+            self.send(eth(f[6:12], self.mac, ETH_P_IPV6, ipv6_icmp(self.ip, to, 136, body, 255)))
+            return
+        if dst != self.ip:
+            return
+        icmp_id, seq = struct.unpack('!HH', icmp[4:8])
+        if icmp_type == 128:
+            self.send_ip(f[6:12], src, 0, icmp_id, seq, icmp[8:])
+            self.answered += 1
+        elif icmp_type == 129 and src == self.peer and icmp_id == self.a.id and 1 <= seq <= self.sent:
+            self.replied.add(seq)
+
     def receive(self, f):
         """Handles one frame from the host."""
-        if len(f) < 14 or f[0:6] not in (self.mac, BROADCAST):
+        if len(f) < 14:
             return
         proto = struct.unpack('!H', f[12:14])[0]
+        if self.v6:
+            # ours, or IPv6 multicast (a solicitation goes to the solicited-node group)
+            if proto == ETH_P_IPV6 and (f[0:6] == self.mac or f[0:2] == b'\x33\x33'):
+                self.receive6(f)
+            return
+        if f[0:6] not in (self.mac, BROADCAST):
+            return
         if proto == ETH_P_ARP and len(f) >= 42:
             _, ptype, _, _, op, sha, spa, _, tpa = struct.unpack('!HHBBH6s4s6s4s', f[14:42])
             if ptype != ETH_P_IP:
@@ -183,9 +237,9 @@ def main():
                                 'pings, pings a peer, counts the replies.')
     p.add_argument('--tap', required=True, help='TAP device to open (created if missing)')
     p.add_argument('--mac', required=True, help="the guest's Ethernet address")
-    p.add_argument('--ip', required=True, help="the guest's IPv4 address and prefix, A/N")
-    p.add_argument('--peer', help='IPv4 address to ping (in the same subnet)')
-    p.add_argument('--peer-mac', help="the peer's Ethernet address (default: ARP)")
+    p.add_argument('--ip', required=True, help="the guest's IPv4 or IPv6 address and prefix, A/N")
+    p.add_argument('--peer', help='address to ping (in the same subnet)')
+    p.add_argument('--peer-mac', help="the peer's Ethernet address (default: ARP; IPv6 needs it)")
     p.add_argument('--count', type=int, default=5, help='echo requests to send to --peer (default 5)')
     p.add_argument('--interval-ms', type=int, default=200, help='between requests (default 200)')
     p.add_argument('--answer', type=int, default=0,

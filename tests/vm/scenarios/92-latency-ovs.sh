@@ -13,7 +13,8 @@
 #      and read. On OVS an OpenFlow rule sends every IPv4 packet through ct(commit): each one
 #      crosses CT_RX -> CT_OUT_RX (from the VM) or CT_TX -> CT_OUT_TX (to it), where the
 #      kernel's openvswitch can run ct(); on the bridge, br_netfilter and an nftables ct rule
-#      put conntrack between BRIDGE_RX and BRIDGE_FORWARD on every kernel.
+#      put conntrack between BRIDGE_RX and BRIDGE_FORWARD on every kernel. The OVS run is
+#      repeated in IPv6.
 # Then the openvswitch, bridge and tun modules go while the collector is on: their probes
 # detach, the module stays healthy.
 . "$(dirname "$0")/../lib.sh"
@@ -129,10 +130,14 @@ ip netns del vns_a; ip netns del vns_b
 # --- 3. the VM path: a guest on a TAP, on OVS ----------------------------------------------------
 # The guest pings a1 N times (N requests from the VM, N replies to it), then a1 pings the guest
 # N times (N requests to the VM, N replies from it).
-vm_run() {   # vm_run NAME: the guest on vnet0, then the far end pings it; the view kept as NAME
+# The guest's address is $VM_IP, its peer's $VM_PEER; $VM_ARGS go to tapguest.py as well.
+VM_IP=10.40.0.2/24 VM_PEER=10.40.0.1 VM_ARGS=()
+# vm_run NAME CMD...: the guest on vnet0, CMD makes vnet0 a port, then the far end pings the
+# guest; the view is kept as NAME
+vm_run() {
   local name=$1
-  if ! tapguest_start "$VNS_OUT/lat-$name-guest.txt" --tap vnet0 --mac $GMAC --ip 10.40.0.2/24 \
-       --peer 10.40.0.1 --count $N --interval-ms 200 --answer $N --timeout 60; then
+  if ! tapguest_start "$VNS_OUT/lat-$name-guest.txt" --tap vnet0 --mac $GMAC --ip $VM_IP \
+       --peer $VM_PEER "${VM_ARGS[@]}" --count $N --interval-ms 200 --answer $N --timeout 60; then
     fail $T/${name}_guest "tapguest did not start"; return 1
   fi
   "${@:2}" || { fail $T/${name}_port "adding vnet0: $*"; kill "$TAPGUEST_PID"; return 1; }
@@ -141,7 +146,7 @@ vm_run() {   # vm_run NAME: the guest on vnet0, then the far end pings it; the v
     [ "$(view_get $V count type=total dir=tx)" = $N ] && break
     sleep 0.2
   done
-  ip netns exec "$FAR_NS" ping -c $N -i 0.2 -W 3 10.40.0.2 > "$VNS_OUT/lat-$name-ping.txt"
+  ip netns exec "$FAR_NS" ping -c $N -i 0.2 -W 3 "${VM_IP%/*}" > "$VNS_OUT/lat-$name-ping.txt"
   tapguest_wait
   sleep 0.2
   keep $V "$name"
@@ -193,6 +198,22 @@ else
 fi
 expect_eq $T/vm-ovs_no_system_names "$(pairs | grep -cE 'OVS_DP_PROCESS|OVS_FRAME_HOOK|OVS_VPORT_SEND|L4_RCV')" 0
 ovs-vsctl --timeout=30 del-port vs0 vnet0 || fail $T/vm_del_port "ovs-vsctl del-port vs0 vnet0"
+
+# --- the same guest in IPv6, on OVS -------------------------------------------------------------
+# Static neighbours on both sides (the guest is given a1's address); the filter's prefix keeps
+# the stack's multicast (MLD, router solicitations from vnet0) out of the table. The ct() rule
+# is IPv4's: no CT stage here.
+ip -n vns_p addr add fd00:40::1/64 dev a1 nodad
+ns_neigh vns_p a1 fd00:40::2 $GMAC
+VM_IP=fd00:40::2/64 VM_PEER=fd00:40::1 VM_ARGS=(--peer-mac 02:00:00:30:00:01)
+ctl disable latency
+ctl enable latency phy=a0 vm=vnet0 proto=icmp6 dst=fd00:40::/64 || fail $T/vm6_enable "enable with vm=vnet0"
+vm_run vm-ovs6 ovs_add_port vs0 vnet0
+expect_eq $T/vm-ovs6_vnet_rx "$(pair count VNET_RX OVS_RX)" $((2 * N))
+expect_eq $T/vm-ovs6_phy_rx "$(pair count PHY_RX OVS_TX)" $((2 * N))
+expect_eq $T/vm-ovs6_no_ct "$(pairs | grep -oE '(^| |,)CT_' | wc -l)" 0
+ovs-vsctl --timeout=30 del-port vs0 vnet0 || fail $T/vm6_del_port "ovs-vsctl del-port vs0 vnet0"
+VM_IP=10.40.0.2/24 VM_PEER=10.40.0.1 VM_ARGS=()
 
 # --- the same guest on a Linux bridge -----------------------------------------------------------
 if br_bridge br0 && br_veth_port br0 b0 vns_f b1 10.40.0.1/24; then
