@@ -72,7 +72,6 @@ else
 fi
 
 total_p=0 total_f=0 skipped=()
-deadline=0
 # The modules of every kernel are built one after the other in the background (nice), so that
 # while a kernel's VM runs on one core (single-threaded TCG) the next kernel's module builds on
 # the other; each kernel waits for its own. Results in $BLD/<kver>.{ko,log,rc}.
@@ -89,6 +88,8 @@ mkdir -p "$BLD"
 ) &
 builder=$!
 trap 'kill $builder 2>/dev/null; rm -rf "$BLD"' EXIT
+
+deadline=0
 [ "${VNS_VM_BUDGET:-0}" -gt 0 ] && deadline=$(( $(date +%s) + VNS_VM_BUDGET ))
 for kv in "${kernels[@]}"; do
   if [ "${kv#!}" != "$kv" ]; then

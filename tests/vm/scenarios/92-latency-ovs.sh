@@ -30,6 +30,8 @@ pair() { view_get $V "$1" type=pair from="$2" to="$3"; }
 lat_status() { view_get $VNS_PROC/status "$1" collector=latency; }
 # the pairs of the view, "FROM,TO" sorted, one line
 pairs() { awk '$1 == "type=pair" { sub("from=", "", $2); sub("to=", "", $3); print $2 "," $3 }' $V | sort | tr '\n' ' '; }
+# the conntrack stages among them (a word match: FLOW_EXTRACT_END_* holds "CT_" too)
+ct_stages() { pairs | grep -oE '(^| |,)CT_' | wc -l; }
 # the lower bound of the lowest non-empty bucket of a pair ("hist_us=LOW-HIGH:N,...")
 pair_min() { pair hist_us "$1" "$2" | cut -d- -f1; }
 # the packets that reached stage $1, from whichever stage
@@ -194,7 +196,7 @@ if [ "$ovs_ct" = Yes ]; then
   expect_eq $T/vm-ovs_into_ct_tx "$(into CT_TX)" $((2 * N))
 else
   # no ct() flow: no packet crosses conntrack, no CT stage
-  expect_eq $T/vm-ovs_no_ct "$(pairs | grep -oE '(^| |,)CT_' | wc -l)" 0
+  expect_eq $T/vm-ovs_no_ct "$(ct_stages)" 0
 fi
 expect_eq $T/vm-ovs_no_system_names "$(pairs | grep -cE 'OVS_DP_PROCESS|OVS_FRAME_HOOK|OVS_VPORT_SEND|L4_RCV')" 0
 ovs-vsctl --timeout=30 del-port vs0 vnet0 || fail $T/vm_del_port "ovs-vsctl del-port vs0 vnet0"
@@ -211,7 +213,7 @@ ctl enable latency phy=a0 vm=vnet0 proto=icmp6 dst=fd00:40::/64 || fail $T/vm6_e
 vm_run vm-ovs6 ovs_add_port vs0 vnet0
 expect_eq $T/vm-ovs6_vnet_rx "$(pair count VNET_RX OVS_RX)" $((2 * N))
 expect_eq $T/vm-ovs6_phy_rx "$(pair count PHY_RX OVS_TX)" $((2 * N))
-expect_eq $T/vm-ovs6_no_ct "$(pairs | grep -oE '(^| |,)CT_' | wc -l)" 0
+expect_eq $T/vm-ovs6_no_ct "$(ct_stages)" 0
 ovs-vsctl --timeout=30 del-port vs0 vnet0 || fail $T/vm6_del_port "ovs-vsctl del-port vs0 vnet0"
 VM_IP=10.40.0.2/24 VM_PEER=10.40.0.1 VM_ARGS=()
 
