@@ -279,8 +279,6 @@ static inline unsigned int vns_lat_reap(struct vns_lat_table *t, u64 now,
 
 /* ---- details: one record per packet past a threshold ---- */
 
-#define VNS_LAT_WHY_TOTAL	1	/* end to end >= threshold */
-#define VNS_LAT_WHY_STAGE	2	/* one stage >= stage threshold */
 
 /*
  * What the latency collector emits, at a packet's last stage, for a packet

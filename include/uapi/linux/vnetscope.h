@@ -55,6 +55,14 @@ enum vns_cmd {
 	 * one per direction with the end-to-end time
 	 */
 	VNS_CMD_LATENCY_GET,
+	/* dump: takes the details records waiting in the per-CPU rings,
+	 * oldest first, one message per record (VNS_A_LAT_EVENT); the dump
+	 * ends when the rings are empty (poll by dumping again).  Records
+	 * taken are consumed.  One reader at a time: -EBUSY while the events
+	 * file is open or another dump runs.  No rings (the latency collector
+	 * off, or on without a threshold): an empty dump.
+	 */
+	VNS_CMD_EVENT_GET,
 
 	__VNS_CMD_MAX,
 	VNS_CMD_MAX = __VNS_CMD_MAX - 1
@@ -78,10 +86,27 @@ enum vns_attr {
 	VNS_A_IRQOFF_SUMMARY,	/* nest: enum vns_irqoff_sum_attr */
 	VNS_A_IRQOFF_EVENT,	/* nest: enum vns_irqoff_attr */
 	VNS_A_LATENCY,		/* nest: enum vns_latency_attr */
+	VNS_A_LAT_EVENT,	/* nest: enum vns_lat_event_attr */
+	VNS_A_ENABLE_FLAGS,	/* u32: VNS_ENABLE_F_* (ENABLE) */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
 };
+
+/*
+ * VNS_A_ENABLE_FLAGS of VNS_CMD_ENABLE.  Without flags, ENABLE sets exactly
+ * the filter and settings it carries (absent ones: none, or the default).
+ */
+/* The filter keys and settings it carries replace the running ones; the
+ * others keep their running values.  When the effective filter and
+ * settings do not change, the tables are kept.
+ */
+#define VNS_ENABLE_F_UPDATE	(1U << 0)
+/* Never turn the collector on: -ENODATA (with an extended ack message)
+ * when it is off.
+ */
+#define VNS_ENABLE_F_IF_ON	(1U << 1)
+#define VNS_ENABLE_F_ALL	(VNS_ENABLE_F_UPDATE | VNS_ENABLE_F_IF_ON)
 
 enum vns_coll_state {
 	VNS_COLL_OFF,
@@ -99,6 +124,9 @@ enum vns_coll_attr {
 	VNS_COLL_A_CAPACITY,	/* u32: table entries available */
 	VNS_COLL_A_FILTER,	/* nest: enum vns_filter_attr, active filter */
 	VNS_COLL_A_COUNTER,	/* nest, repeated: enum vns_counter_attr */
+	VNS_COLL_A_CONFIG,	/* nest: enum vns_config_attr, the settings
+				 * it runs with that were given at enable
+				 */
 
 	__VNS_COLL_A_MAX,
 	VNS_COLL_A_MAX = __VNS_COLL_A_MAX - 1
@@ -367,6 +395,52 @@ enum vns_latency_attr {
 
 	__VNS_LATENCY_A_MAX,
 	VNS_LATENCY_A_MAX = __VNS_LATENCY_A_MAX - 1
+};
+
+/* VNS_LAT_EVENT_A_WHY bits: which threshold the packet reached */
+#define VNS_LAT_WHY_TOTAL	(1U << 0)	/* end to end */
+#define VNS_LAT_WHY_STAGE	(1U << 1)	/* one stage */
+
+/*
+ * One details record of the latency collector (VNS_CMD_EVENT_GET): a packet
+ * whose end-to-end time, or one of whose stages, reached its threshold.
+ */
+enum vns_lat_event_attr {
+	VNS_LAT_EVENT_A_UNSPEC,
+	VNS_LAT_EVENT_A_PAD,
+	VNS_LAT_EVENT_A_TIME_NS, /* u64: first hop, CLOCK_MONOTONIC */
+	VNS_LAT_EVENT_A_CPU,	/* u32: where it reached its last stage */
+	VNS_LAT_EVENT_A_DIR,	/* u8: enum vns_dir */
+	VNS_LAT_EVENT_A_FLOW,	/* nest: enum vns_flow_attr */
+	VNS_LAT_EVENT_A_IP_ID,	/* u32: IPv4 ID or IPv6 fragment ID */
+	VNS_LAT_EVENT_A_L4,	/* u32: TCP seq, or ICMP id << 16 | seq */
+	VNS_LAT_EVENT_A_TOTAL_NS, /* u64: first hop to last */
+	VNS_LAT_EVENT_A_WHY,	/* u8: VNS_LAT_WHY_* */
+	VNS_LAT_EVENT_A_SLOW_FROM, /* u8: enum vns_stage: the longest ... */
+	VNS_LAT_EVENT_A_SLOW_TO, /* u8: ... stage; both absent if none */
+	VNS_LAT_EVENT_A_SLOW_NS, /* u64: its time */
+	VNS_LAT_EVENT_A_PID,	/* u32: task on the CPU at its end */
+	VNS_LAT_EVENT_A_COMM,	/* string: that task's name, absent if none */
+	VNS_LAT_EVENT_A_HOP,	/* nest, repeated, in order: enum
+				 * vns_lat_hop_attr
+				 */
+	VNS_LAT_EVENT_A_HOPS_DROPPED, /* u32: hops past the record's room */
+
+	__VNS_LAT_EVENT_A_MAX,
+	VNS_LAT_EVENT_A_MAX = __VNS_LAT_EVENT_A_MAX - 1
+};
+
+enum vns_lat_hop_attr {
+	VNS_LAT_HOP_A_UNSPEC,
+	VNS_LAT_HOP_A_PAD,
+	VNS_LAT_HOP_A_STAGE,	/* u8: enum vns_stage */
+	VNS_LAT_HOP_A_DEV,	/* string: device, absent if none */
+	VNS_LAT_HOP_A_CPU,	/* u32 */
+	VNS_LAT_HOP_A_OFFSET_NS, /* u64: since the first hop */
+	VNS_LAT_HOP_A_DELTA_NS,	/* u64: since the previous hop */
+
+	__VNS_LAT_HOP_A_MAX,
+	VNS_LAT_HOP_A_MAX = __VNS_LAT_HOP_A_MAX - 1
 };
 
 /*
