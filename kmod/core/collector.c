@@ -9,11 +9,18 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "vns.h"
+#include "collector.h"
+#include "probe.h"
+#include "registry.h"
+#include "snap.h"
 
 DEFINE_MUTEX(vns_lock);
 
-struct vns_collector *vns_collectors[] = {
+/*
+ * The registry: the one list a collector is added to (declared in
+ * registry.h).  Views, status and netlink dumps follow this order.
+ */
+struct vns_collector *const vns_collectors[] = {
 	&vns_drops_collector,
 	&vns_softirqs_collector,
 	&vns_timers_collector,
@@ -31,6 +38,17 @@ struct vns_collector *vns_collector_find(const char *name)
 
 	for (i = 0; i < vns_nr_collectors; i++)
 		if (!strcmp(vns_collectors[i]->name, name))
+			return vns_collectors[i];
+	return NULL;
+}
+
+struct vns_collector *vns_collector_by_cmd(u8 cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < vns_nr_collectors; i++)
+		if (vns_collectors[i]->snapshot &&
+		    vns_collectors[i]->nl_cmd == cmd)
 			return vns_collectors[i];
 	return NULL;
 }
@@ -363,6 +381,18 @@ void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st)
 	memset(st, 0, sizeof(*st));
 	if (c->on)
 		c->status(c, st);
+}
+
+struct vns_snap *vns_collector_snapshot(struct vns_collector *c)
+{
+	struct vns_snap *s;
+
+	if (!c->snapshot)
+		return NULL;
+	mutex_lock(&vns_lock);
+	s = c->on ? c->snapshot(c) : NULL;
+	mutex_unlock(&vns_lock);
+	return s;
 }
 
 struct vns_snap *vns_snap_alloc(unsigned int nr, size_t rec_size)
