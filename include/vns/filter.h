@@ -126,9 +126,9 @@ static inline int vns_filter_parse_prefix(const char *val, u8 *family,
 /*
  * One word of the control language into @f: "src=A[/N]", "dst=A[/N]"
  * (IPv4 or IPv6; /N defaults to the full length), "proto=P" (a name or
- * 1-255), "sport=N", "dport=N", "dev=IFNAME".  A key without '=' is a bad
- * value (VNS_FILTER_ERR_UNKNOWN's sibling: the message says "needs a
- * value").  Returns 0, VNS_PARSE_UNKNOWN or -1 (see above).
+ * 1-255), "sport=N", "dport=N", "dev=IFNAME".  Keys match exactly.  A key
+ * without '=' is a bad value ("filter key 'dport' needs a value, e.g.
+ * dport=53").  Returns 0, VNS_PARSE_UNKNOWN or -1 (see above).
  */
 static inline int vns_filter_parse_word(struct vns_filter *f,
 					const char *word, const char **err)
