@@ -194,6 +194,18 @@ static inline void vns_extack_msg(struct netlink_ext_ack *extack,
 #endif
 }
 
+/* The same, pointing at the attribute @attr at fault (may be NULL) */
+static inline void vns_extack_attr(struct netlink_ext_ack *extack,
+				   const struct nlattr *attr, const char *msg)
+{
+#ifdef HAVE_GENL_INFO_EXTACK
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+#endif
+}
+
 /* 4.7+: 64-bit attributes carry a pad attribute for alignment */
 #ifdef HAVE_NLA_PUT_U64_64BIT
 #define vns_nla_put_u64(skb, type, v, pad) nla_put_u64_64bit(skb, type, v, pad)

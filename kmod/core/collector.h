@@ -11,13 +11,13 @@
 #ifndef _VNS_CORE_COLLECTOR_H
 #define _VNS_CORE_COLLECTOR_H
 
-#include <linux/bitops.h>
 #include <linux/compiler.h>
-#include <linux/if.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <uapi/linux/vnetscope.h>
+#include <vns/filter.h>
 #include <vns/flow.h>
+#include <vns/settings.h>
 
 extern struct mutex vns_lock;
 
@@ -25,25 +25,6 @@ struct seq_file;
 struct sk_buff;
 struct vns_probe;
 struct vns_snap;
-
-/* Settings given at enable ("period=10ms threshold=20ms"), in microseconds */
-/* The settings a collector takes (vns_collector.settings) or was given */
-#define VNS_SET_PERIOD		BIT(0)
-#define VNS_SET_THRESHOLD	BIT(1)
-#define VNS_SET_PHY		BIT(2)
-#define VNS_SET_VM		BIT(3)
-#define VNS_SET_DIR		BIT(4)
-#define VNS_SET_STAGE_THRESHOLD	BIT(5)
-
-struct vns_settings {
-	u32 given;			/* VNS_SET_*: what the user set */
-	u32 period_us;
-	u32 threshold_us;		/* irqoff: events; latency: details */
-	u32 stage_threshold_us;		/* latency: details, any one stage */
-	u8 dir;				/* enum vns_dir */
-	char phy[IFNAMSIZ];		/* latency: the physical port */
-	char vm[IFNAMSIZ];		/* latency: the VM's port (VM path) */
-};
 
 #define VNS_MAX_COUNTERS 12
 
@@ -147,18 +128,5 @@ static inline bool vns_active(const struct vns_collector *c)
 {
 	return READ_ONCE(c->active);
 }
-
-/* Formats a filter in the control-file language ("proto=udp dport=9") */
-int vns_filter_format(const struct vns_filter *f, char *buf, size_t len,
-		      char sep);
-/* Parses one "key=value" word of that language into @f */
-int vns_filter_parse_word(struct vns_filter *f, char *word, const char **err);
-/*
- * "period=10ms", "threshold=20ms", "phy=eth0", "vm=vnet0", "dir=rx": 0,
- * -ENOENT if not a setting, -EINVAL
- */
-int vns_settings_parse_word(struct vns_settings *s, const char *word,
-			    const char **err);
-void vns_settings_default(struct vns_settings *s);
 
 #endif /* _VNS_CORE_COLLECTOR_H */

@@ -63,67 +63,6 @@ static int vns_nl_dump_start(struct netlink_callback *cb)
 
 /* ---- status ---- */
 
-static int vns_nl_put_filter(struct sk_buff *skb, int type,
-			     const struct vns_filter *f)
-{
-	struct nlattr *nest;
-
-	if (vns_filter_is_empty(f))
-		return 0;
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	if ((f->src_family &&
-	     (nla_put(skb, VNS_FILTER_A_SRC,
-		      f->src_family == VNS_AF_INET ? 4 : 16, f->src) ||
-	      nla_put_u8(skb, VNS_FILTER_A_SRC_PREFIX, f->src_prefix))) ||
-	    (f->dst_family &&
-	     (nla_put(skb, VNS_FILTER_A_DST,
-		      f->dst_family == VNS_AF_INET ? 4 : 16, f->dst) ||
-	      nla_put_u8(skb, VNS_FILTER_A_DST_PREFIX, f->dst_prefix))) ||
-	    (f->proto && nla_put_u8(skb, VNS_FILTER_A_PROTO, f->proto)) ||
-	    (f->has_sport && nla_put_u16(skb, VNS_FILTER_A_SPORT, f->sport)) ||
-	    (f->has_dport && nla_put_u16(skb, VNS_FILTER_A_DPORT, f->dport)) ||
-	    (f->has_dev && nla_put_string(skb, VNS_FILTER_A_DEV, f->dev)))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-/* The settings given, as a nest of enum vns_config_attr; none: nothing */
-static int vns_nl_put_settings(struct sk_buff *skb, int type,
-			       const struct vns_settings *s)
-{
-	struct nlattr *nest;
-
-	if (!s->given)
-		return 0;
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	if ((s->given & VNS_SET_PERIOD &&
-	     nla_put_u32(skb, VNS_CFG_A_PERIOD_US, s->period_us)) ||
-	    (s->given & VNS_SET_THRESHOLD &&
-	     nla_put_u32(skb, VNS_CFG_A_THRESHOLD_US, s->threshold_us)) ||
-	    (s->given & VNS_SET_STAGE_THRESHOLD &&
-	     nla_put_u32(skb, VNS_CFG_A_STAGE_THRESHOLD_US,
-			 s->stage_threshold_us)) ||
-	    (s->given & VNS_SET_PHY &&
-	     nla_put_string(skb, VNS_CFG_A_PHY_IF, s->phy)) ||
-	    (s->given & VNS_SET_VM &&
-	     nla_put_string(skb, VNS_CFG_A_VM_IF, s->vm)) ||
-	    (s->given & VNS_SET_DIR &&
-	     nla_put_u8(skb, VNS_CFG_A_DIRECTION, s->dir))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 {
 	struct vns_coll_status st;
@@ -143,8 +82,8 @@ static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 	    nla_put_u32(skb, VNS_COLL_A_ENTRIES, st.entries) ||
 	    nla_put_u32(skb, VNS_COLL_A_CAPACITY, st.capacity))
 		goto cancel;
-	if (c->on && (vns_nl_put_filter(skb, VNS_COLL_A_FILTER, &c->filter) ||
-		      vns_nl_put_settings(skb, VNS_COLL_A_CONFIG, &c->set)))
+	if (c->on && (vns_filter_put(skb, VNS_COLL_A_FILTER, &c->filter) ||
+		      vns_settings_put(skb, VNS_COLL_A_CONFIG, &c->set)))
 		goto cancel;
 	for (i = 0; i < st.nr_counters; i++) {
 		cnt = nla_nest_start(skb, VNS_COLL_A_COUNTER);
@@ -432,44 +371,13 @@ static struct vns_collector *vns_nl_collector(struct genl_info *info)
 	return c;
 }
 
-static int vns_nl_addr(struct nlattr *a, struct nlattr *plen, u8 *family,
-		       u8 *addr, u8 *prefix, struct netlink_ext_ack *extack)
-{
-	unsigned int bits;
-
-	if (!a) {
-		if (plen) {
-			NL_SET_ERR_MSG_ATTR(extack, plen,
-					    "prefix length without an address");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (nla_len(a) != 4 && nla_len(a) != 16) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
-		return -EINVAL;
-	}
-	*family = nla_len(a) == 4 ? VNS_AF_INET : VNS_AF_INET6;
-	bits = vns_family_bits(*family);
-	memcpy(addr, nla_data(a), nla_len(a));
-	*prefix = bits;
-	if (plen) {
-		if (nla_get_u8(plen) > bits) {
-			NL_SET_ERR_MSG_ATTR(extack, plen,
-					    "prefix length out of range");
-			return -EINVAL;
-		}
-		*prefix = nla_get_u8(plen);
-	}
-	return 0;
-}
-
+/* A filter nest (none: the empty filter), by the filter codec */
 static int vns_nl_filter(struct nlattr *nest, struct vns_filter *f,
 			 struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VNS_FILTER_A_MAX + 1];
-	int err;
+	const char *msg;
+	int err, bad;
 
 	memset(f, 0, sizeof(*f));
 	if (!nest)
@@ -478,59 +386,20 @@ static int vns_nl_filter(struct nlattr *nest, struct vns_filter *f,
 				   vns_filter_policy, extack);
 	if (err)
 		return err;
-	err = vns_nl_addr(tb[VNS_FILTER_A_SRC], tb[VNS_FILTER_A_SRC_PREFIX],
-			  &f->src_family, f->src, &f->src_prefix, extack);
-	if (err)
-		return err;
-	err = vns_nl_addr(tb[VNS_FILTER_A_DST], tb[VNS_FILTER_A_DST_PREFIX],
-			  &f->dst_family, f->dst, &f->dst_prefix, extack);
-	if (err)
-		return err;
-	if (tb[VNS_FILTER_A_PROTO]) {
-		f->proto = nla_get_u8(tb[VNS_FILTER_A_PROTO]);
-		if (!f->proto) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VNS_FILTER_A_PROTO],
-					    "protocol 0 matches nothing");
-			return -EINVAL;
-		}
-	}
-	if (tb[VNS_FILTER_A_SPORT]) {
-		f->sport = nla_get_u16(tb[VNS_FILTER_A_SPORT]);
-		f->has_sport = 1;
-	}
-	if (tb[VNS_FILTER_A_DPORT]) {
-		f->dport = nla_get_u16(tb[VNS_FILTER_A_DPORT]);
-		f->has_dport = 1;
-	}
-	if (tb[VNS_FILTER_A_DEV]) {
-		if (!nla_len(tb[VNS_FILTER_A_DEV]) ||
-		    !*(char *)nla_data(tb[VNS_FILTER_A_DEV])) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VNS_FILTER_A_DEV],
-					    "empty device name");
-			return -EINVAL;
-		}
-		strscpy(f->dev, nla_data(tb[VNS_FILTER_A_DEV]),
-			sizeof(f->dev));
-		f->has_dev = 1;
+	if (vns_filter_get(tb, f, &msg, &bad)) {
+		vns_extack_attr(extack, tb[bad], msg);
+		return -EINVAL;
 	}
 	return 0;
 }
 
-/* The policy made it a NUL-terminated string of at most IFNAMSIZ - 1 */
-static void vns_nla_ifname(char *dst, const struct nlattr *a)
-{
-	size_t n = strnlen(nla_data(a), min_t(size_t, nla_len(a),
-					       IFNAMSIZ - 1));
-
-	memcpy(dst, nla_data(a), n);
-	dst[n] = 0;
-}
-
+/* A settings nest (none: the defaults), by the settings codec */
 static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
 			   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[VNS_CFG_A_MAX + 1];
-	int err;
+	const char *msg;
+	int err, bad;
 
 	vns_settings_default(s);
 	if (!nest)
@@ -539,39 +408,8 @@ static int vns_nl_settings(struct nlattr *nest, struct vns_settings *s,
 				   extack);
 	if (err)
 		return err;
-	if (tb[VNS_CFG_A_PERIOD_US]) {
-		s->period_us = nla_get_u32(tb[VNS_CFG_A_PERIOD_US]);
-		s->given |= VNS_SET_PERIOD;
-	}
-	if (tb[VNS_CFG_A_THRESHOLD_US]) {
-		s->threshold_us = nla_get_u32(tb[VNS_CFG_A_THRESHOLD_US]);
-		s->given |= VNS_SET_THRESHOLD;
-	}
-	if (tb[VNS_CFG_A_STAGE_THRESHOLD_US]) {
-		s->stage_threshold_us =
-			nla_get_u32(tb[VNS_CFG_A_STAGE_THRESHOLD_US]);
-		s->given |= VNS_SET_STAGE_THRESHOLD;
-	}
-	if (tb[VNS_CFG_A_PHY_IF]) {
-		vns_nla_ifname(s->phy, tb[VNS_CFG_A_PHY_IF]);
-		s->given |= VNS_SET_PHY;
-	}
-	if (tb[VNS_CFG_A_VM_IF]) {
-		vns_nla_ifname(s->vm, tb[VNS_CFG_A_VM_IF]);
-		s->given |= VNS_SET_VM;
-	}
-	if (tb[VNS_CFG_A_DIRECTION]) {
-		s->dir = nla_get_u8(tb[VNS_CFG_A_DIRECTION]);
-		s->given |= VNS_SET_DIR;
-		if (s->dir > VNS_DIR_TX) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[VNS_CFG_A_DIRECTION],
-					    "direction must be 0..2");
-			return -EINVAL;
-		}
-	}
-	if ((s->given & VNS_SET_PHY && !s->phy[0]) ||
-	    (s->given & VNS_SET_VM && !s->vm[0])) {
-		NL_SET_ERR_MSG(extack, "empty interface name");
+	if (vns_settings_get(tb, s, &msg, &bad)) {
+		vns_extack_attr(extack, tb[bad], msg);
 		return -EINVAL;
 	}
 	return 0;

@@ -32,7 +32,7 @@ static struct proc_dir_entry *vns_proc_dir;
 static int vns_status_show(struct seq_file *m, void *v)
 {
 	struct vns_coll_status st;
-	char filter[160];
+	char filter[VNS_FILTER_FMT_MAX];
 	unsigned int i, j;
 
 	seq_puts(m, "# vnetscope status v1\n");
@@ -215,8 +215,9 @@ static int vns_ctl_exec(char *line, const char **err)
 		while ((word = strsep(&line, " \t"))) {
 			if (!*word)
 				continue;
+			/* the codecs: 0, VNS_PARSE_UNKNOWN or -1 */
 			r = vns_settings_parse_word(&set, word, err);
-			if (r == -ENOENT)
+			if (r == VNS_PARSE_UNKNOWN)
 				r = vns_filter_parse_word(&f, word, err);
 			if (r)
 				return -EINVAL;
