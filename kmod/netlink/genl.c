@@ -30,8 +30,8 @@ static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
 	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_STAGE_THRESHOLD_US] = { .type = NLA_U32 },
-	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
+	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
 	[VNS_CFG_A_DIRECTION] = { .type = NLA_U8 },
 };
 
