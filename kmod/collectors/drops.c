@@ -279,7 +279,6 @@ static void vns_drops_status(struct vns_collector *c,
 	vns_status_counter(st, "stacks", vns_stack_table_used(d->stacks));
 }
 
-
 /* ---- snapshots for readers ---- */
 
 static int vns_rec_cmp(const void *a, const void *b)
@@ -378,7 +377,7 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 /* ---- the record over netlink (VNS_CMD_DROP_GET) ---- */
 
 static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
-			   const void *rec)
+			 const void *rec)
 {
 	const struct vns_drop_rec *r = rec;
 	char buf[KSYM_SYMBOL_LEN + 32];

@@ -384,7 +384,7 @@ static struct vns_snap *vns_irqoff_snapshot(struct vns_collector *c)
 /* ---- the record over netlink (VNS_CMD_IRQOFF_GET) ---- */
 
 static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
-			     const void *rec)
+			   const void *rec)
 {
 	const struct vns_irqoff_rec *r = rec;
 	struct nlattr *nest, *st;
@@ -395,8 +395,8 @@ static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
 		nest = nla_nest_start(skb, VNS_A_IRQOFF_SUMMARY);
 		if (!nest || nla_put_u8(skb, VNS_IRQSUM_A_KIND, r->kind) ||
 		    nla_put_u32(skb, VNS_IRQSUM_A_CPU, r->cpu) ||
-		    nla_put_u64_64bit(skb, VNS_IRQSUM_A_EVENTS, r->events,
-				      VNS_IRQSUM_A_PAD) ||
+		    vns_nla_put_u64(skb, VNS_IRQSUM_A_EVENTS, r->events,
+				    VNS_IRQSUM_A_PAD) ||
 		    vns_nl_put_hist(skb, VNS_IRQSUM_A_HIST, &r->hist))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
@@ -405,11 +405,11 @@ static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
 	nest = nla_nest_start(skb, VNS_A_IRQOFF_EVENT);
 	if (!nest || nla_put_u8(skb, VNS_IRQOFF_A_KIND, r->kind) ||
 	    nla_put_u32(skb, VNS_IRQOFF_A_CPU, r->cpu) ||
-	    nla_put_u64_64bit(skb, VNS_IRQOFF_A_LATENCY_NS, r->ev.latency_ns,
-			      VNS_IRQOFF_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_IRQOFF_A_AGE_NS,
-			      s->now_ns - min(s->now_ns, r->ev.when_ns),
-			      VNS_IRQOFF_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_IRQOFF_A_LATENCY_NS, r->ev.latency_ns,
+			    VNS_IRQOFF_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_IRQOFF_A_AGE_NS,
+			    s->now_ns - min(s->now_ns, r->ev.when_ns),
+			    VNS_IRQOFF_A_PAD) ||
 	    nla_put_u32(skb, VNS_IRQOFF_A_PID, r->ev.pid) ||
 	    nla_put_string(skb, VNS_IRQOFF_A_COMM, r->ev.comm))
 		return -EMSGSIZE;

@@ -1155,7 +1155,6 @@ static void vns_latency_status(struct vns_collector *c,
 	}
 }
 
-
 /* ---- snapshots for readers ---- */
 
 /* Pairs in path order: the stages are numbered along their paths */
@@ -1214,7 +1213,7 @@ static struct vns_snap *vns_latency_snapshot(struct vns_collector *c)
 /* ---- the record over netlink (VNS_CMD_LATENCY_GET) ---- */
 
 static int vns_latency_fill(struct sk_buff *skb, const struct vns_snap *s,
-			      const void *rec)
+			    const void *rec)
 {
 	const struct vns_lat_rec *r = rec;
 	struct nlattr *nest;

@@ -304,7 +304,7 @@ static struct vns_snap *vns_softirqs_snapshot(struct vns_collector *c)
 /* ---- the record over netlink (VNS_CMD_SOFTIRQ_GET) ---- */
 
 static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
-			   const void *rec)
+			 const void *rec)
 {
 	const struct vns_sirq_rec *r = rec;
 	struct nlattr *nest;
@@ -313,8 +313,8 @@ static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
 		nest = nla_nest_start(skb, VNS_A_KSOFTIRQD);
 		if (!nest || nla_put_u32(skb, VNS_KSIRQD_A_CPU, r->cpu) ||
 		    (r->pid && nla_put_u32(skb, VNS_KSIRQD_A_PID, r->pid)) ||
-		    nla_put_u64_64bit(skb, VNS_KSIRQD_A_RUNTIME_NS,
-				      r->runtime_ns, VNS_KSIRQD_A_PAD))
+		    vns_nla_put_u64(skb, VNS_KSIRQD_A_RUNTIME_NS,
+				    r->runtime_ns, VNS_KSIRQD_A_PAD))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 		return 0;
@@ -323,19 +323,19 @@ static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
 	if (!nest || nla_put_u32(skb, VNS_SIRQ_A_CPU, r->cpu) ||
 	    nla_put_u8(skb, VNS_SIRQ_A_VEC, r->vec) ||
 	    nla_put_string(skb, VNS_SIRQ_A_NAME, vns_softirq_names[r->vec]) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_COUNT, r->count,
-			      VNS_SIRQ_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_TOTAL_NS, r->total_ns,
-			      VNS_SIRQ_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_MAX_NS, r->max_ns,
-			      VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_COUNT, r->count,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_TOTAL_NS, r->total_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_MAX_NS, r->max_ns,
+			    VNS_SIRQ_A_PAD) ||
 	    vns_nl_put_hist(skb, VNS_SIRQ_A_HIST, &r->hist) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_RAISED, r->raised,
-			      VNS_SIRQ_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_WAIT_TOTAL_NS, r->wait_total_ns,
-			      VNS_SIRQ_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_SIRQ_A_WAIT_MAX_NS, r->wait_max_ns,
-			      VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_RAISED, r->raised,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_WAIT_TOTAL_NS, r->wait_total_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_WAIT_MAX_NS, r->wait_max_ns,
+			    VNS_SIRQ_A_PAD) ||
 	    vns_nl_put_hist(skb, VNS_SIRQ_A_WAIT_HIST, &r->wait))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -337,7 +337,7 @@ static struct vns_snap *vns_timers_snapshot(struct vns_collector *c)
 /* ---- the record over netlink (VNS_CMD_TIMER_GET) ---- */
 
 static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
-			    const void *rec)
+			  const void *rec)
 {
 	const struct vns_timer_rec *r = rec;
 	char sym[KSYM_SYMBOL_LEN + 32];
@@ -347,16 +347,16 @@ static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
 	nest = nla_nest_start(skb, VNS_A_TIMER);
 	if (!nest || nla_put_string(skb, VNS_TIMER_A_FUNC, sym) ||
 	    nla_put_u8(skb, VNS_TIMER_A_KIND, r->kind) ||
-	    nla_put_u64_64bit(skb, VNS_TIMER_A_COUNT, r->count,
-			      VNS_TIMER_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_TIMER_A_TOTAL_NS, r->total_ns,
-			      VNS_TIMER_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_TIMER_A_MAX_NS, r->max_ns,
-			      VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_COUNT, r->count,
+			    VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_TOTAL_NS, r->total_ns,
+			    VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_NS, r->max_ns,
+			    VNS_TIMER_A_PAD) ||
 	    nla_put_u32(skb, VNS_TIMER_A_MAX_CPU, r->max_cpu) ||
-	    nla_put_u64_64bit(skb, VNS_TIMER_A_MAX_AGE_NS,
-			      s->now_ns - min(s->now_ns, r->max_when_ns),
-			      VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_AGE_NS,
+			    s->now_ns - min(s->now_ns, r->max_when_ns),
+			    VNS_TIMER_A_PAD) ||
 	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
