@@ -15,7 +15,6 @@
 #include "../core/events.h"
 #include "../core/probe.h"
 #include "../core/snap.h"
-#include "fill.h"
 #include "genl.h"
 
 static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
