@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
 #include "uapi/linux/vnetscope.h"
 #include "filter.h"
+#include "print.h"
 #include "util.h"
 
 /* "A[/N]": an IPv4 or IPv6 address with an optional prefix length */
@@ -331,39 +331,30 @@ int vns_filter_from_nest(struct vns_filter *f, struct nlattr *nest)
 	return 0;
 }
 
-static void vns_json_addr(struct json_object *o, const char *key,
-			  const char *pkey, u8 family, const u8 *addr,
-			  u8 prefix)
+static void vns_print_addr(const char *key, const char *pkey, u8 family,
+			   const u8 *addr, u8 prefix)
 {
 	char a[VNS_ADDR_STR_MAX];
 
 	vns_addr_str(family, addr, a, sizeof(a));
-	json_object_object_add(o, key, json_object_new_string(a));
-	json_object_object_add(o, pkey, json_object_new_int(prefix));
+	print_string(PRINT_JSON, key, NULL, a);
+	print_uint(PRINT_JSON, pkey, NULL, prefix);
 }
 
-struct json_object *vns_filter_json(const struct vns_filter *f)
+void vns_filter_print_json(const struct vns_filter *f)
 {
-	struct json_object *o = json_object_new_object();
-
-	if (!o)
-		return NULL;
 	if (f->src_family)
-		vns_json_addr(o, "src", "src_prefix", f->src_family, f->src,
-			      f->src_prefix);
+		vns_print_addr("src", "src_prefix", f->src_family, f->src,
+			       f->src_prefix);
 	if (f->dst_family)
-		vns_json_addr(o, "dst", "dst_prefix", f->dst_family, f->dst,
-			      f->dst_prefix);
+		vns_print_addr("dst", "dst_prefix", f->dst_family, f->dst,
+			       f->dst_prefix);
 	if (f->proto)
-		json_object_object_add(o, "proto", vns_json_proto(f->proto));
+		print_proto(PRINT_JSON, "proto", NULL, f->proto);
 	if (f->has_sport)
-		json_object_object_add(o, "sport",
-				       json_object_new_int(f->sport));
+		print_uint(PRINT_JSON, "sport", NULL, f->sport);
 	if (f->has_dport)
-		json_object_object_add(o, "dport",
-				       json_object_new_int(f->dport));
+		print_uint(PRINT_JSON, "dport", NULL, f->dport);
 	if (f->has_dev)
-		json_object_object_add(o, "dev",
-				       json_object_new_string(f->dev));
-	return o;
+		print_string(PRINT_JSON, "dev", NULL, f->dev);
 }

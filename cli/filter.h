@@ -11,7 +11,6 @@
 
 #include "vns/flow.h"
 
-struct json_object;
 struct nl_msg;
 struct nlattr;
 
@@ -79,7 +78,10 @@ int vns_filter_put(struct nl_msg *msg, int attr, const struct vns_filter *f);
 /* Read a VNS_FILTER_A_* nest.  Returns 0 or -EBADMSG. */
 int vns_filter_from_nest(struct vns_filter *f, struct nlattr *nest);
 
-/* {"src":...,"src_prefix":...,...}, with only the fields that are set */
-struct json_object *vns_filter_json(const struct vns_filter *f);
+/*
+ * "src":...,"src_prefix":...,..., with only the fields that are set, as
+ * members of the open JSON object (print.h)
+ */
+void vns_filter_print_json(const struct vns_filter *f);
 
 #endif /* _VNS_CLI_FILTER_H */

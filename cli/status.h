@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The module's status (VNS_CMD_STATUS_GET) and probe list
- * (VNS_CMD_PROBE_GET), read into plain structures.
+ * vnetscope status, vnetscope probes: the module's status
+ * (VNS_CMD_STATUS_GET) and probe list (VNS_CMD_PROBE_GET), read into plain
+ * structures and printed.
  */
 #ifndef _VNS_CLI_STATUS_H
 #define _VNS_CLI_STATUS_H
 
 #include "vns/flow.h"
+#include "config.h"
 
 struct vns_nl;
 
@@ -27,6 +29,7 @@ struct vns_collector {
 	u32 entries;
 	u32 capacity;
 	struct vns_filter filter;	/* empty if absent */
+	struct vns_config config;	/* if VNS_HAS(VNS_COLL_A_CONFIG) */
 	struct vns_counter *counters;	/* in the order the kernel sent */
 	size_t ncounters;
 };
@@ -67,5 +70,12 @@ bool vns_coll_counter(const struct vns_collector *c, const char *name,
 
 int vns_probes_get(struct vns_nl *nl, struct vns_probes *p);
 void vns_probes_free(struct vns_probes *p);
+
+/* Print @st (text, or JSON with print.h), with its collectors' @probes */
+void vns_status_print(const struct vns_status *st, u32 genl_version,
+		      const struct vns_probes *probes);
+
+/* The probe list as "vnetscope probes" prints it */
+void vns_probes_print(const struct vns_probes *probes);
 
 #endif /* _VNS_CLI_STATUS_H */

@@ -8,15 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "vns/flow.h"
 #include "util.h"
-
-/* json-c before 0.13 (e.g. CentOS 7's 0.11) escapes '/' anyway */
-#ifndef JSON_C_TO_STRING_NOSLASHESCAPE
-#define JSON_C_TO_STRING_NOSLASHESCAPE	0
-#endif
 
 static void vns_verr(const char *fmt, va_list ap)
 {
@@ -103,6 +96,17 @@ int vns_parse_u64(const char *s, u64 min, u64 max, u64 *out)
 	if (errno || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int vns_cpu_opt(const char *arg, long long *cpu)
+{
+	u64 v;
+
+	if (vns_parse_u64(arg, 0, UINT32_MAX, &v))
+		return vns_usage_err("invalid --cpu '%s': expected a CPU number",
+				     arg);
+	*cpu = (long long)v;
 	return 0;
 }
 
@@ -221,51 +225,30 @@ const char *vns_bytes_str(u64 bytes, char *buf, size_t len)
 	return buf;
 }
 
-struct json_object *vns_json_str(const char *s)
+const char *vns_avg_str(u64 total, u64 n, char *buf, size_t len)
 {
-	return s ? json_object_new_string(s) : NULL;
+	if (!n)
+		return "-";
+	return vns_dur_str((total + n / 2) / n, buf, len);
 }
 
-struct json_object *vns_json_u64(u64 v)
+const char *vns_dur_or_dash(bool present, u64 ns, bool bound, char *buf,
+			    size_t len)
 {
-#if JSON_C_VERSION_NUM >= (14 << 8)
-	return json_object_new_uint64(v);
-#else
-	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
-#endif
+	char d[VNS_DUR_STR_MAX];
+
+	if (!present)
+		return "-";
+	snprintf(buf, len, "%s%s", bound ? "<=" : "",
+		 vns_dur_str(ns, d, sizeof(d)));
+	return buf;
 }
 
-struct json_object *vns_json_u64_if(bool present, u64 v)
+const char *vns_name_of(const char *const *names, size_t n, unsigned int v,
+			char *buf, size_t len)
 {
-	return present ? vns_json_u64(v) : NULL;
-}
-
-/* @fmt for one double, e.g. "%.6f" */
-struct json_object *vns_json_double(double v, const char *fmt)
-{
-	char buf[64];
-
-#if JSON_C_VERSION_NUM >= (13 << 8)
-	snprintf(buf, sizeof(buf), fmt, v);
-	return json_object_new_double_s(v, buf);
-#else
-	(void)buf;
-	(void)fmt;
-	return json_object_new_double(v);
-#endif
-}
-
-struct json_object *vns_json_proto(u8 proto)
-{
-	const char *name = vns_proto_name(proto);
-
-	return name ? json_object_new_string(name) : json_object_new_int(proto);
-}
-
-void vns_json_print(FILE *out, struct json_object *obj)
-{
-	int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
-
-	fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
-	json_object_put(obj);
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "%u", v);
+	return buf;
 }
