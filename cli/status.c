@@ -101,8 +101,8 @@ static int vns_coll_parse(struct vns_collector *c, struct nlattr *nest)
 	return 0;
 }
 
-static int vns_status_cb(struct nlattr **tb, struct nlattr *attrs, int len,
-			 void *arg)
+int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg)
 {
 	struct vns_status *st = arg;
 	struct nlattr *a;
@@ -135,7 +135,7 @@ int vns_status_get(struct vns_nl *nl, struct vns_status *st)
 	memset(st, 0, sizeof(*st));
 	if (!msg)
 		return vns_nl_nomem("status", NULL);
-	ret = vns_nl_do(nl, msg, "status", vns_status_cb, st);
+	ret = vns_nl_do(nl, msg, "status", vns_status_add, st);
 	if (ret)
 		vns_status_free(st);
 	return ret;
@@ -184,8 +184,8 @@ bool vns_coll_counter(const struct vns_collector *c, const char *name,
 	return false;
 }
 
-static int vns_probe_cb(struct nlattr **top, struct nlattr *attrs, int len,
-			void *arg)
+int vns_probes_add(struct nlattr **top, struct nlattr *attrs, int len,
+		   void *arg)
 {
 	struct nlattr *tb[VNS_PROBE_A_MAX + 1];
 	struct vns_probes *p = arg;
@@ -223,7 +223,7 @@ int vns_probes_get(struct vns_nl *nl, struct vns_probes *p)
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	ret = vns_nl_dump(nl, VNS_CMD_PROBE_GET, "probe list", vns_probe_cb, p);
+	ret = vns_nl_dump(nl, VNS_CMD_PROBE_GET, "probe list", vns_probes_add, p);
 	if (ret)
 		vns_probes_free(p);
 	return ret;

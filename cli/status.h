@@ -10,6 +10,7 @@
 #include "vns/flow.h"
 #include "config.h"
 
+struct nlattr;
 struct vns_nl;
 
 /* True if attribute @attr was in the message that filled @obj */
@@ -58,6 +59,16 @@ struct vns_probes {
 	struct vns_probe *v;
 	size_t n;
 };
+
+/*
+ * The callbacks (nl.h) that read a VNS_CMD_STATUS_GET reply into the
+ * struct vns_status @arg, and a VNS_CMD_PROBE_GET message into the struct
+ * vns_probes @arg.  0, -EBADMSG or -ENOMEM.
+ */
+int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg);
+int vns_probes_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg);
 
 /* Returns 0 or, with the error printed, an exit status */
 int vns_status_get(struct vns_nl *nl, struct vns_status *st);
