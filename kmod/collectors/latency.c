@@ -31,6 +31,7 @@
 #include <vns/lat.h>
 
 #include "../core/vns.h"
+#include "../netlink/fill.h"
 
 static unsigned int latency_entries = 4096;
 module_param(latency_entries, uint, 0444);
@@ -794,6 +795,214 @@ static struct vns_probe vns_lat_probes[] = {
 static struct vns_probe *vns_lat_ct_probe =
 	&vns_lat_probes[ARRAY_SIZE(vns_lat_probes) - 1];
 
+/* ---- details records: the events file's line, the netlink message ---- */
+
+struct vns_line {
+	char *buf;
+	size_t len;
+	size_t n;
+	bool full;
+};
+
+static __printf(2, 3) void vns_line_add(struct vns_line *l,
+					 const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->n, l->len - l->n, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= l->len - l->n)
+		l->full = true;
+	else
+		l->n += n;
+}
+
+/* @s (at most @max bytes) as one value: blanks, ',' and '=' become '_' */
+static void vns_line_word(struct vns_line *l, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++) {
+		char c = s[i];
+
+		if (c <= ' ' || c == ',' || c == '=' || c == 0x7f)
+			c = '_';
+		vns_line_add(l, "%c", c);
+	}
+}
+
+static void vns_line_stage(struct vns_line *l, u8 stage)
+{
+	const char *name = vns_stage_name(stage);
+
+	if (name)
+		vns_line_add(l, "%s", name);
+	else
+		vns_line_add(l, "STAGE_%u", stage);
+}
+
+static void vns_line_addr(struct vns_line *l, const char *key, u8 family,
+			  const u8 *a)
+{
+	if (family == VNS_AF_INET)
+		vns_line_add(l, " %s=%pI4", key, a);
+	else
+		vns_line_add(l, " %s=%pI6c", key, a);
+}
+
+/* The longest stage of @e: false if there is none */
+static bool vns_lat_event_slow(const struct vns_lat_event *e,
+			       unsigned int nr, const struct vns_lat_hop **a,
+			       const struct vns_lat_hop **b)
+{
+	if (e->slow < 1 || e->slow >= nr)
+		return false;
+	*a = &e->hop[e->slow - 1];
+	*b = &e->hop[e->slow];
+	return true;
+}
+
+static int vns_lat_event_show(char *buf, size_t len, const void *rec)
+{
+	const struct vns_lat_event *e = rec;
+	const struct vns_flow *f = &e->key.flow;
+	const char *proto = vns_proto_name(f->proto);
+	struct vns_line l = { .buf = buf, .len = len };
+	unsigned int i, nr = min_t(unsigned int, e->nr, VNS_LAT_HOPS);
+	const struct vns_lat_hop *a, *b;
+
+	vns_line_add(&l, "ts_ns=%llu cpu=%u dir=%s family=%s",
+		     e->first_ns, e->cpu, e->dir == VNS_DIR_RX ? "rx" : "tx",
+		     f->family == VNS_AF_INET6 ? "ipv6" : "ipv4");
+	if (proto)
+		vns_line_add(&l, " proto=%s", proto);
+	else
+		vns_line_add(&l, " proto=%u", f->proto);
+	vns_line_addr(&l, "src", f->family, f->src);
+	vns_line_addr(&l, "dst", f->family, f->dst);
+	if (vns_proto_has_ports(f->proto))
+		vns_line_add(&l, " sport=%u dport=%u", f->sport, f->dport);
+	else if (vns_proto_is_icmp(f->proto))
+		vns_line_add(&l, " type=%u code=%u", f->icmp_type,
+			     f->icmp_code);
+	vns_line_add(&l, " ip_id=%u l4=0x%08x total_us=%llu why=%s",
+		     e->key.id.ip_id, e->key.id.l4,
+		     div_u64(e->total_ns, NSEC_PER_USEC),
+		     e->why == (VNS_LAT_WHY_TOTAL | VNS_LAT_WHY_STAGE) ?
+		     "total,stage" : e->why == VNS_LAT_WHY_STAGE ? "stage" :
+		     "total");
+	vns_line_add(&l, " slow=");
+	if (vns_lat_event_slow(e, nr, &a, &b)) {
+		vns_line_stage(&l, a->stage);
+		vns_line_add(&l, "->");
+		vns_line_stage(&l, b->stage);
+		vns_line_add(&l, " slow_us=%llu",
+			     b->ts_ns >= a->ts_ns ?
+			     div_u64(b->ts_ns - a->ts_ns, NSEC_PER_USEC) : 0);
+	} else {
+		vns_line_add(&l, "- slow_us=0");
+	}
+	vns_line_add(&l, " pid=%u comm=", e->slow_pid);
+	if (e->slow_comm[0])
+		vns_line_word(&l, e->slow_comm, sizeof(e->slow_comm));
+	else
+		vns_line_add(&l, "-");
+	vns_line_add(&l, " hops=%u", nr);
+	for (i = 0; i < nr; i++) {
+		const struct vns_lat_hop *h = &e->hop[i];
+		u64 prev = i ? e->hop[i - 1].ts_ns : h->ts_ns;
+		u64 off = h->ts_ns >= e->first_ns ? h->ts_ns - e->first_ns : 0;
+
+		vns_line_add(&l, " hop%u=", i + 1);
+		vns_line_stage(&l, h->stage);
+		vns_line_add(&l, ",");
+		if (h->dev[0])
+			vns_line_word(&l, h->dev, sizeof(h->dev));
+		else
+			vns_line_add(&l, "-");
+		vns_line_add(&l, ",%u,%llu,%llu", h->cpu, off,
+			     h->ts_ns >= prev ? h->ts_ns - prev : 0);
+	}
+	vns_line_add(&l, "\n");
+	return l.full ? (int)len : (int)l.n;
+}
+
+static int vns_lat_hop_fill(struct sk_buff *skb, const struct vns_lat_event *e,
+			    unsigned int i)
+{
+	const struct vns_lat_hop *h = &e->hop[i];
+	u64 prev = i ? e->hop[i - 1].ts_ns : h->ts_ns;
+	u64 off = h->ts_ns >= e->first_ns ? h->ts_ns - e->first_ns : 0;
+	struct nlattr *nest = nla_nest_start(skb, VNS_LAT_EVENT_A_HOP);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VNS_LAT_HOP_A_STAGE, h->stage) ||
+	    (h->dev[0] &&
+	     vns_nl_put_strn(skb, VNS_LAT_HOP_A_DEV, h->dev, sizeof(h->dev))) ||
+	    nla_put_u32(skb, VNS_LAT_HOP_A_CPU, h->cpu) ||
+	    vns_nla_put_u64(skb, VNS_LAT_HOP_A_OFFSET_NS, off,
+			    VNS_LAT_HOP_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_LAT_HOP_A_DELTA_NS,
+			    h->ts_ns >= prev ? h->ts_ns - prev : 0,
+			    VNS_LAT_HOP_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One struct vns_lat_event as VNS_A_LAT_EVENT: what its line says */
+static int vns_lat_event_fill(struct sk_buff *skb, const void *rec)
+{
+	const struct vns_lat_event *e = rec;
+	unsigned int i, nr = min_t(unsigned int, e->nr, VNS_LAT_HOPS);
+	const struct vns_lat_hop *a, *b;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VNS_A_LAT_EVENT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (vns_nla_put_u64(skb, VNS_LAT_EVENT_A_TIME_NS, e->first_ns,
+			    VNS_LAT_EVENT_A_PAD) ||
+	    nla_put_u32(skb, VNS_LAT_EVENT_A_CPU, e->cpu) ||
+	    nla_put_u8(skb, VNS_LAT_EVENT_A_DIR, e->dir) ||
+	    vns_nl_put_flow(skb, VNS_LAT_EVENT_A_FLOW, &e->key.flow) ||
+	    nla_put_u32(skb, VNS_LAT_EVENT_A_IP_ID, e->key.id.ip_id) ||
+	    nla_put_u32(skb, VNS_LAT_EVENT_A_L4, e->key.id.l4) ||
+	    vns_nla_put_u64(skb, VNS_LAT_EVENT_A_TOTAL_NS, e->total_ns,
+			    VNS_LAT_EVENT_A_PAD) ||
+	    nla_put_u8(skb, VNS_LAT_EVENT_A_WHY, e->why))
+		goto cancel;
+	if (vns_lat_event_slow(e, nr, &a, &b) &&
+	    (nla_put_u8(skb, VNS_LAT_EVENT_A_SLOW_FROM, a->stage) ||
+	     nla_put_u8(skb, VNS_LAT_EVENT_A_SLOW_TO, b->stage) ||
+	     vns_nla_put_u64(skb, VNS_LAT_EVENT_A_SLOW_NS,
+			     b->ts_ns >= a->ts_ns ? b->ts_ns - a->ts_ns : 0,
+			     VNS_LAT_EVENT_A_PAD)))
+		goto cancel;
+	if (nla_put_u32(skb, VNS_LAT_EVENT_A_PID, e->slow_pid) ||
+	    (e->slow_comm[0] &&
+	     vns_nl_put_strn(skb, VNS_LAT_EVENT_A_COMM, e->slow_comm,
+			     sizeof(e->slow_comm))))
+		goto cancel;
+	for (i = 0; i < nr; i++)
+		if (vns_lat_hop_fill(skb, e, i))
+			goto cancel;
+	if (nla_put_u32(skb, VNS_LAT_EVENT_A_HOPS_DROPPED, e->dropped_hops))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
 /* ---- tables ---- */
 
 static void vns_lat_reap_work(struct work_struct *w)
@@ -858,8 +1067,8 @@ static int vns_latency_alloc(struct vns_collector *c)
 		l->stage_thr_ns = (u64)c->set.stage_threshold_us *
 				  NSEC_PER_USEC;
 	if ((l->thr_ns | l->stage_thr_ns) &&
-	    vns_events_alloc(clamp(latency_events, 16U, 65536U),
-			     sizeof(struct vns_lat_event), vns_lat_event_show))
+	    vns_events_alloc(c, clamp(latency_events, 16U, 65536U),
+			     sizeof(struct vns_lat_event)))
 		goto nomem;
 	/* by name: the port may be in any namespace, or come and go */
 	if (c->set.given & VNS_SET_PHY)
@@ -937,6 +1146,8 @@ struct vns_collector vns_latency_collector = {
 	.free = vns_latency_free,
 	.clear = vns_latency_clear,
 	.status = vns_latency_status,
+	.event_show = vns_lat_event_show,
+	.event_fill = vns_lat_event_fill,
 };
 
 /* ---- snapshots for readers ---- */

@@ -251,6 +251,89 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 	return 0;
 }
 
+/* Keys set in @upd replace those of @dst */
+static void vns_filter_merge(struct vns_filter *dst,
+			     const struct vns_filter *upd)
+{
+	if (upd->src_family) {
+		dst->src_family = upd->src_family;
+		dst->src_prefix = upd->src_prefix;
+		memcpy(dst->src, upd->src, sizeof(dst->src));
+	}
+	if (upd->dst_family) {
+		dst->dst_family = upd->dst_family;
+		dst->dst_prefix = upd->dst_prefix;
+		memcpy(dst->dst, upd->dst, sizeof(dst->dst));
+	}
+	if (upd->proto)
+		dst->proto = upd->proto;
+	if (upd->has_sport) {
+		dst->sport = upd->sport;
+		dst->has_sport = 1;
+	}
+	if (upd->has_dport) {
+		dst->dport = upd->dport;
+		dst->has_dport = 1;
+	}
+	if (upd->has_dev) {
+		memcpy(dst->dev, upd->dev, sizeof(dst->dev));
+		dst->has_dev = 1;
+	}
+}
+
+/* Settings given in @upd replace those of @dst */
+static void vns_settings_merge(struct vns_settings *dst,
+			       const struct vns_settings *upd)
+{
+	if (upd->given & VNS_SET_PERIOD)
+		dst->period_us = upd->period_us;
+	if (upd->given & VNS_SET_THRESHOLD)
+		dst->threshold_us = upd->threshold_us;
+	if (upd->given & VNS_SET_STAGE_THRESHOLD)
+		dst->stage_threshold_us = upd->stage_threshold_us;
+	if (upd->given & VNS_SET_DIR)
+		dst->dir = upd->dir;
+	if (upd->given & VNS_SET_PHY)
+		memcpy(dst->phy, upd->phy, sizeof(dst->phy));
+	if (upd->given & VNS_SET_VM)
+		memcpy(dst->vm, upd->vm, sizeof(dst->vm));
+	dst->given |= upd->given;
+}
+
+/*
+ * Enable with VNS_ENABLE_F_* @flags.  UPDATE: the filter keys and settings
+ * given replace the running ones, the others keep their running values (an
+ * off collector starts with the defaults and those given).  IF_ON: an off
+ * collector stays off (-ENODATA).  Either way the tables restart only if
+ * the effective filter or settings change (vns_collector_enable()).
+ */
+int vns_collector_update(struct vns_collector *c, const struct vns_filter *f,
+			 const struct vns_settings *s, u32 flags,
+			 const char **err)
+{
+	struct vns_filter mf;
+	struct vns_settings ms;
+
+	lockdep_assert_held(&vns_lock);
+	if (flags & ~VNS_ENABLE_F_ALL) {
+		*err = "unknown enable flags";
+		return -EINVAL;
+	}
+	if (!c->on && flags & VNS_ENABLE_F_IF_ON) {
+		*err = "the collector is off";
+		return -ENODATA;
+	}
+	if (!c->on || !(flags & VNS_ENABLE_F_UPDATE))
+		return vns_collector_enable(c, f, s, err);
+	mf = c->filter;
+	ms = c->set;
+	if (f)
+		vns_filter_merge(&mf, f);
+	if (s)
+		vns_settings_merge(&ms, s);
+	return vns_collector_enable(c, &mf, &ms, err);
+}
+
 void vns_collector_disable(struct vns_collector *c)
 {
 	lockdep_assert_held(&vns_lock);

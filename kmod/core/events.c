@@ -12,8 +12,9 @@
  * 3.5 to 6.12 (irq_work_queue() returned void before 3.17: the result is
  * not used), so they need no compat.
  *
- * Consumer: the one reader of the events file (one open at a time, its
- * reads serialised by the file's mutex).  It finds the rings under RCU, so
+ * Consumer: the one reader, the events file (one open at a time, its reads
+ * serialised by the file's mutex) or a VNS_CMD_EVENT_GET dump (its rounds
+ * serialised by the netlink socket).  It finds the rings under RCU, so
  * that vns_events_free() may run while a reader polls or blocks: the rings
  * go away after a grace period, a blocked reader keeps waiting for the next
  * set (records not yet read when the collector is disabled are dropped).
@@ -39,7 +40,7 @@
 struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */
 	u32 rec_size;
-	vns_event_show_t show;
+	const struct vns_collector *owner;
 	size_t mem;
 	struct vns_ring *ring[];	/* nr_cpu_ids; data follows each */
 };
@@ -65,8 +66,8 @@ static void vns_ev_release(struct vns_events *ev)
 	kfree(ev);
 }
 
-int vns_events_alloc(unsigned int per_cpu, size_t rec_size,
-		     vns_event_show_t show)
+int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
+		     size_t rec_size)
 {
 	struct vns_events *ev;
 	size_t hdr = ALIGN(sizeof(struct vns_ring), 8), size;
@@ -84,7 +85,7 @@ int vns_events_alloc(unsigned int per_cpu, size_t rec_size,
 		return -ENOMEM;
 	ev->per_cpu = per_cpu;
 	ev->rec_size = rec_size;
-	ev->show = show;
+	ev->owner = c;
 	ev->mem = struct_size(ev, ring, nr_cpu_ids);
 	for_each_possible_cpu(cpu) {
 		struct vns_ring *r = vzalloc_node(size, cpu_to_node(cpu));
@@ -238,10 +239,10 @@ static int vns_ev_cmp(const void *a, const void *b)
  * step takes the ring whose oldest record is the oldest, then the batch is
  * sorted by time (records of one ring are in the order their packets
  * completed, not started).  Returns the number taken; *@rec_size and
- * *@show describe them.
+ * *@owner (the collector that made them) describe them.
  */
 unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
-			     vns_event_show_t *show)
+			     const struct vns_collector **owner)
 {
 	struct vns_events *ev;
 	unsigned int n = 0, max;
@@ -252,7 +253,7 @@ unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
 	if (!ev)
 		goto out;
 	*rec_size = ev->rec_size;
-	*show = ev->show;
+	*owner = ev->owner;
 	for (max = len / ev->rec_size; n < max; n++) {
 		struct vns_ring *best = NULL;
 		const void *rec, *oldest = NULL;

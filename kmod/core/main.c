@@ -79,13 +79,14 @@ err_probes:
 }
 
 /*
- * Interfaces go first (no new requests), then collectors (probes detached,
+ * Interfaces go first (no new requests; a dump in progress holds a module
+ * reference, so there is none), then collectors (probes detached,
  * handlers waited for, tables freed), then the probe layer.
  */
 static void __exit vns_exit(void)
 {
-	vns_views_exit();
 	vns_genl_exit();
+	vns_views_exit();
 	vns_disable_all();
 	vns_probes_exit();
 	pr_info("unloaded\n");

@@ -29,6 +29,7 @@ extern struct mutex vns_lock;
 
 struct vns_collector;
 struct seq_file;
+struct sk_buff;
 
 struct vns_probe {
 	/* definition */
@@ -132,6 +133,15 @@ struct vns_collector {
 	void (*clear)(struct vns_collector *c);
 	void (*status)(struct vns_collector *c, struct vns_coll_status *st);
 
+	/*
+	 * Details records (vns_events_alloc()): the record as its line of
+	 * the events file, '\n' included, into @buf of @len bytes (returns
+	 * the line's length, as snprintf(): it did not fit if >= @len); and
+	 * as its netlink attribute (a nest) in @skb (0 or -EMSGSIZE).
+	 */
+	int (*event_show)(char *buf, size_t len, const void *rec);
+	int (*event_fill)(struct sk_buff *skb, const void *rec);
+
 	/* runtime, under vns_lock; handlers read only ->active and ->filter */
 	bool on;
 	bool active;
@@ -145,6 +155,9 @@ extern const unsigned int vns_nr_collectors;
 struct vns_collector *vns_collector_find(const char *name);
 int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 			 const struct vns_settings *s, const char **err);
+int vns_collector_update(struct vns_collector *c, const struct vns_filter *f,
+			 const struct vns_settings *s, u32 flags,
+			 const char **err);
 void vns_collector_disable(struct vns_collector *c);
 void vns_collector_reset(struct vns_collector *c);
 void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st);
@@ -171,13 +184,6 @@ void vns_settings_default(struct vns_settings *s);
 
 /* ---- events: details records, out through per-CPU rings ---- */
 
-/*
- * Formats one record as its line of the events file, '\n' included, into
- * @buf of @len bytes.  Returns the line's length (as snprintf(): it did not
- * fit if >= @len).
- */
-typedef int (*vns_event_show_t)(char *buf, size_t len, const void *rec);
-
 #define VNS_EVENT_REC_MAX	4096	/* bytes per record, at most */
 #define VNS_EVENT_LINE_MAX	4096	/* bytes per line, '\n' included */
 
@@ -187,11 +193,12 @@ typedef int (*vns_event_show_t)(char *buf, size_t len, const void *rec);
  * time (ktime_get_ns()), which orders them.  alloc() from the collector's
  * alloc (probes detached), free() from its free (probes gone); both under
  * vns_lock.  @per_cpu is rounded up to a power of two.  The pollable
- * "events" file (debugfs and procfs) prints each record with @show, one
- * line per event, oldest first; free() drops the records not read yet.
+ * "events" file (debugfs and procfs) prints each record with the owner's
+ * event_show(), one line per event, oldest first, and VNS_CMD_EVENT_GET
+ * sends each with its event_fill(); free() drops the records not read yet.
  */
-int vns_events_alloc(unsigned int per_cpu, size_t rec_size,
-		     vns_event_show_t show);
+int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
+		     size_t rec_size);
 void vns_events_free(void);
 /*
  * Handlers, with interrupts disabled: a record to fill on this CPU's ring,
@@ -206,9 +213,10 @@ u64 vns_events_lost(void);
 size_t vns_events_mem(void);
 
 /*
- * The events file's reader (views/events.c).  open(): one reader at a time
- * (-EBUSY), none once the module is going (-ENODEV).  take(): moves records
- * into @dst (@len bytes, at least VNS_EVENT_REC_MAX), oldest first.  ready():
+ * The events reader: the events file (views/events.c) or a VNS_CMD_EVENT_GET
+ * dump.  open(): one reader at a time (-EBUSY), none once the module is
+ * going (-ENODEV).  take(): moves records into @dst (@len bytes, at least
+ * VNS_EVENT_REC_MAX), oldest first; *@owner formats them.  ready():
  * a record waits or the module is going (closed()).  wait(): blocks until
  * ready() or a signal (-ERESTARTSYS).  shutdown(): module exit, before the
  * files go: wakes every reader and poller for good.
@@ -218,7 +226,7 @@ struct poll_table_struct;
 int vns_events_open(void);
 void vns_events_close(void);
 unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
-			     vns_event_show_t *show);
+			     const struct vns_collector **owner);
 bool vns_events_ready(void);
 bool vns_events_closed(void);
 int vns_events_wait(void);
@@ -345,8 +353,6 @@ struct vns_lat_rec {
 };
 
 struct vns_snap *vns_latency_snapshot(void);
-/* The events file's line for one struct vns_lat_event (views/events.c) */
-int vns_lat_event_show(char *buf, size_t len, const void *rec);
 struct vns_snap *vns_softirqs_snapshot(void);
 struct vns_snap *vns_timers_snapshot(void);
 struct vns_snap *vns_irqoff_snapshot(void);

@@ -7,15 +7,18 @@
  */
 #include <linux/module.h>
 #include <linux/utsname.h>
+#include <linux/vmalloc.h>
 #include <net/genetlink.h>
 
 #include "../core/vns.h"
+#include "fill.h"
 
 static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_COLLECTOR_NAME] = { .type = NLA_NUL_STRING,
 				   .len = VNS_NAME_MAX - 1 },
 	[VNS_A_FILTER] = { .type = NLA_NESTED },
 	[VNS_A_CONFIG] = { .type = NLA_NESTED },
+	[VNS_A_ENABLE_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
@@ -85,6 +88,37 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* The settings given, as a nest of enum vns_config_attr; none: nothing */
+static int vns_nl_put_settings(struct sk_buff *skb, int type,
+			       const struct vns_settings *s)
+{
+	struct nlattr *nest;
+
+	if (!s->given)
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((s->given & VNS_SET_PERIOD &&
+	     nla_put_u32(skb, VNS_CFG_A_PERIOD_US, s->period_us)) ||
+	    (s->given & VNS_SET_THRESHOLD &&
+	     nla_put_u32(skb, VNS_CFG_A_THRESHOLD_US, s->threshold_us)) ||
+	    (s->given & VNS_SET_STAGE_THRESHOLD &&
+	     nla_put_u32(skb, VNS_CFG_A_STAGE_THRESHOLD_US,
+			 s->stage_threshold_us)) ||
+	    (s->given & VNS_SET_PHY &&
+	     nla_put_string(skb, VNS_CFG_A_PHY_IF, s->phy)) ||
+	    (s->given & VNS_SET_VM &&
+	     nla_put_string(skb, VNS_CFG_A_VM_IF, s->vm)) ||
+	    (s->given & VNS_SET_DIR &&
+	     nla_put_u8(skb, VNS_CFG_A_DIRECTION, s->dir))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 {
 	struct vns_coll_status st;
@@ -104,7 +138,8 @@ static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 	    nla_put_u32(skb, VNS_COLL_A_ENTRIES, st.entries) ||
 	    nla_put_u32(skb, VNS_COLL_A_CAPACITY, st.capacity))
 		goto cancel;
-	if (c->on && vns_nl_put_filter(skb, VNS_COLL_A_FILTER, &c->filter))
+	if (c->on && (vns_nl_put_filter(skb, VNS_COLL_A_FILTER, &c->filter) ||
+		      vns_nl_put_settings(skb, VNS_COLL_A_CONFIG, &c->set)))
 		goto cancel;
 	for (i = 0; i < st.nr_counters; i++) {
 		cnt = nla_nest_start(skb, VNS_COLL_A_COUNTER);
@@ -220,38 +255,6 @@ out:
 
 /* ---- drops: one message per (stack, device, reason, flow) record ---- */
 
-static int vns_nl_put_addr(struct sk_buff *skb, int type, u8 family,
-			   const u8 *a)
-{
-	return nla_put(skb, type, family == VNS_AF_INET ? 4 : 16, a);
-}
-
-static int vns_nl_put_flow(struct sk_buff *skb, const struct vns_flow *f)
-{
-	struct nlattr *nest;
-
-	if (!f->family)
-		return 0;
-	nest = nla_nest_start(skb, VNS_DROP_A_FLOW);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u8(skb, VNS_FLOW_A_FAMILY, f->family) ||
-	    nla_put_u8(skb, VNS_FLOW_A_PROTO, f->proto) ||
-	    vns_nl_put_addr(skb, VNS_FLOW_A_SRC, f->family, f->src) ||
-	    vns_nl_put_addr(skb, VNS_FLOW_A_DST, f->family, f->dst) ||
-	    (vns_proto_has_ports(f->proto) &&
-	     (nla_put_u16(skb, VNS_FLOW_A_SPORT, f->sport) ||
-	      nla_put_u16(skb, VNS_FLOW_A_DPORT, f->dport))) ||
-	    (vns_proto_is_icmp(f->proto) &&
-	     (nla_put_u8(skb, VNS_FLOW_A_ICMP_TYPE, f->icmp_type) ||
-	      nla_put_u8(skb, VNS_FLOW_A_ICMP_CODE, f->icmp_code)))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 static int vns_nl_put_drop(struct sk_buff *skb, const struct vns_snap *s,
 			   const void *rec)
 {
@@ -277,7 +280,7 @@ static int vns_nl_put_drop(struct sk_buff *skb, const struct vns_snap *s,
 		    nla_put_string(skb, VNS_DROP_A_REASON_NAME, buf))
 			goto cancel;
 	}
-	if (vns_nl_put_flow(skb, &r->flow))
+	if (vns_nl_put_flow(skb, VNS_DROP_A_FLOW, &r->flow))
 		goto cancel;
 	if (r->nr_frames) {
 		stack = nla_nest_start(skb, VNS_DROP_A_STACK);
@@ -298,37 +301,6 @@ cancel:
 }
 
 /* ---- drops, softirqs, timers, irqoff: snapshot at the first read ---- */
-
-static int vns_nl_put_hist(struct sk_buff *skb, int type,
-			   const struct vns_hist *h)
-{
-	struct nlattr *nest, *b;
-	unsigned int i;
-
-	nest = nla_nest_start(skb, type);
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, VNS_HIST_A_COUNT, h->count,
-			      VNS_HIST_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_HIST_A_SUM, h->sum, VNS_HIST_A_PAD) ||
-	    nla_put_u64_64bit(skb, VNS_HIST_A_MAXVAL, h->max, VNS_HIST_A_PAD))
-		goto cancel;
-	for (i = 0; i < VNS_HIST_BUCKETS; i++) {
-		if (!h->buckets[i])
-			continue;
-		b = nla_nest_start(skb, VNS_HIST_A_BUCKET);
-		if (!b || nla_put_u8(skb, VNS_BUCKET_A_INDEX, i) ||
-		    nla_put_u64_64bit(skb, VNS_BUCKET_A_COUNT, h->buckets[i],
-				      VNS_BUCKET_A_PAD))
-			goto cancel;
-		nla_nest_end(skb, b);
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
 
 static int vns_nl_put_sirq(struct sk_buff *skb, const struct vns_snap *s,
 			   const void *rec)
@@ -572,6 +544,100 @@ static int vns_nl_irqoff_dump(struct sk_buff *skb,
 	return vns_nl_snap_dump(skb, cb, &vns_nl_irqoff_dump_def);
 }
 
+/* ---- events: the details records, taken from the rings ---- */
+
+/* Records one round takes from the rings at most, in bytes */
+#define VNS_NL_EV_STAGE		(16 * 1024)
+
+/*
+ * The state of one VNS_CMD_EVENT_GET dump (cb->args[0]): it holds the
+ * events reader from start to done.  Records taken from the rings but not
+ * sent yet (the skb filled up) wait here for the next round.
+ */
+struct vns_nl_ev_dump {
+	unsigned int nr;		/* records in stage[] */
+	unsigned int next;		/* the next one to send */
+	size_t rec_size;
+	const struct vns_collector *owner;
+	u8 stage[VNS_NL_EV_STAGE];
+};
+
+static int vns_nl_event_start(struct netlink_callback *cb)
+{
+	struct netlink_ext_ack *extack = VNS_CB_EXTACK(cb);
+	struct vns_nl_ev_dump *d;
+	int err;
+
+	err = vns_nl_dump_start(cb);
+	if (err)
+		return err;
+	err = vns_events_open();
+	/* the message reaches user space where start has an extack (6.2+) */
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(extack, "another reader holds the events");
+	if (err)
+		return err;
+	d = vzalloc(sizeof(*d));
+	if (!d) {
+		vns_events_close();
+		return -ENOMEM;
+	}
+	cb->args[0] = (unsigned long)d;
+	return 0;
+}
+
+static int vns_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vns_nl_ev_dump *d = (struct vns_nl_ev_dump *)cb->args[0];
+	void *hdr;
+
+	if (!d) {
+		/* no genl_ops.start before 4.5: the first round starts */
+		int err = vns_nl_event_start(cb);
+
+		if (err)
+			return err;
+		d = (struct vns_nl_ev_dump *)cb->args[0];
+	}
+	for (;;) {
+		if (d->next >= d->nr) {
+			d->next = 0;
+			d->nr = vns_events_take(d->stage, sizeof(d->stage),
+						&d->rec_size, &d->owner);
+			if (!d->nr)
+				break;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &vns_genl_family,
+				  NLM_F_MULTI, VNS_CMD_EVENT_GET);
+		if (!hdr)
+			break;
+		if (d->owner->event_fill(skb, d->stage +
+					 (size_t)d->next * d->rec_size)) {
+			genlmsg_cancel(skb, hdr);
+			if (!skb->len)
+				return -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		d->next++;
+	}
+	/* a full skb ends this round, the records left wait in d */
+	return skb->len;
+}
+
+static int vns_nl_event_done(struct netlink_callback *cb)
+{
+	struct vns_nl_ev_dump *d = (struct vns_nl_ev_dump *)cb->args[0];
+
+	if (d) {
+		cb->args[0] = 0;
+		vfree(d);
+		vns_events_close();
+	}
+	return 0;
+}
+
 static struct vns_collector *vns_nl_collector(struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = VNS_INFO_EXTACK(info);
@@ -740,13 +806,22 @@ static int vns_nl_enable(struct sk_buff *skb, struct genl_info *info)
 	struct netlink_ext_ack *extack = VNS_INFO_EXTACK(info);
 	const char *msg = NULL;
 	struct vns_collector *c;
+	struct nlattr *fa = info->attrs[VNS_A_ENABLE_FLAGS];
 	struct vns_settings set;
 	struct vns_filter f;
+	u32 flags = 0;
 	int err;
 
 	err = vns_nl_validate(info);
 	if (err)
 		return err;
+	if (fa) {
+		flags = nla_get_u32(fa);
+		if (flags & ~VNS_ENABLE_F_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, fa, "unknown enable flags");
+			return -EINVAL;
+		}
+	}
 	c = vns_nl_collector(info);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
@@ -757,7 +832,7 @@ static int vns_nl_enable(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&vns_lock);
-	err = vns_collector_enable(c, &f, &set, &msg);
+	err = vns_collector_update(c, &f, &set, flags, &msg);
 	mutex_unlock(&vns_lock);
 	if (err && msg)
 		vns_extack_msg(extack, msg);
@@ -854,6 +929,14 @@ static const struct genl_ops vns_genl_ops[] = {
 		VNS_GENL_OP_START(vns_nl_dump_start)
 		.dumpit = vns_nl_latency_dump,
 		.done = vns_nl_snap_done,
+		.flags = GENL_ADMIN_PERM,
+		VNS_GENL_OP_POLICY(vns_policy)
+	},
+	{
+		.cmd = VNS_CMD_EVENT_GET,
+		VNS_GENL_OP_START(vns_nl_event_start)
+		.dumpit = vns_nl_event_dump,
+		.done = vns_nl_event_done,
 		.flags = GENL_ADMIN_PERM,
 		VNS_GENL_OP_POLICY(vns_policy)
 	},

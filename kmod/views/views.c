@@ -431,7 +431,8 @@ static int vns_ctl_exec(char *line, const char **err)
 			return -ENOENT;
 		}
 	}
-	if (!strcmp(cmd, "enable") && c) {
+	if ((!strcmp(cmd, "enable") || !strcmp(cmd, "update")) && c) {
+		u32 flags = cmd[0] == 'u' ? VNS_ENABLE_F_UPDATE : 0;
 		struct vns_settings set;
 		int r;
 
@@ -445,7 +446,7 @@ static int vns_ctl_exec(char *line, const char **err)
 			if (r)
 				return -EINVAL;
 		}
-		return vns_collector_enable(c, &f, &set, err);
+		return vns_collector_update(c, &f, &set, flags, err);
 	}
 	if (line && *line) {
 		*err = "unexpected arguments";
@@ -461,7 +462,7 @@ static int vns_ctl_exec(char *line, const char **err)
 				vns_collector_reset(vns_collectors[i]);
 		return 0;
 	}
-	*err = "usage: enable|disable <collector> [k=v...], reset [<c>]";
+	*err = "usage: enable|update|disable <collector> [k=v...], reset [<c>]";
 	return -EINVAL;
 }
 
@@ -496,6 +497,7 @@ static int vns_ctl_show(struct seq_file *m, void *v)
 	seq_puts(m, "# vnetscope control v1\n");
 	seq_puts(m, "# enable <collector> [src=A[/N]] [dst=A[/N]] [proto=P] [sport=N] [dport=N] [dev=IF]\n");
 	seq_puts(m, "# enable irqoff [period=10ms] [threshold=20ms]\n");
+	seq_puts(m, "# update <collector> [k=v...]: only these keys change\n");
 	seq_puts(m, "# disable <collector>\n# reset [<collector>]\n");
 	mutex_lock(&vns_lock);
 	for (i = 0; i < vns_nr_collectors; i++)

@@ -8,6 +8,14 @@
  *                           well-formed STATUS_GET and PROBE_GET succeed
  *   nlfuzz --expect-eperm   as a user without CAP_NET_ADMIN: every request,
  *                           well-formed or not, fails with EPERM
+ *   nlfuzz --events         one VNS_CMD_EVENT_GET dump: each record printed
+ *                           as the events file prints it (without the
+ *                           header), to compare the two paths
+ *
+ * As root it then checks what well-formed requests do: ENABLE's flags
+ * (IF_ON on an off collector, UPDATE keeps the running filter and
+ * settings), the status' VNS_COLL_A_CONFIG, and VNS_CMD_EVENT_GET while
+ * the events file is open (EBUSY).
  *
  * Each case is one request with NLM_F_REQUEST | NLM_F_ACK (plus NLM_F_DUMP
  * for the dump variants).  Output: one "ok"/"FAIL" line per case, then
@@ -15,7 +23,9 @@
  * the test could not run (e.g. the module is not loaded).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,10 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/vnetscope.h>
+#include <vns/lat.h>
 
 /* Older <linux/netlink.h> may lack these (extended ACK: Linux 4.12) */
 #ifndef NETLINK_CAP_ACK
@@ -321,6 +333,24 @@ static void b_filter_ok(struct nlmsghdr *nlh)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+static void b_flags_unknown(struct nlmsghdr *nlh)
+{
+	put_name(nlh);
+	mnl_attr_put_u32(nlh, VNS_A_ENABLE_FLAGS, 1u << 7);
+}
+
+static void b_flags_all_bits(struct nlmsghdr *nlh)
+{
+	put_name(nlh);
+	mnl_attr_put_u32(nlh, VNS_A_ENABLE_FLAGS, 0xffffffff);
+}
+
+static void b_flags_u8(struct nlmsghdr *nlh)
+{
+	put_name(nlh);
+	mnl_attr_put_u8(nlh, VNS_A_ENABLE_FLAGS, VNS_ENABLE_F_UPDATE);
+}
+
 static void b_attr99(struct nlmsghdr *nlh)
 {
 	mnl_attr_put_u32(nlh, 99, 1);
@@ -384,7 +414,14 @@ static const struct nl_case cases[] = {
 	{ "filter: nla_len past the message", VNS_CMD_ENABLE, DO, b_filter_msg_overrun, EXP_ERROR },
 	{ "filter: nla_len 2", VNS_CMD_ENABLE, DO, b_filter_attr_len2, EXP_ERROR },
 
+	/* ENABLE: the flags */
+	{ "enable: flags with an unknown bit", VNS_CMD_ENABLE, DO, b_flags_unknown, EXP_ERROR },
+	{ "enable: flags all bits", VNS_CMD_ENABLE, DO, b_flags_all_bits, EXP_ERROR },
+	{ "enable: flags as u8", VNS_CMD_ENABLE, DO, b_flags_u8, EXP_ERROR },
+
 	/* Top level: unknown attributes, trailing bytes, short headers */
+	{ "event dump: unknown attr 99", VNS_CMD_EVENT_GET, DUMP, b_attr99, EXP_ERROR },
+	{ "event dump: trailing garbage", VNS_CMD_EVENT_GET, DUMP, b_trailing, EXP_ERROR },
 	{ "status: unknown attr 99", VNS_CMD_STATUS_GET, DO, b_attr99, EXP_ERROR },
 	{ "probe dump: unknown attr 99", VNS_CMD_PROBE_GET, DUMP, b_attr99, EXP_ERROR },
 	{ "drop dump: unknown attr 99", VNS_CMD_DROP_GET, DUMP, b_attr99, EXP_ERROR },
@@ -410,6 +447,7 @@ static const struct nl_case cases[] = {
 	{ "disable drops (well-formed)", VNS_CMD_DISABLE, DO, b_name, EXP_EPERM },
 	{ "reset all (well-formed)", VNS_CMD_RESET, DO, b_none, EXP_EPERM },
 	{ "drop dump (well-formed)", VNS_CMD_DROP_GET, DUMP, b_none, EXP_EPERM },
+	{ "event dump (well-formed)", VNS_CMD_EVENT_GET, DUMP, b_none, EXP_EPERM },
 
 	/* Well-formed, last: the module still works after all of the above */
 	{ "status (well-formed)", VNS_CMD_STATUS_GET, DO, b_none, EXP_OK },
@@ -797,9 +835,435 @@ static void run_case(const struct nl_case *tc, struct reply *r)
 	transact(nlh, NULL, NULL, r);
 }
 
+/* ------------------------------------------------------------------ */
+/* What well-formed requests do (root only)                            */
+/* ------------------------------------------------------------------ */
+
+/* One collector's status: state, filter and given settings */
+struct coll_state {
+	const char *want;
+	int state;		/* -1: not found */
+	int proto, sport, dport;	/* -1: absent */
+	long threshold_us, stage_threshold_us;	/* -1: absent */
+	bool has_config;
+};
+
+static void coll_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct coll_state *cs = data;
+	const struct nlattr *attr, *a, *b;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		const char *name = NULL;
+
+		if (mnl_attr_get_type(attr) != VNS_A_COLLECTOR)
+			continue;
+		mnl_attr_for_each_nested(a, attr)
+			if (mnl_attr_get_type(a) == VNS_COLL_A_NAME &&
+			    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				name = mnl_attr_get_str(a);
+		if (!name || strcmp(name, cs->want))
+			continue;
+		mnl_attr_for_each_nested(a, attr) {
+			switch (mnl_attr_get_type(a)) {
+			case VNS_COLL_A_STATE:
+				cs->state = mnl_attr_get_u8(a);
+				break;
+			case VNS_COLL_A_FILTER:
+				mnl_attr_for_each_nested(b, a) {
+					if (mnl_attr_get_type(b) == VNS_FILTER_A_PROTO)
+						cs->proto = mnl_attr_get_u8(b);
+					else if (mnl_attr_get_type(b) == VNS_FILTER_A_SPORT)
+						cs->sport = mnl_attr_get_u16(b);
+					else if (mnl_attr_get_type(b) == VNS_FILTER_A_DPORT)
+						cs->dport = mnl_attr_get_u16(b);
+				}
+				break;
+			case VNS_COLL_A_CONFIG:
+				cs->has_config = true;
+				mnl_attr_for_each_nested(b, a) {
+					if (mnl_attr_get_type(b) == VNS_CFG_A_THRESHOLD_US)
+						cs->threshold_us = mnl_attr_get_u32(b);
+					else if (mnl_attr_get_type(b) == VNS_CFG_A_STAGE_THRESHOLD_US)
+						cs->stage_threshold_us = mnl_attr_get_u32(b);
+				}
+				break;
+			}
+		}
+	}
+}
+
+static void coll_status(const char *name, struct coll_state *cs)
+{
+	struct nlmsghdr *nlh;
+	struct reply r;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->want = name;
+	cs->state = cs->proto = cs->sport = cs->dport = -1;
+	cs->threshold_us = cs->stage_threshold_us = -1;
+	nlh = start_req(vns_family, 0, VNS_CMD_STATUS_GET, VNS_GENL_VERSION);
+	transact(nlh, coll_cb, cs, &r);
+}
+
+/* ENABLE @name with @flags (0: none), a filter and settings; -1: absent */
+static void enable_req(const char *name, int flags, int proto, int sport,
+		       int dport, long thr_us, long stage_us, struct reply *r)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = start_req(vns_family, 0, VNS_CMD_ENABLE, VNS_GENL_VERSION);
+	mnl_attr_put_strz(nlh, VNS_A_COLLECTOR_NAME, name);
+	if (flags >= 0)
+		mnl_attr_put_u32(nlh, VNS_A_ENABLE_FLAGS, (uint32_t)flags);
+	if (proto >= 0 || sport >= 0 || dport >= 0) {
+		nest = mnl_attr_nest_start(nlh, VNS_A_FILTER);
+		if (proto >= 0)
+			mnl_attr_put_u8(nlh, VNS_FILTER_A_PROTO, (uint8_t)proto);
+		if (sport >= 0)
+			mnl_attr_put_u16(nlh, VNS_FILTER_A_SPORT, (uint16_t)sport);
+		if (dport >= 0)
+			mnl_attr_put_u16(nlh, VNS_FILTER_A_DPORT, (uint16_t)dport);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	if (thr_us >= 0 || stage_us >= 0) {
+		nest = mnl_attr_nest_start(nlh, VNS_A_CONFIG);
+		if (thr_us >= 0)
+			mnl_attr_put_u32(nlh, VNS_CFG_A_THRESHOLD_US, (uint32_t)thr_us);
+		if (stage_us >= 0)
+			mnl_attr_put_u32(nlh, VNS_CFG_A_STAGE_THRESHOLD_US,
+					 (uint32_t)stage_us);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	transact(nlh, NULL, NULL, r);
+}
+
+static void disable_req(const char *name)
+{
+	struct nlmsghdr *nlh;
+	struct reply r;
+
+	nlh = start_req(vns_family, 0, VNS_CMD_DISABLE, VNS_GENL_VERSION);
+	mnl_attr_put_strz(nlh, VNS_A_COLLECTOR_NAME, name);
+	transact(nlh, NULL, NULL, &r);
+}
+
+static unsigned int sem_passed, sem_failed;
+
+static void check(const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check(const char *name, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %s: ", ok ? "ok" : "FAIL", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (ok)
+		sem_passed++;
+	else
+		sem_failed++;
+}
+
+static const char *rstr(const struct reply *r)
+{
+	static char buf[320];
+
+	if (r->timeout)
+		return "no reply";
+	if (r->sys_err)
+		return strerror(r->sys_err);
+	snprintf(buf, sizeof(buf), "%s%s%s%s", r->err ? errno_name(r->err) : "ok",
+		 r->extack[0] ? " [extack: " : "", r->extack,
+		 r->extack[0] ? "]" : "");
+	return buf;
+}
+
+static bool extack_is(const struct reply *r, const char *msg)
+{
+	/* kernels before 4.12 have no extended ack */
+	return !r->extack[0] || !strcmp(r->extack, msg);
+}
+
+static void semantics(void)
+{
+	struct coll_state cs;
+	struct nlmsghdr *nlh;
+	struct reply r;
+	int fd;
+
+	/* IF_ON on an off collector: ENODATA, nothing turned on */
+	disable_req("drops");
+	enable_req("drops", VNS_ENABLE_F_IF_ON, 17, -1, 9, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("if_on: off collector", r.err == ENODATA &&
+	      extack_is(&r, "the collector is off") && cs.state == VNS_COLL_OFF,
+	      "%s, state %d", rstr(&r), cs.state);
+	enable_req("drops", VNS_ENABLE_F_IF_ON | VNS_ENABLE_F_UPDATE, 17, -1,
+		   -1, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("if_on+update: off collector", r.err == ENODATA &&
+	      cs.state == VNS_COLL_OFF, "%s, state %d", rstr(&r), cs.state);
+
+	/* UPDATE: the keys given replace, the others stay */
+	enable_req("drops", -1, 17, -1, 9, -1, -1, &r);
+	check("enable drops proto=udp dport=9", !r.err && !r.timeout,
+	      "%s", rstr(&r));
+	enable_req("drops", VNS_ENABLE_F_UPDATE | VNS_ENABLE_F_IF_ON, -1, 5,
+		   -1, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("update: sport=5 added", !r.err && cs.state == VNS_COLL_ON &&
+	      cs.proto == 17 && cs.dport == 9 && cs.sport == 5,
+	      "%s, state %d proto %d sport %d dport %d", rstr(&r), cs.state,
+	      cs.proto, cs.sport, cs.dport);
+	enable_req("drops", VNS_ENABLE_F_UPDATE, -1, -1, -1, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("update: nothing given keeps the filter", !r.err &&
+	      cs.proto == 17 && cs.dport == 9 && cs.sport == 5,
+	      "%s, proto %d sport %d dport %d", rstr(&r), cs.proto, cs.sport,
+	      cs.dport);
+	enable_req("drops", VNS_ENABLE_F_IF_ON, -1, -1, 53, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("if_on without update: exactly these", !r.err &&
+	      cs.proto == -1 && cs.dport == 53 && cs.sport == -1,
+	      "%s, proto %d sport %d dport %d", rstr(&r), cs.proto, cs.sport,
+	      cs.dport);
+	enable_req("drops", 0, -1, -1, -1, -1, -1, &r);
+	coll_status("drops", &cs);
+	check("enable without flags: no filter", !r.err && cs.proto == -1 &&
+	      cs.dport == -1 && cs.sport == -1 && !cs.has_config,
+	      "%s, proto %d sport %d dport %d config %d", rstr(&r), cs.proto,
+	      cs.sport, cs.dport, cs.has_config);
+	disable_req("drops");
+
+	/* the settings: given ones in VNS_COLL_A_CONFIG, UPDATE keeps them */
+	disable_req("latency");
+	enable_req("latency", VNS_ENABLE_F_UPDATE, 1, -1, -1, 10000, -1, &r);
+	coll_status("latency", &cs);
+	check("update: an off collector starts", !r.err &&
+	      cs.state == VNS_COLL_ON && cs.proto == 1 &&
+	      cs.threshold_us == 10000 && cs.stage_threshold_us == -1,
+	      "%s, state %d proto %d threshold %ld stage %ld", rstr(&r),
+	      cs.state, cs.proto, cs.threshold_us, cs.stage_threshold_us);
+	enable_req("latency", VNS_ENABLE_F_UPDATE | VNS_ENABLE_F_IF_ON, -1, -1,
+		   -1, -1, 5000, &r);
+	coll_status("latency", &cs);
+	check("update: stage_threshold added", !r.err && cs.proto == 1 &&
+	      cs.threshold_us == 10000 && cs.stage_threshold_us == 5000,
+	      "%s, proto %d threshold %ld stage %ld", rstr(&r), cs.proto,
+	      cs.threshold_us, cs.stage_threshold_us);
+	enable_req("latency", VNS_ENABLE_F_UPDATE, -1, -1, -1, 0, -1, &r);
+	coll_status("latency", &cs);
+	check("update: a bad setting changes nothing", r.err == ERANGE &&
+	      cs.threshold_us == 10000 && cs.stage_threshold_us == 5000,
+	      "%s, threshold %ld stage %ld", rstr(&r), cs.threshold_us,
+	      cs.stage_threshold_us);
+
+	/* EVENT_GET: one reader at a time */
+	fd = open("/proc/vnetscope/events", O_RDONLY | O_NONBLOCK);
+	nlh = start_req(vns_family, NLM_F_DUMP, VNS_CMD_EVENT_GET,
+			VNS_GENL_VERSION);
+	transact(nlh, NULL, NULL, &r);
+	check("event dump: the file is open", fd >= 0 && r.err == EBUSY &&
+	      extack_is(&r, "another reader holds the events"),
+	      "open %s, dump %s", fd >= 0 ? "ok" : strerror(errno), rstr(&r));
+	if (fd >= 0)
+		close(fd);
+	nlh = start_req(vns_family, NLM_F_DUMP, VNS_CMD_EVENT_GET,
+			VNS_GENL_VERSION);
+	transact(nlh, NULL, NULL, &r);
+	check("event dump: nothing waits", !r.err && !r.timeout &&
+	      !r.sys_err && !r.msgs, "%s, %u messages", rstr(&r), r.msgs);
+	fd = open("/proc/vnetscope/events", O_RDONLY | O_NONBLOCK);
+	check("events file: free after the dump", fd >= 0, "%s",
+	      fd >= 0 ? "open" : strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	disable_req("latency");
+}
+
+/* ------------------------------------------------------------------ */
+/* --events: VNS_CMD_EVENT_GET as events-file lines                    */
+/* ------------------------------------------------------------------ */
+
+static uint64_t a_u64(const struct nlattr *a)
+{
+	return mnl_attr_get_u64(a);
+}
+
+static void print_stage(unsigned int st)
+{
+	const char *n = vns_stage_name(st);
+
+	if (n)
+		printf("%s", n);
+	else
+		printf("STAGE_%u", st);
+}
+
+/* as the kernel's line: blanks, ',' and '=' become '_' */
+static void print_word(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s <= ' ' || *s == ',' || *s == '=' || *s == 0x7f ?
+			'_' : *s);
+}
+
+static void print_flow(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	int family = 0, proto = 0, sport = -1, dport = -1, type = -1, code = -1;
+	const void *src = NULL, *dst = NULL;
+	char buf[INET6_ADDRSTRLEN];
+	const char *pn;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case VNS_FLOW_A_FAMILY: family = mnl_attr_get_u8(a); break;
+		case VNS_FLOW_A_PROTO: proto = mnl_attr_get_u8(a); break;
+		case VNS_FLOW_A_SRC: src = mnl_attr_get_payload(a); break;
+		case VNS_FLOW_A_DST: dst = mnl_attr_get_payload(a); break;
+		case VNS_FLOW_A_SPORT: sport = mnl_attr_get_u16(a); break;
+		case VNS_FLOW_A_DPORT: dport = mnl_attr_get_u16(a); break;
+		case VNS_FLOW_A_ICMP_TYPE: type = mnl_attr_get_u8(a); break;
+		case VNS_FLOW_A_ICMP_CODE: code = mnl_attr_get_u8(a); break;
+		}
+	}
+	printf(" family=%s", family == VNS_AF_INET6 ? "ipv6" : "ipv4");
+	pn = vns_proto_name((u8)proto);
+	if (pn)
+		printf(" proto=%s", pn);
+	else
+		printf(" proto=%d", proto);
+	if (src)
+		printf(" src=%s", inet_ntop(family == VNS_AF_INET6 ? AF_INET6 :
+					     AF_INET, src, buf, sizeof(buf)));
+	if (dst)
+		printf(" dst=%s", inet_ntop(family == VNS_AF_INET6 ? AF_INET6 :
+					     AF_INET, dst, buf, sizeof(buf)));
+	if (sport >= 0)
+		printf(" sport=%d dport=%d", sport, dport);
+	else if (type >= 0)
+		printf(" type=%d code=%d", type, code);
+}
+
+static void print_hop(const struct nlattr *nest, unsigned int i)
+{
+	const struct nlattr *a;
+	const char *dev = "-";
+	unsigned int stage = 0, cpu = 0;
+	uint64_t off = 0, delta = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case VNS_LAT_HOP_A_STAGE: stage = mnl_attr_get_u8(a); break;
+		case VNS_LAT_HOP_A_DEV: dev = mnl_attr_get_str(a); break;
+		case VNS_LAT_HOP_A_CPU: cpu = mnl_attr_get_u32(a); break;
+		case VNS_LAT_HOP_A_OFFSET_NS: off = a_u64(a); break;
+		case VNS_LAT_HOP_A_DELTA_NS: delta = a_u64(a); break;
+		}
+	}
+	printf(" hop%u=", i);
+	print_stage(stage);
+	putchar(',');
+	print_word(dev);
+	printf(",%u,%llu,%llu", cpu, (unsigned long long)off,
+	       (unsigned long long)delta);
+}
+
+static void event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *a, *flow = NULL;
+	const struct nlattr *hops[VNS_LAT_HOPS + 8];
+	unsigned int nr = 0, i, why = 0, slow_from = 0, slow_to = 0, cpu = 0;
+	unsigned int pid = 0, dir = 0, ip_id = 0, l4 = 0;
+	uint64_t ts = 0, total = 0, slow_ns = 0;
+	bool slow = false;
+	const char *comm = NULL;
+
+	(void)data;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != VNS_A_LAT_EVENT)
+			continue;
+		mnl_attr_for_each_nested(a, attr) {
+			switch (mnl_attr_get_type(a)) {
+			case VNS_LAT_EVENT_A_TIME_NS: ts = a_u64(a); break;
+			case VNS_LAT_EVENT_A_CPU: cpu = mnl_attr_get_u32(a); break;
+			case VNS_LAT_EVENT_A_DIR: dir = mnl_attr_get_u8(a); break;
+			case VNS_LAT_EVENT_A_FLOW: flow = a; break;
+			case VNS_LAT_EVENT_A_IP_ID: ip_id = mnl_attr_get_u32(a); break;
+			case VNS_LAT_EVENT_A_L4: l4 = mnl_attr_get_u32(a); break;
+			case VNS_LAT_EVENT_A_TOTAL_NS: total = a_u64(a); break;
+			case VNS_LAT_EVENT_A_WHY: why = mnl_attr_get_u8(a); break;
+			case VNS_LAT_EVENT_A_SLOW_FROM:
+				slow_from = mnl_attr_get_u8(a);
+				slow = true;
+				break;
+			case VNS_LAT_EVENT_A_SLOW_TO: slow_to = mnl_attr_get_u8(a); break;
+			case VNS_LAT_EVENT_A_SLOW_NS: slow_ns = a_u64(a); break;
+			case VNS_LAT_EVENT_A_PID: pid = mnl_attr_get_u32(a); break;
+			case VNS_LAT_EVENT_A_COMM: comm = mnl_attr_get_str(a); break;
+			case VNS_LAT_EVENT_A_HOP:
+				if (nr < sizeof(hops) / sizeof(hops[0]))
+					hops[nr++] = a;
+				break;
+			}
+		}
+		printf("ts_ns=%llu cpu=%u dir=%s", (unsigned long long)ts, cpu,
+		       dir == VNS_DIR_RX ? "rx" : "tx");
+		if (flow)
+			print_flow(flow);
+		printf(" ip_id=%u l4=0x%08x total_us=%llu why=%s", ip_id, l4,
+		       (unsigned long long)(total / 1000),
+		       why == (VNS_LAT_WHY_TOTAL | VNS_LAT_WHY_STAGE) ?
+		       "total,stage" : why == VNS_LAT_WHY_STAGE ? "stage" :
+		       "total");
+		printf(" slow=");
+		if (slow) {
+			print_stage(slow_from);
+			printf("->");
+			print_stage(slow_to);
+			printf(" slow_us=%llu", (unsigned long long)(slow_ns / 1000));
+		} else {
+			printf("- slow_us=0");
+		}
+		printf(" pid=%u comm=", pid);
+		if (comm && *comm)
+			print_word(comm);
+		else
+			putchar('-');
+		printf(" hops=%u", nr);
+		for (i = 0; i < nr; i++)
+			print_hop(hops[i], i + 1);
+		putchar('\n');
+	}
+}
+
+static int dump_events(void)
+{
+	struct nlmsghdr *nlh;
+	struct reply r;
+
+	nlh = start_req(vns_family, NLM_F_DUMP, VNS_CMD_EVENT_GET,
+			VNS_GENL_VERSION);
+	transact(nlh, event_cb, NULL, &r);
+	if (r.err || r.timeout || r.sys_err) {
+		fprintf(stderr, "nlfuzz: event dump: %s%s%s\n",
+			r.timeout ? "no reply" : r.sys_err ?
+			strerror(r.sys_err) : errno_name(r.err),
+			r.extack[0] ? ": " : "", r.extack);
+		return 1;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nlfuzz [--expect-eperm]\n"
+	fprintf(f, "usage: nlfuzz [--expect-eperm | --events]\n"
 		"  Send malformed requests to the %s generic netlink family.\n"
 		"  --expect-eperm  run without CAP_NET_ADMIN: every request must fail with EPERM\n",
 		VNS_GENL_NAME);
@@ -807,13 +1271,15 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	bool expect_eperm = false, was_on = false;
+	bool expect_eperm = false, was_on = false, events = false;
 	unsigned int i, passed = 0, failed = 0;
 	int one = 1, arg;
 
 	for (arg = 1; arg < argc; arg++) {
 		if (!strcmp(argv[arg], "--expect-eperm")) {
 			expect_eperm = true;
+		} else if (!strcmp(argv[arg], "--events")) {
+			events = true;
 		} else if (!strcmp(argv[arg], "-h") ||
 			   !strcmp(argv[arg], "--help")) {
 			usage(stdout);
@@ -841,6 +1307,12 @@ int main(int argc, char **argv)
 		mnl_socket_close(nl);
 		return 2;
 	}
+	if (events) {
+		int ret = dump_events();
+
+		mnl_socket_close(nl);
+		return ret;
+	}
 	if (expect_eperm && geteuid() == 0)
 		printf("nlfuzz: note: --expect-eperm as uid 0: EPERM only if CAP_NET_ADMIN was dropped\n");
 	if (!expect_eperm) {
@@ -867,6 +1339,11 @@ int main(int argc, char **argv)
 			disable_collector();
 	}
 
+	if (!expect_eperm && !was_on) {
+		semantics();
+		passed += sem_passed;
+		failed += sem_failed;
+	}
 	printf("%u passed, %u failed\n", passed, failed);
 	mnl_socket_close(nl);
 	return failed ? 1 : 0;

@@ -42,6 +42,14 @@ for cmd in "frobnicate" "enable nosuch" "enable drops dport=70000" "enable drops
     else fail $T/$name "last_error='$err' filter='$(status_get filter)'"; fi
   fi
 done
+# update: only the keys given change
+ctl update drops sport=5 || fail $T/ctl_update "rejected"
+expect_eq $T/ctl_update_filter "$(status_get filter)" "proto=udp,sport=5,dport=9"
+ctl enable drops dport=9
+expect_eq $T/ctl_enable_exactly "$(status_get filter)" "dport=9"
+ctl disable drops
+ctl update drops proto=udp || fail $T/ctl_update_off "rejected"
+expect_eq $T/ctl_update_off_starts "$(status_get state) $(status_get filter)" "on proto=udp"
 ctl disable drops
 expect_eq $T/ctl_disable "$(status_get state)" off
 dmesg_clean $T/dmesg_clean

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 91-details: the latency collector's details mode (issue 5): one record per slow packet in the
 # events file, and vnetscope latency --details.
+#   0. The events file starts with "# vnetscope events v1", glued to its first record.
 #   1. Two concurrent ping flows from vns_a through va: to 10.20.0.3 through a netem child
 #      (20 ms) of a prio qdisc, to 10.20.0.2 through a plain band.  With threshold=10ms (then
 #      stage_threshold=10ms) exactly the N delayed requests give an event, each slowest at
@@ -18,8 +19,9 @@ N=20
 MOD=$(vns_modname)
 lat_status() { view_get $VNS_PROC/status "$1" collector=latency; }
 loaded() { grep -q "^$MOD " /proc/modules && echo loaded || echo gone; }
-# read_events FILE: what the events file has now (a blocked read ends after 1 s of quiet)
-read_events() { timeout 1 cat $EV > "$1"; true; }
+# read_events FILE: the records the events file has now (a blocked read ends after 1 s of
+# quiet); the whole output, header included, in FILE.raw
+read_events() { timeout 1 cat $EV > "$1.raw"; grep -v '^#' "$1.raw" > "$1"; true; }
 # cli_details OUT ARGS...: the CLI in the background (pid in $cli), given time to open the file
 cli_details() {
   local out=$1; shift
@@ -125,6 +127,7 @@ for run in "threshold=10ms total" "stage_threshold=10ms stage"; do
   done
   expect_eq $T/${name}_replies "$(cat $VNS_OUT/details-ping[23].txt | grep -c 'bytes from 10.20.0')" $((2 * N))
   check_events $name $VNS_OUT/details-$name.txt "$2"
+  expect_eq $T/${name}_header "$(grep -n '^#' $VNS_OUT/details-$name.txt.raw)" "1:# vnetscope events v1"
   expect_eq $T/${name}_status_events "$(lat_status events)" $N
   # the file is consumed: nothing more, and O_NONBLOCK says so
   expect_eq $T/${name}_consumed "$(python3 -c "
@@ -136,6 +139,30 @@ except BlockingIOError:
     print('EAGAIN')")" EAGAIN
 done
 head -n 1 $VNS_OUT/details-threshold.txt | sed 's/^/    | /'
+
+# --- 1a. the same through VNS_CMD_EVENT_GET (nlfuzz --events prints the file's lines) -------
+for try in 1 2 3; do
+  ctl disable latency
+  ctl enable latency phy=va proto=icmp threshold=10ms
+  two_flows
+  "$VNS_TESTBIN/nlfuzz" --events > $VNS_OUT/details-nl.txt 2> $VNS_OUT/details-nl.err; rc=$?
+  events_ok $VNS_OUT/details-nl.txt total && break
+  echo "INFO netlink run $try: a stall reached the timings, again:"; sed 's/^/    | /' $VNS_OUT/details-nl.txt
+done
+expect_eq $T/nl_exit "$rc $(cat $VNS_OUT/details-nl.err)" "0 "
+check_events nl $VNS_OUT/details-nl.txt total
+"$VNS_TESTBIN/nlfuzz" --events > $VNS_OUT/details-nl-again.txt 2>&1; rc=$?
+expect_eq $T/nl_consumed "$rc $(wc -l < $VNS_OUT/details-nl-again.txt)" "0 0"
+# many records: a dump of several rounds (the skb fills mid-batch) loses and repeats none
+ctl disable latency
+ctl enable latency phy=va proto=udp threshold=10ms
+ip netns exec vns_a "$VNS_TESTBIN/udpsend" 10.20.0.1 40000 10.20.0.3 9 200 >/dev/null
+sleep 1
+"$VNS_TESTBIN/nlfuzz" --events > $VNS_OUT/details-nl-many.txt 2> $VNS_OUT/details-nl-many.err; rc=$?
+expect_eq $T/nl_many "$rc $(wc -l < $VNS_OUT/details-nl-many.txt) $(lat_status events_lost)" "0 $(lat_status events) 0"
+expect_range $T/nl_many_count "$(wc -l < $VNS_OUT/details-nl-many.txt)" 150 200
+expect_eq $T/nl_many_unique "$(field $VNS_OUT/details-nl-many.txt ts_ns | sort | uniq -d | wc -l)" 0
+expect_eq $T/nl_many_sorted "$(field $VNS_OUT/details-nl-many.txt ts_ns | sort -c -n 2>&1 && echo sorted)" sorted
 
 # --- 1b. the same through vnetscope latency --details --json ------------------------------------
 for try in 1 2 3; do
@@ -188,7 +215,7 @@ try:
 except OSError as e:
     print(errno.errorcode[e.errno], end=' ')
 line = os.read(fd, 4096).decode()
-print(line.count('\n'), line.endswith('\n'), 'dst=10.20.0.3' in line)")" "EBUSY EINVAL 1 True True"
+print(line.count('\n'), line.startswith('# vnetscope events v1\n'), 'dst=10.20.0.3' in line)")" "EBUSY EINVAL 2 True True"
 mem=$(lat_status mem_bytes)
 ctl disable latency
 ctl enable latency phy=va proto=icmp
