@@ -11,8 +11,8 @@
 # build.tar.xz). --deps installs the packages only.
 #
 # Writes $VNS_LAB/kernels.list, lines "<series> <kver>", and prints the lines of the series asked
-# for; a kernel that cannot be had prints "lab-setup: <series>: not available (<reason>)" and is
-# left out. Idempotent: once everything is in place it runs no apt command and takes a second.
+# for; a kernel that cannot be had prints "lab-setup: <series>: not available (<reason>)", is
+# left out, and makes the exit status 1 (after the others are set up). Idempotent: once everything is in place it runs no apt command and takes a second.
 set -eu
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 LAB=${VNS_LAB:-/var/cache/vns-lab}
@@ -118,7 +118,9 @@ add_suites() {
     need_root "add apt sources"
     say "adding to $SRC_LIST: $(printf '%s' "$lines" | tr '\n' ';')"
     printf '%s' "$lines" >> "$SRC_LIST"
+    # the lists of the new suites: the next install refreshes, even in this run
     rm -f "$APT_STAMP"
+    apt_updated=0
   fi
   local pin
   pin=$(for r in bullseye bullseye-security bookworm-backports; do
@@ -250,5 +252,9 @@ new=$( {
 if [ "$new" != "$(cat "$LIST" 2>/dev/null)" ]; then
   printf '%s\n' "$new" | sed '/^$/d' > "$LIST.$$" && mv -f "$LIST.$$" "$LIST"
 fi
-for s in $SERIES; do [ -n "${got[$s]:-}" ] && echo "$s ${got[$s]}"; done
+missing=""
+for s in $SERIES; do
+  if [ -n "${got[$s]:-}" ]; then echo "$s ${got[$s]}"; else missing="$missing $s"; fi
+done
+[ -z "$missing" ] || { echo "lab-setup: FAILED: not available:$missing" >&2; exit 1; }
 exit 0

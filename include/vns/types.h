@@ -25,4 +25,11 @@ typedef uint64_t u64;
 typedef int64_t s64;
 #endif
 
+/*
+ * The parsers of include/vns/ (filter.h, settings.h) return 0, -1 for a bad
+ * value, or this when the word is not theirs (the caller may try another
+ * codec).  No errno: the same in the module and in user space.
+ */
+#define VNS_PARSE_UNKNOWN	1
+
 #endif /* _VNS_TYPES_H */

@@ -2,8 +2,10 @@
 /*
  * Unit tests for the kernel-agnostic code in include/vns/: log2 histograms
  * and percentiles (hist.h), packet header parsing and filter matching
- * (flow.h), hashing (hash.h), the in-flight table (lat.h) and the details
- * rings (ring.h).
+ * (flow.h), hashing (hash.h), the in-flight table (lat.h), the details
+ * rings (ring.h), and the codecs: addresses as text (addr.h, against
+ * inet_pton() and inet_ntop()), filters (filter.h) and settings
+ * (settings.h) as words, text and netlink attributes (through libnl, nla.h).
  *
  * No framework: every CHECK counts as one check, prints file:line when it
  * fails, and the run ends with "N passed, N failed".  Build with
@@ -11,6 +13,8 @@
  * buffers allocated to their exact length, turns any over-read into an
  * abort.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,10 @@
 #include <vns/hash.h>
 #include <vns/lat.h>
 #include <vns/ring.h>
+#include <vns/addr.h>
+#include <vns/filter.h>
+#include <vns/settings.h>
+#include <vns/nla.h>
 #include <pthread.h>
 
 static unsigned int n_passed, n_failed;
@@ -68,6 +76,7 @@ static void check_s64(long long got, long long want, const char *expr,
 					  #got " == " #want, __FILE__, __LINE__)
 #define CHECK_MEM(got, want, n)	CHECK(memcmp((got), (want), (n)) == 0)
 #define CHECK_STR(got, want)	CHECK((got) && !strcmp((got), (want)))
+#define CHECK_BUF(buf, want)	CHECK(!strcmp((buf), (want)))
 
 /* ------------------------------------------------------------------ */
 /* hist.h                                                              */
@@ -1869,6 +1878,1409 @@ static void test_ring_threads(void)
 	CHECK_EQ(vns_ring_count(&ring_mt), 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* addr.h: addresses as text, against inet_pton() and inet_ntop()      */
+/* ------------------------------------------------------------------ */
+
+/* What glibc makes of @s: family, bytes; 0 if neither */
+static u8 ref_pton(const char *s, u8 *a)
+{
+	memset(a, 0, 16);
+	if (inet_pton(AF_INET, s, a) == 1)
+		return VNS_AF_INET;
+	memset(a, 0, 16);
+	if (inet_pton(AF_INET6, s, a) == 1)
+		return VNS_AF_INET6;
+	return 0;
+}
+
+static unsigned int addr_mismatches;
+
+/* One string, both parsers: same verdict, same bytes */
+static void addr_same(const char *s)
+{
+	u8 want[16], got[16], fam = 0, wfam = ref_pton(s, want);
+	int r;
+
+	memset(got, 0xaa, sizeof(got));
+	r = vns_addr_parse(s, &fam, got);
+	if ((r == 0) != (wfam != 0) ||
+	    (!r && (fam != wfam || memcmp(got, want, 16)))) {
+		if (addr_mismatches++ < 10)
+			printf("addr '%s': vns %d (family %u), inet_pton family %u\n",
+			       s, r, fam, wfam);
+	}
+}
+
+static void test_addr_parse(void)
+{
+	static const char *const strs[] = {
+		"0.0.0.0", "255.255.255.255", "10.0.0.1", "1.2.3.4",
+		"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04",
+		"1.2.3.0", "00.1.2.3", "1..2.3", ".1.2.3", "1.2.3.", "",
+		"1.2.3.4 ", " 1.2.3.4", "1.2.3.4/8", "0x1.2.3.4", "1e1.2.3.4",
+		"::", "::1", "1::", "1::2", "::ffff:1.2.3.4", "::1.2.3.4",
+		"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+		"1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7",
+		"1:2:3:4:5:6:7:8:9", ":::", "1:::2", "1::2::3", ":1", "1:",
+		"1::2:", ":1::2", "12345::", "01234::", "0001:0002::",
+		"ABCD:EF01::", "abcd:ef01::", "1:2:3:4:5:6:1.2.3.4",
+		"1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5::1.2.3.4",
+		"::1.2.3", "::1.2.3.4.5", "::01.2.3.4", "::1.2.3.4:5",
+		"::ffff:256.1.1.1", "1.2.3.4::", "fe80::1%eth0", "[::1]",
+		"::g", "g::", "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A",
+		"FF01:0:0:0:0:0:0:101", "0:0:0:0:0:0:0:1", "0:0:0:0:0:0:0:0",
+		"::13.1.68.3", "::FFFF:129.144.52.38", "0:0:0:0:0:FFFF:1.2.3.4",
+		"::ab.1.2.3", "::1234.1.2.3", "::12.1.2.3", "1::2:3:4:5:6:7",
+		"1:2:3:4::5:6:7", "::0:0", "0::0", "1:2:3:4:5:6::7",
+		"10.0.0.1111111111111111111111111111111111111111111111111111",
+		"2001:0db8:0000:0000:0000:0000:0000:0001:0002",
+	};
+	static const char alphabet[] = "0123456789abcdefABCDEF:::..% /gx";
+	u8 a[16], fam, before[16];
+	char s[64], t[64];
+	unsigned int i, round, j;
+
+	addr_mismatches = 0;
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		addr_same(strs[i]);
+	CHECK_EQ(addr_mismatches, 0);
+
+	/* random strings over the characters addresses are made of */
+	for (round = 0; round < 300000; round++) {
+		size_t len = (size_t)(rng() % 24);
+
+		for (j = 0; j < len; j++) {
+			u64 r = rng();
+
+			s[j] = r & 1 ? "0123456789abcdef:."[(r >> 8) % 18] :
+				       alphabet[(r >> 8) %
+						(sizeof(alphabet) - 1)];
+		}
+		s[len] = '\0';
+		addr_same(s);
+	}
+	CHECK_EQ(addr_mismatches, 0);
+
+	/* random addresses in many text forms */
+	for (round = 0; round < 100000; round++) {
+		u8 b[16];
+		u16 w[8];
+		int k, n = 0, gap;
+
+		for (j = 0; j < 8; j++) {
+			u64 r = rng();
+
+			w[j] = r & 1 ? 0 : (u16)(r >> 16);
+			b[2 * j] = (u8)(w[j] >> 8);
+			b[2 * j + 1] = (u8)w[j];
+		}
+		/* full form, leading zeros, mixed case */
+		for (j = 0, n = 0; j < 8; j++)
+			n += snprintf(s + n, sizeof(s) - (size_t)n,
+				      rng() & 1 ? "%s%04x" : "%s%X",
+				      j ? ":" : "", w[j]);
+		addr_same(s);
+		/* "::" in place of a random stretch of groups */
+		gap = (int)(rng() % 8);
+		k = gap + 1 + (int)(rng() % (8 - (u64)gap));
+		for (j = 0, n = 0; j < 8; j++) {
+			if ((int)j >= gap && (int)j < k) {
+				if ((int)j == gap)
+					n += snprintf(s + n, sizeof(s) - (size_t)n,
+						      "::");
+				continue;
+			}
+			n += snprintf(s + n, sizeof(s) - (size_t)n, "%s%x",
+				      j && (int)j != k ? ":" : "", w[j]);
+		}
+		addr_same(s);
+		/* the last 32 bits as a dotted quad */
+		inet_ntop(AF_INET6, b, t, sizeof(t));
+		for (j = 0, n = 0; j < 6; j++)
+			n += snprintf(s + n, sizeof(s) - (size_t)n, "%x:", w[j]);
+		snprintf(s + n, sizeof(s) - (size_t)n, "%u.%u.%u.%u", b[12],
+			 b[13], b[14], b[15]);
+		addr_same(s);
+		addr_same(t);
+		/* IPv4 */
+		snprintf(s, sizeof(s), "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		addr_same(s);
+	}
+	CHECK_EQ(addr_mismatches, 0);
+
+	/* IPv4 clears the rest; a failure changes nothing */
+	memset(a, 0xee, sizeof(a));
+	CHECK_INT(vns_addr_parse("10.1.2.3", &fam, a), 0);
+	CHECK_EQ(fam, VNS_AF_INET);
+	CHECK(a[0] == 10 && a[3] == 3 && !a[4] && !a[15]);
+	memcpy(before, a, 16);
+	fam = 77;
+	CHECK_INT(vns_addr_parse("10.1.2.300", &fam, a), -1);
+	CHECK_INT(vns_addr_parse("1::2::3", &fam, a), -1);
+	CHECK_EQ(fam, 77);
+	CHECK_MEM(a, before, 16);
+	/* the length-bounded form reads only its @n bytes */
+	CHECK_INT(vns_addr_parse_n("10.0.0.1/8", 8, &fam, a), 0);
+	CHECK_INT(vns_addr_parse_n("10.0.0.1/8", 9, &fam, a), -1);
+	CHECK_INT(vns_addr_parse_n("::1", 0, &fam, a), -1);
+}
+
+/* What the kernel's %pI6c and inet_ntop() disagree on: IPv4-compatible */
+static bool ipv4_compat(const u8 *a)
+{
+	static const u8 z[12];
+
+	return !memcmp(a, z, 12) && (a[12] || a[13]);
+}
+
+static void test_addr_format(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "::", "::" }, { "::1", "::1" }, { "1::", "1::" },
+		{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
+		{ "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+		{ "2001:0DB8::0001", "2001:db8::1" },
+		{ "1:0:0:2:0:0:0:3", "1:0:0:2::3" },
+		{ "0:0:1:0:0:0:0:0", "0:0:1::" },
+		{ "1:0:1:0:1:0:1:0", "1:0:1:0:1:0:1:0" },
+		{ "::ffff:10.0.0.1", "::ffff:10.0.0.1" },
+		{ "::ffff:0:0", "::ffff:0.0.0.0" },
+		/* the kernel's and this: hex, where glibc writes ::1.2.3.4 */
+		{ "::1.2.3.4", "::102:304" },
+		{ "::1:0", "::1:0" },
+		/* ISATAP: hex, where the kernel writes a dotted tail */
+		{ "fe80::5efe:a00:1", "fe80::5efe:a00:1" },
+		{ "10.0.0.1", "10.0.0.1" }, { "0.0.0.0", "0.0.0.0" },
+		{ "255.255.255.255", "255.255.255.255" },
+	};
+	char buf[VNS_ADDR_STR_MAX], want[INET6_ADDRSTRLEN];
+	unsigned int i, round, bad = 0, n6 = 0;
+	u8 a[16], b[16], fam, fam2;
+	int len;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(vns_addr_parse(cases[i].in, &fam, a), 0);
+		len = vns_addr_format(buf, sizeof(buf), fam, a);
+		CHECK_BUF(buf, cases[i].out);
+		CHECK_EQ(len, strlen(cases[i].out));
+	}
+
+	for (round = 0; round < 200000; round++) {
+		u64 r = rng();
+
+		/* zero groups in half the rounds, to make runs of them */
+		for (i = 0; i < 16; i += 2) {
+			u64 x = rng();
+
+			a[i] = (r & 1) && (x & 1) ? 0 : (u8)(x >> 8);
+			a[i + 1] = (r & 1) && (x & 1) ? 0 : (u8)(x >> 16);
+			if ((r & 6) == 6 && !(x & 0x300))
+				a[i] = 0;	/* short groups */
+		}
+		if ((r & 0x70) == 0x10) {	/* IPv4-mapped */
+			memset(a, 0, 10);
+			a[10] = a[11] = 0xff;
+		}
+		fam = r & 0x80 ? VNS_AF_INET : VNS_AF_INET6;
+		len = vns_addr_format(buf, sizeof(buf), fam, a);
+		inet_ntop(fam == VNS_AF_INET ? AF_INET : AF_INET6, a, want,
+			  sizeof(want));
+		if (fam == VNS_AF_INET6)
+			n6++;
+		if ((fam == VNS_AF_INET6 && ipv4_compat(a)) ||
+		    (len >= 0 && (size_t)len == strlen(want) &&
+		     !strcmp(buf, want))) {
+			/* and back */
+			memset(b, 0, sizeof(b));
+			if (vns_addr_parse(buf, &fam2, b) || fam2 != fam ||
+			    memcmp(a, b, fam == VNS_AF_INET ? 4 : 16))
+				bad++;
+			continue;
+		}
+		if (bad++ < 10)
+			printf("format: '%s', inet_ntop '%s'\n", buf, want);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(n6 > 50000);
+
+	/* like snprintf(): truncated, NUL-terminated, the full length */
+	vns_addr_parse("2001:db8::1", &fam, a);
+	memset(buf, 'x', sizeof(buf));
+	CHECK_INT(vns_addr_format(buf, 5, fam, a), 11);
+	CHECK_BUF(buf, "2001");
+	CHECK_INT(vns_addr_format(buf, 0, fam, a), 11);
+	CHECK_EQ(buf[0], '2');
+	CHECK_INT(vns_addr_format(buf, 1, fam, a), 11);
+	CHECK_EQ(buf[0], 0);
+	CHECK_INT(vns_addr_format(buf, sizeof(buf), 99, a), 1);
+	CHECK_BUF(buf, "?");
+	/* the longest */
+	memset(a, 0xff, 16);
+	CHECK_INT(vns_addr_format(buf, sizeof(buf), VNS_AF_INET6, a), 39);
+	memset(a, 0, 10);
+	CHECK_INT(vns_addr_format(buf, sizeof(buf), VNS_AF_INET6, a), 22);
+	CHECK_BUF(buf, "::ffff:255.255.255.255");
+}
+
+/* ------------------------------------------------------------------ */
+/* filter.h                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char *ferr;
+
+static int fword(struct vns_filter *f, const char *word)
+{
+	ferr = NULL;
+	return vns_filter_parse_word(f, word, &ferr);
+}
+
+static const char *ffmt(const struct vns_filter *f)
+{
+	static char buf[VNS_FILTER_FMT_MAX];
+	size_t n = vns_filter_format(f, buf, sizeof(buf), ' ');
+
+	return n < sizeof(buf) ? buf : "(truncated)";
+}
+
+static void test_filter_words(void)
+{
+	static const char *const bad_addr[] = {
+		"10.0.0.300", "10.0.0", "10.1", "", "abc", "10.0.0.1.2",
+		"1.2.3.4 ", " 1.2.3.4", "fe80::1%eth0", "::g", "1::2::3", "/8",
+		"2001:0db8:0000:0000:0000:0000:0000:0001:0002/64",
+		"10.0.0.1111111111111111111111111111111111111111111111111111",
+		"300.0.0.1/40",
+	};
+	static const char *const bad_prefix4[] = {
+		"10.0.0.1/40", "10.0.0.1/33", "10.0.0.1/", "10.0.0.1/-1",
+		"10.0.0.1/+8", "10.0.0.1/8x", "10.0.0.1/8/8",
+		"10.0.0.1/99999999999", "10.0.0.1/ 8",
+	};
+	static const char *const bad_ports[] = {
+		"70000", "65536", "", "-1", "+1", "1a", " 1", "0x10",
+		"99999999999999999999",
+	};
+	static const char *const bad_protos[] = {
+		"foo", "0", "256", "", "TCP", "-6", "6x",
+	};
+	struct vns_filter f, g;
+	char w[128];
+	unsigned int i;
+	u8 v6[16];
+
+	memset(&f, 0, sizeof(f));
+	CHECK_INT(fword(&f, "src=10.0.0.1"), 0);
+	CHECK(f.src_family == VNS_AF_INET && f.src_prefix == 32 &&
+	      f.src[0] == 10 && f.src[3] == 1 && !f.dst_family);
+	CHECK_INT(fword(&f, "dst=10.0.0.0/8"), 0);
+	CHECK(f.dst_family == VNS_AF_INET && f.dst_prefix == 8);
+	CHECK_INT(fword(&f, "src=0.0.0.0/0"), 0);
+	CHECK_EQ(f.src_prefix, 0);
+	CHECK_INT(fword(&f, "src=2001:db8::1"), 0);
+	inet_pton(AF_INET6, "2001:db8::1", v6);
+	CHECK(f.src_family == VNS_AF_INET6 && f.src_prefix == 128);
+	CHECK_MEM(f.src, v6, 16);
+	CHECK_INT(fword(&f, "dst=::/0"), 0);
+	CHECK(f.dst_family == VNS_AF_INET6 && f.dst_prefix == 0);
+	CHECK_INT(fword(&f, "dst=::ffff:10.0.0.1/128"), 0);
+	CHECK_INT(fword(&f, "dst=10.0.0.1/08"), 0);
+	CHECK_EQ(f.dst_prefix, 8);
+	/* a later value replaces an earlier one, also across families */
+	CHECK_INT(fword(&f, "src=192.168.1.1/24"), 0);
+	CHECK(f.src_family == VNS_AF_INET && f.src_prefix == 24 &&
+	      !f.src[4] && !f.src[15]);
+
+	for (i = 0; i < sizeof(bad_addr) / sizeof(bad_addr[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		snprintf(w, sizeof(w), "src=%s", bad_addr[i]);
+		CHECK_INT(fword(&f, w), -1);
+		CHECK_STR(ferr, "invalid address");
+		CHECK_EQ(f.src_family, 0);
+	}
+	for (i = 0; i < sizeof(bad_prefix4) / sizeof(bad_prefix4[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		snprintf(w, sizeof(w), "dst=%s", bad_prefix4[i]);
+		CHECK_INT(fword(&f, w), -1);
+		CHECK_STR(ferr, "invalid prefix length for IPv4 address");
+		CHECK_EQ(f.dst_family, 0);
+	}
+	CHECK_INT(fword(&f, "dst=::1/129"), -1);
+	CHECK_STR(ferr, "invalid prefix length for IPv6 address");
+	CHECK_INT(fword(&f, "dst=::1/1000"), -1);
+	CHECK_STR(ferr, VNS_FILTER_ERR_PREFIX6);
+	CHECK_INT(fword(&f, "dst=::1/128"), 0);
+	/* an invalid value leaves the earlier one alone */
+	memset(&f, 0, sizeof(f));
+	CHECK_INT(fword(&f, "src=10.0.0.1/8"), 0);
+	g = f;
+	CHECK_INT(fword(&f, "src=10.0.0.2/40"), -1);
+	CHECK_INT(fword(&f, "src=::2/129"), -1);
+	CHECK_INT(fword(&f, "src=x"), -1);
+	CHECK_MEM(&f, &g, sizeof(f));
+
+	/* ports */
+	memset(&f, 0, sizeof(f));
+	CHECK_INT(fword(&f, "dport=9"), 0);
+	CHECK(f.has_dport && f.dport == 9 && !f.has_sport);
+	CHECK_INT(fword(&f, "sport=65535"), 0);
+	CHECK(f.has_sport && f.sport == 65535);
+	CHECK_INT(fword(&f, "sport=0"), 0);
+	CHECK(f.has_sport && f.sport == 0);
+	for (i = 0; i < sizeof(bad_ports) / sizeof(bad_ports[0]); i++) {
+		snprintf(w, sizeof(w), "dport=%s", bad_ports[i]);
+		CHECK_INT(fword(&f, w), -1);
+		CHECK_STR(ferr, "expected a port 0-65535");
+		snprintf(w, sizeof(w), "sport=%s", bad_ports[i]);
+		CHECK_INT(fword(&f, w), -1);
+	}
+	CHECK(f.dport == 9 && f.sport == 0);
+
+	/* protocols */
+	CHECK_INT(fword(&f, "proto=tcp"), 0);
+	CHECK_EQ(f.proto, 6);
+	CHECK_INT(fword(&f, "proto=icmp6"), 0);
+	CHECK_EQ(f.proto, 58);
+	CHECK_INT(fword(&f, "proto=icmpv6"), 0);
+	CHECK_INT(fword(&f, "proto=udplite"), 0);
+	CHECK_EQ(f.proto, 136);
+	CHECK_INT(fword(&f, "proto=255"), 0);
+	CHECK_EQ(f.proto, 255);
+	for (i = 0; i < sizeof(bad_protos) / sizeof(bad_protos[0]); i++) {
+		snprintf(w, sizeof(w), "proto=%s", bad_protos[i]);
+		CHECK_INT(fword(&f, w), -1);
+		CHECK_STR(ferr,
+			  "unknown protocol (expected tcp, udp, icmp, icmp6 or a number 1-255)");
+	}
+	CHECK_EQ(f.proto, 255);
+
+	/* devices */
+	memset(&f, 0, sizeof(f));
+	CHECK_INT(fword(&f, "dev=eth0"), 0);
+	CHECK(f.has_dev && !strcmp(f.dev, "eth0"));
+	CHECK_INT(fword(&f, "dev=abcdefghijklmno"), 0);
+	CHECK_STR(f.dev, "abcdefghijklmno");
+	CHECK_INT(fword(&f, "dev=abcdefghijklmnop"), -1);
+	CHECK_STR(ferr, "interface name is longer than 15 characters");
+	CHECK_INT(fword(&f, "dev=xxxxxxxxxxxxxxxxxxxxxxxx"), -1);
+	CHECK_STR(ferr, VNS_FILTER_ERR_DEV_LONG);
+	CHECK_STR(f.dev, "abcdefghijklmno");
+	CHECK_INT(fword(&f, "dev="), -1);
+	CHECK_STR(ferr, "not an interface name");
+	CHECK_INT(fword(&f, "dev=a b"), -1);
+	CHECK_STR(ferr, VNS_FILTER_ERR_DEV);
+	CHECK_INT(fword(&f, "dev=a/b"), -1);
+	CHECK_INT(fword(&f, "dev=a:b"), -1);
+	CHECK_INT(fword(&f, "dev=a\tb"), -1);
+	CHECK_INT(fword(&f, "dev=."), -1);
+	CHECK_INT(fword(&f, "dev=.."), -1);
+	CHECK_INT(fword(&f, "dev=..."), 0);
+	CHECK_INT(fword(&f, "dev=veth0.100"), 0);
+	CHECK_STR(f.dev, "veth0.100");
+	CHECK_EQ(f.dev[14], 0);		/* the longer name's tail is gone */
+	CHECK_EQ(f.dev[15], 0);
+
+	/* keys: exact, with '=' */
+	g = f;
+	CHECK_INT(fword(&f, "color=red"), VNS_PARSE_UNKNOWN);
+	CHECK_STR(ferr, "unknown filter key");
+	CHECK_INT(fword(&f, "src-ip=10.0.0.1"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, "sr=10.0.0.1"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, "SRC=10.0.0.1"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, "=1"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, ""), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, "period=10ms"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(fword(&f, "dport"), -1);
+	CHECK_STR(ferr, "filter key 'dport' needs a value, e.g. dport=53");
+	CHECK_INT(fword(&f, "src"), -1);
+	CHECK_STR(ferr, "filter key 'src' needs a value, e.g. src=10.0.0.1");
+	CHECK_INT(fword(&f, "dst"), -1);
+	CHECK_STR(ferr, "filter key 'dst' needs a value, e.g. dst=10.0.0.2");
+	CHECK_INT(fword(&f, "proto"), -1);
+	CHECK_STR(ferr, "filter key 'proto' needs a value, e.g. proto=udp");
+	CHECK_INT(fword(&f, "sport"), -1);
+	CHECK_STR(ferr, "filter key 'sport' needs a value, e.g. sport=53");
+	CHECK_INT(fword(&f, "dev"), -1);
+	CHECK_STR(ferr, "filter key 'dev' needs a value, e.g. dev=eth0");
+	CHECK_MEM(&f, &g, sizeof(f));
+}
+
+/* A random filter: each key set or not, random values */
+static void random_filter(struct vns_filter *f)
+{
+	u64 r = rng();
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	if (r & 1) {
+		f->src_family = r & 2 ? VNS_AF_INET6 : VNS_AF_INET;
+		for (i = 0; i < (f->src_family == VNS_AF_INET ? 4U : 16U); i++)
+			f->src[i] = (u8)rng();
+		f->src_prefix = (u8)(rng() % (vns_family_bits(f->src_family) + 1));
+	}
+	if (r & 4) {
+		f->dst_family = r & 8 ? VNS_AF_INET6 : VNS_AF_INET;
+		for (i = 0; i < (f->dst_family == VNS_AF_INET ? 4U : 16U); i++)
+			f->dst[i] = (u8)(rng() & (r & 0x1000 ? 0xff : 0x01));
+		f->dst_prefix = (u8)(rng() % (vns_family_bits(f->dst_family) + 1));
+	}
+	if (r & 0x10)
+		f->proto = (u8)(1 + rng() % 255);
+	if (r & 0x20) {
+		f->has_sport = 1;
+		f->sport = (u16)rng();
+	}
+	if (r & 0x40) {
+		f->has_dport = 1;
+		f->dport = (u16)rng();
+	}
+	if (r & 0x80) {
+		size_t n = 1 + rng() % 15;
+
+		f->has_dev = 1;
+		for (i = 0; i < n; i++)
+			f->dev[i] = "abcdefgh0123456789._-@"[rng() % 22];
+		if (!strcmp(f->dev, ".") || !strcmp(f->dev, ".."))
+			f->dev[0] = 'x';
+	}
+}
+
+/* Parse the words of @text (separated by @sep) into @f */
+static int parse_words(struct vns_filter *f, struct vns_settings *s,
+		       const char *text, char sep)
+{
+	char buf[256], *p, *q;
+	const char *err;
+	int r = 0;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (p = buf; p && *p && !r; p = q) {
+		q = strchr(p, sep);
+		if (q)
+			*q++ = '\0';
+		if (f)
+			r = vns_filter_parse_word(f, p, &err);
+		else
+			r = vns_settings_parse_word(s, p, &err);
+	}
+	return r;
+}
+
+static void test_filter_format(void)
+{
+	char buf[VNS_FILTER_FMT_MAX], small[8];
+	struct vns_filter f, g;
+	unsigned int round, bad = 0;
+	size_t n, longest = 0;
+
+	memset(&f, 0, sizeof(f));
+	CHECK_STR(ffmt(&f), "none");
+	CHECK_EQ(vns_filter_format(&f, buf, sizeof(buf), ','), 4);
+	fword(&f, "proto=udp");
+	fword(&f, "dport=53");
+	fword(&f, "src=10.0.0.0/8");
+	CHECK_STR(ffmt(&f), "src=10.0.0.0/8 proto=udp dport=53");
+	vns_filter_format(&f, buf, sizeof(buf), ',');
+	CHECK_BUF(buf, "src=10.0.0.0/8,proto=udp,dport=53");
+	fword(&f, "dst=2001:DB8:0:0::1");
+	fword(&f, "proto=47");
+	fword(&f, "sport=0");
+	fword(&f, "dev=eth0");
+	CHECK_STR(ffmt(&f),
+		  "src=10.0.0.0/8 dst=2001:db8::1/128 proto=47 sport=0 dport=53 dev=eth0");
+	/* the address as stored, not masked */
+	memset(&f, 0, sizeof(f));
+	fword(&f, "src=10.1.2.3/8");
+	CHECK_STR(ffmt(&f), "src=10.1.2.3/8");
+	/* a device name that fills its array is cut at 15 */
+	memset(&f, 0, sizeof(f));
+	f.has_dev = 1;
+	memset(f.dev, 'a', sizeof(f.dev));
+	CHECK_STR(ffmt(&f), "dev=aaaaaaaaaaaaaaa");
+
+	/* like snprintf() */
+	memset(&f, 0, sizeof(f));
+	fword(&f, "proto=udp");
+	fword(&f, "dport=53");
+	memset(small, 'x', sizeof(small));
+	CHECK_EQ(vns_filter_format(&f, small, sizeof(small), ' '), 18);
+	CHECK_BUF(small, "proto=u");
+	CHECK_EQ(vns_filter_format(&f, small, 0, ' '), 18);
+	CHECK_EQ(small[0], 'p');
+
+	/* round trips; the longest fits VNS_FILTER_FMT_MAX */
+	for (round = 0; round < 50000; round++) {
+		random_filter(&f);
+		n = vns_filter_format(&f, buf, sizeof(buf), ' ');
+		if (n > longest)
+			longest = n;
+		memset(&g, 0, sizeof(g));
+		if (n >= sizeof(buf) ||
+		    (!vns_filter_is_empty(&f) && parse_words(&g, NULL, buf, ' ')) ||
+		    !vns_filter_equal(&f, &g) || memcmp(&f, &g, sizeof(f))) {
+			if (bad++ < 5)
+				printf("filter round trip: '%s'\n", buf);
+		}
+	}
+	CHECK_EQ(bad, 0);
+	memset(&f, 0, sizeof(f));
+	fword(&f, "src=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	fword(&f, "dst=ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127");
+	fword(&f, "proto=udplite");
+	fword(&f, "sport=65535");
+	fword(&f, "dport=65535");
+	fword(&f, "dev=aaaaaaaaaaaaaaa");
+	n = vns_filter_format(&f, buf, sizeof(buf), ' ');
+	CHECK(n < VNS_FILTER_FMT_MAX && n >= longest);
+}
+
+static void test_filter_merge_equal(void)
+{
+	struct vns_filter a, b, c;
+	unsigned int round, bad = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	fword(&a, "src=10.0.0.0/8");
+	fword(&a, "proto=udp");
+	fword(&a, "dport=53");
+	fword(&b, "proto=tcp");
+	fword(&b, "dev=eth1");
+	fword(&b, "src=::1/64");
+	c = a;
+	vns_filter_merge(&c, &b);
+	CHECK_STR(ffmt(&c), "src=::1/64 proto=tcp dport=53 dev=eth1");
+	/* an empty update changes nothing */
+	memset(&b, 0, sizeof(b));
+	c = a;
+	vns_filter_merge(&c, &b);
+	CHECK(vns_filter_equal(&a, &c));
+	CHECK_MEM(&a, &c, sizeof(a));
+	/* ports: 0 is a port */
+	fword(&b, "sport=0");
+	vns_filter_merge(&c, &b);
+	CHECK_STR(ffmt(&c), "src=10.0.0.0/8 proto=udp sport=0 dport=53");
+
+	/* equal: what is set, as set */
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	CHECK(vns_filter_equal(&a, &b));
+	b.sport = 7;			/* not set: not compared */
+	b.src[9] = 1;
+	b.dev[3] = 'x';
+	CHECK(vns_filter_equal(&a, &b));
+	fword(&a, "src=10.0.0.1");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "src=10.0.0.1");
+	b.src[9] = 1;			/* past the IPv4 address */
+	CHECK(vns_filter_equal(&a, &b));
+	fword(&b, "src=10.0.0.1/31");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "src=10.0.0.2");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "src=::a00:1");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "src=10.0.0.1");
+	fword(&a, "sport=0");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "sport=0");
+	CHECK(vns_filter_equal(&a, &b));
+	fword(&a, "dev=eth0");
+	fword(&b, "dev=eth1");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "dev=eth0");
+	CHECK(vns_filter_equal(&a, &b));
+	fword(&a, "dport=1");
+	CHECK(!vns_filter_equal(&a, &b));
+	fword(&b, "dport=1");
+	fword(&a, "proto=1");
+	CHECK(!vns_filter_equal(&a, &b));
+
+	/* merging into an empty filter copies; equal agrees with the text */
+	for (round = 0; round < 20000; round++) {
+		char t1[VNS_FILTER_FMT_MAX], t2[VNS_FILTER_FMT_MAX];
+
+		random_filter(&a);
+		random_filter(&b);
+		memset(&c, 0, sizeof(c));
+		vns_filter_merge(&c, &a);
+		if (!vns_filter_equal(&a, &c))
+			bad++;
+		vns_filter_format(&a, t1, sizeof(t1), ' ');
+		vns_filter_format(&b, t2, sizeof(t2), ' ');
+		if (vns_filter_equal(&a, &b) != !strcmp(t1, t2))
+			bad++;
+		c = a;
+		vns_filter_merge(&c, &b);
+		if ((b.proto && c.proto != b.proto) ||
+		    (!b.proto && c.proto != a.proto) ||
+		    c.has_sport != (a.has_sport | b.has_sport) ||
+		    (b.has_dev && strcmp(c.dev, b.dev)))
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* settings.h                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The CLI's duration parser (cli/util.c), without its range: us or -1 */
+static long long ref_duration(const char *s)
+{
+	static const struct {
+		const char *name;
+		u64 ns;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		{ "s", 1000000000 }, { "", 1000000 },
+	};
+	u64 whole = 0, frac = 0, scale = 1, ns, unit = 0;
+	const char *p = s;
+	size_t i;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > (UINT64_MAX - 9) / 10)
+			return -1;
+		whole = whole * 10 + (u64)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale >= 1000000000)
+				return -1;
+			frac = frac * 10 + (u64)(*p - '0');
+			scale *= 10;
+		}
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(p, units[i].name)) {
+			unit = units[i].ns;
+			break;
+		}
+	}
+	if (!unit || whole > UINT64_MAX / unit)
+		return -1;
+	ns = whole * unit;
+	if ((frac * unit) % scale || ns + frac * unit / scale < ns)
+		return -1;
+	ns += frac * unit / scale;
+	if (ns % 1000 || ns / 1000 > 0xffffffffULL)
+		return -1;
+	return (long long)(ns / 1000);
+}
+
+static long long dur(const char *s)
+{
+	u32 us = 12345;
+	int r = vns_duration_parse_us(s, &us);
+
+	if (r) {
+		CHECK_EQ(us, 12345);	/* untouched */
+		return -1;
+	}
+	return us;
+}
+
+static void test_duration(void)
+{
+	static const struct {
+		const char *s;
+		long long us;
+	} cases[] = {
+		{ "12ms", 12000 }, { "500us", 500 }, { "2s", 2000000 },
+		{ "0.1s", 100000 }, { "1000000ns", 1000 }, { "20", 20000 },
+		{ "1.5", 1500 }, { "0.001", 1 }, { "0.0005", -1 },
+		{ "1500ns", -1 }, { "2000ns", 2 }, { "0ns", 0 }, { "0", 0 },
+		{ "0.000ns", 0 }, { "0.001ns", -1 }, { "1.000000000s", 1000000 },
+		{ "1.0000000000s", -1 }, { "0.000001s", 1 },
+		{ "0.0000001s", -1 }, { "4294967295us", 4294967295LL },
+		{ "4294967296us", -1 }, { "4294.967295s", 4294967295LL },
+		{ "4294.967296s", -1 }, { "4295s", -1 },
+		{ "4294967295", -1 }, { "99999999999999999999999s", -1 },
+		{ "000000000000000000000000001ms", 1000 },
+		{ "1.50ms", 1500 }, { "10s", 10000000 }, { "", -1 },
+		{ "ms", -1 }, { ".5s", -1 }, { "1.s", -1 }, { "1..5s", -1 },
+		{ "1.5.5s", -1 }, { "-1ms", -1 }, { "+1ms", -1 }, { " 1ms", -1 },
+		{ "1ms ", -1 }, { "1 ms", -1 }, { "1MS", -1 }, { "1m", -1 },
+		{ "1sec", -1 }, { "1min", -1 }, { "1e3us", -1 }, { "0x10", -1 },
+		{ "1usms", -1 }, { "12.345678ms", -1 }, { "12.345ms", 12345 },
+	};
+	static const char alphabet[] = "0123456789.nums x";
+	unsigned int i, round, bad = 0;
+	char s[16];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (dur(cases[i].s) != cases[i].us)
+			printf("duration '%s': %lld, want %lld\n", cases[i].s,
+			       dur(cases[i].s), cases[i].us);
+		CHECK_INT(dur(cases[i].s), cases[i].us);
+		CHECK_INT(ref_duration(cases[i].s), cases[i].us);
+	}
+	/* the same as the CLI's parser, on random strings */
+	for (round = 0; round < 300000; round++) {
+		size_t len = (size_t)(rng() % (sizeof(s) - 1)), j;
+
+		for (j = 0; j < len; j++) {
+			u64 r = rng();
+
+			s[j] = r & 3 ? (char)('0' + (r >> 8) % 10) :
+				       alphabet[(r >> 8) % (sizeof(alphabet) - 1)];
+		}
+		s[len] = '\0';
+		if (rng() & 1 && len + 2 < sizeof(s))
+			strcat(s, (const char *[]){ "s", "ms", "us", "ns" }
+			       [rng() % 4]);
+		if (dur(s) != ref_duration(s) && bad++ < 10)
+			printf("duration '%s': %lld, the CLI's %lld\n", s,
+			       dur(s), ref_duration(s));
+	}
+	CHECK_EQ(bad, 0);
+}
+
+static const char *serr;
+
+static int sword(struct vns_settings *s, const char *word)
+{
+	serr = NULL;
+	return vns_settings_parse_word(s, word, &serr);
+}
+
+static const char *sfmt(const struct vns_settings *s)
+{
+	static char buf[VNS_SETTINGS_FMT_MAX];
+	size_t n = vns_settings_format(s, buf, sizeof(buf), ' ');
+
+	return n < sizeof(buf) ? buf : "(truncated)";
+}
+
+static void test_settings_words(void)
+{
+	struct vns_settings s, t;
+
+	vns_settings_default(&s);
+	CHECK_EQ(s.given, 0);
+	CHECK_EQ(s.period_us, 10000);
+	CHECK_EQ(s.threshold_us, 20000);
+	CHECK_EQ(s.stage_threshold_us, 0);
+	CHECK(!s.dir && !s.phy[0] && !s.vm[0]);
+	CHECK_STR(sfmt(&s), "");
+
+	CHECK_INT(sword(&s, "period=5ms"), 0);
+	CHECK(s.given == VNS_SET_PERIOD && s.period_us == 5000);
+	CHECK_INT(sword(&s, "threshold=0.1s"), 0);
+	CHECK(s.given & VNS_SET_THRESHOLD && s.threshold_us == 100000);
+	CHECK_INT(sword(&s, "threshold=20"), 0);
+	CHECK_EQ(s.threshold_us, 20000);
+	CHECK_INT(sword(&s, "stage_threshold=1.5"), 0);
+	CHECK(s.given & VNS_SET_STAGE_THRESHOLD &&
+	      s.stage_threshold_us == 1500);
+	CHECK_INT(sword(&s, "phy=eth0"), 0);
+	CHECK(s.given & VNS_SET_PHY && !strcmp(s.phy, "eth0"));
+	CHECK_INT(sword(&s, "vm=vnet0"), 0);
+	CHECK(s.given & VNS_SET_VM && !strcmp(s.vm, "vnet0"));
+	CHECK_INT(sword(&s, "dir=rx"), 0);
+	CHECK(s.given & VNS_SET_DIR && s.dir == VNS_DIR_RX);
+	CHECK_INT(sword(&s, "dir=tx"), 0);
+	CHECK_EQ(s.dir, VNS_DIR_TX);
+	CHECK_INT(sword(&s, "dir=both"), 0);
+	CHECK_EQ(s.dir, VNS_DIR_BOTH);
+	CHECK_EQ(s.given, 0x3f);
+	CHECK_STR(sfmt(&s),
+		  "period=5ms threshold=20ms stage_threshold=1500us phy=eth0 vm=vnet0 dir=both");
+
+	/* ranges */
+	t = s;
+	CHECK_INT(sword(&s, "period=999us"), -1);
+	CHECK_STR(serr,
+		  "expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
+	CHECK_INT(sword(&s, "period=2s"), -1);
+	CHECK_STR(serr, VNS_SET_ERR_PERIOD);
+	CHECK_INT(sword(&s, "period=1.0000001s"), -1);
+	CHECK_INT(sword(&s, "period=1s"), 0);
+	CHECK_INT(sword(&s, "period=1ms"), 0);
+	CHECK_INT(sword(&s, "period=1000000ns"), 0);
+	CHECK_INT(sword(&s, "threshold=11s"), -1);
+	CHECK_STR(serr,
+		  "expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
+	CHECK_INT(sword(&s, "threshold=abc"), -1);
+	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
+	CHECK_INT(sword(&s, "threshold="), -1);
+	CHECK_INT(sword(&s, "threshold=0"), -1);
+	CHECK_INT(sword(&s, "threshold=999us"), -1);
+	CHECK_INT(sword(&s, "threshold=1500ns"), -1);
+	CHECK_INT(sword(&s, "stage_threshold=10.000001s"), -1);
+	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
+	CHECK_INT(sword(&s, "stage_threshold=0"), -1);
+	CHECK_INT(sword(&s, "threshold=10s"), 0);
+	CHECK_INT(sword(&s, "stage_threshold=1ms"), 0);
+	CHECK_EQ(s.threshold_us, 10000000);
+	CHECK_EQ(s.stage_threshold_us, 1000);
+
+	/* names and directions */
+	t = s;
+	CHECK_INT(sword(&s, "phy="), -1);
+	CHECK_STR(serr,
+		  "expected an interface name (1 to 15 bytes, no '/', ':' or blanks)");
+	CHECK_INT(sword(&s, "phy=abcdefghijklmnop"), -1);
+	CHECK_STR(serr, VNS_SET_ERR_IFNAME);
+	CHECK_INT(sword(&s, "vm=a:b"), -1);
+	CHECK_INT(sword(&s, "vm=a b"), -1);
+	CHECK_INT(sword(&s, "vm=a/b"), -1);
+	CHECK_INT(sword(&s, "vm=.."), -1);
+	CHECK_INT(sword(&s, "dir=up"), -1);
+	CHECK_STR(serr, "expected rx, tx or both");
+	CHECK_INT(sword(&s, "dir="), -1);
+	CHECK_INT(sword(&s, "dir=RX"), -1);
+	CHECK_INT(sword(&s, "dir=rx "), -1);
+	CHECK_MEM(&s, &t, sizeof(s));
+	CHECK_INT(sword(&s, "phy=abcdefghijklmno"), 0);
+	CHECK_INT(sword(&s, "phy=ab"), 0);
+	CHECK(!strcmp(s.phy, "ab") && !s.phy[14]);
+
+	/* keys */
+	t = s;
+	CHECK_INT(sword(&s, "periods=1"), VNS_PARSE_UNKNOWN);
+	CHECK_STR(serr,
+		  "unknown setting (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)");
+	CHECK_INT(sword(&s, "proto=udp"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(sword(&s, "stage-threshold=1ms"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(sword(&s, ""), VNS_PARSE_UNKNOWN);
+	CHECK_INT(sword(&s, "=5"), VNS_PARSE_UNKNOWN);
+	CHECK_INT(sword(&s, "period"), -1);
+	CHECK_STR(serr, "setting 'period' needs a value, e.g. period=10ms");
+	CHECK_INT(sword(&s, "threshold"), -1);
+	CHECK_STR(serr, "setting 'threshold' needs a value, e.g. threshold=20ms");
+	CHECK_INT(sword(&s, "stage_threshold"), -1);
+	CHECK_STR(serr,
+		  "setting 'stage_threshold' needs a value, e.g. stage_threshold=5ms");
+	CHECK_INT(sword(&s, "phy"), -1);
+	CHECK_STR(serr, "setting 'phy' needs a value, e.g. phy=eth0");
+	CHECK_INT(sword(&s, "vm"), -1);
+	CHECK_STR(serr, "setting 'vm' needs a value, e.g. vm=vnet0");
+	CHECK_INT(sword(&s, "dir"), -1);
+	CHECK_STR(serr, "setting 'dir' needs a value, e.g. dir=rx");
+	CHECK_MEM(&s, &t, sizeof(s));
+}
+
+static void random_settings(struct vns_settings *s)
+{
+	static const u32 durs[] = { 1000, 1500, 2000, 10000, 100000, 999999,
+				    1000000, 2000000, 10000000 };
+	u64 r = rng();
+
+	vns_settings_default(s);
+	if (r & 1) {
+		s->given |= VNS_SET_PERIOD;
+		s->period_us = durs[rng() % 7];
+	}
+	if (r & 2) {
+		s->given |= VNS_SET_THRESHOLD;
+		s->threshold_us = r & 0x100 ? durs[rng() % 9] :
+					      (u32)(1000 + rng() % 9999000);
+	}
+	if (r & 4) {
+		s->given |= VNS_SET_STAGE_THRESHOLD;
+		s->stage_threshold_us = durs[rng() % 9];
+	}
+	if (r & 8) {
+		s->given |= VNS_SET_PHY;
+		snprintf(s->phy, sizeof(s->phy), "eth%u", (unsigned int)(r >> 32));
+	}
+	if (r & 16) {
+		s->given |= VNS_SET_VM;
+		snprintf(s->vm, sizeof(s->vm), "vnet%u.%u",
+			 (unsigned int)(r >> 40) & 0xff,
+			 (unsigned int)(r >> 56) & 0xf);
+	}
+	if (r & 32) {
+		s->given |= VNS_SET_DIR;
+		s->dir = (u8)(rng() % 3);
+	}
+}
+
+static void test_settings_format_merge(void)
+{
+	struct vns_settings s, t, u;
+	char buf[VNS_SETTINGS_FMT_MAX];
+	unsigned int round, bad = 0;
+	size_t n;
+
+	vns_settings_default(&s);
+	sword(&s, "threshold=0.5s");
+	sword(&s, "dir=tx");
+	vns_settings_format(&s, buf, sizeof(buf), ',');
+	CHECK_BUF(buf, "threshold=500ms,dir=tx");
+	sword(&s, "period=1000us");
+	sword(&s, "stage_threshold=2.5ms");
+	CHECK_STR(sfmt(&s), "period=1ms threshold=500ms stage_threshold=2500us dir=tx");
+	/* a value the parser would not take still prints */
+	s.threshold_us = 0;
+	s.dir = 7;
+	CHECK_STR(sfmt(&s), "period=1ms threshold=0us stage_threshold=2500us dir=7");
+	CHECK_EQ(vns_settings_format(&s, buf, 5, ' '), 53);
+	CHECK_BUF(buf, "peri");
+
+	/* round trips; the longest fits VNS_SETTINGS_FMT_MAX */
+	for (round = 0; round < 20000; round++) {
+		random_settings(&s);
+		n = vns_settings_format(&s, buf, sizeof(buf), ',');
+		vns_settings_default(&t);
+		if (n >= sizeof(buf) || parse_words(NULL, &t, buf, ',') ||
+		    memcmp(&s, &t, sizeof(s))) {
+			if (bad++ < 5)
+				printf("settings round trip: '%s'\n", buf);
+		}
+	}
+	CHECK_EQ(bad, 0);
+	vns_settings_default(&s);
+	sword(&s, "period=999ms");
+	sword(&s, "threshold=9999999us");
+	sword(&s, "stage_threshold=9999999us");
+	sword(&s, "phy=aaaaaaaaaaaaaaa");
+	sword(&s, "vm=aaaaaaaaaaaaaaa");
+	sword(&s, "dir=both");
+	CHECK(vns_settings_format(&s, buf, sizeof(buf), ' ') <
+	      VNS_SETTINGS_FMT_MAX);
+
+	/* merge: what was given wins, and counts as given */
+	vns_settings_default(&s);
+	sword(&s, "phy=eth0");
+	sword(&s, "threshold=8ms");
+	sword(&s, "dir=rx");
+	vns_settings_default(&u);
+	sword(&u, "threshold=10ms");
+	sword(&u, "stage_threshold=3ms");
+	t = s;
+	vns_settings_merge(&t, &u);
+	CHECK_STR(sfmt(&t), "threshold=10ms stage_threshold=3ms phy=eth0 dir=rx");
+	vns_settings_default(&u);
+	t = s;
+	vns_settings_merge(&t, &u);
+	CHECK_MEM(&t, &s, sizeof(s));
+	for (round = 0; round < 20000; round++) {
+		random_settings(&s);
+		random_settings(&u);
+		vns_settings_default(&t);
+		vns_settings_merge(&t, &s);
+		if (memcmp(&t, &s, sizeof(s)))
+			bad++;
+		vns_settings_merge(&t, &u);
+		if (t.given != (s.given | u.given) ||
+		    (u.given & VNS_SET_VM && strcmp(t.vm, u.vm)) ||
+		    (!(u.given & VNS_SET_VM) && strcmp(t.vm, s.vm)) ||
+		    (u.given & VNS_SET_PERIOD && t.period_us != u.period_us) ||
+		    (!(u.given & VNS_SET_PERIOD) && t.period_us != s.period_us))
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+}
+
+static void test_settings_same_check(void)
+{
+	const u32 irqoff = VNS_SET_PERIOD | VNS_SET_THRESHOLD;
+	const u32 latency = VNS_SET_THRESHOLD | VNS_SET_STAGE_THRESHOLD |
+			    VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR;
+	struct vns_settings a, b;
+	const char *err;
+
+	/* same in effect: a default given is the default */
+	vns_settings_default(&a);
+	vns_settings_default(&b);
+	CHECK(vns_settings_same(&a, &b));
+	sword(&b, "period=10ms");
+	sword(&b, "dir=both");
+	CHECK(vns_settings_same(&a, &b));
+	sword(&b, "period=11ms");
+	CHECK(!vns_settings_same(&a, &b));
+	/* ... but a threshold given turns the details on */
+	vns_settings_default(&b);
+	sword(&b, "threshold=20ms");
+	CHECK(!vns_settings_same(&a, &b));
+	sword(&a, "threshold=20ms");
+	CHECK(vns_settings_same(&a, &b));
+	sword(&a, "stage_threshold=5ms");
+	CHECK(!vns_settings_same(&a, &b));
+	sword(&b, "stage_threshold=5ms");
+	CHECK(vns_settings_same(&a, &b));
+	sword(&b, "phy=eth0");
+	CHECK(!vns_settings_same(&a, &b));
+	sword(&a, "phy=eth0");
+	sword(&a, "vm=vnet0");
+	CHECK(!vns_settings_same(&a, &b));
+	sword(&b, "vm=vnet0");
+	CHECK(vns_settings_same(&a, &b));
+	sword(&b, "dir=rx");
+	CHECK(!vns_settings_same(&a, &b));
+
+	/* the module's rules */
+	vns_settings_default(&a);
+	err = NULL;
+	CHECK_INT(vns_settings_check(&a, 0, &err), 0);
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), 0);
+	CHECK_INT(vns_settings_check(&a, latency, &err), 0);
+	CHECK(!err);
+	sword(&a, "period=5ms");
+	CHECK_INT(vns_settings_check(&a, latency, &err), -EINVAL);
+	CHECK_STR(err, "this collector takes no period");
+	vns_settings_default(&a);
+	sword(&a, "threshold=5ms");
+	CHECK_INT(vns_settings_check(&a, 0, &err), -EINVAL);
+	CHECK_STR(err, "this collector takes no threshold");
+	vns_settings_default(&a);
+	sword(&a, "dir=rx");
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -EINVAL);
+	CHECK_STR(err, "this collector takes no phy, vm or dir");
+	vns_settings_default(&a);
+	sword(&a, "vm=vnet0");
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -EINVAL);
+	CHECK_STR(err, "this collector takes no phy, vm or dir");
+	vns_settings_default(&a);
+	sword(&a, "stage_threshold=5ms");
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -EINVAL);
+	CHECK_STR(err, "this collector takes no such setting");
+
+	/* irqoff: period 1ms..1s, threshold period..10s, given or not */
+	vns_settings_default(&a);
+	a.period_us = 999;
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -ERANGE);
+	CHECK_STR(err, "period must be 1ms..1s");
+	a.period_us = 1000001;
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -ERANGE);
+	a.period_us = 1000000;
+	a.threshold_us = 1000000;
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), 0);
+	a.threshold_us = 999999;
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -ERANGE);
+	CHECK_STR(err, "threshold must be period..10s");
+	a.period_us = 1000;
+	a.threshold_us = 10000001;
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -ERANGE);
+	CHECK_STR(err, "threshold must be period..10s");
+	vns_settings_default(&a);
+	sword(&a, "threshold=5ms");	/* below the default period */
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), -ERANGE);
+	CHECK_STR(err, "threshold must be period..10s");
+	sword(&a, "period=5ms");
+	CHECK_INT(vns_settings_check(&a, irqoff, &err), 0);
+
+	/* latency: thresholds 1us..10s when given */
+	vns_settings_default(&a);
+	a.given = VNS_SET_THRESHOLD;
+	a.threshold_us = 1;
+	CHECK_INT(vns_settings_check(&a, latency, &err), 0);
+	a.threshold_us = 0;
+	CHECK_INT(vns_settings_check(&a, latency, &err), -ERANGE);
+	CHECK_STR(err, "threshold must be 1us..10s");
+	a.threshold_us = 10000001;
+	CHECK_INT(vns_settings_check(&a, latency, &err), -ERANGE);
+	a.threshold_us = 10000000;
+	a.given |= VNS_SET_STAGE_THRESHOLD;
+	a.stage_threshold_us = 0;
+	CHECK_INT(vns_settings_check(&a, latency, &err), -ERANGE);
+	CHECK_STR(err, "stage_threshold must be 1us..10s");
+	a.stage_threshold_us = 10000001;
+	CHECK_INT(vns_settings_check(&a, latency, &err), -ERANGE);
+	a.stage_threshold_us = 1;
+	CHECK_INT(vns_settings_check(&a, latency, &err), 0);
+	a.dir = 3;
+	CHECK_INT(vns_settings_check(&a, latency, &err), -EINVAL);
+	CHECK_STR(err, "dir must be rx, tx or both");
+	a.dir = VNS_DIR_TX;
+	sword(&a, "vm=vnet0");
+	CHECK_INT(vns_settings_check(&a, latency, &err), -EINVAL);
+	CHECK_STR(err, "the VM path needs the physical port too (phy=)");
+	sword(&a, "phy=eth0");
+	CHECK_INT(vns_settings_check(&a, latency, &err), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* netlink: put and get through libnl messages                         */
+/* ------------------------------------------------------------------ */
+
+/* The nest @type of @msg parsed into @tb (no policy: get checks) */
+static struct nlattr *nest_parse(struct nl_msg *msg, int type,
+				 struct nlattr **tb, int max)
+{
+	struct nlattr *nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, type);
+
+	memset(tb, 0, sizeof(*tb) * (size_t)(max + 1));
+	if (nest && nla_parse_nested(tb, max, nest, NULL))
+		return NULL;
+	return nest;
+}
+
+static void test_nl_filter(void)
+{
+	struct nlattr *tb[VNS_FILTER_A_MAX + 1], *nest;
+	struct vns_filter f, g;
+	unsigned int round, bad = 0;
+	struct nl_msg *msg;
+	const char *err;
+	int b, len;
+
+	/* empty: nothing at all */
+	memset(&f, 0, sizeof(f));
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_filter_put(msg, VNS_A_FILTER, &f), 0);
+	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_FILTER));
+	CHECK_EQ(nlmsg_datalen(nlmsg_hdr(msg)), 0);
+	/* no attribute at all: the empty filter */
+	memset(tb, 0, sizeof(tb));
+	memset(&g, 0xff, sizeof(g));
+	CHECK_INT(vns_filter_get(tb, &g, &err, &b), 0);
+	CHECK(vns_filter_is_empty(&g));
+	CHECK_MEM(&g, &f, sizeof(f));
+	nlmsg_free(msg);
+
+	/* every key, the attribute sizes the module's policy wants */
+	fword(&f, "src=10.0.0.0/8");
+	fword(&f, "dst=2001:db8::1/64");
+	fword(&f, "proto=udp");
+	fword(&f, "sport=0");
+	fword(&f, "dport=53");
+	fword(&f, "dev=eth0");
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_filter_put(msg, VNS_A_FILTER, &f), 0);
+	nest = nest_parse(msg, VNS_A_FILTER, tb, VNS_FILTER_A_MAX);
+	CHECK(nest);
+	if (nest) {
+		CHECK_EQ(nla_len(tb[VNS_FILTER_A_SRC]), 4);
+		CHECK_EQ(nla_len(tb[VNS_FILTER_A_DST]), 16);
+		CHECK_EQ(nla_get_u8(tb[VNS_FILTER_A_SRC_PREFIX]), 8);
+		CHECK_EQ(nla_get_u8(tb[VNS_FILTER_A_DST_PREFIX]), 64);
+		CHECK_EQ(nla_get_u8(tb[VNS_FILTER_A_PROTO]), 17);
+		CHECK_EQ(nla_get_u16(tb[VNS_FILTER_A_SPORT]), 0);
+		CHECK_EQ(nla_get_u16(tb[VNS_FILTER_A_DPORT]), 53);
+		CHECK_EQ(nla_len(tb[VNS_FILTER_A_DEV]), 5);
+		CHECK_STR(nla_data(tb[VNS_FILTER_A_DEV]), "eth0");
+		CHECK_INT(vns_filter_get(tb, &g, &err, &b), 0);
+		CHECK_MEM(&g, &f, sizeof(f));
+	}
+	nlmsg_free(msg);
+
+	/* random round trips, several nests in one message */
+	for (round = 0; round < 20000; round++) {
+		struct vns_filter in[3];
+		int i;
+
+		msg = nlmsg_alloc();
+		for (i = 0; i < 3; i++) {
+			random_filter(&in[i]);
+			if (vns_filter_put(msg, VNS_A_FILTER + i, &in[i]))
+				bad++;
+		}
+		for (i = 0; i < 3; i++) {
+			nest = nest_parse(msg, VNS_A_FILTER + i, tb,
+					  VNS_FILTER_A_MAX);
+			if (!nest != vns_filter_is_empty(&in[i])) {
+				bad++;
+				continue;
+			}
+			if (vns_filter_get(tb, &g, &err, &b) ||
+			    memcmp(&g, &in[i], sizeof(g)))
+				bad++;
+		}
+		nlmsg_free(msg);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* a full message: an error, and the nest taken back */
+	msg = nlmsg_alloc_size(64);
+	len = (int)nlmsg_datalen(nlmsg_hdr(msg));
+	CHECK(vns_filter_put(msg, VNS_A_FILTER, &f) < 0);
+	CHECK_EQ(nlmsg_datalen(nlmsg_hdr(msg)), len);
+	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_FILTER));
+	nlmsg_free(msg);
+}
+
+/* Attributes for the error cases; the nest holds what @fill put */
+#define NEST_BAD(fill, want_err, want_bad)				\
+	do {								\
+		struct nl_msg *_m = nlmsg_alloc();			\
+		struct nlattr *_n = nla_nest_start(_m, VNS_A_FILTER);	\
+		fill;							\
+		nla_nest_end(_m, _n);					\
+		nest_parse(_m, VNS_A_FILTER, tb, VNS_FILTER_A_MAX);	\
+		err = NULL;						\
+		b = -1;							\
+		CHECK_INT(vns_filter_get(tb, &f, &err, &b), -1);	\
+		CHECK_STR(err, want_err);				\
+		CHECK_INT(b, want_bad);					\
+		nlmsg_free(_m);						\
+	} while (0)
+
+#define CFG_BAD(fill, want_err, want_bad)				\
+	do {								\
+		struct nl_msg *_m = nlmsg_alloc();			\
+		struct nlattr *_n = nla_nest_start(_m, VNS_A_CONFIG);	\
+		fill;							\
+		nla_nest_end(_m, _n);					\
+		nest_parse(_m, VNS_A_CONFIG, tc, VNS_CFG_A_MAX);	\
+		err = NULL;						\
+		b = -1;							\
+		CHECK_INT(vns_settings_get(tc, &s, &err, &b), -1);	\
+		CHECK_STR(err, want_err);				\
+		CHECK_INT(b, want_bad);					\
+		nlmsg_free(_m);						\
+	} while (0)
+
+static void test_nl_errors(void)
+{
+	static const u8 a5[5], a16[16];
+	struct nlattr *tb[VNS_FILTER_A_MAX + 1], *tc[VNS_CFG_A_MAX + 1];
+	struct vns_settings s;
+	struct vns_filter f;
+	const char *err;
+	int b;
+
+	NEST_BAD(nla_put(_m, VNS_FILTER_A_SRC, 5, a5),
+		 "address must be 4 (IPv4) or 16 (IPv6) bytes",
+		 VNS_FILTER_A_SRC);
+	NEST_BAD(nla_put(_m, VNS_FILTER_A_DST, 0, a5),
+		 VNS_FILTER_ERR_NL_ADDR, VNS_FILTER_A_DST);
+	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_SRC_PREFIX, 8),
+		 "prefix length without an address", VNS_FILTER_A_SRC_PREFIX);
+	NEST_BAD((nla_put(_m, VNS_FILTER_A_DST, 4, a5),
+		  nla_put_u8(_m, VNS_FILTER_A_DST_PREFIX, 33)),
+		 "prefix length out of range", VNS_FILTER_A_DST_PREFIX);
+	NEST_BAD((nla_put(_m, VNS_FILTER_A_DST, 16, a16),
+		  nla_put_u8(_m, VNS_FILTER_A_DST_PREFIX, 129)),
+		 VNS_FILTER_ERR_NL_PREFIX, VNS_FILTER_A_DST_PREFIX);
+	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_PROTO, 0),
+		 "protocol 0 matches nothing", VNS_FILTER_A_PROTO);
+	NEST_BAD(nla_put_string(_m, VNS_FILTER_A_DEV, ""),
+		 "empty device name", VNS_FILTER_A_DEV);
+	NEST_BAD(nla_put(_m, VNS_FILTER_A_DEV, 4, "eth0"),
+		 "device name is not NUL-terminated", VNS_FILTER_A_DEV);
+	NEST_BAD(nla_put(_m, VNS_FILTER_A_DEV, 0, ""),
+		 VNS_FILTER_ERR_NL_DEV_NUL, VNS_FILTER_A_DEV);
+	NEST_BAD(nla_put_string(_m, VNS_FILTER_A_DEV, "abcdefghijklmnop"),
+		 "device name is longer than 15 characters", VNS_FILTER_A_DEV);
+	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_SPORT, 1),
+		 "attribute has the wrong size", VNS_FILTER_A_SPORT);
+	NEST_BAD(nla_put_u32(_m, VNS_FILTER_A_DPORT, 1),
+		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_DPORT);
+	NEST_BAD(nla_put_u16(_m, VNS_FILTER_A_PROTO, 6),
+		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_PROTO);
+	NEST_BAD((nla_put(_m, VNS_FILTER_A_SRC, 4, a5),
+		  nla_put_u16(_m, VNS_FILTER_A_SRC_PREFIX, 8)),
+		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_SRC_PREFIX);
+	/* a full-length prefix and a name of 15 are fine */
+	{
+		struct nl_msg *m = nlmsg_alloc();
+		struct nlattr *n = nla_nest_start(m, VNS_A_FILTER);
+
+		nla_put(m, VNS_FILTER_A_DST, 16, a16);
+		nla_put_u8(m, VNS_FILTER_A_DST_PREFIX, 128);
+		nla_put_string(m, VNS_FILTER_A_DEV, "abcdefghijklmno");
+		nla_nest_end(m, n);
+		nest_parse(m, VNS_A_FILTER, tb, VNS_FILTER_A_MAX);
+		CHECK_INT(vns_filter_get(tb, &f, &err, &b), 0);
+		CHECK(f.dst_family == VNS_AF_INET6 && f.dst_prefix == 128 &&
+		      !strcmp(f.dev, "abcdefghijklmno"));
+		nlmsg_free(m);
+	}
+
+	CFG_BAD(nla_put_u8(_m, VNS_CFG_A_DIRECTION, 3),
+		"direction must be 0..2", VNS_CFG_A_DIRECTION);
+	CFG_BAD(nla_put_string(_m, VNS_CFG_A_PHY_IF, ""),
+		"empty interface name", VNS_CFG_A_PHY_IF);
+	CFG_BAD(nla_put_string(_m, VNS_CFG_A_VM_IF, ""),
+		VNS_SET_ERR_NL_IFNAME, VNS_CFG_A_VM_IF);
+	CFG_BAD(nla_put_string(_m, VNS_CFG_A_VM_IF, "abcdefghijklmnop"),
+		"interface name is longer than 15 characters",
+		VNS_CFG_A_VM_IF);
+	CFG_BAD(nla_put(_m, VNS_CFG_A_PHY_IF, 3, "eth"),
+		"interface name is not NUL-terminated", VNS_CFG_A_PHY_IF);
+	CFG_BAD(nla_put_u16(_m, VNS_CFG_A_PERIOD_US, 1),
+		"attribute has the wrong size", VNS_CFG_A_PERIOD_US);
+	CFG_BAD(nla_put_u64(_m, VNS_CFG_A_THRESHOLD_US, 1),
+		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_THRESHOLD_US);
+	CFG_BAD(nla_put_u8(_m, VNS_CFG_A_STAGE_THRESHOLD_US, 1),
+		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_STAGE_THRESHOLD_US);
+	CFG_BAD(nla_put_u32(_m, VNS_CFG_A_DIRECTION, 1),
+		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_DIRECTION);
+}
+
+static void test_nl_settings(void)
+{
+	struct nlattr *tc[VNS_CFG_A_MAX + 1], *nest, *a;
+	struct vns_settings s, t, def;
+	unsigned int round, bad = 0;
+	struct nl_msg *msg;
+	const char *err;
+	int b, rem, n = 0;
+
+	/* nothing given: nothing at all; no nest: the defaults */
+	vns_settings_default(&s);
+	vns_settings_default(&def);
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_settings_put(msg, VNS_A_CONFIG, &s), 0);
+	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG));
+	nlmsg_free(msg);
+	memset(tc, 0, sizeof(tc));
+	memset(&t, 0xff, sizeof(t));
+	CHECK_INT(vns_settings_get(tc, &t, &err, &b), 0);
+	CHECK_MEM(&t, &def, sizeof(t));
+
+	/* what the CLI sent before: u32s, only the given ones */
+	sword(&s, "period=5ms");
+	sword(&s, "threshold=20ms");
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_settings_put(msg, VNS_A_CONFIG, &s), 0);
+	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG);
+	CHECK(nest);
+	if (nest) {
+		nla_for_each_nested(a, nest, rem) {
+			n++;
+			CHECK_EQ(nla_len(a), 4);
+			if (nla_type(a) == VNS_CFG_A_PERIOD_US)
+				CHECK_EQ(nla_get_u32(a), 5000);
+			else
+				CHECK_EQ(nla_type(a), VNS_CFG_A_THRESHOLD_US);
+		}
+	}
+	CHECK_INT(n, 2);
+	nlmsg_free(msg);
+
+	for (round = 0; round < 20000; round++) {
+		random_settings(&s);
+		msg = nlmsg_alloc();
+		if (vns_settings_put(msg, VNS_A_CONFIG, &s))
+			bad++;
+		nest = nest_parse(msg, VNS_A_CONFIG, tc, VNS_CFG_A_MAX);
+		if (!nest != !s.given ||
+		    vns_settings_get(tc, &t, &err, &b) ||
+		    memcmp(&s, &t, sizeof(s)))
+			bad++;
+		nlmsg_free(msg);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* a full message */
+	sword(&s, "phy=eth0");
+	msg = nlmsg_alloc_size(40);
+	CHECK(vns_settings_put(msg, VNS_A_CONFIG, &s) < 0);
+	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG));
+	CHECK_EQ(nlmsg_datalen(nlmsg_hdr(msg)), 0);
+	nlmsg_free(msg);
+
+	/* vns_nla_put_u64() is libnl's nla_put_u64() here */
+	msg = nlmsg_alloc();
+	CHECK_INT(vns_nla_put_u64(msg, VNS_A_MEM_BYTES, 1ULL << 40, VNS_A_PAD),
+		  0);
+	a = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_MEM_BYTES);
+	CHECK(a && nla_get_u64(a) == 1ULL << 40);
+	nlmsg_free(msg);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1888,6 +3300,18 @@ int main(void)
 	test_lat_threads();
 	test_ring();
 	test_ring_threads();
+	test_addr_parse();
+	test_addr_format();
+	test_filter_words();
+	test_filter_format();
+	test_filter_merge_equal();
+	test_duration();
+	test_settings_words();
+	test_settings_format_merge();
+	test_settings_same_check();
+	test_nl_filter();
+	test_nl_errors();
+	test_nl_settings();
 
 	printf("%u passed, %u failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
