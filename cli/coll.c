@@ -17,11 +17,12 @@ void vns_read_plan(const struct vns_read_opts *o,
 	bool given;
 
 	memset(p, 0, sizeof(*p));
-	p->cfg = o->cfg;
-	if (o->details && !p->cfg.has_threshold &&
-	    !p->cfg.has_stage_threshold && !(now->on && now->details)) {
+	p->cfg = o->cfg;	/* the defaults are never sent: not given */
+	if (o->details &&
+	    !VNS_GIVEN(&p->cfg, VNS_SET_THRESHOLD | VNS_SET_STAGE_THRESHOLD) &&
+	    !(now->on && now->details)) {
 		p->cfg.threshold_us = VNS_DETAILS_DEFAULT_US;
-		p->cfg.has_threshold = true;
+		p->cfg.given |= VNS_SET_THRESHOLD;
 	}
 	given = !vns_filter_is_empty(&o->filter) ||
 		!vns_config_is_empty(&p->cfg);
@@ -42,7 +43,7 @@ void vns_read_plan(const struct vns_read_opts *o,
 }
 
 int vns_enable_put(struct nl_msg *msg, const char *name,
-		   const struct vns_filter *f, const struct vns_config *cfg,
+		   const struct vns_filter *f, const struct vns_settings *cfg,
 		   u32 flags)
 {
 	if (nla_put_string(msg, VNS_A_COLLECTOR_NAME, name) ||
@@ -55,7 +56,7 @@ int vns_enable_put(struct nl_msg *msg, const char *name,
 }
 
 int vns_enable(struct vns_nl *nl, const char *name, const struct vns_filter *f,
-	       const struct vns_config *cfg, u32 flags)
+	       const struct vns_settings *cfg, u32 flags)
 {
 	struct nl_msg *msg = vns_nl_msg(nl, VNS_CMD_ENABLE);
 
@@ -92,7 +93,8 @@ int vns_read_prepare(struct vns_nl *nl, const struct vns_read_opts *o)
 	}
 	memset(&now, 0, sizeof(now));
 	now.on = VNS_HAS(c, VNS_COLL_A_STATE) && c->state == VNS_COLL_ON;
-	now.details = c->config.has_threshold || c->config.has_stage_threshold;
+	now.details = VNS_GIVEN(&c->config,
+				VNS_SET_THRESHOLD | VNS_SET_STAGE_THRESHOLD);
 	vns_status_free(&st);
 
 	vns_read_plan(o, &now, &p);

@@ -39,7 +39,7 @@ struct vns_nl;
 struct vns_read_opts {
 	const char *name;		/* "drops" */
 	struct vns_filter filter;	/* the filter keys given */
-	struct vns_config cfg;		/* the settings given */
+	struct vns_settings cfg;	/* the settings given */
 	bool details;			/* latency --details */
 	bool no_enable;
 };
@@ -59,7 +59,7 @@ enum vns_read_act {
 struct vns_read_plan {
 	enum vns_read_act act;
 	u32 flags;			/* VNS_ENABLE_F_* of the ENABLE */
-	struct vns_config cfg;		/* its settings: given, + default */
+	struct vns_settings cfg;	/* its settings: given, + default */
 	bool announce;			/* it turns the collector on */
 };
 
@@ -79,12 +79,12 @@ int vns_read_prepare(struct vns_nl *nl, const struct vns_read_opts *o);
  * With VNS_ENABLE_F_IF_ON, -ENODATA (off) is returned unprinted.
  */
 int vns_enable(struct vns_nl *nl, const char *name,
-	       const struct vns_filter *f, const struct vns_config *cfg,
+	       const struct vns_filter *f, const struct vns_settings *cfg,
 	       u32 flags);
 
 /* Build that request into @msg.  0 or -ENOMEM. */
 int vns_enable_put(struct nl_msg *msg, const char *name,
-		   const struct vns_filter *f, const struct vns_config *cfg,
+		   const struct vns_filter *f, const struct vns_settings *cfg,
 		   u32 flags);
 
 #endif /* _VNS_CLI_COLL_H */

@@ -188,7 +188,7 @@ int cmd_enable(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct vns_coll_args *ca;
-	struct vns_config cfg;
+	struct vns_settings cfg;
 	struct vns_filter f;
 	const char *name;
 	struct vns_nl nl;
@@ -196,7 +196,7 @@ int cmd_enable(int argc, char **argv)
 	int c, i, idx, ret;
 
 	memset(&f, 0, sizeof(f));
-	memset(&cfg, 0, sizeof(cfg));
+	vns_config_init(&cfg);
 	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
 		switch (c) {
 		case VNS_OPT_FILTER:
@@ -225,14 +225,14 @@ int cmd_enable(int argc, char **argv)
 		if (vns_config_parse_word(&cfg, argv[i], err, sizeof(err)))
 			return vns_usage_err("%s", err);
 	}
-	if (cfg.has_period && !ca->timing)
+	if (VNS_GIVEN(&cfg, VNS_SET_PERIOD) && !ca->timing)
 		return vns_usage_err("period= applies to the irqoff collector only, not %s",
 				     name);
-	if (cfg.has_threshold && !ca->timing && !ca->path)
+	if (VNS_GIVEN(&cfg, VNS_SET_THRESHOLD) && !ca->timing && !ca->path)
 		return vns_usage_err("threshold= applies to the irqoff and latency collectors only, not %s",
 				     name);
-	if ((cfg.has_dir || cfg.phy[0] || cfg.vm[0] ||
-	     cfg.has_stage_threshold) && !ca->path)
+	if (VNS_GIVEN(&cfg, VNS_SET_DIR | VNS_SET_PHY | VNS_SET_VM |
+			     VNS_SET_STAGE_THRESHOLD) && !ca->path)
 		return vns_usage_err("phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not %s",
 				     name);
 	if (ca->timing && vns_config_check(&cfg, err, sizeof(err)))
@@ -245,7 +245,7 @@ int cmd_enable(int argc, char **argv)
 				     name);
 	if (vns_filter_check(&f, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (cfg.vm[0] && !cfg.phy[0])
+	if (VNS_GIVEN(&cfg, VNS_SET_VM) && !VNS_GIVEN(&cfg, VNS_SET_PHY))
 		return vns_usage_err("vm=: " VNS_VM_PATH_ERR);
 
 	ret = vns_nl_open(&nl);

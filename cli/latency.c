@@ -334,7 +334,7 @@ static const char vns_latency_usage[] =
 #define VNS_OPT_DURATION 0x10b
 
 /* --threshold, --stage-threshold: 1us to 10s */
-static int vns_threshold_opt(struct vns_config *cfg, bool stage,
+static int vns_threshold_opt(struct vns_settings *cfg, bool stage,
 			     const char *arg)
 {
 	u64 v;
@@ -346,10 +346,10 @@ static int vns_threshold_opt(struct vns_config *cfg, bool stage,
 					     "--threshold", arg);
 	if (stage) {
 		cfg->stage_threshold_us = (u32)v;
-		cfg->has_stage_threshold = true;
+		cfg->given |= VNS_SET_STAGE_THRESHOLD;
 	} else {
 		cfg->threshold_us = (u32)v;
-		cfg->has_threshold = true;
+		cfg->given |= VNS_SET_THRESHOLD;
 	}
 	return 0;
 }
@@ -373,7 +373,7 @@ static int vns_latency_opts(struct vns_latency_args *a, int argc,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vns_config *cfg = &a->read.cfg;
+	struct vns_settings *cfg = &a->read.cfg;
 	char err[256];
 	int c, idx, ret;
 
@@ -445,27 +445,28 @@ static int vns_latency_opts(struct vns_latency_args *a, int argc,
 
 int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
 {
-	const struct vns_config *cfg = &a->read.cfg;
+	const struct vns_settings *cfg = &a->read.cfg;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = VNS_LATENCY;
+	vns_config_init(&a->read.cfg);
 	ret = vns_latency_opts(a, argc, argv);
 	if (ret >= 0)
 		return ret;
 	if (a->read.filter.has_dev)
 		return vns_usage_err("--dev applies to the drops collector only, not latency");
 	if (!a->read.details) {
-		if (cfg->has_threshold)
+		if (VNS_GIVEN(cfg, VNS_SET_THRESHOLD))
 			return vns_usage_err("--threshold needs --details");
-		if (cfg->has_stage_threshold)
+		if (VNS_GIVEN(cfg, VNS_SET_STAGE_THRESHOLD))
 			return vns_usage_err("--stage-threshold needs --details");
 		if (a->duration)
 			return vns_usage_err("--duration needs --details");
 	} else if (a->interval) {
 		return vns_usage_err("--interval and --count do not apply to --details (see --duration)");
 	}
-	if (cfg->vm[0] && !cfg->phy[0])
+	if (VNS_GIVEN(cfg, VNS_SET_VM) && !VNS_GIVEN(cfg, VNS_SET_PHY))
 		return vns_usage_err("--vm-interface: " VNS_VM_PATH_ERR);
 	return -1;
 }

@@ -371,7 +371,7 @@ static void vns_coll_print(const struct vns_collector *c,
 		[VNS_COLL_OFF] = "off",
 		[VNS_COLL_ON] = "on",
 	};
-	char filter[VNS_FILTER_STR_MAX], b[3][24];
+	char filter[VNS_FILTER_FMT_MAX], b[3][24];
 	size_t i;
 
 	open_json_object(NULL);
@@ -380,8 +380,7 @@ static void vns_coll_print(const struct vns_collector *c,
 	print_enum(PRINT_ANY, "state", ": %s", VNS_HAS(c, VNS_COLL_A_STATE),
 		   states, VNS_ARRAY_SIZE(states),
 		   c->state == VNS_COLL_ON ? VNS_COLL_ON : VNS_COLL_OFF);
-	if (vns_filter_format(&c->filter, filter, sizeof(filter)) <= 0)
-		strcpy(filter, "none");
+	vns_filter_format(&c->filter, filter, sizeof(filter), ' ');
 	print_fp(", filter: %s\n", filter);
 	print_u64_opt(PRINT_JSON, "mem_bytes", NULL,
 		      VNS_HAS(c, VNS_COLL_A_MEM_BYTES), c->mem_bytes);

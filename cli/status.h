@@ -30,7 +30,7 @@ struct vns_collector {
 	u32 entries;
 	u32 capacity;
 	struct vns_filter filter;	/* empty if absent */
-	struct vns_config config;	/* if VNS_HAS(VNS_COLL_A_CONFIG) */
+	struct vns_settings config;	/* if VNS_HAS(VNS_COLL_A_CONFIG) */
 	struct vns_counter *counters;	/* in the order the kernel sent */
 	size_t ncounters;
 };

@@ -35,7 +35,7 @@ static void check_plan(int line, const struct vns_read_opts *o,
 	vns_read_plan(o, now, &p);
 	check(p.act == act && (act != VNS_READ_ENABLE || p.flags == flags) &&
 	      p.announce == announce &&
-	      p.cfg.has_threshold == !!threshold_us &&
+	      VNS_GIVEN(&p.cfg, VNS_SET_THRESHOLD) == !!threshold_us &&
 	      p.cfg.threshold_us == threshold_us, __FILE__, line,
 	      "plan: act %d flags %u announce %d threshold %u", p.act,
 	      p.flags, p.announce, p.cfg.threshold_us);
@@ -77,18 +77,18 @@ static void test_read_plan(void)
 	/* a threshold given is sent, the default never */
 	o = opts("latency");
 	o.details = true;
-	o.cfg.has_threshold = true;
+	o.cfg.given |= VNS_SET_THRESHOLD;
 	o.cfg.threshold_us = 1;
 	PLAN(&o, &on_details, VNS_READ_ENABLE, UPD, false, 1);
-	o.cfg.has_threshold = false;
+	o.cfg.given &= ~VNS_SET_THRESHOLD;
 	o.cfg.threshold_us = 0;
-	o.cfg.has_stage_threshold = true;
+	o.cfg.given |= VNS_SET_STAGE_THRESHOLD;
 	o.cfg.stage_threshold_us = 5000;
 	PLAN(&o, &on, VNS_READ_ENABLE, UPD, false, 0);
 	/* without --details the thresholds are not its business */
 	o = opts("latency");
 	PLAN(&o, &on, VNS_READ_KEEP, 0, false, 0);
-	o.cfg.has_dir = true;
+	o.cfg.given |= VNS_SET_DIR;
 	o.cfg.dir = VNS_DIR_RX;
 	PLAN(&o, &on, VNS_READ_ENABLE, UPD, false, 0);
 }
@@ -98,7 +98,7 @@ static void test_enable_msg(void)
 	struct nlattr *tb[VNS_A_MAX + 1], *ft[VNS_FILTER_A_MAX + 1];
 	struct nlattr *ct[VNS_CFG_A_MAX + 1];
 	struct vns_filter f;
-	struct vns_config cfg;
+	struct vns_settings cfg;
 	struct nl_msg *msg;
 
 	memset(&f, 0, sizeof(f));
@@ -106,7 +106,7 @@ static void test_enable_msg(void)
 	f.proto = 17;
 	f.has_dport = 1;
 	f.dport = 4242;
-	cfg.has_threshold = true;
+	cfg.given |= VNS_SET_THRESHOLD;
 	cfg.threshold_us = 1;
 
 	msg = nlmsg_alloc();

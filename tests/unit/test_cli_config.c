@@ -15,7 +15,7 @@
 
 static void test_config(void)
 {
-	struct vns_config cfg;
+	struct vns_settings cfg;
 	struct nl_msg *msg;
 	struct nlattr *nest, *a;
 	int rem, n = 0;
@@ -23,11 +23,11 @@ static void test_config(void)
 	memset(&cfg, 0, sizeof(cfg));
 	CHECK_INT(vns_config_parse_word(&cfg, "period=5ms", err, sizeof(err)),
 		  0);
-	CHECK(cfg.has_period && cfg.period_us == 5000 && !cfg.has_threshold,
+	CHECK(VNS_GIVEN(&cfg, VNS_SET_PERIOD) && cfg.period_us == 5000 && !VNS_GIVEN(&cfg, VNS_SET_THRESHOLD),
 	      "period=5ms");
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=0.1s", err,
 					sizeof(err)), 0);
-	CHECK(cfg.has_threshold && cfg.threshold_us == 100000,
+	CHECK(VNS_GIVEN(&cfg, VNS_SET_THRESHOLD) && cfg.threshold_us == 100000,
 	      "threshold=0.1s");
 	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), 0);
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=20", err,
@@ -42,7 +42,7 @@ static void test_config(void)
 	CHECK_STR(err,
 		  "threshold 4.000ms is below the period (5.000ms): it must be at least 5.000ms");
 	/* without a period, the default 10 ms counts */
-	cfg.has_period = false;
+	cfg.given &= ~VNS_SET_PERIOD;
 	CHECK_INT(vns_config_check(&cfg, err, sizeof(err)), -1);
 
 	CHECK_INT(vns_config_parse_word(&cfg, "period=999us", err,
@@ -78,9 +78,9 @@ static void test_config(void)
 	CHECK_INT(vns_config_put(msg, &cfg), 0);
 	CHECK(!nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG),
 	      "empty config nest");
-	cfg.has_period = true;
+	cfg.given |= VNS_SET_PERIOD;
 	cfg.period_us = 5000;
-	cfg.has_threshold = true;
+	cfg.given |= VNS_SET_THRESHOLD;
 	cfg.threshold_us = 20000;
 	CHECK_INT(vns_config_put(msg, &cfg), 0);
 	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, VNS_A_CONFIG);
@@ -106,7 +106,7 @@ static void test_config(void)
 
 static void test_latency_config(void)
 {
-	struct vns_config cfg;
+	struct vns_settings cfg;
 	struct nl_msg *msg;
 	struct nlattr *nest, *a;
 	int rem, n = 0;
@@ -116,18 +116,18 @@ static void test_latency_config(void)
 	CHECK_INT(vns_config_parse_word(&cfg, "phy=eth0", err, sizeof(err)),
 		  0);
 	CHECK_STR(cfg.phy, "eth0");
-	CHECK(!cfg.vm[0] && !cfg.has_dir && !vns_config_is_empty(&cfg),
+	CHECK(!cfg.vm[0] && !VNS_GIVEN(&cfg, VNS_SET_DIR) && !vns_config_is_empty(&cfg),
 	      "phy=eth0 alone");
 	CHECK_INT(vns_config_parse_word(&cfg, "vm=vnet0", err, sizeof(err)),
 		  0);
 	CHECK_STR(cfg.vm, "vnet0");
 	CHECK_INT(vns_config_parse_word(&cfg, "dir=tx", err, sizeof(err)), 0);
-	CHECK(cfg.has_dir && cfg.dir == VNS_DIR_TX, "dir=tx");
+	CHECK(VNS_GIVEN(&cfg, VNS_SET_DIR) && cfg.dir == VNS_DIR_TX, "dir=tx");
 	CHECK_INT(vns_config_parse_word(&cfg, "dir=rx", err, sizeof(err)), 0);
 	CHECK_INT(cfg.dir, VNS_DIR_RX);
 	CHECK_INT(vns_config_parse_word(&cfg, "dir=both", err, sizeof(err)),
 		  0);
-	CHECK(cfg.has_dir && cfg.dir == VNS_DIR_BOTH, "dir=both");
+	CHECK(VNS_GIVEN(&cfg, VNS_SET_DIR) && cfg.dir == VNS_DIR_BOTH, "dir=both");
 	/* 15 bytes is the longest name */
 	CHECK_INT(vns_config_parse_word(&cfg, "phy=abcdefghijklmno", err,
 					sizeof(err)), 0);
@@ -219,8 +219,8 @@ static void test_latency_config(void)
 					sizeof(err)), 0);
 	CHECK_INT(vns_config_parse_word(&cfg, "stage_threshold=2500us", err,
 					sizeof(err)), 0);
-	CHECK(cfg.has_threshold && cfg.threshold_us == 10000 &&
-	      cfg.has_stage_threshold && cfg.stage_threshold_us == 2500 &&
+	CHECK(VNS_GIVEN(&cfg, VNS_SET_THRESHOLD) && cfg.threshold_us == 10000 &&
+	      VNS_GIVEN(&cfg, VNS_SET_STAGE_THRESHOLD) && cfg.stage_threshold_us == 2500 &&
 	      !vns_config_is_empty(&cfg), "thresholds");
 	msg = nlmsg_alloc();
 	CHECK_INT(vns_config_put(msg, &cfg), 0);

@@ -92,9 +92,9 @@ static void test_latency_args(void)
 		  "--count", "3", "--json", NULL);
 	CHECK_INT(ret, -1);
 	CHECK_STR(cap_out, "");
-	CHECK(a->read.cfg.has_dir && a->read.cfg.dir == VNS_DIR_TX, "--direction tx");
+	CHECK(VNS_GIVEN(&a->read.cfg, VNS_SET_DIR) && a->read.cfg.dir == VNS_DIR_TX, "--direction tx");
 	CHECK_STR(a->read.cfg.phy, "eth0");
-	CHECK(!a->read.cfg.vm[0] && !a->read.cfg.has_period && !a->read.cfg.has_threshold,
+	CHECK(!a->read.cfg.vm[0] && !VNS_GIVEN(&a->read.cfg, VNS_SET_PERIOD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD),
 	      "only phy and dir");
 	CHECK(a->read.filter.proto == 17 && a->read.filter.has_dport &&
 	      a->read.filter.dport == 5001 && a->read.filter.dst_family == VNS_AF_INET &&
@@ -109,13 +109,13 @@ static void test_latency_args(void)
 	CHECK_INT(ret, -1);
 	CHECK_STR(cap_out, "");
 	CHECK(a->read.details && a->json && !a->duration &&
-	      !a->read.cfg.has_threshold && !a->read.cfg.has_stage_threshold &&
+	      !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) &&
 	      a->read.filter.proto == 1, "--details defaults");
 	ret = run(run_latency_parse, "latency", "--details",
 		  "--stage-threshold", "5", "--duration", "2.5", NULL);
 	CHECK_INT(ret, -1);
-	CHECK(a->read.details && !a->read.cfg.has_threshold &&
-	      a->read.cfg.has_stage_threshold && a->read.cfg.stage_threshold_us == 5000 &&
+	CHECK(a->read.details && !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) &&
+	      VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) && a->read.cfg.stage_threshold_us == 5000 &&
 	      a->duration == 2.5, "--stage-threshold alone");
 	ret = run(run_latency_parse, "latency", "--details", "--threshold",
 		  "1us", "--stage-threshold", "500us", NULL);

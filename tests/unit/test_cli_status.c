@@ -159,9 +159,9 @@ static void test_status(void)
 		  "  probe ovs_dp_process_packet (kprobe, module openvswitch): waiting for module\n");
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
 		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"collectors\":[{\"name\":\"drops\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":{\"proto\":\"udp\",\"dport\":9},\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{\"seen\":3},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]},{\"name\":\"latency\",\"state\":null,\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{},\"probes\":[]}],\"probes\":[{\"collector\":null,\"name\":\"ovs_dp_process_packet\",\"type\":\"kprobe\",\"module\":\"openvswitch\",\"state\":\"waiting\",\"reason\":null,\"hits\":0}]}");
-	CHECK(st.colls[1].config.has_threshold &&
+	CHECK(VNS_GIVEN(&st.colls[1].config, VNS_SET_THRESHOLD) &&
 	      st.colls[1].config.threshold_us == 10000 &&
-	      !st.colls[1].config.has_stage_threshold, "config parsed");
+	      !VNS_GIVEN(&st.colls[1].config, VNS_SET_STAGE_THRESHOLD), "config parsed");
 	vns_status_free(&st);
 	vns_probes_free(&p);
 }
