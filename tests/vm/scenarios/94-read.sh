@@ -1,9 +1,10 @@
 #!/bin/bash
 # 94-read: a read changes nothing it was not asked to change (issue 11).
 #   1. enable latency with a filter (UDP to port 4242), loopback datagrams of that flow and of
-#      another: a details read with only --threshold 1us prints the filtered flow only, the
-#      filter stays, the tables are not restarted (the end-to-end counts are the ones before
-#      plus what was sent since); the same read again changes nothing.
+#      another: a details read with only --threshold 1us prints the filtered flow only and the
+#      filter stays (the threshold, a new setting, restarts the tables); the same read again
+#      changes nothing: the tables are not restarted (the end-to-end counts are the ones
+#      before plus what was sent since), the settings are the same.
 #   2. --no-enable on a collector that is off (irqoff, drops): exit status 3, one line, and
 #      the collector stays off.
 #   3. drops --no-enable --proto tcp on a running drops collector with a filter: only the
@@ -47,48 +48,55 @@ load_vns || exit 1
 
 # --- 1. a details read keeps the filter and the tables -------------------------------------------
 check $T/enable "$CLI" enable latency --proto udp --dport 4242
-expect_eq $T/filter_set "$(coll_json latency "c['filter']")" "{'proto': 'udp', 'dport': 4242}"
+expect_eq $T/filter_set "$(coll_json latency "c['filter'], c['config']")" "({'proto': 'udp', 'dport': 4242}, {})"
 round 1
 read -r rx0 tx0 <<< "$(totals)"
-# each datagram is followed in both directions on lo, or in one: whatever it is, it is per packet
+# each datagram is followed in one direction on lo, or in both: whichever, it is per packet
 per=$(( (rx0 + tx0) / N ))
 expect_eq $T/totals_per_packet "$(( (rx0 + tx0) % N )) $(( per >= 1 ))" "0 1"
-tracked0=$(coll_json latency "c['counters']['tracked']")
-expect_eq $T/tracked_only_filtered "$tracked0" $(( per * N ))
+expect_eq $T/tracked_only_filtered "$(coll_json latency "c['counters']['tracked']")" $(( per * N ))
 
-"$CLI" latency --details --threshold 1us --duration 2 --json > $VNS_OUT/read-details.json \
-  2> $VNS_OUT/read-details.err &
-cli=$!
-sleep 0.5
-round 2
-wait $cli; rc=$?
-expect_eq $T/details_exit "$rc" 0
-expect_eq $T/details_quiet "$(cat $VNS_OUT/read-details.err)" ""
-# every record is of the filtered flow, one per packet and direction followed
-expect_eq $T/details_flows "$(head -n -1 $VNS_OUT/read-details.json | python3 -c "
+# a details read with a threshold and no filter: the threshold is a new setting (the module
+# starts the tables afresh for it), the filter is not touched
+details() {  # details OUT: --details --threshold 1us for 2 s, round $2 sent meanwhile
+  "$CLI" latency --details --threshold 1us --duration 2 --json > $VNS_OUT/read-$1.json \
+    2> $VNS_OUT/read-$1.err &
+  local cli=$!
+  sleep 0.5
+  round $2
+  wait $cli; echo $? > $VNS_OUT/read-$1.rc
+}
+events_of() {  # events_of OUT: the (proto, dport) of its records, and how many
+  head -n -1 $VNS_OUT/read-$1.json | python3 -c "
 import json,sys
-print(sorted(set((e['flow']['proto'], e['flow']['dport']) for e in map(json.loads, sys.stdin))))")" "[('udp', 4242)]"
-expect_eq $T/details_count "$(head -n -1 $VNS_OUT/read-details.json | wc -l)" $(( per * N ))
-expect_eq $T/details_summary "$(summary $VNS_OUT/read-details.json events) $(summary $VNS_OUT/read-details.json events_lost)" "$(( per * N )) 0"
-# the filter is still on, the threshold was added, and the tables kept counting
-expect_eq $T/filter_kept "$(coll_json latency "c['state'], c['filter']")" "('on', {'proto': 'udp', 'dport': 4242})"
-expect_eq $T/threshold_set "$(coll_json latency "c['config'].get('threshold_us')")" 1
-read -r rx1 tx1 <<< "$(totals)"
-expect_eq $T/totals_kept "$rx1 $tx1" "$(( rx0 * 2 )) $(( tx0 * 2 ))"
-expect_eq $T/tracked_kept "$(coll_json latency "c['counters']['tracked']")" $(( 2 * tracked0 ))
+e = [json.loads(l) for l in sys.stdin]
+print(sorted(set((x['flow']['proto'], x['flow']['dport']) for x in e)), len(e))"
+}
+details details1 2
+expect_eq $T/details_exit "$(cat $VNS_OUT/read-details1.rc) $(cat $VNS_OUT/read-details1.err)" 0
+expect_eq $T/details_only_filtered "$(events_of details1)" "[('udp', 4242)] $(( per * N ))"
+expect_eq $T/details_summary "$(summary $VNS_OUT/read-details1.json events) $(summary $VNS_OUT/read-details1.json events_lost)" "$(( per * N )) 0"
+expect_eq $T/filter_kept "$(coll_json latency "c['state'], c['filter'], c['config']")" \
+  "('on', {'proto': 'udp', 'dport': 4242}, {'threshold_us': 1})"
 
-# the same read again changes nothing: no record, the same counters and settings
-coll_json latency "c['filter'], c['config'], c['counters']['tracked']" > $VNS_OUT/read-before.txt
-"$CLI" latency --details --threshold 1us --duration 1 --json > $VNS_OUT/read-details2.json
-expect_eq $T/again_exit $? 0
-expect_eq $T/again_no_events "$(summary $VNS_OUT/read-details2.json events)" 0
-expect_eq $T/again_same "$(coll_json latency "c['filter'], c['config'], c['counters']['tracked']")" \
-  "$(cat $VNS_OUT/read-before.txt)"
+# the same read again: nothing changes, the tables keep counting (before + what was sent since)
+read -r rx1 tx1 <<< "$(totals)"
+tracked1=$(coll_json latency "c['counters']['tracked']")
+details details2 3
+expect_eq $T/again_exit "$(cat $VNS_OUT/read-details2.rc) $(cat $VNS_OUT/read-details2.err)" 0
+expect_eq $T/again_only_filtered "$(events_of details2)" "[('udp', 4242)] $(( per * N ))"
 read -r rx2 tx2 <<< "$(totals)"
-expect_eq $T/again_totals "$rx2 $tx2" "$rx1 $tx1"
-# a plain read with no option sends nothing either
+expect_eq $T/again_totals_kept "$rx2 $tx2" "$(( rx1 + rx0 )) $(( tx1 + tx0 ))"
+expect_eq $T/again_tracked_kept "$(coll_json latency "c['counters']['tracked']")" $(( tracked1 + per * N ))
+expect_eq $T/again_settings "$(coll_json latency "c['filter'], c['config']")" \
+  "({'proto': 'udp', 'dport': 4242}, {'threshold_us': 1})"
+# with no traffic: no record, nothing changes; a plain read sends nothing either
+"$CLI" latency --details --threshold 1us --duration 1 --json > $VNS_OUT/read-details3.json
+expect_eq $T/quiet_exit $? 0
+expect_eq $T/quiet_no_events "$(summary $VNS_OUT/read-details3.json events)" 0
 "$CLI" latency > /dev/null
-expect_eq $T/plain_totals "$(totals)" "$rx1 $tx1"
+expect_eq $T/quiet_totals "$(totals)" "$rx2 $tx2"
+expect_eq $T/quiet_tracked "$(coll_json latency "c['counters']['tracked']")" $(( tracked1 + per * N ))
 check $T/disable_latency "$CLI" disable latency
 
 # --- 2. --no-enable never turns a collector on ---------------------------------------------------
