@@ -73,7 +73,7 @@ e = [json.loads(l) for l in sys.stdin]
 print(sorted(set((x['flow']['proto'], x['flow']['dport']) for x in e)), len(e))"
 }
 details details1 2
-expect_eq $T/details_exit "$(cat $VNS_OUT/read-details1.rc) $(cat $VNS_OUT/read-details1.err)" 0
+expect_eq $T/details_exit "$(cat $VNS_OUT/read-details1.rc)|$(cat $VNS_OUT/read-details1.err)" "0|"
 expect_eq $T/details_only_filtered "$(events_of details1)" "[('udp', 4242)] $(( per * N ))"
 expect_eq $T/details_summary "$(summary $VNS_OUT/read-details1.json events) $(summary $VNS_OUT/read-details1.json events_lost)" "$(( per * N )) 0"
 expect_eq $T/filter_kept "$(coll_json latency "c['state'], c['filter'], c['config']")" \
@@ -83,7 +83,7 @@ expect_eq $T/filter_kept "$(coll_json latency "c['state'], c['filter'], c['confi
 read -r rx1 tx1 <<< "$(totals)"
 tracked1=$(coll_json latency "c['counters']['tracked']")
 details details2 3
-expect_eq $T/again_exit "$(cat $VNS_OUT/read-details2.rc) $(cat $VNS_OUT/read-details2.err)" 0
+expect_eq $T/again_exit "$(cat $VNS_OUT/read-details2.rc)|$(cat $VNS_OUT/read-details2.err)" "0|"
 expect_eq $T/again_only_filtered "$(events_of details2)" "[('udp', 4242)] $(( per * N ))"
 read -r rx2 tx2 <<< "$(totals)"
 expect_eq $T/again_totals_kept "$rx2 $tx2" "$(( rx1 + rx0 )) $(( tx1 + tx0 ))"
