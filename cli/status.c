@@ -404,8 +404,11 @@ static void vns_coll_print(const struct vns_collector *c,
 		vns_filter_print_json(&c->filter);
 		close_json_object();
 	}
-	/* the settings it runs with: JSON only, the text stays as it was */
-	if (VNS_HAS(c, VNS_COLL_A_CONFIG)) {
+	/*
+	 * The settings it runs with that were given: JSON only (the text
+	 * stays as it was), and only when there are some
+	 */
+	if (VNS_HAS(c, VNS_COLL_A_CONFIG) && c->config.given) {
 		open_json_object("config");
 		vns_config_print_json(&c->config);
 		close_json_object();

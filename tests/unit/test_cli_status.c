@@ -17,6 +17,7 @@ struct tcoll {
 	u32 entries, capacity;
 	bool filter;			/* proto=udp dport=9 */
 	bool config;			/* phy=eth0 dir=rx threshold=10ms */
+	bool config_empty;		/* a VNS_COLL_A_CONFIG with nothing */
 	const char *counters[6];
 	u64 values[6];
 };
@@ -45,6 +46,11 @@ static void put_coll(struct nl_msg *msg, const struct tcoll *c)
 		nla_put_string(msg, VNS_CFG_A_PHY_IF, "eth0");
 		nla_put_u8(msg, VNS_CFG_A_DIRECTION, VNS_DIR_RX);
 		nla_nest_end(msg, a);
+	}
+	if (c->config_empty) {
+		/* an empty nest, as the kernel sends it (libnl drops them) */
+		a = nla_reserve(msg, VNS_COLL_A_CONFIG, 0);
+		(void)a;
 	}
 	for (i = 0; i < 6 && c->counters[i]; i++) {
 		cn = nla_nest_start(msg, VNS_COLL_A_COUNTER);
@@ -106,7 +112,7 @@ static void test_status(void)
 		.values = { 421, 0, 0, 0, 17 },
 	};
 	static const struct tcoll drops_off = {
-		.name = "drops", .state = VNS_COLL_OFF,
+		.name = "drops", .state = VNS_COLL_OFF, .config_empty = true,
 	};
 	static const struct tcoll filtered[] = {
 		{ .name = "drops", .state = VNS_COLL_ON, .filter = true,
