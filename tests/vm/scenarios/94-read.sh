@@ -17,10 +17,11 @@ N=20	# datagrams of the filtered flow, per round
 M=15	# of another flow, per round
 J=$VNS_OUT/read-status.json
 
-# coll_json NAME EXPR: python EXPR over collector NAME of `vnetscope status --json` (c)
+# coll_json NAME EXPR: python EXPR over collector NAME of `vnetscope status --json` (c); "a, b"
+# prints as a tuple
 coll_json() {
   "$CLI" status --json > $J
-  python3 -c "import json; d=json.load(open('$J')); c=[c for c in d['collectors'] if c['name']=='$1'][0]; print($2)"
+  python3 -c "import json; d=json.load(open('$J')); c=[c for c in d['collectors'] if c['name']=='$1'][0]; print(($2))"
 }
 # totals: the end-to-end counts of `vnetscope latency --json`, "rx tx" (a read that sends nothing)
 totals() {
@@ -48,7 +49,7 @@ load_vns || exit 1
 
 # --- 1. a details read keeps the filter and the tables -------------------------------------------
 check $T/enable "$CLI" enable latency --proto udp --dport 4242
-expect_eq $T/filter_set "$(coll_json latency "c['filter'], c['config']")" "({'proto': 'udp', 'dport': 4242}, {})"
+expect_eq $T/filter_set "$(coll_json latency "c['filter'], c.get('config')")" "({'proto': 'udp', 'dport': 4242}, None)"
 round 1
 read -r rx0 tx0 <<< "$(totals)"
 # each datagram is followed in one direction on lo, or in both: whichever, it is per packet
