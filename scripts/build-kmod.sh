@@ -2,7 +2,7 @@
 # build-kmod.sh KVER
 #
 # Builds the vnetscope module for kernel KVER out of tree, without writing into the source dir:
-# kmod/ and include/ are mirrored (build products and generated/ excluded, deleted sources
+# kmod/, include/ and the top Makefile (the version) are mirrored (build products and generated/ excluded, deleted sources
 # removed, mtimes kept so that rebuilds are incremental) into build/kmod/KVER/, then
 #   make -C <repo>/build/kmod/KVER/kmod KDIR=$KDIR modules   (kmod/ has Kbuild and a Makefile)
 #   make -C $KDIR M=<repo>/build/kmod/KVER/kmod modules      (kmod/ has only a Kbuild)
@@ -41,6 +41,7 @@ DEST=$(cd "$DEST" && pwd)
 exec 9>"$DEST.lock"          # one build per kernel at a time in this tree
 flock -n 9 || { echo "build-kmod: $KV: waiting for another build" >&2; flock 9; }
 dirs=(kmod); [ -d "$REPO/include" ] && dirs+=(include)
+dirs+=(Makefile)              # the top Makefile: the version (VERSION :=), read by kmod/Kbuild
 [ -n "$fixtures" ] && dirs+=("$fixtures")
 find_args=()
 for p in "${PRODUCTS[@]}"; do find_args+=(-name "$p" -o); done

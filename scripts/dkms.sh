@@ -1,23 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# dkms.sh install|build|remove VERSION [KVER]
+# dkms.sh install|build|remove [VERSION [KVER]]
 #   install: copy the module source to /usr/src/vnetscope-VERSION, then
 #            dkms add, build and install for KVER (default: running kernel)
 #   build:   the same up to dkms build (used by CI for the test kernels)
 #   remove:  dkms remove --all and delete the source copy
+# VERSION is the top Makefile's VERSION (the one place it is written; an
+# argument that differs is an error).  The copy carries it in dkms.conf
+# and in kmod/VERSION, which kmod/Kbuild reads when there is no Makefile
+# above kmod/.
 set -eu
-cmd=$1
-ver=$2
-kver=${3:-$(uname -r)}
 top=$(cd "$(dirname "$0")/.." && pwd)
+cmd=${1:-}
+mkver=$(sed -n 's/^VERSION *:= *//p' "$top/Makefile")
+ver=${2:-$mkver}
+kver=${3:-$(uname -r)}
+if [ -z "$ver" ] || [ "$ver" != "$mkver" ]; then
+	echo "dkms.sh: version '$ver' is not the top Makefile's ('$mkver')" >&2
+	exit 2
+fi
 src=/usr/src/vnetscope-$ver
 
 stage() {
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -a "$top/kmod" "$top/include" "$src/"
-	cp "$top/dkms/dkms.conf" "$src/dkms.conf"
+	sed "s/@VERSION@/$ver/" "$top/dkms/dkms.conf" > "$src/dkms.conf"
+	echo "$ver" > "$src/kmod/VERSION"
 	rm -rf "$src/kmod/compat/generated"
 	find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
 		-o -name '*.mod*' -o -name 'Module.symvers' \
@@ -43,7 +53,7 @@ remove)
 	rm -rf "$src"
 	;;
 *)
-	echo "usage: dkms.sh install|build|remove VERSION [KVER]" >&2
+	echo "usage: dkms.sh install|build|remove [VERSION [KVER]]" >&2
 	exit 2
 	;;
 esac

@@ -4,7 +4,7 @@
 # from the kernel's own config), then dkms remove.  Ends with "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms/dkms.conf")
+ver=$(sed -n 's/^VERSION *:= *//p' "$top/Makefile")
 list=${VNS_LAB:-/var/cache/vns-lab}/kernels.list
 pass=0 failed=0
 for kver in $(awk '{ print $2 }' "$list" 2>/dev/null); do

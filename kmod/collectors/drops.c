@@ -15,7 +15,12 @@
 #include <linux/vmalloc.h>
 #include <vns/hash.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "../core/stack.h"
+#include "../netlink/fill.h"
+#include "../views/text.h"
 
 static unsigned int drop_entries = 1024;
 module_param(drop_entries, uint, 0444);
@@ -32,10 +37,25 @@ MODULE_PARM_DESC(stack_depth, "frames kept per stack (default 32, max 64)");
 #define VNS_DROP_PROBES 32	/* slots tried before an insert is lost */
 
 #ifdef VNS_HAVE_DROP_REASON
-const bool vns_have_drop_reason = true;
+static const bool vns_have_drop_reason = true;
 #else
-const bool vns_have_drop_reason;
+static const bool vns_have_drop_reason;
 #endif
+
+struct vns_collector vns_drops_collector;
+
+/* One record of a snapshot: a (stack, device, reason, flow) and its count */
+struct vns_drop_rec {
+	u64 count;
+	unsigned long location;
+	u32 ifindex;
+	u32 reason;
+	u32 stack_id;
+	char dev[IFNAMSIZ];
+	struct vns_flow flow;
+	unsigned int nr_frames;
+	unsigned long frames[VNS_STACK_MAX_DEPTH];
+};
 
 struct vns_drop_key {
 	unsigned long location;
@@ -259,17 +279,6 @@ static void vns_drops_status(struct vns_collector *c,
 	vns_status_counter(st, "stacks", vns_stack_table_used(d->stacks));
 }
 
-struct vns_collector vns_drops_collector = {
-	.name = "drops",
-	.probes = vns_drop_probes,
-	.nr_probes = ARRAY_SIZE(vns_drop_probes),
-	.has_filter = true,
-	.alloc = vns_drops_alloc,
-	.free = vns_drops_free,
-	.clear = vns_drops_clear,
-	.status = vns_drops_status,
-};
-
 /* ---- snapshots for readers ---- */
 
 static int vns_rec_cmp(const void *a, const void *b)
@@ -294,7 +303,7 @@ static bool vns_rec_same(const struct vns_drop_rec *r,
  * ranked array.  Entries that arrive while merging may be left for the next
  * read.  Called under vns_lock, so the tables cannot go away.
  */
-struct vns_snap *vns_drops_snapshot(void)
+static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 {
 	struct vns_drops *d = vns_drops;
 	struct vns_drop_rec *recs;
@@ -364,3 +373,117 @@ struct vns_snap *vns_drops_snapshot(void)
 	}
 	return s;
 }
+
+/* ---- the record over netlink (VNS_CMD_DROP_GET) ---- */
+
+static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
+			 const void *rec)
+{
+	const struct vns_drop_rec *r = rec;
+	char buf[KSYM_SYMBOL_LEN + 32];
+	struct nlattr *nest, *stack;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, VNS_A_DROP);
+	if (!nest)
+		return -EMSGSIZE;
+	snprintf(buf, sizeof(buf), "%pS", (void *)r->location);
+	if (vns_nla_put_u64(skb, VNS_DROP_A_COUNT, r->count, VNS_DROP_A_PAD) ||
+	    nla_put_u32(skb, VNS_DROP_A_IFINDEX, r->ifindex) ||
+	    (r->dev[0] && nla_put_string(skb, VNS_DROP_A_DEV, r->dev)) ||
+	    nla_put_string(skb, VNS_DROP_A_LOCATION, buf) ||
+	    nla_put_u32(skb, VNS_DROP_A_STACK_ID, r->stack_id))
+		goto cancel;
+	if (vns_have_drop_reason) {
+		if (nla_put_u32(skb, VNS_DROP_A_REASON, r->reason))
+			goto cancel;
+		if (vns_drop_reason_name(r->reason, buf, sizeof(buf)) &&
+		    nla_put_string(skb, VNS_DROP_A_REASON_NAME, buf))
+			goto cancel;
+	}
+	if (vns_nl_put_flow(skb, VNS_DROP_A_FLOW, &r->flow))
+		goto cancel;
+	if (r->nr_frames) {
+		stack = nla_nest_start(skb, VNS_DROP_A_STACK);
+		if (!stack)
+			goto cancel;
+		for (i = 0; i < r->nr_frames; i++) {
+			snprintf(buf, sizeof(buf), "%pS", (void *)r->frames[i]);
+			if (nla_put_string(skb, VNS_STACK_A_FRAME, buf))
+				goto cancel;
+		}
+		nla_nest_end(skb, stack);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* ---- the record in the text view ---- */
+
+static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
+			  const void *rec)
+{
+	const struct vns_drop_rec *r = rec;
+	const struct vns_flow *f = &r->flow;
+	char reason[64];
+	const char *proto;
+	unsigned int i;
+
+	seq_printf(m, "count=%llu dev=%s ifindex=%u reason=", r->count,
+		   r->dev[0] ? r->dev : "-", r->ifindex);
+	if (!vns_have_drop_reason)
+		seq_puts(m, "-");
+	else if (vns_drop_reason_name(r->reason, reason, sizeof(reason)))
+		vns_seq_word(m, reason);
+	else
+		seq_printf(m, "%u", r->reason);
+	seq_puts(m, " location=");
+	vns_seq_sym(m, r->location);
+	if (f->family) {
+		proto = vns_proto_name(f->proto);
+		seq_printf(m, " family=%s",
+			   f->family == VNS_AF_INET ? "ipv4" : "ipv6");
+		if (proto)
+			seq_printf(m, " proto=%s", proto);
+		else
+			seq_printf(m, " proto=%u", f->proto);
+		vns_seq_addr(m, "src", f->family, f->src);
+		vns_seq_addr(m, "dst", f->family, f->dst);
+		if (vns_proto_has_ports(f->proto))
+			seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
+		else if (vns_proto_is_icmp(f->proto))
+			seq_printf(m, " type=%u code=%u", f->icmp_type,
+				   f->icmp_code);
+	} else {
+		seq_puts(m, " family=-");
+	}
+	seq_puts(m, " stack=");
+	if (!r->nr_frames)
+		seq_puts(m, "-");
+	for (i = 0; i < r->nr_frames; i++) {
+		if (i)
+			seq_putc(m, ',');
+		vns_seq_sym(m, r->frames[i]);
+	}
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/collector.c */
+struct vns_collector vns_drops_collector = {
+	.name = "drops",
+	.probes = vns_drop_probes,
+	.nr_probes = ARRAY_SIZE(vns_drop_probes),
+	.has_filter = true,
+	.alloc = vns_drops_alloc,
+	.free = vns_drops_free,
+	.clear = vns_drops_clear,
+	.status = vns_drops_status,
+	.nl_cmd = VNS_CMD_DROP_GET,
+	.rec_size = sizeof(struct vns_drop_rec),
+	.snapshot = vns_drops_snapshot,
+	.fill = vns_drop_fill,
+	.show = vns_drop_show,
+};

@@ -26,7 +26,36 @@
 #include <linux/seqlock.h>
 #include <linux/sort.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "../core/stack.h"
+#include "../netlink/fill.h"
+#include "../views/text.h"
+
+struct vns_collector vns_irqoff_collector;
+
+/* One record of a snapshot */
+#define VNS_IRQOFF_DEPTH	32
+
+struct vns_irqoff_event {
+	u64 latency_ns;
+	u64 when_ns;			/* ktime_get_ns() when it ended */
+	u32 pid;
+	u8 kind;			/* enum vns_irqoff_kind */
+	u8 nr_frames;
+	char comm[TASK_COMM_LEN];
+	unsigned long frames[VNS_IRQOFF_DEPTH];
+};
+
+struct vns_irqoff_rec {
+	bool summary;			/* else an event */
+	u8 kind;
+	u32 cpu;
+	u64 events;			/* summary */
+	struct vns_hist hist;		/* summary: every sample's delay, us */
+	struct vns_irqoff_event ev;	/* event */
+};
 
 #define VNS_IRQOFF_WORST	8	/* events kept per CPU and kind */
 
@@ -305,7 +334,7 @@ static int vns_irqoff_cmp(const void *a, const void *b)
  * kind, worst first.  Records are copied under the CPU's seqcount: a torn
  * copy is retried, never shown.
  */
-struct vns_snap *vns_irqoff_snapshot(void)
+static struct vns_snap *vns_irqoff_snapshot(struct vns_collector *c)
 {
 	struct vns_irqoffs *s = vns_irqoffs;
 	struct vns_irqoff_rec *r;
@@ -352,6 +381,88 @@ struct vns_snap *vns_irqoff_snapshot(void)
 	return snap;
 }
 
+/* ---- the record over netlink (VNS_CMD_IRQOFF_GET) ---- */
+
+static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
+			   const void *rec)
+{
+	const struct vns_irqoff_rec *r = rec;
+	struct nlattr *nest, *st;
+	unsigned int i, skip = 0;
+	char sym[KSYM_SYMBOL_LEN + 32];
+
+	if (r->summary) {
+		nest = nla_nest_start(skb, VNS_A_IRQOFF_SUMMARY);
+		if (!nest || nla_put_u8(skb, VNS_IRQSUM_A_KIND, r->kind) ||
+		    nla_put_u32(skb, VNS_IRQSUM_A_CPU, r->cpu) ||
+		    vns_nla_put_u64(skb, VNS_IRQSUM_A_EVENTS, r->events,
+				    VNS_IRQSUM_A_PAD) ||
+		    vns_nl_put_hist(skb, VNS_IRQSUM_A_HIST, &r->hist))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	nest = nla_nest_start(skb, VNS_A_IRQOFF_EVENT);
+	if (!nest || nla_put_u8(skb, VNS_IRQOFF_A_KIND, r->kind) ||
+	    nla_put_u32(skb, VNS_IRQOFF_A_CPU, r->cpu) ||
+	    vns_nla_put_u64(skb, VNS_IRQOFF_A_LATENCY_NS, r->ev.latency_ns,
+			    VNS_IRQOFF_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_IRQOFF_A_AGE_NS,
+			    s->now_ns - min(s->now_ns, r->ev.when_ns),
+			    VNS_IRQOFF_A_PAD) ||
+	    nla_put_u32(skb, VNS_IRQOFF_A_PID, r->ev.pid) ||
+	    nla_put_string(skb, VNS_IRQOFF_A_COMM, r->ev.comm))
+		return -EMSGSIZE;
+	st = nla_nest_start(skb, VNS_IRQOFF_A_STACK);
+	if (!st)
+		return -EMSGSIZE;
+	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
+		skip++;
+	for (i = skip; i < r->ev.nr_frames; i++) {
+		snprintf(sym, sizeof(sym), "%pS", (void *)r->ev.frames[i]);
+		if (nla_put_string(skb, VNS_STACK_A_FRAME, sym))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, st);
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* ---- the record in the text view ---- */
+
+static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
+			    const void *rec)
+{
+	const struct vns_irqoff_rec *r = rec;
+	const char *kind = r->kind == VNS_IRQOFF_SOFT ? "soft" : "hard";
+	unsigned int i, skip = 0;
+
+	if (r->summary) {
+		seq_printf(m, "type=summary kind=%s cpu=%u samples=%llu events=%llu",
+			   kind, r->cpu, r->hist.count, r->events);
+		vns_seq_hist(m, "hist_us", &r->hist);
+		seq_putc(m, '\n');
+		return;
+	}
+	seq_printf(m, "type=event kind=%s cpu=%u latency_ns=%llu age_ns=%llu pid=%u comm=",
+		   kind, r->cpu, r->ev.latency_ns,
+		   s->now_ns > r->ev.when_ns ? s->now_ns - r->ev.when_ns : 0,
+		   r->ev.pid);
+	vns_seq_word(m, r->ev.comm);
+	seq_puts(m, " stack=");
+	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
+		skip++;
+	if (skip == r->ev.nr_frames)
+		seq_putc(m, '-');
+	for (i = skip; i < r->ev.nr_frames; i++) {
+		if (i > skip)
+			seq_putc(m, ',');
+		vns_seq_sym(m, r->ev.frames[i]);
+	}
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/collector.c */
 struct vns_collector vns_irqoff_collector = {
 	.name = "irqoff",
 	.settings = VNS_SET_PERIOD | VNS_SET_THRESHOLD,
@@ -359,4 +470,9 @@ struct vns_collector vns_irqoff_collector = {
 	.free = vns_irqoff_free,
 	.clear = vns_irqoff_clear,
 	.status = vns_irqoff_status,
+	.nl_cmd = VNS_CMD_IRQOFF_GET,
+	.rec_size = sizeof(struct vns_irqoff_rec),
+	.snapshot = vns_irqoff_snapshot,
+	.fill = vns_irqoff_fill,
+	.show = vns_irqoff_show,
 };

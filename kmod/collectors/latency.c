@@ -30,8 +30,28 @@
 #include <net/sch_generic.h>
 #include <vns/lat.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/events.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
 #include "../netlink/fill.h"
+#include "../views/text.h"
+
+struct vns_collector vns_latency_collector;
+
+/* One record of a snapshot */
+enum vns_lat_rec_kind {
+	VNS_LAT_REC_PAIR,		/* from -> to */
+	VNS_LAT_REC_TOTAL,		/* end to end, one direction */
+};
+
+struct vns_lat_rec {
+	u8 kind;
+	u8 from;			/* enum vns_stage */
+	u8 to;
+	u8 dir;				/* enum vns_dir */
+	struct vns_hist hist;		/* us */
+};
 
 static unsigned int latency_entries = 4096;
 module_param(latency_entries, uint, 0444);
@@ -1135,21 +1155,6 @@ static void vns_latency_status(struct vns_collector *c,
 	}
 }
 
-struct vns_collector vns_latency_collector = {
-	.name = "latency",
-	.probes = vns_lat_probes,
-	.nr_probes = ARRAY_SIZE(vns_lat_probes),
-	.has_filter = true,
-	.settings = VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR | VNS_SET_THRESHOLD |
-		    VNS_SET_STAGE_THRESHOLD,
-	.alloc = vns_latency_alloc,
-	.free = vns_latency_free,
-	.clear = vns_latency_clear,
-	.status = vns_latency_status,
-	.event_show = vns_lat_event_show,
-	.event_fill = vns_lat_event_fill,
-};
-
 /* ---- snapshots for readers ---- */
 
 /* Pairs in path order: the stages are numbered along their paths */
@@ -1166,7 +1171,7 @@ static int vns_lat_rec_cmp(const void *a, const void *b)
  * One record per observed pair of stages, in path order, then one per
  * direction for the end-to-end time (vns_lat_rec.kind).
  */
-struct vns_snap *vns_latency_snapshot(void)
+static struct vns_snap *vns_latency_snapshot(struct vns_collector *c)
 {
 	struct vns_latency *l = vns_lat;
 	struct vns_lat_rec *r;
@@ -1204,3 +1209,73 @@ struct vns_snap *vns_latency_snapshot(void)
 	s->nr = n;
 	return s;
 }
+
+/* ---- the record over netlink (VNS_CMD_LATENCY_GET) ---- */
+
+static int vns_latency_fill(struct sk_buff *skb, const struct vns_snap *s,
+			    const void *rec)
+{
+	const struct vns_lat_rec *r = rec;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VNS_A_LATENCY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VNS_LATENCY_A_KIND,
+		       r->kind == VNS_LAT_REC_PAIR ? VNS_LATENCY_PAIR :
+						     VNS_LATENCY_TOTAL))
+		goto cancel;
+	if (r->kind == VNS_LAT_REC_PAIR ?
+	    nla_put_u8(skb, VNS_LATENCY_A_FROM, r->from) ||
+	    nla_put_u8(skb, VNS_LATENCY_A_TO, r->to) :
+	    nla_put_u8(skb, VNS_LATENCY_A_DIR, r->dir))
+		goto cancel;
+	if (vns_nl_put_hist(skb, VNS_LATENCY_A_HIST, &r->hist))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* ---- the record in the text view ---- */
+
+static void vns_latency_show(struct seq_file *m, const struct vns_snap *s,
+			     const void *rec)
+{
+	const struct vns_lat_rec *r = rec;
+	const char *from = vns_stage_name(r->from), *to = vns_stage_name(r->to);
+
+	if (r->kind == VNS_LAT_REC_PAIR)
+		seq_printf(m, "type=pair from=%s to=%s", from ? from : "-",
+			   to ? to : "-");
+	else
+		seq_printf(m, "type=total dir=%s",
+			   r->dir == VNS_DIR_RX ? "rx" : "tx");
+	seq_printf(m, " count=%llu sum_us=%llu max_us=%llu", r->hist.count,
+		   r->hist.sum, r->hist.max);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/collector.c */
+struct vns_collector vns_latency_collector = {
+	.name = "latency",
+	.probes = vns_lat_probes,
+	.nr_probes = ARRAY_SIZE(vns_lat_probes),
+	.has_filter = true,
+	.settings = VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR | VNS_SET_THRESHOLD |
+		    VNS_SET_STAGE_THRESHOLD,
+	.alloc = vns_latency_alloc,
+	.free = vns_latency_free,
+	.clear = vns_latency_clear,
+	.status = vns_latency_status,
+	.nl_cmd = VNS_CMD_LATENCY_GET,
+	.rec_size = sizeof(struct vns_lat_rec),
+	.snapshot = vns_latency_snapshot,
+	.fill = vns_latency_fill,
+	.show = vns_latency_show,
+	.event_show = vns_lat_event_show,
+	.event_fill = vns_lat_event_fill,
+};

@@ -12,7 +12,8 @@
  */
 #include <linux/kprobes.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
 
 static struct vns_probe vns_selftest_probes[];
 

@@ -14,14 +14,28 @@
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
-#ifdef HAVE_SCHED_SIGNAL_H
-#include <linux/sched/signal.h>
-#endif
 #include <linux/vmalloc.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "../netlink/fill.h"
+#include "../views/text.h"
 
-const char *const vns_softirq_names[VNS_NR_SOFTIRQS] = {
+struct vns_collector vns_softirqs_collector;
+
+/* One record of a snapshot */
+struct vns_sirq_rec {
+	u32 cpu;
+	u8 vec;				/* VNS_NR_SOFTIRQS: ksoftirqd's */
+	u32 pid;			/* ksoftirqd: its pid, 0 if not found */
+	u64 runtime_ns;			/* ksoftirqd: CPU time since enable */
+	u64 count, total_ns, max_ns;
+	u64 raised, wait_total_ns, wait_max_ns;
+	struct vns_hist hist, wait;	/* us */
+};
+
+static const char *const vns_softirq_names[VNS_NR_SOFTIRQS] = {
 	"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK",
 	"IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU",
 };
@@ -241,7 +255,7 @@ static void vns_sirqs_status(struct vns_collector *c,
 	vns_status_counter(st, "raised", raised);
 }
 
-struct vns_snap *vns_softirqs_snapshot(void)
+static struct vns_snap *vns_softirqs_snapshot(struct vns_collector *c)
 {
 	struct vns_sirqs *s = vns_sirqs;
 	struct vns_sirq_rec *r;
@@ -287,6 +301,69 @@ struct vns_snap *vns_softirqs_snapshot(void)
 	return snap;
 }
 
+/* ---- the record over netlink (VNS_CMD_SOFTIRQ_GET) ---- */
+
+static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
+			 const void *rec)
+{
+	const struct vns_sirq_rec *r = rec;
+	struct nlattr *nest;
+
+	if (r->vec >= VNS_NR_SOFTIRQS) {
+		nest = nla_nest_start(skb, VNS_A_KSOFTIRQD);
+		if (!nest || nla_put_u32(skb, VNS_KSIRQD_A_CPU, r->cpu) ||
+		    (r->pid && nla_put_u32(skb, VNS_KSIRQD_A_PID, r->pid)) ||
+		    vns_nla_put_u64(skb, VNS_KSIRQD_A_RUNTIME_NS,
+				    r->runtime_ns, VNS_KSIRQD_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+		return 0;
+	}
+	nest = nla_nest_start(skb, VNS_A_SOFTIRQ);
+	if (!nest || nla_put_u32(skb, VNS_SIRQ_A_CPU, r->cpu) ||
+	    nla_put_u8(skb, VNS_SIRQ_A_VEC, r->vec) ||
+	    nla_put_string(skb, VNS_SIRQ_A_NAME, vns_softirq_names[r->vec]) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_COUNT, r->count,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_TOTAL_NS, r->total_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_MAX_NS, r->max_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_SIRQ_A_HIST, &r->hist) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_RAISED, r->raised,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_WAIT_TOTAL_NS, r->wait_total_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_SIRQ_A_WAIT_MAX_NS, r->wait_max_ns,
+			    VNS_SIRQ_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_SIRQ_A_WAIT_HIST, &r->wait))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* ---- the record in the text view ---- */
+
+static void vns_sirq_show(struct seq_file *m, const struct vns_snap *s,
+			  const void *rec)
+{
+	const struct vns_sirq_rec *r = rec;
+
+	if (r->vec >= VNS_NR_SOFTIRQS) {
+		seq_printf(m, "type=ksoftirqd cpu=%u pid=%u runtime_ns=%llu\n",
+			   r->cpu, r->pid, r->runtime_ns);
+		return;
+	}
+	seq_printf(m,
+		   "type=softirq cpu=%u vec=%s count=%llu total_ns=%llu max_ns=%llu raised=%llu wait_total_ns=%llu wait_max_ns=%llu",
+		   r->cpu, vns_softirq_names[r->vec], r->count, r->total_ns,
+		   r->max_ns, r->raised, r->wait_total_ns, r->wait_max_ns);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	vns_seq_hist(m, "wait_hist_us", &r->wait);
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/collector.c */
 struct vns_collector vns_softirqs_collector = {
 	.name = "softirqs",
 	.probes = vns_sirq_probes,
@@ -295,4 +372,9 @@ struct vns_collector vns_softirqs_collector = {
 	.free = vns_sirqs_free,
 	.clear = vns_sirqs_clear,
 	.status = vns_sirqs_status,
+	.nl_cmd = VNS_CMD_SOFTIRQ_GET,
+	.rec_size = sizeof(struct vns_sirq_rec),
+	.snapshot = vns_softirqs_snapshot,
+	.fill = vns_sirq_fill,
+	.show = vns_sirq_show,
 };

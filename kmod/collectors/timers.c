@@ -21,7 +21,22 @@
 #include <linux/vmalloc.h>
 #include <vns/hash.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "../netlink/fill.h"
+#include "../views/text.h"
+
+struct vns_collector vns_timers_collector;
+
+/* One record of a snapshot */
+struct vns_timer_rec {
+	unsigned long func;
+	u8 kind;			/* enum vns_timer_kind */
+	u32 max_cpu;
+	u64 count, total_ns, max_ns, max_when_ns;
+	struct vns_hist hist;		/* us */
+};
 
 static unsigned int timer_entries = 512;
 module_param(timer_entries, uint, 0444);
@@ -265,7 +280,7 @@ static void vns_timers_status(struct vns_collector *c,
 }
 
 /* Merged over CPUs, one record per (function, kind), unordered */
-struct vns_snap *vns_timers_snapshot(void)
+static struct vns_snap *vns_timers_snapshot(struct vns_collector *c)
 {
 	struct vns_timers *t = vns_timers;
 	struct vns_timer_rec *r;
@@ -319,6 +334,60 @@ struct vns_snap *vns_timers_snapshot(void)
 	return snap;
 }
 
+/* ---- the record over netlink (VNS_CMD_TIMER_GET) ---- */
+
+static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
+			  const void *rec)
+{
+	const struct vns_timer_rec *r = rec;
+	char sym[KSYM_SYMBOL_LEN + 32];
+	struct nlattr *nest;
+
+	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
+	nest = nla_nest_start(skb, VNS_A_TIMER);
+	if (!nest || nla_put_string(skb, VNS_TIMER_A_FUNC, sym) ||
+	    nla_put_u8(skb, VNS_TIMER_A_KIND, r->kind) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_COUNT, r->count,
+			    VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_TOTAL_NS, r->total_ns,
+			    VNS_TIMER_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_NS, r->max_ns,
+			    VNS_TIMER_A_PAD) ||
+	    nla_put_u32(skb, VNS_TIMER_A_MAX_CPU, r->max_cpu) ||
+	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_AGE_NS,
+			    s->now_ns - min(s->now_ns, r->max_when_ns),
+			    VNS_TIMER_A_PAD) ||
+	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* ---- the record in the text view ---- */
+
+static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
+			   const void *rec)
+{
+	const struct vns_timer_rec *r = rec;
+	char sym[KSYM_SYMBOL_LEN + 32];
+	const char *c;
+
+	/* "%ps" without the space before " [module]" */
+	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
+	seq_puts(m, "func=");
+	for (c = sym; *c; c++)
+		if (*c != ' ')
+			seq_putc(m, *c);
+	seq_printf(m,
+		   " kind=%s count=%llu total_ns=%llu max_ns=%llu max_cpu=%u max_age_ns=%llu",
+		   r->kind == VNS_TIMER_HRTIMER ? "hrtimer" : "timer",
+		   r->count, r->total_ns, r->max_ns, r->max_cpu,
+		   s->now_ns > r->max_when_ns ? s->now_ns - r->max_when_ns : 0);
+	vns_seq_hist(m, "hist_us", &r->hist);
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/collector.c */
 struct vns_collector vns_timers_collector = {
 	.name = "timers",
 	.probes = vns_timer_probes,
@@ -327,4 +396,9 @@ struct vns_collector vns_timers_collector = {
 	.free = vns_timers_free,
 	.clear = vns_timers_clear,
 	.status = vns_timers_status,
+	.nl_cmd = VNS_CMD_TIMER_GET,
+	.rec_size = sizeof(struct vns_timer_rec),
+	.snapshot = vns_timers_snapshot,
+	.fill = vns_timer_fill,
+	.show = vns_timer_show,
 };

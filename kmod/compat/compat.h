@@ -46,9 +46,13 @@ static inline ssize_t vns_compat_strscpy(char *dst, const char *src,
 #ifdef HAVE_STRUCT_SIZE
 #include <linux/overflow.h>
 #else
+#ifndef struct_size		/* RHEL 7 has it, but not for every header */
 #define struct_size(p, member, n)					\
 	(sizeof(*(p)) + (size_t)(n) * sizeof(*(p)->member))
+#endif
+#ifndef array_size
 #define array_size(a, b)	((size_t)(a) * (size_t)(b))
+#endif
 #endif
 
 /* --- stack capture ------------------------------------------------------ */
@@ -164,8 +168,16 @@ unsigned long vns_kallsyms_lookup_name(const char *name);
 #else
 #define VNS_CB_EXTACK(cb)	NULL
 #endif
-#ifndef NL_SET_ERR_MSG
+/*
+ * 4.12 added extended acks; older kernels never see one (RHEL 7's
+ * NL_SET_ERR_MSG() ignores its first argument: ours uses it)
+ */
 struct netlink_ext_ack;
+#ifndef HAVE_GENL_INFO_EXTACK
+#undef NL_SET_ERR_MSG
+#undef NL_SET_ERR_MSG_ATTR
+#endif
+#ifndef NL_SET_ERR_MSG
 #define NL_SET_ERR_MSG(extack, msg)	((void)(extack))
 #endif
 #ifndef NL_SET_ERR_MSG_ATTR
@@ -179,6 +191,18 @@ static inline void vns_extack_msg(struct netlink_ext_ack *extack,
 #ifdef HAVE_GENL_INFO_EXTACK
 	if (extack)
 		extack->_msg = msg;
+#endif
+}
+
+/* The same, pointing at the attribute @attr at fault (may be NULL) */
+static inline void vns_extack_attr(struct netlink_ext_ack *extack,
+				   const struct nlattr *attr, const char *msg)
+{
+#ifdef HAVE_GENL_INFO_EXTACK
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
 #endif
 }
 
@@ -248,7 +272,8 @@ static inline int vns_genl_validate(const struct nlmsghdr *nlh, int maxtype,
 /*
  * Genetlink families: 5.2+ keep the policy in the family; before, in each
  * op.  Before 4.10 the family id was GENL_ID_GENERATE and the ops were
- * registered beside the family.
+ * registered beside the family.  The ops table is built at init (one dump
+ * per collector), so vns_genl_register() takes it.
  */
 #ifdef HAVE_GENL_FAMILY_POLICY
 #define VNS_GENL_FAMILY_POLICY(p)	.policy = (p),
@@ -265,22 +290,47 @@ static inline int vns_genl_validate(const struct nlmsghdr *nlh, int maxtype,
 #endif
 
 #ifdef HAVE_GENL_ID_GENERATE
-#define VNS_GENL_FAMILY_OPS(o)		.id = GENL_ID_GENERATE,
+#define VNS_GENL_FAMILY_ID		.id = GENL_ID_GENERATE,
 static inline int vns_genl_register(struct genl_family *f,
 				    const struct genl_ops *ops, size_t n)
 {
 	return _genl_register_family_with_ops_grps(f, ops, n, NULL, 0);
 }
 #else
-#define VNS_GENL_FAMILY_OPS(o)		.ops = (o), .n_ops = ARRAY_SIZE(o),
+#define VNS_GENL_FAMILY_ID
 static inline int vns_genl_register(struct genl_family *f,
 				    const struct genl_ops *ops, size_t n)
 {
+	f->ops = ops;
+	f->n_ops = n;
 	return genl_register_family(f);
 }
 #endif
 
+/* --- modules ------------------------------------------------------------ */
+
+/* 3.19 added within_module(); before, the core and init parts one by one */
+#ifndef HAVE_WITHIN_MODULE
+#include <linux/module.h>
+#define within_module(addr, mod)					\
+	(within_module_core(addr, mod) || within_module_init(addr, mod))
+#endif
+
+/* --- scheduler ---------------------------------------------------------- */
+
+/* 4.11 moved for_each_process() and friends to <linux/sched/signal.h> */
+#ifdef HAVE_SCHED_SIGNAL_H
+#include <linux/sched/signal.h>
+#else
+#include <linux/sched.h>
+#endif
+
 /* --- procfs ------------------------------------------------------------- */
+
+/* 5.17 renamed PDE_DATA() (3.10+) to pde_data() */
+#ifndef HAVE_PDE_DATA
+#define pde_data(inode)	PDE_DATA(inode)
+#endif
 
 /*
  * 5.6+: procfs takes struct proc_ops and holds no module reference (removal

@@ -35,7 +35,8 @@
 #include <linux/wait.h>
 #include <vns/ring.h>
 
-#include "vns.h"
+#include "collector.h"
+#include "events.h"
 
 struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */

@@ -6,7 +6,10 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "vns.h"
+#include "../netlink/genl.h"
+#include "../views/views.h"
+#include "collector.h"
+#include "probe.h"
 
 static char *collectors;
 module_param(collectors, charp, 0444);

@@ -15,7 +15,7 @@
 #include <linux/vmalloc.h>
 #include <vns/hash.h>
 
-#include "vns.h"
+#include "stack.h"
 
 #define VNS_STACK_PROBES 32
 

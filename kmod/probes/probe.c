@@ -13,7 +13,8 @@
 #include <linux/slab.h>
 #include <linux/tracepoint.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/probe.h"
 
 const char *vns_probe_type_name(enum vns_probe_type t)
 {

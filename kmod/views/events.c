@@ -27,7 +27,9 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/events.h"
+#include "views.h"
 
 /* Records one read() takes from the rings at most, in bytes */
 #define VNS_EV_STAGE	(32 * 1024)

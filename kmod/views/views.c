@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Text views for scripts: /sys/kernel/debug/vnetscope/{status,probes,drops,
- * softirqs,timers,irqoff,latency,events,control} and the same read-only
- * views in /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each
+ * Text views for scripts: /sys/kernel/debug/vnetscope/{status,probes,
+ * <collector>...,events,control} and the same read-only views in
+ * /proc/vnetscope/ (debugfs may be unmounted or locked down).  Each
  * view starts with "# vnetscope <view> v1", then one record per line of
  * space-separated key=value pairs; values never contain spaces (a stack is
- * comma-separated frames, last on its line).  The events file is a stream
- * of such lines without a header (views/events.c).
+ * comma-separated frames, last on its line).  Each collector with records
+ * has its view, named after it, whose lines the collector writes
+ * (vns_collector.show).  The events file is a stream of such lines
+ * (views/events.c).
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -14,38 +16,23 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
-#include <vns/lat.h>
 
-#include "../core/vns.h"
+#include "../core/collector.h"
+#include "../core/events.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "text.h"
+#include "views.h"
 
 static struct dentry *vns_debugfs_dir;
 static struct proc_dir_entry *vns_proc_dir;
-
-/* Print a string with any space replaced, so that it stays one value */
-static void vns_seq_word(struct seq_file *m, const char *s)
-{
-	for (; *s; s++)
-		seq_putc(m, *s == ' ' ? '_' : *s);
-}
-
-/* "%pS" without the space before " [module]" */
-static void vns_seq_sym(struct seq_file *m, unsigned long ip)
-{
-	char buf[KSYM_SYMBOL_LEN + 32];
-	const char *s;
-
-	snprintf(buf, sizeof(buf), "%pS", (void *)ip);
-	for (s = buf; *s; s++)
-		if (*s != ' ')
-			seq_putc(m, *s);
-}
 
 /* ---- status ---- */
 
 static int vns_status_show(struct seq_file *m, void *v)
 {
 	struct vns_coll_status st;
-	char filter[160];
+	char filter[VNS_FILTER_FMT_MAX];
 	unsigned int i, j;
 
 	seq_puts(m, "# vnetscope status v1\n");
@@ -111,207 +98,11 @@ static int vns_probes_open(struct inode *inode, struct file *file)
 	return single_open(file, vns_probes_show, NULL);
 }
 
-static void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
-			 const u8 *a)
-{
-	if (family == VNS_AF_INET)
-		seq_printf(m, " %s=%pI4", key, a);
-	else
-		seq_printf(m, " %s=%pI6c", key, a);
-}
-
-/* ---- drops, softirqs, timers, irqoff: a snapshot taken at open ---- */
-
-static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
-			  const void *rec)
-{
-	const struct vns_drop_rec *r = rec;
-	const struct vns_flow *f = &r->flow;
-	char reason[64];
-	const char *proto;
-	unsigned int i;
-
-	seq_printf(m, "count=%llu dev=%s ifindex=%u reason=", r->count,
-		   r->dev[0] ? r->dev : "-", r->ifindex);
-	if (!vns_have_drop_reason)
-		seq_puts(m, "-");
-	else if (vns_drop_reason_name(r->reason, reason, sizeof(reason)))
-		vns_seq_word(m, reason);
-	else
-		seq_printf(m, "%u", r->reason);
-	seq_puts(m, " location=");
-	vns_seq_sym(m, r->location);
-	if (f->family) {
-		proto = vns_proto_name(f->proto);
-		seq_printf(m, " family=%s",
-			   f->family == VNS_AF_INET ? "ipv4" : "ipv6");
-		if (proto)
-			seq_printf(m, " proto=%s", proto);
-		else
-			seq_printf(m, " proto=%u", f->proto);
-		vns_seq_addr(m, "src", f->family, f->src);
-		vns_seq_addr(m, "dst", f->family, f->dst);
-		if (vns_proto_has_ports(f->proto))
-			seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
-		else if (vns_proto_is_icmp(f->proto))
-			seq_printf(m, " type=%u code=%u", f->icmp_type,
-				   f->icmp_code);
-	} else {
-		seq_puts(m, " family=-");
-	}
-	seq_puts(m, " stack=");
-	if (!r->nr_frames)
-		seq_puts(m, "-");
-	for (i = 0; i < r->nr_frames; i++) {
-		if (i)
-			seq_putc(m, ',');
-		vns_seq_sym(m, r->frames[i]);
-	}
-	seq_putc(m, '\n');
-}
-
-struct vns_snap_view {
-	const char *name;
-	struct vns_snap *(*snapshot)(void);
-	size_t rec_size;
-	void (*show)(struct seq_file *m, const struct vns_snap *s,
-		     const void *rec);
-};
+/* ---- records: a snapshot taken at open, one view per collector ---- */
 
 struct vns_snap_priv {
-	const struct vns_snap_view *view;
+	const struct vns_collector *coll;
 	struct vns_snap *snap;
-};
-
-/* " key=LOW-HIGH:COUNT,..." over the non-empty buckets, or " key=-" */
-static void vns_seq_hist(struct seq_file *m, const char *key,
-			 const struct vns_hist *h)
-{
-	unsigned int b;
-	bool first = true;
-
-	seq_printf(m, " %s=", key);
-	for (b = 0; b < VNS_HIST_BUCKETS; b++) {
-		if (!h->buckets[b])
-			continue;
-		seq_printf(m, "%s%llu-%llu:%llu", first ? "" : ",",
-			   vns_hist_low(b), vns_hist_high(b), h->buckets[b]);
-		first = false;
-	}
-	if (first)
-		seq_putc(m, '-');
-}
-
-static void vns_sirq_show(struct seq_file *m, const struct vns_snap *s,
-			  const void *rec)
-{
-	const struct vns_sirq_rec *r = rec;
-
-	if (r->vec >= VNS_NR_SOFTIRQS) {
-		seq_printf(m, "type=ksoftirqd cpu=%u pid=%u runtime_ns=%llu\n",
-			   r->cpu, r->pid, r->runtime_ns);
-		return;
-	}
-	seq_printf(m,
-		   "type=softirq cpu=%u vec=%s count=%llu total_ns=%llu max_ns=%llu raised=%llu wait_total_ns=%llu wait_max_ns=%llu",
-		   r->cpu, vns_softirq_names[r->vec], r->count, r->total_ns,
-		   r->max_ns, r->raised, r->wait_total_ns, r->wait_max_ns);
-	vns_seq_hist(m, "hist_us", &r->hist);
-	vns_seq_hist(m, "wait_hist_us", &r->wait);
-	seq_putc(m, '\n');
-}
-
-static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
-			   const void *rec)
-{
-	const struct vns_timer_rec *r = rec;
-	char sym[KSYM_SYMBOL_LEN + 32];
-	const char *c;
-
-	/* "%ps" without the space before " [module]" */
-	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
-	seq_puts(m, "func=");
-	for (c = sym; *c; c++)
-		if (*c != ' ')
-			seq_putc(m, *c);
-	seq_printf(m,
-		   " kind=%s count=%llu total_ns=%llu max_ns=%llu max_cpu=%u max_age_ns=%llu",
-		   r->kind == VNS_TIMER_HRTIMER ? "hrtimer" : "timer",
-		   r->count, r->total_ns, r->max_ns, r->max_cpu,
-		   s->now_ns > r->max_when_ns ? s->now_ns - r->max_when_ns : 0);
-	vns_seq_hist(m, "hist_us", &r->hist);
-	seq_putc(m, '\n');
-}
-
-static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
-			    const void *rec)
-{
-	const struct vns_irqoff_rec *r = rec;
-	const char *kind = r->kind == VNS_IRQOFF_SOFT ? "soft" : "hard";
-	unsigned int i, skip = 0;
-
-	if (r->summary) {
-		seq_printf(m, "type=summary kind=%s cpu=%u samples=%llu events=%llu",
-			   kind, r->cpu, r->hist.count, r->events);
-		vns_seq_hist(m, "hist_us", &r->hist);
-		seq_putc(m, '\n');
-		return;
-	}
-	seq_printf(m, "type=event kind=%s cpu=%u latency_ns=%llu age_ns=%llu pid=%u comm=",
-		   kind, r->cpu, r->ev.latency_ns,
-		   s->now_ns > r->ev.when_ns ? s->now_ns - r->ev.when_ns : 0,
-		   r->ev.pid);
-	vns_seq_word(m, r->ev.comm);
-	seq_puts(m, " stack=");
-	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
-		skip++;
-	if (skip == r->ev.nr_frames)
-		seq_putc(m, '-');
-	for (i = skip; i < r->ev.nr_frames; i++) {
-		if (i > skip)
-			seq_putc(m, ',');
-		vns_seq_sym(m, r->ev.frames[i]);
-	}
-	seq_putc(m, '\n');
-}
-
-static void vns_latency_show(struct seq_file *m, const struct vns_snap *s,
-			     const void *rec)
-{
-	const struct vns_lat_rec *r = rec;
-	const char *from = vns_stage_name(r->from), *to = vns_stage_name(r->to);
-
-	if (r->kind == VNS_LAT_REC_PAIR)
-		seq_printf(m, "type=pair from=%s to=%s", from ? from : "-",
-			   to ? to : "-");
-	else
-		seq_printf(m, "type=total dir=%s",
-			   r->dir == VNS_DIR_RX ? "rx" : "tx");
-	seq_printf(m, " count=%llu sum_us=%llu max_us=%llu", r->hist.count,
-		   r->hist.sum, r->hist.max);
-	vns_seq_hist(m, "hist_us", &r->hist);
-	seq_putc(m, '\n');
-}
-
-static const struct vns_snap_view vns_drop_view = {
-	"drops", vns_drops_snapshot, sizeof(struct vns_drop_rec),
-	vns_drop_show,
-};
-static const struct vns_snap_view vns_latency_view = {
-	"latency", vns_latency_snapshot, sizeof(struct vns_lat_rec),
-	vns_latency_show,
-};
-static const struct vns_snap_view vns_sirq_view = {
-	"softirqs", vns_softirqs_snapshot, sizeof(struct vns_sirq_rec),
-	vns_sirq_show,
-};
-static const struct vns_snap_view vns_timer_view = {
-	"timers", vns_timers_snapshot, sizeof(struct vns_timer_rec),
-	vns_timer_show,
-};
-static const struct vns_snap_view vns_irqoff_view = {
-	"irqoff", vns_irqoff_snapshot, sizeof(struct vns_irqoff_rec),
-	vns_irqoff_show,
 };
 
 static void *vns_snap_start(struct seq_file *m, loff_t *pos)
@@ -322,7 +113,7 @@ static void *vns_snap_start(struct seq_file *m, loff_t *pos)
 		return SEQ_START_TOKEN;
 	if (!p->snap || *pos > p->snap->nr)
 		return NULL;
-	return (char *)p->snap->data + (*pos - 1) * p->view->rec_size;
+	return (char *)p->snap->data + (*pos - 1) * p->coll->rec_size;
 }
 
 static void *vns_snap_next(struct seq_file *m, void *v, loff_t *pos)
@@ -340,9 +131,9 @@ static int vns_snap_show(struct seq_file *m, void *v)
 	struct vns_snap_priv *p = m->private;
 
 	if (v == SEQ_START_TOKEN)
-		seq_printf(m, "# vnetscope %s v1\n", p->view->name);
+		seq_printf(m, "# vnetscope %s v1\n", p->coll->name);
 	else
-		p->view->show(m, p->snap, v);
+		p->coll->show(m, p->snap, v);
 	return 0;
 }
 
@@ -353,14 +144,12 @@ static const struct seq_operations vns_snap_seq_ops = {
 	.show = vns_snap_show,
 };
 
-static int vns_snap_open(struct file *file, const struct vns_snap_view *view)
+static int vns_snap_open(struct file *file, struct vns_collector *c)
 {
 	struct vns_snap_priv *p;
 	struct vns_snap *s;
 
-	mutex_lock(&vns_lock);
-	s = view->snapshot();
-	mutex_unlock(&vns_lock);
+	s = vns_collector_snapshot(c);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	p = __seq_open_private(file, &vns_snap_seq_ops, sizeof(*p));
@@ -368,9 +157,20 @@ static int vns_snap_open(struct file *file, const struct vns_snap_view *view)
 		vns_snap_free(s);
 		return -ENOMEM;
 	}
-	p->view = view;
+	p->coll = c;
 	p->snap = s;
 	return 0;
+}
+
+/* The collector: the file's data (procfs: the entry's, debugfs: i_private) */
+static int vns_snap_proc_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, pde_data(inode));
+}
+
+static int vns_snap_dbg_open(struct inode *inode, struct file *file)
+{
+	return vns_snap_open(file, inode->i_private);
 }
 
 static int vns_snap_release(struct inode *inode, struct file *file)
@@ -380,31 +180,6 @@ static int vns_snap_release(struct inode *inode, struct file *file)
 
 	vns_snap_free(p->snap);
 	return seq_release_private(inode, file);
-}
-
-static int vns_drops_open(struct inode *inode, struct file *file)
-{
-	return vns_snap_open(file, &vns_drop_view);
-}
-
-static int vns_latency_open(struct inode *inode, struct file *file)
-{
-	return vns_snap_open(file, &vns_latency_view);
-}
-
-static int vns_softirqs_open(struct inode *inode, struct file *file)
-{
-	return vns_snap_open(file, &vns_sirq_view);
-}
-
-static int vns_timers_open(struct inode *inode, struct file *file)
-{
-	return vns_snap_open(file, &vns_timer_view);
-}
-
-static int vns_irqoff_open(struct inode *inode, struct file *file)
-{
-	return vns_snap_open(file, &vns_irqoff_view);
 }
 
 /* ---- control (debugfs only): "enable drops proto=udp", ... ---- */
@@ -440,8 +215,9 @@ static int vns_ctl_exec(char *line, const char **err)
 		while ((word = strsep(&line, " \t"))) {
 			if (!*word)
 				continue;
+			/* the codecs: 0, VNS_PARSE_UNKNOWN or -1 */
 			r = vns_settings_parse_word(&set, word, err);
-			if (r == -ENOENT)
+			if (r == VNS_PARSE_UNKNOWN)
 				r = vns_filter_parse_word(&f, word, err);
 			if (r)
 				return -EINVAL;
@@ -528,11 +304,17 @@ static int vns_ctl_open(struct inode *inode, struct file *file)
 
 VNS_VIEW_FOPS(vns_status, vns_status_open, single_release);
 VNS_VIEW_FOPS(vns_probes, vns_probes_open, single_release);
-VNS_VIEW_FOPS(vns_drops, vns_drops_open, vns_snap_release);
-VNS_VIEW_FOPS(vns_softirqs, vns_softirqs_open, vns_snap_release);
-VNS_VIEW_FOPS(vns_timers, vns_timers_open, vns_snap_release);
-VNS_VIEW_FOPS(vns_irqoff, vns_irqoff_open, vns_snap_release);
-VNS_VIEW_FOPS(vns_latency, vns_latency_open, vns_snap_release);
+
+static const struct file_operations vns_snap_fops = {
+	.owner = THIS_MODULE,
+	.open = vns_snap_dbg_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = vns_snap_release,
+};
+
+VNS_PROC_OPS(vns_snap_pops, vns_snap_proc_open, seq_read, seq_lseek,
+	     vns_snap_release);
 
 static const struct file_operations vns_ctl_fops = {
 	.owner = THIS_MODULE,
@@ -543,6 +325,7 @@ static const struct file_operations vns_ctl_fops = {
 	.release = single_release,
 };
 
+/* The views of the module, then one per collector with records, then events */
 static const struct {
 	const char *name;
 	const struct file_operations *fops;
@@ -550,26 +333,50 @@ static const struct {
 } vns_views[] = {
 	{ "status", &vns_status_fops, &vns_status_pops },
 	{ "probes", &vns_probes_fops, &vns_probes_pops },
-	{ "drops", &vns_drops_fops, &vns_drops_pops },
-	{ "softirqs", &vns_softirqs_fops, &vns_softirqs_pops },
-	{ "timers", &vns_timers_fops, &vns_timers_pops },
-	{ "irqoff", &vns_irqoff_fops, &vns_irqoff_pops },
-	{ "latency", &vns_latency_fops, &vns_latency_pops },
-	{ "events", &vns_events_fops, &vns_events_pops },
 };
+
+static int vns_views_create(bool proc)
+{
+	struct vns_collector *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vns_views); i++) {
+		if (!proc)
+			debugfs_create_file(vns_views[i].name, 0400,
+					    vns_debugfs_dir, NULL,
+					    vns_views[i].fops);
+		else if (!proc_create(vns_views[i].name, 0400, vns_proc_dir,
+				      vns_views[i].pops))
+			return -ENOMEM;
+	}
+	vns_for_each_collector(c, i) {
+		if (!c->snapshot)
+			continue;
+		if (!proc)
+			debugfs_create_file(c->name, 0400, vns_debugfs_dir, c,
+					    &vns_snap_fops);
+		else if (!proc_create_data(c->name, 0400, vns_proc_dir,
+					   &vns_snap_pops, c))
+			return -ENOMEM;
+	}
+	if (!proc)
+		debugfs_create_file("events", 0400, vns_debugfs_dir, NULL,
+				    &vns_events_fops);
+	else if (!proc_create("events", 0400, vns_proc_dir, &vns_events_pops))
+		return -ENOMEM;
+	return 0;
+}
 
 int vns_views_init(void)
 {
-	unsigned int i;
-
 	/* Views are root-only: stacks reveal kernel addresses */
 	vns_proc_dir = proc_mkdir("vnetscope", NULL);
 	if (!vns_proc_dir)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(vns_views); i++)
-		if (!proc_create(vns_views[i].name, 0400, vns_proc_dir,
-				 vns_views[i].pops))
-			goto fail;
+	if (vns_views_create(true)) {
+		proc_remove(vns_proc_dir);
+		return -ENOMEM;
+	}
 
 	/* debugfs is optional (unmounted, locked down, or compiled out) */
 	vns_debugfs_dir = debugfs_create_dir("vnetscope", NULL);
@@ -577,15 +384,10 @@ int vns_views_init(void)
 		vns_debugfs_dir = NULL;
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(vns_views); i++)
-		debugfs_create_file(vns_views[i].name, 0400, vns_debugfs_dir,
-				    NULL, vns_views[i].fops);
+	vns_views_create(false);
 	debugfs_create_file("control", 0600, vns_debugfs_dir, NULL,
 			    &vns_ctl_fops);
 	return 0;
-fail:
-	proc_remove(vns_proc_dir);
-	return -ENOMEM;
 }
 
 /*

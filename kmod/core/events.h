@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Details records (events), out through per-CPU rings (core/events.c) */
+#ifndef _VNS_CORE_EVENTS_H
+#define _VNS_CORE_EVENTS_H
+
+#include <linux/types.h>
+
+struct file;
+struct poll_table_struct;
+struct vns_collector;
+
+#define VNS_EVENT_REC_MAX	4096	/* bytes per record, at most */
+#define VNS_EVENT_LINE_MAX	4096	/* bytes per line, '\n' included */
+
+/*
+ * One set of per-CPU rings of fixed-size records, owned by the collector
+ * that runs a details mode (latency).  Every record starts with a u64
+ * time (ktime_get_ns()), which orders them.  alloc() from the collector's
+ * alloc (probes detached), free() from its free (probes gone); both under
+ * vns_lock.  @per_cpu is rounded up to a power of two.  The pollable
+ * "events" file (debugfs and procfs) prints each record with the owner's
+ * event_show(), one line per event, oldest first, and VNS_CMD_EVENT_GET
+ * sends each with its event_fill(); free() drops the records not read yet.
+ */
+int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
+		     size_t rec_size);
+void vns_events_free(void);
+/*
+ * Handlers, with interrupts disabled: a record to fill on this CPU's ring,
+ * then vns_event_commit().  NULL when the ring is full (counted as lost)
+ * or there are no rings.
+ */
+void *vns_event_reserve(void);
+void vns_event_commit(void);
+/* Records dropped because a ring was full, since alloc */
+u64 vns_events_lost(void);
+/* Bytes the rings take (0 without rings) */
+size_t vns_events_mem(void);
+
+/*
+ * The events reader: the events file (views/events.c) or a VNS_CMD_EVENT_GET
+ * dump.  open(): one reader at a time (-EBUSY), none once the module is
+ * going (-ENODEV).  take(): moves records into @dst (@len bytes, at least
+ * VNS_EVENT_REC_MAX), oldest first; *@owner formats them.  ready(): a
+ * record waits or the module is going (closed()).  wait(): blocks until
+ * ready() or a signal (-ERESTARTSYS).  shutdown(): module exit, before the
+ * files go: wakes every reader and poller for good.
+ */
+int vns_events_open(void);
+void vns_events_close(void);
+unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
+			     const struct vns_collector **owner);
+bool vns_events_ready(void);
+bool vns_events_closed(void);
+int vns_events_wait(void);
+void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
+void vns_events_shutdown(void);
+
+#endif /* _VNS_CORE_EVENTS_H */
