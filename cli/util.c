@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vns/flow.h"
+#include "vns/settings.h"
 #include "util.h"
 
 static void vns_verr(const char *fmt, va_list ap)
@@ -127,51 +128,12 @@ int vns_parse_seconds(const char *s, double *out)
 
 int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us)
 {
-	static const struct {
-		const char *name;
-		u64 ns;
-	} units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-		{ "s", 1000000000 }, { "", 1000000 },
-	};
-	u64 whole = 0, frac = 0, scale = 1, ns, unit = 0;
-	const char *p = s;
-	size_t i;
+	u32 v;
 
-	if (*p < '0' || *p > '9')
+	/* the settings codec's durations (vns/settings.h), in a range */
+	if (vns_duration_parse_us(s, &v) || v < min_us || v > max_us)
 		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			return -1;
-		whole = whole * 10 + (u64)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale >= 1000000000)
-				return -1;	/* finer than a nanosecond */
-			frac = frac * 10 + (u64)(*p - '0');
-			scale *= 10;
-		}
-	}
-	for (i = 0; i < VNS_ARRAY_SIZE(units); i++) {
-		if (!strcmp(p, units[i].name)) {
-			unit = units[i].ns;
-			break;
-		}
-	}
-	if (!unit || whole > UINT64_MAX / unit)
-		return -1;
-	ns = whole * unit;
-	/* frac / scale of a unit: whole nanoseconds only */
-	if ((frac * unit) % scale || ns + frac * unit / scale < ns)
-		return -1;
-	ns += frac * unit / scale;
-	if (ns % 1000 || ns / 1000 < min_us || ns / 1000 > max_us)
-		return -1;
-	*us = ns / 1000;
+	*us = v;
 	return 0;
 }
 

@@ -68,9 +68,10 @@ int vns_cpu_opt(const char *arg, long long *cpu);
 int vns_parse_seconds(const char *s, double *out);
 
 /*
- * A duration: digits with an optional fraction and unit ns, us, ms or s
- * ("10ms", "1.5s", "250us"); no unit means milliseconds.  It must be a
- * whole number of microseconds, @min_us..@max_us.  0 and @*us, or -1.
+ * A duration as the settings codec reads them (vns_duration_parse_us():
+ * digits with an optional fraction and unit ns, us, ms or s, "10ms",
+ * "1.5s", "250us"; no unit means milliseconds; a whole number of
+ * microseconds, at most 2^32 - 1), @min_us..@max_us.  0 and @*us, or -1.
  */
 int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us);
 
