@@ -1,452 +1,374 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The events file's lines (kmod/views/events.c):
- *
- *   ts_ns=N cpu=N dir=rx|tx family=ipv4|ipv6 proto=P src=A dst=A
- *   [sport=N dport=N | type=N code=N] ip_id=N l4=0xXXXXXXXX total_us=N
- *   why=total|stage|total,stage slow=FROM->TO|- slow_us=N pid=N comm=C
- *   hops=N hop1=STAGE,DEV|-,CPU,OFFSET_NS,DELTA_NS ...
+ * latency --details over netlink: VNS_CMD_EVENT_GET hands over the records
+ * waiting in the module's per-CPU rings and ends when they are empty; the
+ * command dumps again every 100 ms.
  */
-#include <arpa/inet.h>
-#include <stdlib.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
+#include <netlink/attr.h>
 
 #include "uapi/linux/vnetscope.h"
-#include "vns/flow.h"
+#include "vns/lat.h"
 #include "details.h"
+#include "latency.h"
+#include "loop.h"
+#include "nl.h"
+#include "print.h"
+#include "status.h"
 #include "util.h"
 
-/* The keys a line must have, as bits of vns_event_parse()'s "seen" */
-enum vns_ev_key {
-	K_TS, K_CPU, K_DIR, K_FAMILY, K_PROTO, K_SRC, K_DST, K_SPORT, K_DPORT,
-	K_TYPE, K_CODE, K_IP_ID, K_L4, K_TOTAL, K_WHY, K_SLOW, K_SLOW_US,
-	K_PID, K_COMM, K_HOPS, K_N
+/* How often the rings are dumped while the command runs */
+#define VNS_DETAILS_POLL_NS	100000000LL
+
+static const struct nla_policy vns_event_policy[VNS_LAT_EVENT_A_MAX + 1] = {
+	[VNS_LAT_EVENT_A_TIME_NS] = { .type = NLA_U64 },
+	[VNS_LAT_EVENT_A_CPU] = { .type = NLA_U32 },
+	[VNS_LAT_EVENT_A_DIR] = { .type = NLA_U8 },
+	[VNS_LAT_EVENT_A_FLOW] = { .type = NLA_NESTED },
+	[VNS_LAT_EVENT_A_IP_ID] = { .type = NLA_U32 },
+	[VNS_LAT_EVENT_A_L4] = { .type = NLA_U32 },
+	[VNS_LAT_EVENT_A_TOTAL_NS] = { .type = NLA_U64 },
+	[VNS_LAT_EVENT_A_WHY] = { .type = NLA_U8 },
+	[VNS_LAT_EVENT_A_SLOW_FROM] = { .type = NLA_U8 },
+	[VNS_LAT_EVENT_A_SLOW_TO] = { .type = NLA_U8 },
+	[VNS_LAT_EVENT_A_SLOW_NS] = { .type = NLA_U64 },
+	[VNS_LAT_EVENT_A_PID] = { .type = NLA_U32 },
+	[VNS_LAT_EVENT_A_COMM] = { .type = NLA_STRING },
+	[VNS_LAT_EVENT_A_HOP] = { .type = NLA_NESTED },
+	[VNS_LAT_EVENT_A_HOPS_DROPPED] = { .type = NLA_U32 },
 };
 
-static const char *const vns_ev_keys[K_N] = {
-	[K_TS] = "ts_ns", [K_CPU] = "cpu", [K_DIR] = "dir",
-	[K_FAMILY] = "family", [K_PROTO] = "proto", [K_SRC] = "src",
-	[K_DST] = "dst", [K_SPORT] = "sport", [K_DPORT] = "dport",
-	[K_TYPE] = "type", [K_CODE] = "code", [K_IP_ID] = "ip_id",
-	[K_L4] = "l4", [K_TOTAL] = "total_us", [K_WHY] = "why",
-	[K_SLOW] = "slow", [K_SLOW_US] = "slow_us", [K_PID] = "pid",
-	[K_COMM] = "comm", [K_HOPS] = "hops",
+static const struct nla_policy vns_hop_policy[VNS_LAT_HOP_A_MAX + 1] = {
+	[VNS_LAT_HOP_A_STAGE] = { .type = NLA_U8 },
+	[VNS_LAT_HOP_A_DEV] = { .type = NLA_STRING },
+	[VNS_LAT_HOP_A_CPU] = { .type = NLA_U32 },
+	[VNS_LAT_HOP_A_OFFSET_NS] = { .type = NLA_U64 },
+	[VNS_LAT_HOP_A_DELTA_NS] = { .type = NLA_U64 },
 };
 
-#define K_BIT(k)	(1u << (k))
-#define K_REQUIRED	(K_BIT(K_TS) | K_BIT(K_CPU) | K_BIT(K_DIR) |	\
-			 K_BIT(K_FAMILY) | K_BIT(K_PROTO) | K_BIT(K_SRC) | \
-			 K_BIT(K_DST) | K_BIT(K_IP_ID) | K_BIT(K_L4) |	\
-			 K_BIT(K_TOTAL) | K_BIT(K_WHY) | K_BIT(K_SLOW) | \
-			 K_BIT(K_SLOW_US) | K_BIT(K_PID) | K_BIT(K_COMM) | \
-			 K_BIT(K_HOPS))
-
-/* A stage name: capitals, digits and '_' */
-static int vns_ev_stage(const char *s, size_t len, char *dst)
+static u32 vns_u32_or0(struct nlattr *a)
 {
-	size_t i;
+	return a ? nla_get_u32(a) : 0;
+}
 
-	if (!len || len >= VNS_EV_NAME_MAX)
-		return -1;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return -1;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
+static int vns_hop_parse(struct vns_ev_hop *h, struct nlattr *nest)
+{
+	struct nlattr *tb[VNS_LAT_HOP_A_MAX + 1];
+
+	memset(h, 0, sizeof(*h));
+	if (nla_parse_nested(tb, VNS_LAT_HOP_A_MAX, nest, vns_hop_policy) ||
+	    !tb[VNS_LAT_HOP_A_STAGE])
+		return -EBADMSG;
+	h->stage = nla_get_u8(tb[VNS_LAT_HOP_A_STAGE]);
+	if (tb[VNS_LAT_HOP_A_DEV])
+		snprintf(h->dev, sizeof(h->dev), "%s",
+			 nla_get_string(tb[VNS_LAT_HOP_A_DEV]));
+	h->cpu = vns_u32_or0(tb[VNS_LAT_HOP_A_CPU]);
+	h->offset_ns = vns_nla_u64_or0(tb[VNS_LAT_HOP_A_OFFSET_NS]);
+	h->delta_ns = vns_nla_u64_or0(tb[VNS_LAT_HOP_A_DELTA_NS]);
 	return 0;
 }
 
-/* "FROM->TO" or "-" */
-static int vns_ev_slow(struct vns_event *e, const char *v)
+int vns_event_parse(struct vns_event *e, struct nlattr *nest)
 {
-	const char *arrow = strstr(v, "->");
-
-	if (!strcmp(v, "-")) {
-		e->has_slow = false;
-		return 0;
-	}
-	if (!arrow || vns_ev_stage(v, (size_t)(arrow - v), e->slow_from) ||
-	    vns_ev_stage(arrow + 2, strlen(arrow + 2), e->slow_to))
-		return -1;
-	e->has_slow = true;
-	return 0;
-}
-
-/* "STAGE,DEV|-,CPU,OFFSET_NS,DELTA_NS" */
-static int vns_ev_hop(struct vns_ev_hop *h, const char *v)
-{
-	const char *f[5];
-	size_t len[5];
-	char num[24];
-	unsigned int i;
-	u64 n[3];
-
-	for (i = 0; i < 5; i++) {
-		const char *c = strchr(v, ',');
-
-		f[i] = v;
-		len[i] = c ? (size_t)(c - v) : strlen(v);
-		if ((i < 4) != !!c)
-			return -1;
-		v = c ? c + 1 : v;
-	}
-	if (vns_ev_stage(f[0], len[0], h->stage) || !len[1] ||
-	    len[1] >= sizeof(h->dev))
-		return -1;
-	memcpy(h->dev, f[1], len[1]);
-	h->dev[len[1]] = '\0';
-	if (!strcmp(h->dev, "-"))
-		h->dev[0] = '\0';
-	for (i = 0; i < 3; i++) {
-		if (len[i + 2] >= sizeof(num))
-			return -1;
-		memcpy(num, f[i + 2], len[i + 2]);
-		num[len[i + 2]] = '\0';
-		if (vns_parse_u64(num, 0, i ? UINT64_MAX : UINT32_MAX, &n[i]))
-			return -1;
-	}
-	h->cpu = (u32)n[0];
-	h->offset_ns = n[1];
-	h->delta_ns = n[2];
-	return 0;
-}
-
-static int vns_ev_addr(u8 family, const char *v, u8 *dst)
-{
-	memset(dst, 0, 16);
-	return inet_pton(family == VNS_AF_INET6 ? AF_INET6 : AF_INET, v,
-			 dst) == 1 ? 0 : -1;
-}
-
-/* One key=value word; 0, 1 for a key this version skips, or -1 */
-static int vns_ev_word(struct vns_event *e, const char *key, const char *v,
-		       unsigned int *seen, u64 *hops_seen,
-		       const char **addr)
-{
-	unsigned int k;
-	u64 n;
-	int p;
-
-	if (!strncmp(key, "hop", 3) && key[3] >= '0' && key[3] <= '9') {
-		if (vns_parse_u64(key + 3, 1, VNS_EV_HOPS, &n) ||
-		    vns_ev_hop(&e->hop[n - 1], v))
-			return -1;
-		*hops_seen |= 1ull << (n - 1);
-		return 0;
-	}
-	for (k = 0; k < K_N; k++)
-		if (!strcmp(key, vns_ev_keys[k]))
-			break;
-	if (k == K_N)
-		return 1;
-	*seen |= K_BIT(k);
-	switch (k) {
-	case K_TS:
-		return vns_parse_u64(v, 0, UINT64_MAX, &e->ts_ns);
-	case K_TOTAL:
-		return vns_parse_u64(v, 0, UINT64_MAX, &e->total_us);
-	case K_SLOW_US:
-		return vns_parse_u64(v, 0, UINT64_MAX, &e->slow_us);
-	case K_DIR:
-		if (!strcmp(v, "rx") || !strcmp(v, "tx")) {
-			e->dir = v[0] == 'r' ? VNS_DIR_RX : VNS_DIR_TX;
-			return 0;
-		}
-		return -1;
-	case K_FAMILY:
-		if (!strcmp(v, "ipv4") || !strcmp(v, "ipv6")) {
-			e->family = v[3] == '4' ? VNS_AF_INET : VNS_AF_INET6;
-			return 0;
-		}
-		return -1;
-	case K_PROTO:
-		p = vns_proto_parse(v);
-		if (p < 0)
-			return -1;
-		e->proto = (u8)p;
-		return 0;
-	case K_SRC:
-	case K_DST:
-		/* read once the family is known, which may come later */
-		addr[k == K_DST] = v;
-		return 0;
-	case K_WHY:
-		if (!strcmp(v, "total"))
-			e->why = VNS_EV_WHY_TOTAL;
-		else if (!strcmp(v, "stage"))
-			e->why = VNS_EV_WHY_STAGE;
-		else if (!strcmp(v, "total,stage"))
-			e->why = VNS_EV_WHY_TOTAL | VNS_EV_WHY_STAGE;
-		else
-			return -1;
-		return 0;
-	case K_SLOW:
-		return vns_ev_slow(e, v);
-	case K_COMM:
-		if (!*v || strlen(v) >= sizeof(e->comm))
-			return -1;
-		strcpy(e->comm, v);
-		return 0;
-	case K_L4:
-		if (strncmp(v, "0x", 2) || !v[2] || strlen(v) > 10 ||
-		    strspn(v + 2, "0123456789abcdefABCDEF") != strlen(v + 2))
-			return -1;
-		e->l4 = (u32)strtoul(v + 2, NULL, 16);
-		return 0;
-	default:
-		break;
-	}
-	/* the rest are plain numbers */
-	if (vns_parse_u64(v, 0, k == K_SPORT || k == K_DPORT ? 65535 :
-			  k == K_TYPE || k == K_CODE ? 255 : UINT32_MAX, &n))
-		return -1;
-	switch (k) {
-	case K_CPU:
-		e->cpu = (u32)n;
-		break;
-	case K_SPORT:
-		e->sport = (u16)n;
-		break;
-	case K_DPORT:
-		e->dport = (u16)n;
-		break;
-	case K_TYPE:
-		e->icmp_type = (u8)n;
-		break;
-	case K_CODE:
-		e->icmp_code = (u8)n;
-		break;
-	case K_IP_ID:
-		e->ip_id = (u32)n;
-		break;
-	case K_PID:
-		e->pid = (u32)n;
-		break;
-	case K_HOPS:
-		if (n > VNS_EV_HOPS)
-			return -1;
-		e->nr_hops = (unsigned int)n;
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-int vns_event_parse(const char *line, struct vns_event *e, char *err,
-		    size_t errlen)
-{
-	const char *addr[2] = { NULL, NULL };
-	unsigned int seen = 0, k;
-	u64 hops_seen = 0, want;
-	char *copy, *word, *save = NULL;
-	int ret = -1;
+	struct nlattr *tb[VNS_LAT_EVENT_A_MAX + 1];
+	struct nlattr *a;
+	int rem;
 
 	memset(e, 0, sizeof(*e));
-	copy = strdup(line);
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	if (nla_parse_nested(tb, VNS_LAT_EVENT_A_MAX, nest, vns_event_policy) ||
+	    !tb[VNS_LAT_EVENT_A_TIME_NS] || !tb[VNS_LAT_EVENT_A_DIR] ||
+	    !tb[VNS_LAT_EVENT_A_FLOW] ||
+	    vns_flow_parse(&e->flow, tb[VNS_LAT_EVENT_A_FLOW]))
+		return -EBADMSG;
+	e->ts_ns = nla_get_u64(tb[VNS_LAT_EVENT_A_TIME_NS]);
+	e->dir = nla_get_u8(tb[VNS_LAT_EVENT_A_DIR]);
+	e->cpu = vns_u32_or0(tb[VNS_LAT_EVENT_A_CPU]);
+	e->ip_id = vns_u32_or0(tb[VNS_LAT_EVENT_A_IP_ID]);
+	e->l4 = vns_u32_or0(tb[VNS_LAT_EVENT_A_L4]);
+	e->total_ns = vns_nla_u64_or0(tb[VNS_LAT_EVENT_A_TOTAL_NS]);
+	e->why = tb[VNS_LAT_EVENT_A_WHY] ?
+		 nla_get_u8(tb[VNS_LAT_EVENT_A_WHY]) : VNS_LAT_WHY_TOTAL;
+	if (tb[VNS_LAT_EVENT_A_SLOW_FROM] && tb[VNS_LAT_EVENT_A_SLOW_TO]) {
+		e->has_slow = true;
+		e->slow_from = nla_get_u8(tb[VNS_LAT_EVENT_A_SLOW_FROM]);
+		e->slow_to = nla_get_u8(tb[VNS_LAT_EVENT_A_SLOW_TO]);
+		e->slow_ns = vns_nla_u64_or0(tb[VNS_LAT_EVENT_A_SLOW_NS]);
 	}
-	copy[strcspn(copy, "\n")] = '\0';
-	for (word = strtok_r(copy, " ", &save); word;
-	     word = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(word, '=');
-
-		if (!eq || eq == word) {
-			snprintf(err, errlen, "'%.40s' is not key=value", word);
-			goto out;
+	e->pid = vns_u32_or0(tb[VNS_LAT_EVENT_A_PID]);
+	snprintf(e->comm, sizeof(e->comm), "%s",
+		 tb[VNS_LAT_EVENT_A_COMM] ?
+		 nla_get_string(tb[VNS_LAT_EVENT_A_COMM]) : "-");
+	if (!e->comm[0])
+		strcpy(e->comm, "-");
+	e->hops_dropped = vns_u32_or0(tb[VNS_LAT_EVENT_A_HOPS_DROPPED]);
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != VNS_LAT_EVENT_A_HOP)
+			continue;
+		if (e->nr_hops == VNS_EV_HOPS) {
+			e->hops_dropped++;
+			continue;
 		}
-		*eq = '\0';
-		if (vns_ev_word(e, word, eq + 1, &seen, &hops_seen, addr) < 0) {
-			snprintf(err, errlen, "bad %.20s '%.60s'", word,
-				 eq + 1);
-			goto out;
-		}
+		if (vns_hop_parse(&e->hop[e->nr_hops], a))
+			return -EBADMSG;
+		e->nr_hops++;
 	}
-	if ((seen & K_REQUIRED) != K_REQUIRED) {
-		for (k = 0; k < K_N; k++)
-			if (K_REQUIRED & K_BIT(k) & ~seen)
-				break;
-		snprintf(err, errlen, "no %s (a truncated line?)",
-			 vns_ev_keys[k]);
-		goto out;
-	}
-	for (k = 0; k < 2; k++) {
-		if (vns_ev_addr(e->family, addr[k], k ? e->dst : e->src)) {
-			snprintf(err, errlen, "bad %s '%.60s'",
-				 k ? "dst" : "src", addr[k]);
-			goto out;
-		}
-	}
-	e->has_ports = (seen & K_BIT(K_SPORT)) && (seen & K_BIT(K_DPORT));
-	e->has_icmp = (seen & K_BIT(K_TYPE)) && (seen & K_BIT(K_CODE));
-	want = e->nr_hops ? (~0ull >> (64 - e->nr_hops)) : 0;
-	if (hops_seen != want) {
-		snprintf(err, errlen, "hops=%u but hop%u is %s", e->nr_hops,
-			 (hops_seen & ~want) ?
-			 64 - (unsigned int)__builtin_clzll(hops_seen) :
-			 (unsigned int)__builtin_ctzll(~hops_seen) + 1,
-			 (hops_seen & ~want) ? "there" : "missing");
-		goto out;
-	}
-	ret = 0;
-out:
-	free(copy);
-	return ret;
+	return 0;
 }
 
 /* ---- output ---- */
 
 static const char *vns_ev_why(unsigned int why)
 {
-	switch (why) {
-	case VNS_EV_WHY_TOTAL:
-		return "end to end";
-	case VNS_EV_WHY_STAGE:
+	switch (why & (VNS_LAT_WHY_TOTAL | VNS_LAT_WHY_STAGE)) {
+	case VNS_LAT_WHY_STAGE:
 		return "one stage";
-	default:
+	case VNS_LAT_WHY_TOTAL | VNS_LAT_WHY_STAGE:
 		return "end to end, one stage";
+	default:
+		return "end to end";
 	}
 }
 
-static void vns_ev_flow(FILE *out, const struct vns_event *e)
+static const char *vns_ev_dir(u8 dir)
 {
+	return dir == VNS_DIR_RX ? "rx" : "tx";
+}
+
+/* The flow, IP ID and L4 identity: text on the line, JSON "flow" */
+static void vns_ev_flow(const struct vns_event *e)
+{
+	const struct vns_flow *f = &e->flow.key;
 	char a[VNS_ADDR_STR_MAX], b[VNS_ADDR_STR_MAX];
-	const char *p = vns_proto_name(e->proto);
-	bool v6 = e->family == VNS_AF_INET6;
+	bool v6 = f->family == VNS_AF_INET6;
 
-	vns_addr_str(e->family, e->src, a, sizeof(a));
-	vns_addr_str(e->family, e->dst, b, sizeof(b));
-	if (p)
-		fprintf(out, " %s", p);
+	vns_addr_str(f->family, f->src, a, sizeof(a));
+	vns_addr_str(f->family, f->dst, b, sizeof(b));
+	open_json_object("flow");
+	print_string(PRINT_JSON, "family", NULL, v6 ? "ipv6" : "ipv4");
+	if (vns_proto_name(f->proto))
+		print_proto(PRINT_ANY, "proto", " %s", f->proto);
 	else
-		fprintf(out, " proto %u", e->proto);
-	if (e->has_ports)
-		fprintf(out, v6 ? " [%s]:%u -> [%s]:%u" : " %s:%u -> %s:%u",
-			a, e->sport, b, e->dport);
-	else
-		fprintf(out, " %s -> %s", a, b);
-	if (e->has_icmp)
-		fprintf(out, " type %u code %u", e->icmp_type, e->icmp_code);
-	fprintf(out, " id 0x%x l4 0x%08x", e->ip_id, e->l4);
-}
-
-void vns_event_print(FILE *out, const struct vns_event *e,
-		     long long mono_to_real_ns)
-{
-	unsigned int i;
-
-	if (mono_to_real_ns) {
-		long long ns = (long long)e->ts_ns + mono_to_real_ns;
-		time_t sec = (time_t)(ns / 1000000000);
-		char buf[16];
-		struct tm tm;
-
-		localtime_r(&sec, &tm);
-		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-		fprintf(out, "%s.%06lld", buf, ns % 1000000000 / 1000);
+		print_proto(PRINT_ANY, "proto", " proto %s", f->proto);
+	print_string(PRINT_JSON, "src", NULL, a);
+	print_string(PRINT_JSON, "dst", NULL, b);
+	if (e->flow.has_ports) {
+		print_fp(v6 ? " [%s]:%u -> [%s]:%u" : " %s:%u -> %s:%u", a,
+			 f->sport, b, f->dport);
+		print_uint(PRINT_JSON, "sport", NULL, f->sport);
+		print_uint(PRINT_JSON, "dport", NULL, f->dport);
 	} else {
-		fprintf(out, "%llu.%06llu",
-			(unsigned long long)(e->ts_ns / 1000000000),
-			(unsigned long long)(e->ts_ns % 1000000000 / 1000));
+		print_fp(" %s -> %s", a, b);
 	}
-	fprintf(out, " cpu%u %s", e->cpu, e->dir == VNS_DIR_RX ? "rx" : "tx");
-	vns_ev_flow(out, e);
-	fprintf(out, "  total %.3f ms (%s)", (double)e->total_us / 1000,
-		vns_ev_why(e->why));
-	if (e->has_slow)
-		fprintf(out, "  slowest %s -> %s %.3f ms, pid %u %s",
-			e->slow_from, e->slow_to, (double)e->slow_us / 1000,
-			e->pid, e->comm);
-	fputc('\n', out);
-	for (i = 0; i < e->nr_hops; i++) {
-		const struct vns_ev_hop *h = &e->hop[i];
+	if (e->flow.has_icmp) {
+		print_uint(PRINT_ANY, "type", " type %u", f->icmp_type);
+		print_uint(PRINT_ANY, "code", " code %u", f->icmp_code);
+	}
+	close_json_object();
+	print_fp(" id 0x%x l4 0x%08x", e->ip_id, e->l4);
+}
 
-		fprintf(out, "    %-20s %-15s cpu%-3u +%.3f ms", h->stage,
-			h->dev[0] ? h->dev : "-", h->cpu,
-			(double)h->offset_ns / 1e6);
-		if (i)
-			fprintf(out, "  (%.3f)", (double)h->delta_ns / 1e6);
-		fputc('\n', out);
+static void vns_ev_time(const struct vns_event *e, long long mono_to_real_ns)
+{
+	long long ns = (long long)e->ts_ns + mono_to_real_ns;
+	time_t sec = (time_t)(ns / 1000000000);
+	char buf[16];
+	struct tm tm;
+
+	if (!mono_to_real_ns) {
+		print_fp("%llu.%06llu",
+			 (unsigned long long)(e->ts_ns / 1000000000),
+			 (unsigned long long)(e->ts_ns % 1000000000 / 1000));
+		return;
+	}
+	localtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	print_fp("%s.%06lld", buf, ns % 1000000000 / 1000);
+}
+
+static void vns_ev_hop_print(const struct vns_ev_hop *h, unsigned int i)
+{
+	char st[24];
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "stage", "    %-20s",
+		     vns_stage_str(h->stage, st, sizeof(st)));
+	print_string(PRINT_ANY, "dev", " %-15s", h->dev[0] ? h->dev : NULL);
+	print_uint(PRINT_ANY, "cpu", " cpu%-3u", h->cpu);
+	print_fp(" +%.3f ms", (double)h->offset_ns / 1e6);
+	print_u64(PRINT_JSON, "offset_ns", NULL, h->offset_ns);
+	print_u64(PRINT_JSON, "delta_ns", NULL, h->delta_ns);
+	if (i)
+		print_fp("  (%.3f)", (double)h->delta_ns / 1e6);
+	print_fp("\n");
+	close_json_object();
+}
+
+void vns_event_print(const struct vns_event *e, long long mono_to_real_ns)
+{
+	u64 total_us = e->total_ns / 1000, slow_us = e->slow_ns / 1000;
+	char a[24], b[24];
+	unsigned int i;
+
+	vns_ev_time(e, mono_to_real_ns);
+	print_u64(PRINT_JSON, "ts_ns", NULL, e->ts_ns);
+	print_uint(PRINT_ANY, "cpu", " cpu%u", e->cpu);
+	print_string(PRINT_ANY, "dir", " %s", vns_ev_dir(e->dir));
+	vns_ev_flow(e);
+	print_uint(PRINT_JSON, "ip_id", NULL, e->ip_id);
+	print_uint(PRINT_JSON, "l4", NULL, e->l4);
+	print_u64(PRINT_JSON, "total_us", NULL, total_us);
+	print_fp("  total %.3f ms (%s)", (double)total_us / 1000,
+		 vns_ev_why(e->why));
+	open_json_array("why");
+	if (e->why & VNS_LAT_WHY_TOTAL || !(e->why & VNS_LAT_WHY_STAGE))
+		print_string(PRINT_JSON, NULL, NULL, "total");
+	if (e->why & VNS_LAT_WHY_STAGE)
+		print_string(PRINT_JSON, NULL, NULL, "stage");
+	close_json_array();
+	if (e->has_slow)
+		print_fp("  slowest %s -> %s %.3f ms, pid %u %s",
+			 vns_stage_str(e->slow_from, a, sizeof(a)),
+			 vns_stage_str(e->slow_to, b, sizeof(b)),
+			 (double)slow_us / 1000, e->pid, e->comm);
+	print_fp("\n");
+	open_json_object("slow");
+	print_string(PRINT_JSON, "from", NULL, e->has_slow ?
+		     vns_stage_str(e->slow_from, a, sizeof(a)) : NULL);
+	print_string(PRINT_JSON, "to", NULL, e->has_slow ?
+		     vns_stage_str(e->slow_to, b, sizeof(b)) : NULL);
+	print_u64(PRINT_JSON, "us", NULL, e->has_slow ? slow_us : 0);
+	print_uint(PRINT_JSON, "pid", NULL, e->pid);
+	print_string(PRINT_JSON, "comm", NULL, e->comm);
+	close_json_object();
+	open_json_array("hops");
+	for (i = 0; i < e->nr_hops; i++)
+		vns_ev_hop_print(&e->hop[i], i);
+	close_json_array();
+}
+
+/* ---- the loop ---- */
+
+struct vns_details_ctx {
+	bool json;
+	long long m2r;			/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	u64 printed;
+	u64 bad;			/* records that did not parse */
+};
+
+static int vns_details_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+			  void *arg)
+{
+	struct vns_details_ctx *ctx = arg;
+	struct vns_event e;
+
+	(void)attrs;
+	(void)len;
+	if (!tb[VNS_A_LAT_EVENT])
+		return 0;
+	if (vns_event_parse(&e, tb[VNS_A_LAT_EVENT])) {
+		if (!ctx->bad++)
+			vns_err("skipping a malformed details record");
+		return 0;
+	}
+	print_begin(stdout, ctx->json);
+	vns_event_print(&e, ctx->m2r);
+	print_end();
+	ctx->printed++;
+	return 0;
+}
+
+/* Take the records waiting: 0, or the exit status */
+static int vns_details_dump(struct vns_nl *nl, struct vns_details_ctx *ctx)
+{
+	int ret = vns_nl_dump_quiet(nl, VNS_CMD_EVENT_GET, "details read",
+				    vns_details_cb, ctx, EBUSY);
+
+	if (ret == -EBUSY) {
+		vns_err("another reader holds the details events (the events file is open?)");
+		return VNS_EXIT_FAIL;
+	}
+	return ret;
+}
+
+/* At the end: what was printed, what the module could not keep */
+static void vns_details_summary(struct vns_nl *nl,
+				const struct vns_details_ctx *ctx)
+{
+	const struct vns_collector *c;
+	struct vns_status st;
+	bool have = false;
+	u64 lost = 0;
+
+	if (!vns_status_get(nl, &st)) {
+		c = vns_status_coll(&st, "latency");
+		have = c && vns_coll_counter(c, "events_lost", &lost);
+		vns_status_free(&st);
+	}
+	if (ctx->json) {
+		print_begin(stdout, true);
+		open_json_object("summary");
+		print_u64(PRINT_JSON, "events", NULL, ctx->printed);
+		print_u64_opt(PRINT_JSON, "events_lost", NULL, have, lost);
+		close_json_object();
+		print_end();
+	} else if (have) {
+		vns_err("%llu events printed, events_lost %llu",
+			(unsigned long long)ctx->printed,
+			(unsigned long long)lost);
+	} else {
+		vns_err("%llu events printed",
+			(unsigned long long)ctx->printed);
 	}
 }
 
-struct json_object *vns_event_json(const struct vns_event *e)
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, in ns: the wall time of an event */
+static long long vns_mono_to_real(void)
 {
-	struct json_object *o = json_object_new_object(), *flow, *why, *slow;
-	struct json_object *hops;
-	char a[VNS_ADDR_STR_MAX];
-	unsigned int i;
+	struct timespec r, m;
 
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "ts_ns", vns_json_u64(e->ts_ns));
-	json_object_object_add(o, "cpu", vns_json_u64(e->cpu));
-	json_object_object_add(o, "dir", json_object_new_string(
-				       e->dir == VNS_DIR_RX ? "rx" : "tx"));
-	flow = json_object_new_object();
-	json_object_object_add(flow, "family", json_object_new_string(
-				       e->family == VNS_AF_INET6 ? "ipv6" :
-				       "ipv4"));
-	json_object_object_add(flow, "proto", vns_json_proto(e->proto));
-	json_object_object_add(flow, "src", json_object_new_string(
-				       vns_addr_str(e->family, e->src, a,
-						    sizeof(a))));
-	json_object_object_add(flow, "dst", json_object_new_string(
-				       vns_addr_str(e->family, e->dst, a,
-						    sizeof(a))));
-	if (e->has_ports) {
-		json_object_object_add(flow, "sport",
-				       json_object_new_int(e->sport));
-		json_object_object_add(flow, "dport",
-				       json_object_new_int(e->dport));
-	}
-	if (e->has_icmp) {
-		json_object_object_add(flow, "type",
-				       json_object_new_int(e->icmp_type));
-		json_object_object_add(flow, "code",
-				       json_object_new_int(e->icmp_code));
-	}
-	json_object_object_add(o, "flow", flow);
-	json_object_object_add(o, "ip_id", vns_json_u64(e->ip_id));
-	json_object_object_add(o, "l4", vns_json_u64(e->l4));
-	json_object_object_add(o, "total_us", vns_json_u64(e->total_us));
-	why = json_object_new_array();
-	if (e->why & VNS_EV_WHY_TOTAL)
-		json_object_array_add(why, json_object_new_string("total"));
-	if (e->why & VNS_EV_WHY_STAGE)
-		json_object_array_add(why, json_object_new_string("stage"));
-	json_object_object_add(o, "why", why);
-	slow = json_object_new_object();
-	json_object_object_add(slow, "from",
-			       vns_json_str(e->has_slow ? e->slow_from : NULL));
-	json_object_object_add(slow, "to",
-			       vns_json_str(e->has_slow ? e->slow_to : NULL));
-	json_object_object_add(slow, "us", vns_json_u64(e->slow_us));
-	json_object_object_add(slow, "pid", vns_json_u64(e->pid));
-	json_object_object_add(slow, "comm", json_object_new_string(e->comm));
-	json_object_object_add(o, "slow", slow);
-	hops = json_object_new_array();
-	for (i = 0; i < e->nr_hops; i++) {
-		const struct vns_ev_hop *h = &e->hop[i];
-		struct json_object *ho = json_object_new_object();
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+}
 
-		json_object_object_add(ho, "stage",
-				       json_object_new_string(h->stage));
-		json_object_object_add(ho, "dev",
-				       vns_json_str(h->dev[0] ? h->dev : NULL));
-		json_object_object_add(ho, "cpu", vns_json_u64(h->cpu));
-		json_object_object_add(ho, "offset_ns",
-				       vns_json_u64(h->offset_ns));
-		json_object_object_add(ho, "delta_ns",
-				       vns_json_u64(h->delta_ns));
-		json_object_array_add(hops, ho);
+static long long vns_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+int vns_details_run(struct vns_nl *nl, double duration, bool json,
+		    struct vns_ticker *t)
+{
+	struct vns_details_ctx ctx = { .json = json };
+	long long end = 0, next;
+	int ret;
+
+	ctx.m2r = vns_mono_to_real();
+	if (duration)
+		end = vns_now_ns() + (long long)(duration * 1e9);
+	for (;;) {
+		ret = vns_details_dump(nl, &ctx);
+		if (ret)
+			return ret;
+		next = vns_now_ns() + VNS_DETAILS_POLL_NS;
+		if (end && next > end)
+			next = end;
+		if ((end && vns_now_ns() >= end) || !vns_sleep_ns(t, next))
+			break;
+		if (end && vns_now_ns() >= end)
+			break;
 	}
-	json_object_object_add(o, "hops", hops);
-	return o;
+	/* what came in since the last dump */
+	ret = vns_details_dump(nl, &ctx);
+	if (!ret)
+		vns_details_summary(nl, &ctx);
+	return ret;
 }

@@ -1,17 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vnetscope drops: the drop table (VNS_CMD_DROP_GET), once (cumulative) or
+ * every interval (the growth since the previous read).
+ */
 #include <errno.h>
-#include <inttypes.h>
+#include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include <json-c/json.h>
 #include <netlink/attr.h>
 
 #include "uapi/linux/vnetscope.h"
 #include "vns/hash.h"
+#include "cmd.h"
 #include "drops.h"
+#include "loop.h"
 #include "nl.h"
+#include "print.h"
+#include "status.h"
 #include "util.h"
+
+#define VNS_DROPS	"drops"
 
 static const struct nla_policy vns_drop_policy[VNS_DROP_A_MAX + 1] = {
 	[VNS_DROP_A_COUNT] = { .type = NLA_U64 },
@@ -25,82 +36,9 @@ static const struct nla_policy vns_drop_policy[VNS_DROP_A_MAX + 1] = {
 	[VNS_DROP_A_STACK_ID] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy vns_flow_policy[VNS_FLOW_A_MAX + 1] = {
-	[VNS_FLOW_A_FAMILY] = { .type = NLA_U8 },
-	[VNS_FLOW_A_PROTO] = { .type = NLA_U8 },
-	[VNS_FLOW_A_SRC] = { .minlen = 4, .maxlen = 16 },
-	[VNS_FLOW_A_DST] = { .minlen = 4, .maxlen = 16 },
-	[VNS_FLOW_A_SPORT] = { .type = NLA_U16 },
-	[VNS_FLOW_A_DPORT] = { .type = NLA_U16 },
-	[VNS_FLOW_A_ICMP_TYPE] = { .type = NLA_U8 },
-	[VNS_FLOW_A_ICMP_CODE] = { .type = NLA_U8 },
-};
-
-static int vns_flow_parse(struct vns_flow_info *fi, struct nlattr *nest)
-{
-	struct nlattr *tb[VNS_FLOW_A_MAX + 1];
-	struct vns_flow *f = &fi->key;
-
-	memset(fi, 0, sizeof(*fi));
-	if (nla_parse_nested(tb, VNS_FLOW_A_MAX, nest, vns_flow_policy) ||
-	    !tb[VNS_FLOW_A_FAMILY])
-		return -EBADMSG;
-	f->family = nla_get_u8(tb[VNS_FLOW_A_FAMILY]);
-	if (tb[VNS_FLOW_A_PROTO])
-		f->proto = nla_get_u8(tb[VNS_FLOW_A_PROTO]);
-	if (tb[VNS_FLOW_A_SRC])
-		memcpy(f->src, nla_data(tb[VNS_FLOW_A_SRC]),
-		       (size_t)nla_len(tb[VNS_FLOW_A_SRC]));
-	if (tb[VNS_FLOW_A_DST])
-		memcpy(f->dst, nla_data(tb[VNS_FLOW_A_DST]),
-		       (size_t)nla_len(tb[VNS_FLOW_A_DST]));
-	if (tb[VNS_FLOW_A_SPORT] || tb[VNS_FLOW_A_DPORT]) {
-		fi->has_ports = true;
-		if (tb[VNS_FLOW_A_SPORT])
-			f->sport = nla_get_u16(tb[VNS_FLOW_A_SPORT]);
-		if (tb[VNS_FLOW_A_DPORT])
-			f->dport = nla_get_u16(tb[VNS_FLOW_A_DPORT]);
-	}
-	if (tb[VNS_FLOW_A_ICMP_TYPE] || tb[VNS_FLOW_A_ICMP_CODE]) {
-		fi->has_icmp = true;
-		if (tb[VNS_FLOW_A_ICMP_TYPE])
-			f->icmp_type = nla_get_u8(tb[VNS_FLOW_A_ICMP_TYPE]);
-		if (tb[VNS_FLOW_A_ICMP_CODE])
-			f->icmp_code = nla_get_u8(tb[VNS_FLOW_A_ICMP_CODE]);
-	}
-	return 0;
-}
-
-static int vns_stack_parse(struct vns_drop *e, struct nlattr *nest)
-{
-	struct nlattr *a;
-	const char *s;
-	int rem;
-
-	e->has_stack = true;
-	nla_for_each_nested(a, nest, rem) {
-		if (nla_type(a) != VNS_STACK_A_FRAME)
-			continue;
-		s = nla_data(a);
-		if (nla_len(a) < 1 || s[nla_len(a) - 1])
-			return -EBADMSG;
-		if (vns_grow(&e->stack, e->nstack, sizeof(*e->stack)))
-			return -ENOMEM;
-		e->stack[e->nstack] = strdup(s);
-		if (!e->stack[e->nstack])
-			return -ENOMEM;
-		e->nstack++;
-	}
-	return 0;
-}
-
 static void vns_drop_free(struct vns_drop *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->nstack; i++)
-		free(e->stack[i]);
-	free(e->stack);
+	vns_strings_free(e->stack, e->nstack);
 	free(e->dev);
 	free(e->reason_name);
 	free(e->location);
@@ -134,9 +72,11 @@ static int vns_drop_parse(struct vns_drop *e, struct nlattr *nest)
 	    vns_nla_strdup(&e->reason_name, tb[VNS_DROP_A_REASON_NAME]) ||
 	    vns_nla_strdup(&e->location, tb[VNS_DROP_A_LOCATION]))
 		return -ENOMEM;
-	if (tb[VNS_DROP_A_STACK])
-		return vns_stack_parse(e, tb[VNS_DROP_A_STACK]);
-	return 0;
+	if (!tb[VNS_DROP_A_STACK])
+		return 0;
+	e->has_stack = true;
+	return vns_nla_strings(tb[VNS_DROP_A_STACK], VNS_STACK_A_FRAME,
+			       &e->stack, &e->nstack);
 }
 
 int vns_drops_add(struct vns_drops *d, struct nlattr *nest)
@@ -281,121 +221,317 @@ int vns_drops_delta(const struct vns_drops *prev, const struct vns_drops *cur,
 	return 0;
 }
 
-int vns_flow_format(const struct vns_flow_info *fi, char *buf, size_t len)
+/* ---- output ---- */
+
+void vns_drop_flow_json(const struct vns_flow_info *fi)
 {
 	const struct vns_flow *f = &fi->key;
-	char src[VNS_ADDR_STR_MAX], dst[VNS_ADDR_STR_MAX], proto[16];
-	const char *name = vns_proto_name(f->proto);
-	bool v6 = f->family == VNS_AF_INET6;
-	int n;
+	char a[VNS_ADDR_STR_MAX];
 
-	if (f->family != VNS_AF_INET && !v6)
-		return snprintf(buf, len, "family %u", f->family);
-	if (name)
-		snprintf(proto, sizeof(proto), "%s", name);
-	else
-		snprintf(proto, sizeof(proto), "proto %u", f->proto);
-	vns_addr_str(f->family, f->src, src, sizeof(src));
-	vns_addr_str(f->family, f->dst, dst, sizeof(dst));
-	if (fi->has_ports)
-		n = snprintf(buf, len,
-			     v6 ? "%s [%s]:%u -> [%s]:%u" : "%s %s:%u -> %s:%u",
-			     proto, src, f->sport, dst, f->dport);
-	else if (fi->has_icmp)
-		n = snprintf(buf, len, "%s %s -> %s type %u code %u", proto,
-			     src, dst, f->icmp_type, f->icmp_code);
-	else
-		n = snprintf(buf, len, "%s %s -> %s", proto, src, dst);
-	return n >= 0 && (size_t)n < len ? n : -1;
+	if (f->family == VNS_AF_INET || f->family == VNS_AF_INET6) {
+		print_string(PRINT_JSON, "family", NULL,
+			     f->family == VNS_AF_INET ? "ipv4" : "ipv6");
+		print_string(PRINT_JSON, "src", NULL,
+			     vns_addr_str(f->family, f->src, a, sizeof(a)));
+		print_string(PRINT_JSON, "dst", NULL,
+			     vns_addr_str(f->family, f->dst, a, sizeof(a)));
+	} else {
+		print_uint(PRINT_JSON, "family", NULL, f->family);
+	}
+	print_proto(PRINT_JSON, "proto", NULL, f->proto);
+	if (fi->has_ports) {
+		print_uint(PRINT_JSON, "sport", NULL, f->sport);
+		print_uint(PRINT_JSON, "dport", NULL, f->dport);
+	} else if (fi->has_icmp) {
+		print_uint(PRINT_JSON, "type", NULL, f->icmp_type);
+		print_uint(PRINT_JSON, "code", NULL, f->icmp_code);
+	}
 }
 
-void vns_drop_print(FILE *out, size_t rank, const struct vns_drop *e, u64 count)
+void vns_drop_print(size_t rank, const struct vns_drop *e, u64 count)
 {
 	char flow[VNS_FLOW_STR_MAX];
 	size_t i;
 
-	fprintf(out, "#%zu Count: %" PRIu64 " [device: %s]", rank, count,
-		e->dev ? e->dev : "-");
+	open_json_object(NULL);
+	print_fp("#%zu", rank);
+	print_u64(PRINT_ANY, "count", " Count: %llu", count);
+	print_string(PRINT_ANY, "dev", " [device: %s]", e->dev);
+	print_u64(PRINT_JSON, "ifindex", NULL, e->ifindex);
+	print_string(PRINT_JSON, "reason", NULL, e->reason_name);
+	print_u64_opt(PRINT_JSON, "reason_code", NULL, e->has_reason,
+		      e->reason);
 	if (e->reason_name)
-		fprintf(out, " [reason: %s]", e->reason_name);
+		print_fp(" [reason: %s]", e->reason_name);
 	else if (e->has_reason)
-		fprintf(out, " [reason: %u]", e->reason);
-	fputc('\n', out);
+		print_fp(" [reason: %u]", e->reason);
+	print_fp("\n");
+	print_string(PRINT_JSON, "location", NULL, e->location);
 	if (e->has_flow) {
 		vns_flow_format(&e->flow, flow, sizeof(flow));
-		fprintf(out, "    %s\n", flow);
+		print_fp("    %s\n", flow);
+		open_json_object("flow");
+		vns_drop_flow_json(&e->flow);
+		close_json_object();
 	} else {
-		fputs("    non-IP\n", out);
+		print_fp("    non-IP\n");
+		print_null(PRINT_JSON, "flow", NULL, NULL);
 	}
 	if (e->location)
-		fprintf(out, "    location: %s\n", e->location);
+		print_fp("    location: %s\n", e->location);
 	if (!e->has_stack && e->has_stack_id &&
 	    e->stack_id == VNS_STACK_ID_NONE)
-		fputs("    [stack lost: table full]\n", out);
+		print_fp("    [stack lost: table full]\n");
 	else if (!e->has_stack)
-		fputs("    [no stack: the kernel could not unwind it]\n", out);
-	for (i = 0; i < e->nstack; i++)
-		fprintf(out, "    %s\n", e->stack[i]);
-}
-
-struct json_object *vns_flow_json(const struct vns_flow_info *fi)
-{
-	const struct vns_flow *f = &fi->key;
-	char a[VNS_ADDR_STR_MAX];
-	struct json_object *o;
-	const char *family;
-
-	o = json_object_new_object();
-	if (!o)
-		return NULL;
-	if (f->family == VNS_AF_INET || f->family == VNS_AF_INET6) {
-		family = f->family == VNS_AF_INET ? "ipv4" : "ipv6";
-		json_object_object_add(o, "family",
-				       json_object_new_string(family));
-		vns_addr_str(f->family, f->src, a, sizeof(a));
-		json_object_object_add(o, "src", json_object_new_string(a));
-		vns_addr_str(f->family, f->dst, a, sizeof(a));
-		json_object_object_add(o, "dst", json_object_new_string(a));
-	} else {
-		json_object_object_add(o, "family",
-				       json_object_new_int(f->family));
-	}
-	json_object_object_add(o, "proto", vns_json_proto(f->proto));
-	if (fi->has_ports) {
-		json_object_object_add(o, "sport",
-				       json_object_new_int(f->sport));
-		json_object_object_add(o, "dport",
-				       json_object_new_int(f->dport));
-	} else if (fi->has_icmp) {
-		json_object_object_add(o, "type",
-				       json_object_new_int(f->icmp_type));
-		json_object_object_add(o, "code",
-				       json_object_new_int(f->icmp_code));
-	}
-	return o;
-}
-
-struct json_object *vns_drop_json(const struct vns_drop *e, u64 count)
-{
-	struct json_object *o, *stack = NULL;
-	size_t i;
-
-	o = json_object_new_object();
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "count", vns_json_u64(count));
-	json_object_object_add(o, "dev", vns_json_str(e->dev));
-	json_object_object_add(o, "ifindex", vns_json_u64(e->ifindex));
-	json_object_object_add(o, "reason", vns_json_str(e->reason_name));
-	json_object_object_add(o, "reason_code",
-			       vns_json_u64_if(e->has_reason, e->reason));
-	json_object_object_add(o, "location", vns_json_str(e->location));
-	json_object_object_add(o, "flow",
-			       e->has_flow ? vns_flow_json(&e->flow) : NULL);
+		print_fp("    [no stack: the kernel could not unwind it]\n");
 	if (e->has_stack)
-		stack = json_object_new_array();
-	for (i = 0; stack && i < e->nstack; i++)
-		json_object_array_add(stack, vns_json_str(e->stack[i]));
-	json_object_object_add(o, "stack", stack);
-	return o;
+		open_json_array("stack");
+	else
+		print_null(PRINT_JSON, "stack", NULL, NULL);
+	for (i = 0; i < e->nstack; i++)
+		print_string(PRINT_ANY, NULL, "    %s\n", e->stack[i]);
+	if (e->has_stack)
+		close_json_array();
+	close_json_object();
+}
+
+/* ---- the command ---- */
+
+static const char vns_drops_usage[] =
+	"Usage: vnetscope drops [--interval S [--count N]] [--top N] [--json]\n"
+	"                       [--no-enable] [FILTER OPTIONS]\n"
+	"\n"
+	"Report packet drops: count, device, reason, flow, where the packet\n"
+	"was freed and the stack, most frequent first.  Turns the drops\n"
+	"collector on if it is off; filter options change only those keys of\n"
+	"its filter (the table restarts only when the filter changes).\n"
+	"\n"
+	"  --interval S     every S seconds (e.g. 0.5), the drops since the\n"
+	"                   previous report; until SIGINT/SIGTERM\n"
+	"  --count N        stop after N reports\n"
+	"  --top N          print at most N entries per report\n"
+	"  --json           one JSON document per report, one per line\n"
+	VNS_NO_ENABLE_USAGE
+	VNS_FILTER_USAGE
+	VNS_EXIT_HELP;
+
+/* One read of the drops collector: counters, then the table */
+struct vns_drops_snap {
+	struct vns_status st;
+	struct vns_drops drops;
+	struct timespec when;	/* CLOCK_REALTIME */
+};
+
+enum {
+	VNS_SUM_SEEN,
+	VNS_SUM_FILTERED,
+	VNS_SUM_LOST,
+	VNS_SUM_STACK_LOST,
+	VNS_SUM_N
+};
+
+static const char *const vns_sum_names[VNS_SUM_N] = {
+	"seen", "filtered", "lost", "stack_lost",
+};
+
+/* The counters a report starts with; has[i] false if the kernel had none */
+struct vns_sums {
+	bool has[VNS_SUM_N];
+	u64 v[VNS_SUM_N];
+};
+
+int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		VNS_LOOP_OPTIONS,
+		{ "top", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		VNS_NO_ENABLE_OPTION,
+		VNS_FILTER_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char err[256];
+	int c, idx, ret;
+
+	memset(a, 0, sizeof(*a));
+	a->read.name = VNS_DROPS;
+	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
+		ret = vns_loop_opt(c, optarg, &a->interval, &a->count);
+		if (ret >= 0) {
+			if (ret)
+				return ret;
+			continue;
+		}
+		switch (c) {
+		case 't':
+			if (vns_parse_u64(optarg, 1, UINT64_MAX, &a->top))
+				return vns_usage_err("invalid --top '%s': expected a positive integer",
+						     optarg);
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case VNS_OPT_NO_ENABLE:
+			a->read.no_enable = true;
+			break;
+		case VNS_OPT_FILTER:
+			if (vns_filter_parse_opt(&a->read.filter,
+						 opts[idx].name, optarg, err,
+						 sizeof(err)))
+				return vns_usage_err("%s", err);
+			break;
+		case 'h':
+			fputs(vns_drops_usage, stdout);
+			return VNS_EXIT_OK;
+		default:
+			return vns_getopt_err(c, argv, opts);
+		}
+	}
+	if (optind < argc)
+		return vns_usage_err("unexpected argument '%s'", argv[optind]);
+	ret = vns_loop_check(a->interval, a->count);
+	if (ret >= 0)
+		return ret;
+	if (vns_filter_check(&a->read.filter, err, sizeof(err)))
+		return vns_usage_err("%s", err);
+	return -1;
+}
+
+static int vns_drop_cb(struct nlattr **tb, struct nlattr *attrs, int len,
+		       void *arg)
+{
+	(void)attrs;
+	(void)len;
+	return tb[VNS_A_DROP] ? vns_drops_add(arg, tb[VNS_A_DROP]) : 0;
+}
+
+static void vns_snap_free(void *snap)
+{
+	struct vns_drops_snap *s = snap;
+
+	vns_status_free(&s->st);
+	vns_drops_free(&s->drops);
+}
+
+static int vns_snap_read(struct vns_nl *nl, const void *args, void *snap)
+{
+	struct vns_drops_snap *s = snap;
+	int ret;
+
+	(void)args;
+	memset(s, 0, sizeof(*s));
+	ret = vns_status_get(nl, &s->st);
+	if (ret)
+		return ret;
+	clock_gettime(CLOCK_REALTIME, &s->when);
+	ret = vns_nl_dump(nl, VNS_CMD_DROP_GET, "drop table read", vns_drop_cb,
+			  &s->drops);
+	if (ret)
+		vns_snap_free(s);
+	return ret;
+}
+
+static void vns_snap_sums(const struct vns_drops_snap *s,
+			  struct vns_sums *sums)
+{
+	const struct vns_collector *c = vns_status_coll(&s->st, VNS_DROPS);
+	int i;
+
+	memset(sums, 0, sizeof(*sums));
+	if (!c)
+		return;
+	for (i = 0; i < VNS_SUM_N; i++)
+		if (i != VNS_SUM_LOST)
+			sums->has[i] = vns_coll_counter(c, vns_sum_names[i],
+							&sums->v[i]);
+	sums->has[VNS_SUM_LOST] = VNS_HAS(c, VNS_COLL_A_LOST);
+	sums->v[VNS_SUM_LOST] = c->lost;
+}
+
+/* @cur - @prev, counting from 0 again where a counter went down (reset) */
+static void vns_sums_delta(struct vns_sums *cur, const struct vns_sums *prev)
+{
+	int i;
+
+	for (i = 0; i < VNS_SUM_N; i++) {
+		cur->has[i] = cur->has[i] && prev->has[i];
+		if (cur->v[i] >= prev->v[i])
+			cur->v[i] -= prev->v[i];
+	}
+}
+
+/* Report @cur: all of it, or what grew since @prev */
+static int vns_report(const void *args, const void *pcur, const void *pprev)
+{
+	const struct vns_drops_snap *cur = pcur, *prev = pprev;
+	const struct vns_drops_args *a = args;
+	struct vns_drop_view *view;
+	struct vns_sums sums, psums;
+	size_t n, i;
+	int j;
+
+	if (prev ? vns_drops_delta(&prev->drops, &cur->drops, &view, &n) :
+		   vns_drops_view(&cur->drops, &view, &n)) {
+		vns_err("report failed: out of memory");
+		return VNS_EXIT_FAIL;
+	}
+	vns_snap_sums(cur, &sums);
+	if (prev) {
+		vns_snap_sums(prev, &psums);
+		vns_sums_delta(&sums, &psums);
+	}
+	if (a->top && a->top < n)
+		n = (size_t)a->top;
+
+	print_begin(stdout, a->json);
+	if (a->interval)
+		vns_interval_header(&cur->when, a->interval);
+	vns_print_when(&cur->when, a->interval, true);
+	print_fp("drops:");
+	for (j = 0; j < VNS_SUM_N; j++) {
+		print_u64_opt(PRINT_ANY, vns_sum_names[j], " %s", sums.has[j],
+			      sums.v[j]);
+		print_fp(" %s%s", vns_sum_names[j],
+			 j < VNS_SUM_N - 1 ? "," : "");
+	}
+	print_fp("\n");
+	open_json_array("entries");
+	for (i = 0; i < n; i++)
+		vns_drop_print(i + 1, view[i].e, view[i].count);
+	close_json_array();
+	print_end();
+	free(view);
+	return 0;
+}
+
+static const struct vns_snap_ops vns_drops_ops = {
+	.size = sizeof(struct vns_drops_snap),
+	.read = vns_snap_read,
+	.report = vns_report,
+	.free = vns_snap_free,
+};
+
+int cmd_drops(int argc, char **argv)
+{
+	struct vns_drops_args a;
+	struct vns_ticker t;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_drops_parse(&a, argc, argv);
+	if (ret >= 0)
+		return ret;
+	/* from here on, a signal ends the reports with status 0 */
+	if (a.interval)
+		vns_ticker_signals(&t);
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_read_prepare(&nl, &a.read);
+	if (!ret)
+		ret = vns_report_run(&nl, a.interval, a.count, &t,
+				     &vns_drops_ops, &a);
+	vns_nl_close(&nl);
+	return ret;
 }

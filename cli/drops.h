@@ -1,24 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Drop table entries (VNS_CMD_DROP_GET): parsing, the deltas between two
- * reads, and their text and JSON forms.
+ * vnetscope drops: drop table entries (VNS_CMD_DROP_GET), parsing, the
+ * deltas between two reads, and their text and JSON forms.
  */
 #ifndef _VNS_CLI_DROPS_H
 #define _VNS_CLI_DROPS_H
 
-#include <stdio.h>
+#include "coll.h"
+#include "flow.h"
 
-#include "vns/flow.h"
-
-struct json_object;
 struct nlattr;
-
-/* A flow as the kernel sent it: which L4 fields it had */
-struct vns_flow_info {
-	struct vns_flow key;	/* zeroed, then filled: comparable */
-	bool has_ports;
-	bool has_icmp;
-};
 
 struct vns_drop {
 	u64 count;
@@ -69,20 +60,24 @@ int vns_drops_delta(const struct vns_drops *prev, const struct vns_drops *cur,
 		    struct vns_drop_view **view, size_t *n);
 
 /*
- * "udp 127.0.0.1:40000 -> 127.0.0.1:9", "tcp [::1]:1 -> [::1]:2",
- * "icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0", "proto 47 10.0.0.1 -> ...".
- * Returns the length, or -1 if truncated.
+ * "#1 Count: ..." and the lines under it; in JSON the entry's object, the
+ * next element of the open array (print.h)
  */
-int vns_flow_format(const struct vns_flow_info *f, char *buf, size_t len);
+void vns_drop_print(size_t rank, const struct vns_drop *e, u64 count);
 
-/* Longest vns_flow_format() output, with the NUL */
-#define VNS_FLOW_STR_MAX	160
+/* A flow's JSON members: "family", "src", "dst", "proto", ports or ICMP */
+void vns_drop_flow_json(const struct vns_flow_info *fi);
 
-/* "#1 Count: ..." and the lines under it */
-void vns_drop_print(FILE *out, size_t rank, const struct vns_drop *e,
-		    u64 count);
+/* The options of drops */
+struct vns_drops_args {
+	struct vns_read_opts read;	/* filter, --no-enable */
+	double interval;	/* 0: one report of the whole table */
+	u64 count;		/* reports; 0: until a signal */
+	u64 top;		/* entries per report; 0: all */
+	bool json;
+};
 
-struct json_object *vns_flow_json(const struct vns_flow_info *f);
-struct json_object *vns_drop_json(const struct vns_drop *e, u64 count);
+/* Parse them: -1 to go on, or the exit status (--help, usage error) */
+int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv);
 
 #endif /* _VNS_CLI_DROPS_H */

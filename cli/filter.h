@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Drop filters on the command line (--src-ip ... --dev), in the control
- * language words the status output shows (src=... dev=...), in netlink
- * (VNS_FILTER_A_*) and in JSON.  The matching itself is vns/flow.h's.
+ * Filters on the command line (--src-ip ... --dev) and in JSON.  The words
+ * (src=... dev=...), their text, merging and the VNS_FILTER_A_* netlink
+ * nest are the shared codec's (vns/filter.h), the matching vns/flow.h's.
  */
 #ifndef _VNS_CLI_FILTER_H
 #define _VNS_CLI_FILTER_H
 
 #include <getopt.h>
 
-#include "vns/flow.h"
+#include "vns/filter.h"
 
-struct json_object;
 struct nl_msg;
 struct nlattr;
 
@@ -44,18 +43,10 @@ struct nlattr;
 	VNS_FILTER_FLOW_USAGE						\
 	"  --dev IFNAME     device the packet was dropped on\n"
 
-/* Longest vns_filter_format() output, with the NUL */
-#define VNS_FILTER_STR_MAX	192
-
 /*
- * True if @name can be an interface name, as the kernel's dev_valid_name()
- * has it: 1 to 15 bytes, no '/', ':' or blank, not "." or ".."
- */
-bool vns_ifname_valid(const char *name);
-
-/*
- * Apply the filter option --@opt (e.g. "dport") with value @val to @f.
- * Returns 0, or -1 with a message naming the value in @err.
+ * Apply the filter option --@opt (e.g. "dport") with value @val to @f,
+ * through the shared codec (vns/filter.h).  Returns 0, or -1 with a
+ * message naming the value in @err.
  */
 int vns_filter_parse_opt(struct vns_filter *f, const char *opt,
 			 const char *val, char *err, size_t errlen);
@@ -66,20 +57,13 @@ int vns_filter_parse_opt(struct vns_filter *f, const char *opt,
  */
 int vns_filter_check(const struct vns_filter *f, char *err, size_t errlen);
 
-/*
- * Write @f as control language words, "src=10.0.0.1/32 proto=udp dport=53",
- * as the module's debugfs views print them (but space separated).  An
- * empty filter gives "".  Returns the length, or -1 if @len was too small.
- */
-int vns_filter_format(const struct vns_filter *f, char *buf, size_t len);
-
-/* Add @f to @msg as nest @attr.  Returns 0 or a negative libnl error. */
-int vns_filter_put(struct nl_msg *msg, int attr, const struct vns_filter *f);
-
-/* Read a VNS_FILTER_A_* nest.  Returns 0 or -EBADMSG. */
+/* Read a VNS_FILTER_A_* nest (vns_filter_get()).  0 or -EBADMSG. */
 int vns_filter_from_nest(struct vns_filter *f, struct nlattr *nest);
 
-/* {"src":...,"src_prefix":...,...}, with only the fields that are set */
-struct json_object *vns_filter_json(const struct vns_filter *f);
+/*
+ * "src":...,"src_prefix":...,..., with only the fields that are set, as
+ * members of the open JSON object (print.h)
+ */
+void vns_filter_print_json(const struct vns_filter *f);
 
 #endif /* _VNS_CLI_FILTER_H */

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <inttypes.h>
 #include <string.h>
 
-#include <json-c/json.h>
 #include <netlink/attr.h>
 
 #include "uapi/linux/vnetscope.h"
 #include "histo.h"
+#include "print.h"
 #include "util.h"
 
 static const struct nla_policy vns_hist_policy[VNS_HIST_A_MAX + 1] = {
@@ -90,19 +89,22 @@ bool vns_hist_delta(struct vns_hist *cur, const struct vns_hist *prev)
 }
 
 /* BCC's stars: width * val / val_max of them, '+' for the last if over */
-static void vns_stars(FILE *out, u64 val, u64 val_max, unsigned int width)
+static void vns_stars(u64 val, u64 val_max, unsigned int width)
 {
+	char buf[64];
 	unsigned int n = 0, i;
 
 	if (val_max)
 		n = val >= val_max ? width :
 		    (unsigned int)((double)width * (double)val /
 				   (double)val_max);
-	for (i = 0; i < width; i++)
-		fputc(i < n ? '*' : ' ', out);
+	for (i = 0; i < width && i < sizeof(buf) - 1; i++)
+		buf[i] = i < n ? '*' : ' ';
+	buf[i] = '\0';
+	print_fp("%s", buf);
 }
 
-void vns_hist_print(FILE *out, const struct vns_hist *h, const char *unit)
+void vns_hist_print(const struct vns_hist *h, const char *unit)
 {
 	int top = vns_hist_top(h), i;
 	unsigned int width = 40;
@@ -116,49 +118,55 @@ void vns_hist_print(FILE *out, const struct vns_hist *h, const char *unit)
 			vmax = h->buckets[i];
 	if (wide) {
 		width = 20;
-		fprintf(out, "               %-29s : count     distribution\n",
-			unit);
+		print_fp("               %-29s : count     distribution\n",
+			 unit);
 	} else {
-		fprintf(out, "     %-19s : count     distribution\n", unit);
+		print_fp("     %-19s : count     distribution\n", unit);
 	}
 	for (i = 0; i <= top; i++) {
-		fprintf(out, wide ? "%20" PRIu64 " -> %-20" PRIu64 " : %-8" PRIu64
-				    " |" :
-				    "%10" PRIu64 " -> %-10" PRIu64 " : %-8" PRIu64
-				    " |",
-			vns_hist_low((unsigned int)i),
-			vns_hist_high((unsigned int)i), h->buckets[i]);
-		vns_stars(out, h->buckets[i], vmax, width);
-		fputs("|\n", out);
+		print_fp(wide ? "%20llu -> %-20llu : %-8llu |" :
+				"%10llu -> %-10llu : %-8llu |",
+			 (unsigned long long)vns_hist_low((unsigned int)i),
+			 (unsigned long long)vns_hist_high((unsigned int)i),
+			 (unsigned long long)h->buckets[i]);
+		vns_stars(h->buckets[i], vmax, width);
+		print_fp("|\n");
 	}
 }
 
-struct json_object *vns_hist_json(const struct vns_hist *h)
+void vns_hist_json_head(const struct vns_hist *h)
 {
-	struct json_object *o, *arr, *b;
+	print_u64(PRINT_JSON, "count", NULL, h->count);
+	print_u64(PRINT_JSON, "sum_us", NULL, h->sum);
+	print_u64(PRINT_JSON, "max_us", NULL, h->max);
+}
+
+void vns_hist_json_buckets(const struct vns_hist *h)
+{
 	unsigned int i;
 
-	o = json_object_new_object();
-	if (!o)
-		return NULL;
-	json_object_object_add(o, "count", vns_json_u64(h->count));
-	json_object_object_add(o, "sum_us", vns_json_u64(h->sum));
-	json_object_object_add(o, "max_us", vns_json_u64(h->max));
-	arr = json_object_new_array();
-	for (i = 0; arr && i < VNS_HIST_BUCKETS; i++) {
+	open_json_array("buckets");
+	for (i = 0; i < VNS_HIST_BUCKETS; i++) {
 		if (!h->buckets[i])
 			continue;
-		b = json_object_new_object();
-		if (!b)
-			break;
-		json_object_object_add(b, "low_us",
-				       vns_json_u64(vns_hist_low(i)));
-		json_object_object_add(b, "high_us",
-				       vns_json_u64(vns_hist_high(i)));
-		json_object_object_add(b, "count",
-				       vns_json_u64(h->buckets[i]));
-		json_object_array_add(arr, b);
+		open_json_object(NULL);
+		print_u64(PRINT_JSON, "low_us", NULL, vns_hist_low(i));
+		print_u64(PRINT_JSON, "high_us", NULL, vns_hist_high(i));
+		print_u64(PRINT_JSON, "count", NULL, h->buckets[i]);
+		close_json_object();
 	}
-	json_object_object_add(o, "buckets", arr);
-	return o;
+	close_json_array();
+}
+
+void vns_hist_print_json(const char *key, bool present,
+			 const struct vns_hist *h)
+{
+	if (!present) {
+		print_null(PRINT_JSON, key, NULL, NULL);
+		return;
+	}
+	open_json_object(key);
+	vns_hist_json_head(h);
+	vns_hist_json_buckets(h);
+	close_json_object();
 }

@@ -7,11 +7,8 @@
 #ifndef _VNS_CLI_HISTO_H
 #define _VNS_CLI_HISTO_H
 
-#include <stdio.h>
-
 #include "vns/hist.h"
 
-struct json_object;
 struct nlattr;
 
 /*
@@ -33,15 +30,20 @@ bool vns_hist_delta(struct vns_hist *cur, const struct vns_hist *prev);
 int vns_hist_top(const struct vns_hist *h);
 
 /*
- * Print @h as the BCC tools do, from the first bucket to the highest
- * non-empty one, with @unit ("usecs") in the header.  Nothing if empty.
+ * Print @h as the BCC tools do (text only, print.h), from the first bucket
+ * to the highest non-empty one, with @unit ("usecs") in the header.
+ * Nothing if empty.
  */
-void vns_hist_print(FILE *out, const struct vns_hist *h, const char *unit);
+void vns_hist_print(const struct vns_hist *h, const char *unit);
 
 /*
- * {"count":..,"sum_us":..,"max_us":..,"buckets":[{"low_us":..,
- * "high_us":..,"count":..}]}, only the non-empty buckets
+ * JSON (print.h): "count":..,"sum_us":..,"max_us":.. (head), then
+ * "buckets":[{"low_us":..,"high_us":..,"count":..}], only the non-empty
+ * buckets; or both as member @key, an object (null if not @present)
  */
-struct json_object *vns_hist_json(const struct vns_hist *h);
+void vns_hist_json_head(const struct vns_hist *h);
+void vns_hist_json_buckets(const struct vns_hist *h);
+void vns_hist_print_json(const char *key, bool present,
+			 const struct vns_hist *h);
 
 #endif /* _VNS_CLI_HISTO_H */

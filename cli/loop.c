@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "loop.h"
+#include "print.h"
+#include "util.h"
 
 static volatile sig_atomic_t vns_stop;
 
@@ -78,6 +83,16 @@ static bool vns_sleep_until(const struct timespec *deadline,
 	return false;
 }
 
+bool vns_sleep_ns(struct vns_ticker *t, long long deadline_ns)
+{
+	struct timespec d = {
+		.tv_sec = (time_t)(deadline_ns / 1000000000),
+		.tv_nsec = (long)(deadline_ns % 1000000000),
+	};
+
+	return vns_sleep_until(&d, &t->mask);
+}
+
 bool vns_ticker_wait(struct vns_ticker *t)
 {
 	struct timespec now;
@@ -92,13 +107,93 @@ bool vns_ticker_wait(struct vns_ticker *t)
 	return vns_sleep_until(&t->deadline, &t->mask);
 }
 
-void vns_interval_header(FILE *out, const struct timespec *when,
-			 double interval)
+void vns_interval_header(const struct timespec *when, double interval)
 {
 	char buf[16];
 	struct tm tm;
 
 	localtime_r(&when->tv_sec, &tm);
 	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	fprintf(out, "--- %s, last %g s ---\n", buf, interval);
+	print_fp("--- %s, last %g s ---\n", buf, interval);
+}
+
+int vns_report_run(struct vns_nl *nl, double interval, u64 count,
+		   struct vns_ticker *t, const struct vns_snap_ops *ops,
+		   const void *args)
+{
+	void *prev = calloc(1, ops->size), *cur = calloc(1, ops->size), *tmp;
+	u64 n;
+	int ret;
+
+	if (!prev || !cur) {
+		free(prev);
+		free(cur);
+		vns_err("report failed: out of memory");
+		return VNS_EXIT_FAIL;
+	}
+	ret = ops->read(nl, args, prev);
+	if (ret)
+		goto out;
+	if (!interval) {
+		ret = ops->report(args, prev, NULL);
+		ops->free(prev);
+		goto out;
+	}
+	vns_ticker_start(t, interval);
+	for (n = 0; !count || n < count; n++) {
+		if (!vns_ticker_wait(t))
+			break;
+		ret = ops->read(nl, args, cur);
+		if (ret)
+			break;
+		ret = ops->report(args, cur, prev);
+		ops->free(prev);
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+		if (ret)
+			break;
+	}
+	ops->free(prev);
+out:
+	free(prev);
+	free(cur);
+	return ret;
+}
+
+int vns_loop_opt(int c, const char *arg, double *interval, u64 *count)
+{
+	switch (c) {
+	case 'i':
+		if (vns_parse_seconds(arg, interval))
+			return vns_usage_err("invalid --interval '%s': expected seconds > 0, e.g. 1 or 0.5",
+					     arg);
+		return 0;
+	case 'c':
+		if (vns_parse_u64(arg, 1, UINT64_MAX, count))
+			return vns_usage_err("invalid --count '%s': expected a positive integer",
+					     arg);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int vns_loop_check(double interval, u64 count)
+{
+	if (count && !interval)
+		return vns_usage_err("--count needs --interval");
+	return -1;
+}
+
+void vns_print_when(const struct timespec *when, double interval,
+		    bool interval_null)
+{
+	double t = (double)when->tv_sec + when->tv_nsec / 1e9;
+
+	print_double(PRINT_JSON, "time", "%.3f", t);
+	if (interval)
+		print_double(PRINT_JSON, "interval", "%g", interval);
+	else if (interval_null)
+		print_null(PRINT_JSON, "interval", NULL, NULL);
 }

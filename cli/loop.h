@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "vns/types.h"
+
 struct vns_ticker {
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
 	long long step;			/* ns */
@@ -25,6 +27,12 @@ void vns_ticker_signals(struct vns_ticker *t);
 /* Did SIGINT or SIGTERM come (after vns_ticker_signals())? */
 bool vns_signalled(void);
 
+/*
+ * Sleep until CLOCK_MONOTONIC reaches @deadline_ns, with the signals of
+ * @t let in.  False if a signal came first.
+ */
+bool vns_sleep_ns(struct vns_ticker *t, long long deadline_ns);
+
 /* Start ticking every @interval seconds, from now */
 void vns_ticker_start(struct vns_ticker *t, double interval);
 
@@ -34,8 +42,50 @@ void vns_ticker_start(struct vns_ticker *t, double interval);
  */
 bool vns_ticker_wait(struct vns_ticker *t);
 
-/* "--- 12:34:56, last 1 s ---" for a report at @when (CLOCK_REALTIME) */
-void vns_interval_header(FILE *out, const struct timespec *when,
-			 double interval);
+/*
+ * "--- 12:34:56, last 1 s ---" for a report at @when (CLOCK_REALTIME), in
+ * text (print.h)
+ */
+void vns_interval_header(const struct timespec *when, double interval);
+
+struct vns_nl;
+
+/*
+ * A read command's snapshots: @size bytes each; read() fills one, report()
+ * prints @cur whole (@prev NULL) or what grew since @prev; free() lets one
+ * go.  Each returns 0 or the exit status.
+ */
+struct vns_snap_ops {
+	size_t size;
+	int (*read)(struct vns_nl *nl, const void *args, void *snap);
+	int (*report)(const void *args, const void *cur, const void *prev);
+	void (*free)(void *snap);
+};
+
+/*
+ * One report, or with @interval one every @interval seconds (@count of
+ * them, 0: until a signal) of what grew since the previous read.  @t had
+ * vns_ticker_signals() if @interval.
+ */
+int vns_report_run(struct vns_nl *nl, double interval, u64 count,
+		   struct vns_ticker *t, const struct vns_snap_ops *ops,
+		   const void *args);
+
+/*
+ * The options of --interval and --count, and their checks: for a
+ * command's getopt_long() switch.  Returns 0 if @c was one of them, -1 if
+ * not, else the exit status of a usage error.
+ */
+#define VNS_LOOP_OPTIONS						\
+	{ "interval", required_argument, NULL, 'i' },			\
+	{ "count", required_argument, NULL, 'c' }
+int vns_loop_opt(int c, const char *arg, double *interval, u64 *count);
+
+/* "--count needs --interval": -1 if fine, else the exit status */
+int vns_loop_check(double interval, u64 count);
+
+/* "time" (Unix time, "%.3f") and "interval" (null: one report) in JSON */
+void vns_print_when(const struct timespec *when, double interval,
+		    bool interval_null);
 
 #endif /* _VNS_CLI_LOOP_H */

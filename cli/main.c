@@ -10,9 +10,7 @@
 #include "cmd.h"
 #include "util.h"
 
-#ifndef VNS_CLI_VERSION
-#define VNS_CLI_VERSION "0.1.0"
-#endif
+/* VNS_CLI_VERSION comes from the top Makefile's VERSION (cli/Makefile) */
 
 static const struct vns_command {
 	const char *name;
@@ -49,8 +47,7 @@ static void vns_usage(FILE *out)
 			vns_cmds[i].summary);
 	fputs("\n"
 	      "Run 'vnetscope COMMAND --help' for the options of a command.\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error, module not\n"
-	      "loaded or not permitted.\n", out);
+	      VNS_EXIT_HELP, out);
 }
 
 static int vns_unknown_cmd(const char *name)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -51,6 +52,8 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_IRQOFF_SUMMARY] = { .type = NLA_NESTED },
 	[VNS_A_IRQOFF_EVENT] = { .type = NLA_NESTED },
 	[VNS_A_LATENCY] = { .type = NLA_NESTED },
+	[VNS_A_LAT_EVENT] = { .type = NLA_NESTED },
+	[VNS_A_ENABLE_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vns_ctrl_policy[CTRL_ATTR_MAX + 1] = {
@@ -65,6 +68,7 @@ struct vns_nl_req {
 	int maxattr;
 	const struct nla_policy *policy;
 	int err;		/* errno from the kernel or the callback */
+	int quiet;		/* an errno the caller reports itself */
 	int nl_err;		/* libnl error */
 	bool done;
 	char extack[VNS_EXTACK_MAX];
@@ -188,7 +192,7 @@ static int vns_nl_report(const char *op, const struct vns_nl_req *req)
 {
 	if (req->err == EPERM || req->err == EACCES) {
 		vns_err("permission denied: vnetscope needs CAP_NET_ADMIN (try: sudo vnetscope ...)");
-		return VNS_EXIT_USAGE;
+		return VNS_EXIT_PERM;
 	}
 	if (req->err == EBADMSG)
 		vns_err("%s failed: malformed reply from the kernel module",
@@ -227,6 +231,8 @@ static int vns_nl_run(struct vns_nl *nl, struct nl_msg *msg, bool dump,
 	while (ret >= 0 && !req->done)
 		ret = nl_recvmsgs(nl->sk, cb);
 	nl_cb_put(cb);
+	if (req->err && req->err == req->quiet)
+		return -req->err;
 	if (req->err || (ret < 0 && !req->done)) {
 		req->nl_err = ret < 0 ? -ret : NLE_FAILURE;
 		return vns_nl_report(op, req);
@@ -253,27 +259,41 @@ struct nl_msg *vns_nl_msg(const struct vns_nl *nl, u8 cmd)
 	return msg;
 }
 
-int vns_nl_do(struct vns_nl *nl, struct nl_msg *msg, const char *op,
-	      vns_nl_cb cb, void *arg)
+int vns_nl_do_quiet(struct vns_nl *nl, struct nl_msg *msg, const char *op,
+		    vns_nl_cb cb, void *arg, int quiet)
 {
 	struct vns_nl_req req = {
 		.cb = cb,
 		.arg = arg,
 		.maxattr = VNS_A_MAX,
 		.policy = vns_policy,
+		.quiet = quiet,
 	};
 
 	return vns_nl_run(nl, msg, false, op, &req);
 }
 
+int vns_nl_do(struct vns_nl *nl, struct nl_msg *msg, const char *op,
+	      vns_nl_cb cb, void *arg)
+{
+	return vns_nl_do_quiet(nl, msg, op, cb, arg, 0);
+}
+
 int vns_nl_dump(struct vns_nl *nl, u8 cmd, const char *op, vns_nl_cb cb,
 		void *arg)
+{
+	return vns_nl_dump_quiet(nl, cmd, op, cb, arg, 0);
+}
+
+int vns_nl_dump_quiet(struct vns_nl *nl, u8 cmd, const char *op, vns_nl_cb cb,
+		      void *arg, int quiet)
 {
 	struct vns_nl_req req = {
 		.cb = cb,
 		.arg = arg,
 		.maxattr = VNS_A_MAX,
 		.policy = vns_policy,
+		.quiet = quiet,
 	};
 	struct nl_msg *msg = nlmsg_alloc();
 
@@ -337,7 +357,7 @@ int vns_nl_open(struct vns_nl *nl)
 	if (ret == -NLE_OBJ_NOTFOUND) {
 		vns_err("the vnetscope kernel module is not loaded (try: sudo modprobe vnetscope)");
 		vns_nl_close(nl);
-		return VNS_EXIT_USAGE;
+		return VNS_EXIT_OFF;
 	}
 	if (ret < 0) {
 		vns_err("cannot look up the %s netlink family: %s",
@@ -356,4 +376,35 @@ void vns_nl_close(struct vns_nl *nl)
 {
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
+}
+
+int vns_nla_strings(struct nlattr *nest, int type, char ***v, size_t *n)
+{
+	struct nlattr *a;
+	const char *s;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != type)
+			continue;
+		s = nla_data(a);
+		if (nla_len(a) < 1 || s[nla_len(a) - 1])
+			return -EBADMSG;
+		if (vns_grow(v, *n, sizeof(**v)))
+			return -ENOMEM;
+		(*v)[*n] = strdup(s);
+		if (!(*v)[*n])
+			return -ENOMEM;
+		(*n)++;
+	}
+	return 0;
+}
+
+void vns_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }

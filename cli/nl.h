@@ -5,7 +5,8 @@
  * kernel's extended ack message when it sends one.
  *
  * Functions returning int return 0 or, after printing the error, the exit
- * status the command should end with (VNS_EXIT_FAIL or VNS_EXIT_USAGE).
+ * status the command should end with: VNS_EXIT_FAIL, VNS_EXIT_OFF (the
+ * module is not loaded) or VNS_EXIT_PERM (EPERM or EACCES).
  */
 #ifndef _VNS_CLI_NL_H
 #define _VNS_CLI_NL_H
@@ -34,7 +35,7 @@ struct vns_nl {
 typedef int (*vns_nl_cb)(struct nlattr **tb, struct nlattr *attrs, int len,
 			 void *arg);
 
-/* Connect and resolve the family; "not loaded" is VNS_EXIT_USAGE */
+/* Connect and resolve the family; "not loaded" is VNS_EXIT_OFF */
 int vns_nl_open(struct vns_nl *nl);
 void vns_nl_close(struct vns_nl *nl);
 
@@ -51,6 +52,15 @@ int vns_nl_do(struct vns_nl *nl, struct nl_msg *msg, const char *op,
 /* Dump @cmd, @cb for each message */
 int vns_nl_dump(struct vns_nl *nl, u8 cmd, const char *op, vns_nl_cb cb,
 		void *arg);
+
+/*
+ * The same, but when the kernel answers errno @quiet, print nothing and
+ * return -@quiet: the caller has a better message for it
+ */
+int vns_nl_do_quiet(struct vns_nl *nl, struct nl_msg *msg, const char *op,
+		    vns_nl_cb cb, void *arg, int quiet);
+int vns_nl_dump_quiet(struct vns_nl *nl, u8 cmd, const char *op, vns_nl_cb cb,
+		      void *arg, int quiet);
 
 /* The family's version as the generic netlink controller reports it */
 int vns_nl_family_version(struct vns_nl *nl, u32 *version);
@@ -78,6 +88,18 @@ static inline unsigned int vns_nla_present(struct nlattr **tb, int max)
 		if (tb[i])
 			bits |= 1u << i;
 	return bits;
+}
+
+/*
+ * Append the NUL-terminated strings of the attributes of type @type in
+ * @nest (a stack's frames) to @*v, @*n of them.  0, -EBADMSG or -ENOMEM.
+ */
+int vns_nla_strings(struct nlattr *nest, int type, char ***v, size_t *n);
+void vns_strings_free(char **v, size_t n);
+
+static inline u64 vns_nla_u64_or0(struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
 }
 
 #endif /* _VNS_CLI_NL_H */

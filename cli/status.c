@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vnetscope status, vnetscope probes
+ */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
 
 #include "uapi/linux/vnetscope.h"
+#include "cmd.h"
 #include "filter.h"
 #include "nl.h"
+#include "print.h"
 #include "status.h"
 #include "util.h"
 
@@ -20,6 +26,7 @@ static const struct nla_policy vns_coll_policy[VNS_COLL_A_MAX + 1] = {
 	[VNS_COLL_A_CAPACITY] = { .type = NLA_U32 },
 	[VNS_COLL_A_FILTER] = { .type = NLA_NESTED },
 	[VNS_COLL_A_COUNTER] = { .type = NLA_NESTED },
+	[VNS_COLL_A_CONFIG] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy vns_cnt_policy[VNS_CNT_A_MAX + 1] = {
@@ -81,6 +88,9 @@ static int vns_coll_parse(struct vns_collector *c, struct nlattr *nest)
 	if (tb[VNS_COLL_A_FILTER] &&
 	    vns_filter_from_nest(&c->filter, tb[VNS_COLL_A_FILTER]))
 		return -EBADMSG;
+	if (tb[VNS_COLL_A_CONFIG] &&
+	    vns_config_from_nest(&c->config, tb[VNS_COLL_A_CONFIG]))
+		return -EBADMSG;
 	nla_for_each_nested(a, nest, rem) {
 		if (nla_type(a) != VNS_COLL_A_COUNTER)
 			continue;
@@ -91,8 +101,8 @@ static int vns_coll_parse(struct vns_collector *c, struct nlattr *nest)
 	return 0;
 }
 
-static int vns_status_cb(struct nlattr **tb, struct nlattr *attrs, int len,
-			 void *arg)
+int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg)
 {
 	struct vns_status *st = arg;
 	struct nlattr *a;
@@ -125,7 +135,7 @@ int vns_status_get(struct vns_nl *nl, struct vns_status *st)
 	memset(st, 0, sizeof(*st));
 	if (!msg)
 		return vns_nl_nomem("status", NULL);
-	ret = vns_nl_do(nl, msg, "status", vns_status_cb, st);
+	ret = vns_nl_do(nl, msg, "status", vns_status_add, st);
 	if (ret)
 		vns_status_free(st);
 	return ret;
@@ -174,8 +184,8 @@ bool vns_coll_counter(const struct vns_collector *c, const char *name,
 	return false;
 }
 
-static int vns_probe_cb(struct nlattr **top, struct nlattr *attrs, int len,
-			void *arg)
+int vns_probes_add(struct nlattr **top, struct nlattr *attrs, int len,
+		   void *arg)
 {
 	struct nlattr *tb[VNS_PROBE_A_MAX + 1];
 	struct vns_probes *p = arg;
@@ -213,7 +223,7 @@ int vns_probes_get(struct vns_nl *nl, struct vns_probes *p)
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	ret = vns_nl_dump(nl, VNS_CMD_PROBE_GET, "probe list", vns_probe_cb, p);
+	ret = vns_nl_dump(nl, VNS_CMD_PROBE_GET, "probe list", vns_probes_add, p);
 	if (ret)
 		vns_probes_free(p);
 	return ret;
@@ -231,4 +241,296 @@ void vns_probes_free(struct vns_probes *p)
 	}
 	free(p->v);
 	memset(p, 0, sizeof(*p));
+}
+
+/* ---- output ---- */
+
+static const char vns_status_usage[] =
+	"Usage: vnetscope status [--json]\n"
+	"\n"
+	"Show the module's version and memory, and for each collector its\n"
+	"state, filter, table use, counters and probes.\n"
+	"\n"
+	"  --json   one JSON document\n"
+	VNS_EXIT_HELP;
+
+static const char vns_probes_usage[] =
+	"Usage: vnetscope probes [--json]\n"
+	"\n"
+	"List the probes of every collector: kprobes, kretprobes and\n"
+	"tracepoints, whether they are attached, and their hits.\n"
+	"\n"
+	"  --json   one JSON document\n"
+	VNS_EXIT_HELP;
+
+static const char *const vns_probe_types[] = {
+	[VNS_PROBE_KPROBE] = "kprobe",
+	[VNS_PROBE_KRETPROBE] = "kretprobe",
+	[VNS_PROBE_TRACEPOINT] = "tracepoint",
+};
+
+static const char *const vns_probe_states[] = {
+	[VNS_PROBE_DETACHED] = "detached",
+	[VNS_PROBE_ATTACHED] = "attached",
+	[VNS_PROBE_UNAVAILABLE] = "unavailable",
+	[VNS_PROBE_WAITING] = "waiting",
+};
+
+/* Parse [--json] [--help]; -1 to go on, else the exit status */
+static int vns_parse_json_opt(int argc, char **argv, const char *usage,
+			      bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return VNS_EXIT_OK;
+		default:
+			return vns_getopt_err(c, argv, opts);
+		}
+	}
+	if (optind < argc)
+		return vns_usage_err("unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+/*
+ * "skb:kfree_skb (tracepoint): attached, 137 hits"; in JSON its object,
+ * with "collector" first if @with_collector
+ */
+static void vns_probe_print(const struct vns_probe *p, bool with_collector)
+{
+	open_json_object(NULL);
+	if (with_collector)
+		print_string(PRINT_JSON, "collector", NULL, p->collector);
+	print_string(PRINT_ANY, "name", "%s", p->name);
+	print_enum(PRINT_ANY, "type", " (%s", VNS_HAS(p, VNS_PROBE_A_TYPE),
+		   vns_probe_types, VNS_ARRAY_SIZE(vns_probe_types), p->type);
+	print_string(PRINT_JSON, "module", NULL, p->module);
+	if (p->module)
+		print_fp(", module %s", p->module);
+	print_fp("): ");
+	print_enum(PRINT_JSON, "state", NULL, VNS_HAS(p, VNS_PROBE_A_STATE),
+		   vns_probe_states, VNS_ARRAY_SIZE(vns_probe_states),
+		   p->state);
+	print_string(PRINT_JSON, "reason", NULL, p->reason);
+	print_u64_opt(PRINT_JSON, "hits", NULL, VNS_HAS(p, VNS_PROBE_A_HITS),
+		      p->hits);
+	close_json_object();
+	if (print_is_json())
+		return;
+	if (!VNS_HAS(p, VNS_PROBE_A_STATE)) {
+		print_fp("-\n");
+		return;
+	}
+	switch (p->state) {
+	case VNS_PROBE_ATTACHED:
+		print_fp("attached, %llu hits\n", (unsigned long long)p->hits);
+		break;
+	case VNS_PROBE_UNAVAILABLE:
+		if (p->reason)
+			print_fp("unavailable (%s)\n", p->reason);
+		else
+			print_fp("unavailable\n");
+		break;
+	case VNS_PROBE_WAITING:
+		print_fp("waiting for module\n");
+		break;
+	default:
+		print_enum(PRINT_FP, NULL, "%s\n", true, vns_probe_states,
+			   VNS_ARRAY_SIZE(vns_probe_states), p->state);
+		break;
+	}
+}
+
+static bool vns_probe_of(const struct vns_probe *p, const char *coll)
+{
+	return p->collector && !strcmp(p->collector, coll);
+}
+
+static bool vns_probe_orphan(const struct vns_status *st,
+			     const struct vns_probe *p)
+{
+	return !p->collector || !vns_status_coll(st, p->collector);
+}
+
+static void vns_coll_print(const struct vns_collector *c,
+			   const struct vns_probes *probes)
+{
+	static const char *const states[] = {
+		[VNS_COLL_OFF] = "off",
+		[VNS_COLL_ON] = "on",
+	};
+	char filter[VNS_FILTER_FMT_MAX], b[3][24];
+	size_t i;
+
+	open_json_object(NULL);
+	print_string(PRINT_ANY, "name", "collector %s", c->name);
+	/* anything but on is off */
+	print_enum(PRINT_ANY, "state", ": %s", VNS_HAS(c, VNS_COLL_A_STATE),
+		   states, VNS_ARRAY_SIZE(states),
+		   c->state == VNS_COLL_ON ? VNS_COLL_ON : VNS_COLL_OFF);
+	vns_filter_format(&c->filter, filter, sizeof(filter), ' ');
+	print_fp(", filter: %s\n", filter);
+	print_u64_opt(PRINT_JSON, "mem_bytes", NULL,
+		      VNS_HAS(c, VNS_COLL_A_MEM_BYTES), c->mem_bytes);
+	print_u64_opt(PRINT_JSON, "lost", NULL, VNS_HAS(c, VNS_COLL_A_LOST),
+		      c->lost);
+	print_u64_opt(PRINT_JSON, "entries", NULL,
+		      VNS_HAS(c, VNS_COLL_A_ENTRIES), c->entries);
+	print_u64_opt(PRINT_JSON, "capacity", NULL,
+		      VNS_HAS(c, VNS_COLL_A_CAPACITY), c->capacity);
+	snprintf(b[0], sizeof(b[0]), "%u", c->entries);
+	snprintf(b[1], sizeof(b[1]), "%u", c->capacity);
+	snprintf(b[2], sizeof(b[2]), "%llu", (unsigned long long)c->lost);
+	print_fp("  entries %s of %s, lost %s",
+		 VNS_HAS(c, VNS_COLL_A_ENTRIES) ? b[0] : "-",
+		 VNS_HAS(c, VNS_COLL_A_CAPACITY) ? b[1] : "-",
+		 VNS_HAS(c, VNS_COLL_A_LOST) ? b[2] : "-");
+	if (vns_filter_is_empty(&c->filter)) {
+		print_null(PRINT_JSON, "filter", NULL, NULL);
+	} else {
+		open_json_object("filter");
+		vns_filter_print_json(&c->filter);
+		close_json_object();
+	}
+	/*
+	 * The settings it runs with that were given: JSON only (the text
+	 * stays as it was), and only when there are some
+	 */
+	if (VNS_HAS(c, VNS_COLL_A_CONFIG) && c->config.given) {
+		open_json_object("config");
+		vns_config_print_json(&c->config);
+		close_json_object();
+	}
+	open_json_object("counters");
+	for (i = 0; i < c->ncounters; i++) {
+		print_fp(", %s", c->counters[i].name);
+		print_u64(PRINT_ANY, c->counters[i].name, " %llu",
+			  c->counters[i].value);
+	}
+	close_json_object();
+	print_fp("\n");
+	open_json_array("probes");
+	for (i = 0; i < probes->n; i++) {
+		if (!vns_probe_of(&probes->v[i], c->name))
+			continue;
+		print_fp("  probe ");
+		vns_probe_print(&probes->v[i], false);
+	}
+	close_json_array();
+	close_json_object();
+}
+
+void vns_status_print(const struct vns_status *st, u32 genl_version,
+		      const struct vns_probes *probes)
+{
+	char mem[32] = "-";
+	bool header = false;
+	size_t i;
+
+	if (VNS_HAS(st, VNS_A_MEM_BYTES))
+		vns_bytes_str(st->mem_bytes, mem, sizeof(mem));
+	print_string(PRINT_ANY, "version", "vnetscope %s", st->version);
+	print_uint(PRINT_ANY, "genl_version", " (netlink v%u)", genl_version);
+	print_string(PRINT_ANY, "kernel", ", kernel %s", st->kernel);
+	print_u64_opt(PRINT_JSON, "mem_bytes", NULL,
+		      VNS_HAS(st, VNS_A_MEM_BYTES), st->mem_bytes);
+	print_fp(", memory %s\n", mem);
+	open_json_array("collectors");
+	for (i = 0; i < st->ncolls; i++)
+		vns_coll_print(&st->colls[i], probes);
+	close_json_array();
+	for (i = 0; i < probes->n; i++) {
+		if (!vns_probe_orphan(st, &probes->v[i]))
+			continue;
+		if (!header) {
+			print_fp("probes of no collector:\n");
+			open_json_array("probes");
+		}
+		header = true;
+		print_fp("  probe ");
+		vns_probe_print(&probes->v[i], true);
+	}
+	if (header)
+		close_json_array();
+}
+
+void vns_probes_print(const struct vns_probes *probes)
+{
+	size_t i;
+
+	open_json_array("probes");
+	for (i = 0; i < probes->n; i++) {
+		print_string(PRINT_FP, NULL, "%s ", probes->v[i].collector);
+		vns_probe_print(&probes->v[i], true);
+	}
+	close_json_array();
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct vns_probes probes;
+	struct vns_status st;
+	struct vns_nl nl;
+	bool json = false;
+	u32 genl_version;
+	int ret;
+
+	ret = vns_parse_json_opt(argc, argv, vns_status_usage, &json);
+	if (ret >= 0)
+		return ret;
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_nl_family_version(&nl, &genl_version);
+	if (!ret)
+		ret = vns_status_get(&nl, &st);
+	if (ret)
+		goto out;
+	ret = vns_probes_get(&nl, &probes);
+	if (!ret) {
+		print_begin(stdout, json);
+		vns_status_print(&st, genl_version, &probes);
+		print_end();
+		vns_probes_free(&probes);
+	}
+	vns_status_free(&st);
+out:
+	vns_nl_close(&nl);
+	return ret;
+}
+
+int cmd_probes(int argc, char **argv)
+{
+	struct vns_probes probes;
+	struct vns_nl nl;
+	bool json = false;
+	int ret;
+
+	ret = vns_parse_json_opt(argc, argv, vns_probes_usage, &json);
+	if (ret >= 0)
+		return ret;
+	ret = vns_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vns_probes_get(&nl, &probes);
+	vns_nl_close(&nl);
+	if (ret)
+		return ret;
+	print_begin(stdout, json);
+	vns_probes_print(&probes);
+	print_end();
+	vns_probes_free(&probes);
+	return VNS_EXIT_OK;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The module's status (VNS_CMD_STATUS_GET) and probe list
- * (VNS_CMD_PROBE_GET), read into plain structures.
+ * vnetscope status, vnetscope probes: the module's status
+ * (VNS_CMD_STATUS_GET) and probe list (VNS_CMD_PROBE_GET), read into plain
+ * structures and printed.
  */
 #ifndef _VNS_CLI_STATUS_H
 #define _VNS_CLI_STATUS_H
 
 #include "vns/flow.h"
+#include "config.h"
 
+struct nlattr;
 struct vns_nl;
 
 /* True if attribute @attr was in the message that filled @obj */
@@ -27,6 +30,7 @@ struct vns_collector {
 	u32 entries;
 	u32 capacity;
 	struct vns_filter filter;	/* empty if absent */
+	struct vns_settings config;	/* if VNS_HAS(VNS_COLL_A_CONFIG) */
 	struct vns_counter *counters;	/* in the order the kernel sent */
 	size_t ncounters;
 };
@@ -56,6 +60,16 @@ struct vns_probes {
 	size_t n;
 };
 
+/*
+ * The callbacks (nl.h) that read a VNS_CMD_STATUS_GET reply into the
+ * struct vns_status @arg, and a VNS_CMD_PROBE_GET message into the struct
+ * vns_probes @arg.  0, -EBADMSG or -ENOMEM.
+ */
+int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg);
+int vns_probes_add(struct nlattr **tb, struct nlattr *attrs, int len,
+		   void *arg);
+
 /* Returns 0 or, with the error printed, an exit status */
 int vns_status_get(struct vns_nl *nl, struct vns_status *st);
 void vns_status_free(struct vns_status *st);
@@ -67,5 +81,12 @@ bool vns_coll_counter(const struct vns_collector *c, const char *name,
 
 int vns_probes_get(struct vns_nl *nl, struct vns_probes *p);
 void vns_probes_free(struct vns_probes *p);
+
+/* Print @st (text, or JSON with print.h), with its collectors' @probes */
+void vns_status_print(const struct vns_status *st, u32 genl_version,
+		      const struct vns_probes *probes);
+
+/* The probe list as "vnetscope probes" prints it */
+void vns_probes_print(const struct vns_probes *probes);
 
 #endif /* _VNS_CLI_STATUS_H */

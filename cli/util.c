@@ -8,15 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "vns/flow.h"
+#include "vns/settings.h"
 #include "util.h"
-
-/* json-c before 0.13 (e.g. CentOS 7's 0.11) escapes '/' anyway */
-#ifndef JSON_C_TO_STRING_NOSLASHESCAPE
-#define JSON_C_TO_STRING_NOSLASHESCAPE	0
-#endif
 
 static void vns_verr(const char *fmt, va_list ap)
 {
@@ -106,6 +100,17 @@ int vns_parse_u64(const char *s, u64 min, u64 max, u64 *out)
 	return 0;
 }
 
+int vns_cpu_opt(const char *arg, long long *cpu)
+{
+	u64 v;
+
+	if (vns_parse_u64(arg, 0, UINT32_MAX, &v))
+		return vns_usage_err("invalid --cpu '%s': expected a CPU number",
+				     arg);
+	*cpu = (long long)v;
+	return 0;
+}
+
 int vns_parse_seconds(const char *s, double *out)
 {
 	char *end;
@@ -123,51 +128,12 @@ int vns_parse_seconds(const char *s, double *out)
 
 int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us)
 {
-	static const struct {
-		const char *name;
-		u64 ns;
-	} units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-		{ "s", 1000000000 }, { "", 1000000 },
-	};
-	u64 whole = 0, frac = 0, scale = 1, ns, unit = 0;
-	const char *p = s;
-	size_t i;
+	u32 v;
 
-	if (*p < '0' || *p > '9')
+	/* the settings codec's durations (vns/settings.h), in a range */
+	if (vns_duration_parse_us(s, &v) || v < min_us || v > max_us)
 		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			return -1;
-		whole = whole * 10 + (u64)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale >= 1000000000)
-				return -1;	/* finer than a nanosecond */
-			frac = frac * 10 + (u64)(*p - '0');
-			scale *= 10;
-		}
-	}
-	for (i = 0; i < VNS_ARRAY_SIZE(units); i++) {
-		if (!strcmp(p, units[i].name)) {
-			unit = units[i].ns;
-			break;
-		}
-	}
-	if (!unit || whole > UINT64_MAX / unit)
-		return -1;
-	ns = whole * unit;
-	/* frac / scale of a unit: whole nanoseconds only */
-	if ((frac * unit) % scale || ns + frac * unit / scale < ns)
-		return -1;
-	ns += frac * unit / scale;
-	if (ns % 1000 || ns / 1000 < min_us || ns / 1000 > max_us)
-		return -1;
-	*us = ns / 1000;
+	*us = v;
 	return 0;
 }
 
@@ -221,51 +187,30 @@ const char *vns_bytes_str(u64 bytes, char *buf, size_t len)
 	return buf;
 }
 
-struct json_object *vns_json_str(const char *s)
+const char *vns_avg_str(u64 total, u64 n, char *buf, size_t len)
 {
-	return s ? json_object_new_string(s) : NULL;
+	if (!n)
+		return "-";
+	return vns_dur_str((total + n / 2) / n, buf, len);
 }
 
-struct json_object *vns_json_u64(u64 v)
+const char *vns_dur_or_dash(bool present, u64 ns, bool bound, char *buf,
+			    size_t len)
 {
-#if JSON_C_VERSION_NUM >= (14 << 8)
-	return json_object_new_uint64(v);
-#else
-	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
-#endif
+	char d[VNS_DUR_STR_MAX];
+
+	if (!present)
+		return "-";
+	snprintf(buf, len, "%s%s", bound ? "<=" : "",
+		 vns_dur_str(ns, d, sizeof(d)));
+	return buf;
 }
 
-struct json_object *vns_json_u64_if(bool present, u64 v)
+const char *vns_name_of(const char *const *names, size_t n, unsigned int v,
+			char *buf, size_t len)
 {
-	return present ? vns_json_u64(v) : NULL;
-}
-
-/* @fmt for one double, e.g. "%.6f" */
-struct json_object *vns_json_double(double v, const char *fmt)
-{
-	char buf[64];
-
-#if JSON_C_VERSION_NUM >= (13 << 8)
-	snprintf(buf, sizeof(buf), fmt, v);
-	return json_object_new_double_s(v, buf);
-#else
-	(void)buf;
-	(void)fmt;
-	return json_object_new_double(v);
-#endif
-}
-
-struct json_object *vns_json_proto(u8 proto)
-{
-	const char *name = vns_proto_name(proto);
-
-	return name ? json_object_new_string(name) : json_object_new_int(proto);
-}
-
-void vns_json_print(FILE *out, struct json_object *obj)
-{
-	int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
-
-	fprintf(out, "%s\n", json_object_to_json_string_ext(obj, flags));
-	json_object_put(obj);
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "%u", v);
+	return buf;
 }

@@ -12,16 +12,30 @@
 
 #include "vns/types.h"
 
-struct json_object;
-
-/* Exit statuses: the same for every command */
+/* Exit statuses: the same for every command (VNS_EXIT_USAGE_HELP says so) */
 #define VNS_EXIT_OK	0
 #define VNS_EXIT_FAIL	1	/* runtime failure */
-#define VNS_EXIT_USAGE	2	/* bad usage, no module, not permitted */
+#define VNS_EXIT_USAGE	2	/* bad usage */
+#define VNS_EXIT_OFF	3	/* no module, or the collector off (--no-enable) */
+#define VNS_EXIT_PERM	4	/* permission denied */
+
+/* The "Exit status:" block every --help ends with */
+#define VNS_EXIT_HELP							\
+	"\n"								\
+	"Exit status: 0 success, 1 runtime error, 2 usage error, 3 the module\n" \
+	"is not loaded (or the collector is off, with --no-enable), 4 permission\n" \
+	"denied.\n"
 
 #define VNS_ADDR_STR_MAX	46	/* INET6_ADDRSTRLEN */
 
 #define VNS_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define VNS_BIT(x)		(1u << (x))
+
+/* Is CPU @cpu one of those --cpu @sel selects (-1: all)? */
+static inline bool vns_cpu_shown(long long sel, u32 cpu)
+{
+	return sel < 0 || (u64)sel == cpu;
+}
 
 /* Print "vnetscope: <message>" as one line on stderr */
 void vns_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -47,13 +61,17 @@ int vns_grow(void *parray, size_t n, size_t size);
 /* Decimal number @min..@max, digits only.  Returns 0 or -1. */
 int vns_parse_u64(const char *s, u64 min, u64 max, u64 *out);
 
+/* --cpu @arg into @*cpu: 0, or the exit status of a usage error */
+int vns_cpu_opt(const char *arg, long long *cpu);
+
 /* Seconds, possibly fractional, > 0 and at most one day.  0 or -1. */
 int vns_parse_seconds(const char *s, double *out);
 
 /*
- * A duration: digits with an optional fraction and unit ns, us, ms or s
- * ("10ms", "1.5s", "250us"); no unit means milliseconds.  It must be a
- * whole number of microseconds, @min_us..@max_us.  0 and @*us, or -1.
+ * A duration as the settings codec reads them (vns_duration_parse_us():
+ * digits with an optional fraction and unit ns, us, ms or s, "10ms",
+ * "1.5s", "250us"; no unit means milliseconds; a whole number of
+ * microseconds, at most 2^32 - 1), @min_us..@max_us.  0 and @*us, or -1.
  */
 int vns_parse_duration_us(const char *s, u64 min_us, u64 max_us, u64 *us);
 
@@ -72,19 +90,21 @@ const char *vns_addr_str(u8 family, const u8 *addr, char *buf, size_t len);
 /* "512 B", "1.2 MiB", ... */
 const char *vns_bytes_str(u64 bytes, char *buf, size_t len);
 
-/* A JSON string, or NULL (which json-c prints as null) if @s is NULL */
-struct json_object *vns_json_str(const char *s);
+/* @total / @n as a duration, "-" if @n is 0 */
+const char *vns_avg_str(u64 total, u64 n, char *buf, size_t len);
 
-/* JSON numbers: u64 (json-c 0.14+; clamped to s64 before) and doubles */
-struct json_object *vns_json_u64(u64 v);
-/* vns_json_u64(@v) if @present, else NULL (null) */
-struct json_object *vns_json_u64_if(bool present, u64 v);
-struct json_object *vns_json_double(double v, const char *fmt);
+/* vns_dur_str(@ns) with "<=" before it if @bound, or "-" if not @present */
+const char *vns_dur_or_dash(bool present, u64 ns, bool bound, char *buf,
+			    size_t len);
 
-/* "tcp", "udp", ... as vns_proto_name() has them, else the number */
-struct json_object *vns_json_proto(u8 proto);
+/* @cur - @prev, or all of @cur if it went down (a reset) */
+static inline u64 vns_sub(u64 cur, u64 prev)
+{
+	return cur >= prev ? cur - prev : cur;
+}
 
-/* Print @obj as one line on @out and drop the reference */
-void vns_json_print(FILE *out, struct json_object *obj);
+/* "HI", ... "RCU" style names: @names[@v], or the number in @buf */
+const char *vns_name_of(const char *const *names, size_t n, unsigned int v,
+			char *buf, size_t len);
 
 #endif /* _VNS_CLI_UTIL_H */

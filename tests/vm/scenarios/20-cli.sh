@@ -1,6 +1,7 @@
 #!/bin/bash
 # 20-cli: the vnetscope command against the real module: status, enable/disable/reset, drops
-# (text, JSON, --interval deltas), and its errors (bad values, not permitted, not loaded).
+# (text, JSON, --interval deltas), and its errors (bad values, not permitted, not loaded) with
+# their exit statuses (2 usage, 3 not loaded, 4 not permitted).
 . "$(dirname "$0")/../lib.sh"
 . "$VNS_REPO/tests/vm/vns.sh"
 T=cli
@@ -10,9 +11,9 @@ J=$VNS_OUT/cli.json
 # python3 -c EXPR over the JSON document in $J (one document per line; $1 picks the line)
 jq_py() { python3 -c "import json,sys; docs=[json.loads(l) for l in open('$J')]; d=docs[${2:-0}]; print($1)"; }
 
-# --- not loaded: one line with the modprobe hint, exit 2 --------------------------------------
+# --- not loaded: one line with the modprobe hint, exit 3 --------------------------------------
 out=$($CLI status 2>&1); rc=$?
-expect_eq $T/not_loaded_rc $rc 2
+expect_eq $T/not_loaded_rc $rc 3
 expect_eq $T/not_loaded_hint "$(echo "$out" | grep -c 'modprobe vnetscope')" 1
 expect_eq $T/not_loaded_one_line "$(echo "$out" | wc -l)" 1
 
@@ -80,11 +81,14 @@ bad bad_dev xxxxxxxxxxxxxxxxxx enable drops --dev xxxxxxxxxxxxxxxxxx
 bad bad_collector nosuch enable nosuch
 bad bad_command frobnicate frobnicate
 bad bad_option --bogus drops --bogus
-for sub in status probes enable disable reset drops; do
+for sub in status probes enable disable reset drops softirqs timers irqoff latency; do
   check $T/help_$sub $CLI $sub --help
+  expect_eq $T/help_exit_$sub "$($CLI $sub --help | grep -c '^Exit status: 0 success, 1 runtime error, 2 usage error, 3 the module$')" 1
 done
+expect_eq $T/help_exit_top "$($CLI --help | grep -c '^Exit status: 0 success, 1 runtime error, 2 usage error, 3 the module$')" 1
+# --- exit statuses a script can tell apart: 4 not permitted --------------------------------
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $CLI status 2>&1); rc=$?
-expect_eq $T/eperm_rc $rc 2
+expect_eq $T/eperm_rc $rc 4
 expect_eq $T/eperm_msg "$(echo "$out" | grep -c 'permission denied')" 1
 
 dmesg_clean $T/dmesg_clean

@@ -13,9 +13,10 @@
 
 #include "uapi/linux/vnetscope.h"
 #include "cmd.h"
+#include "coll.h"
+#include "config.h"
 #include "filter.h"
 #include "nl.h"
-#include "status.h"
 #include "util.h"
 
 /*
@@ -71,19 +72,22 @@ static const char vns_enable_usage[] =
 	"  threshold=D      record a stack when the sampler is held off\n"
 	"                   longer; from the period to 10s (default 20ms).\n"
 	"                   A stretch of D shows as a delay of D - period\n"
-	"                   to D\n";
+	"                   to D\n"
+	VNS_EXIT_HELP;
 
 static const char vns_disable_usage[] =
 	"Usage: vnetscope disable COLLECTOR\n"
 	"\n"
 	"Turn a collector off and detach its probes.\n"
-	"Collectors: " VNS_COLLECTORS ".\n";
+	"Collectors: " VNS_COLLECTORS ".\n"
+	VNS_EXIT_HELP;
 
 static const char vns_reset_usage[] =
 	"Usage: vnetscope reset [COLLECTOR]\n"
 	"\n"
 	"Clear the tables and counters of a collector, or of all of them.\n"
-	"Collectors: " VNS_COLLECTORS ".\n";
+	"Collectors: " VNS_COLLECTORS ".\n"
+	VNS_EXIT_HELP;
 
 static const char *vns_known(char *buf, size_t len)
 {
@@ -138,226 +142,6 @@ static int vns_collector_args(int argc, char **argv, int min, int max)
 	return -1;
 }
 
-bool vns_config_is_empty(const struct vns_config *cfg)
-{
-	return !cfg->has_period && !cfg->has_threshold &&
-	       !cfg->has_stage_threshold && !cfg->has_dir && !cfg->phy[0] &&
-	       !cfg->vm[0];
-}
-
-int vns_config_set_dir(struct vns_config *cfg, const char *what,
-		       const char *val, char *err, size_t errlen)
-{
-	static const char *const dirs[] = {
-		[VNS_DIR_BOTH] = "both",
-		[VNS_DIR_RX] = "rx",
-		[VNS_DIR_TX] = "tx",
-	};
-	size_t i;
-
-	for (i = 0; i < VNS_ARRAY_SIZE(dirs); i++) {
-		if (!strcmp(val, dirs[i])) {
-			cfg->dir = (u8)i;
-			cfg->has_dir = true;
-			return 0;
-		}
-	}
-	snprintf(err, errlen, "invalid %s '%s': expected rx, tx or both", what,
-		 val);
-	return -1;
-}
-
-int vns_config_set_port(struct vns_config *cfg, bool vm, const char *what,
-			const char *val, char *err, size_t errlen)
-{
-	char *dst = vm ? cfg->vm : cfg->phy;
-
-	if (!vns_ifname_valid(val)) {
-		snprintf(err, errlen,
-			 "invalid %s '%s': expected an interface name (1 to %d bytes, no '/', ':' or blanks)",
-			 what, val, VNS_IFNAMSIZ - 1);
-		return -1;
-	}
-	memset(dst, 0, VNS_IFNAMSIZ);
-	strcpy(dst, val);
-	return 0;
-}
-
-enum vns_cfg_word {
-	VNS_WORD_PERIOD,
-	VNS_WORD_THRESHOLD,
-	VNS_WORD_STAGE_THRESHOLD,
-	VNS_WORD_PHY,
-	VNS_WORD_VM,
-	VNS_WORD_DIR,
-};
-
-int vns_config_parse_word(struct vns_config *cfg, const char *word,
-			  char *err, size_t errlen)
-{
-	static const struct {
-		const char *key;
-		const char *example;
-	} keys[] = {
-		[VNS_WORD_PERIOD] = { "period", "10ms" },
-		[VNS_WORD_THRESHOLD] = { "threshold", "20ms" },
-		[VNS_WORD_STAGE_THRESHOLD] = { "stage_threshold", "5ms" },
-		[VNS_WORD_PHY] = { "phy", "eth0" },
-		[VNS_WORD_VM] = { "vm", "vnet0" },
-		[VNS_WORD_DIR] = { "dir", "rx" },
-	};
-	const char *eq = strchr(word, '=');
-	const char *val = eq ? eq + 1 : "";
-	size_t klen = eq ? (size_t)(eq - word) : strlen(word);
-	enum vns_cfg_word k;
-	bool period;
-	size_t i;
-	u64 us;
-
-	for (i = 0; i < VNS_ARRAY_SIZE(keys); i++)
-		if (strlen(keys[i].key) == klen &&
-		    !strncmp(word, keys[i].key, klen))
-			break;
-	if (i == VNS_ARRAY_SIZE(keys)) {
-		snprintf(err, errlen,
-			 "unknown setting '%s' (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)",
-			 word);
-		return -1;
-	}
-	k = (enum vns_cfg_word)i;
-	if (!eq) {
-		snprintf(err, errlen, "setting '%s' needs a value, e.g. %s=%s",
-			 word, word, keys[k].example);
-		return -1;
-	}
-	switch (k) {
-	case VNS_WORD_PHY:
-	case VNS_WORD_VM:
-		return vns_config_set_port(cfg, k == VNS_WORD_VM, keys[k].key,
-					   val, err, errlen);
-	case VNS_WORD_DIR:
-		return vns_config_set_dir(cfg, keys[k].key, val, err, errlen);
-	default:
-		break;
-	}
-	period = k == VNS_WORD_PERIOD;
-	if (period ? vns_parse_duration_us(val, VNS_CFG_PERIOD_MIN_US,
-					   VNS_CFG_PERIOD_MAX_US, &us) :
-		     vns_parse_duration_us(val, VNS_CFG_THRESHOLD_MIN_US,
-					   VNS_CFG_THRESHOLD_MAX_US, &us)) {
-		snprintf(err, errlen,
-			 "invalid %s '%s': expected %s, e.g. %s (units ns, us, ms, s; no unit: ms)",
-			 keys[k].key, val,
-			 period ? "a duration from 1ms to 1s" :
-				  "a duration from 1ms to 10s",
-			 keys[k].example);
-		return -1;
-	}
-	if (period) {
-		cfg->period_us = (u32)us;
-		cfg->has_period = true;
-	} else if (k == VNS_WORD_STAGE_THRESHOLD) {
-		cfg->stage_threshold_us = (u32)us;
-		cfg->has_stage_threshold = true;
-	} else {
-		cfg->threshold_us = (u32)us;
-		cfg->has_threshold = true;
-	}
-	return 0;
-}
-
-int vns_config_check(const struct vns_config *cfg, char *err, size_t errlen)
-{
-	u64 period = cfg->has_period ? cfg->period_us :
-				       VNS_CFG_PERIOD_DEFAULT_US;
-	char b1[VNS_DUR_STR_MAX], b2[VNS_DUR_STR_MAX], b3[VNS_DUR_STR_MAX];
-
-	if (cfg->has_threshold && cfg->threshold_us < period) {
-		snprintf(err, errlen,
-			 "threshold %s is below the period (%s): it must be at least %s",
-			 vns_dur_str((u64)cfg->threshold_us * 1000, b1,
-				     sizeof(b1)),
-			 vns_dur_str(period * 1000, b2, sizeof(b2)),
-			 vns_dur_str(period * 1000, b3, sizeof(b3)));
-		return -1;
-	}
-	return 0;
-}
-
-int vns_config_put(struct nl_msg *msg, const struct vns_config *cfg)
-{
-	struct nlattr *nest;
-
-	if (vns_config_is_empty(cfg))
-		return 0;
-	nest = nla_nest_start(msg, VNS_A_CONFIG);
-	if (!nest)
-		return -ENOMEM;
-	if ((cfg->has_period &&
-	     nla_put_u32(msg, VNS_CFG_A_PERIOD_US, cfg->period_us)) ||
-	    (cfg->has_threshold &&
-	     nla_put_u32(msg, VNS_CFG_A_THRESHOLD_US, cfg->threshold_us)) ||
-	    (cfg->has_stage_threshold &&
-	     nla_put_u32(msg, VNS_CFG_A_STAGE_THRESHOLD_US,
-			 cfg->stage_threshold_us)) ||
-	    (cfg->phy[0] &&
-	     nla_put_string(msg, VNS_CFG_A_PHY_IF, cfg->phy)) ||
-	    (cfg->vm[0] && nla_put_string(msg, VNS_CFG_A_VM_IF, cfg->vm)) ||
-	    (cfg->has_dir &&
-	     nla_put_u8(msg, VNS_CFG_A_DIRECTION, cfg->dir))) {
-		nla_nest_cancel(msg, nest);
-		return -ENOMEM;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
-int vns_enable(struct vns_nl *nl, const char *name, const struct vns_filter *f,
-	       const struct vns_config *cfg)
-{
-	struct nl_msg *msg = vns_nl_msg(nl, VNS_CMD_ENABLE);
-
-	if (!msg || nla_put_string(msg, VNS_A_COLLECTOR_NAME, name) ||
-	    (f && !vns_filter_is_empty(f) &&
-	     vns_filter_put(msg, VNS_A_FILTER, f)) ||
-	    (cfg && vns_config_put(msg, cfg)))
-		return vns_nl_nomem("enable", msg);
-	return vns_nl_do(nl, msg, "enable", NULL, NULL);
-}
-
-int vns_ensure_on(struct vns_nl *nl, const char *name)
-{
-	return vns_ensure_on_with(nl, name, NULL, NULL);
-}
-
-int vns_ensure_on_with(struct vns_nl *nl, const char *name,
-		       const struct vns_filter *f, const struct vns_config *cfg)
-{
-	bool given = (f && !vns_filter_is_empty(f)) ||
-		     (cfg && !vns_config_is_empty(cfg));
-	const struct vns_collector *c;
-	struct vns_status st;
-	int ret;
-
-	ret = vns_status_get(nl, &st);
-	if (ret)
-		return ret;
-	c = vns_status_coll(&st, name);
-	if (!c) {
-		vns_err("the kernel module has no %s collector (an older module?)",
-			name);
-		ret = VNS_EXIT_FAIL;
-	} else if (!VNS_HAS(c, VNS_COLL_A_STATE) || c->state != VNS_COLL_ON) {
-		ret = vns_enable(nl, name, f, cfg);
-		if (!ret)
-			vns_err("enabled the %s collector", name);
-	} else if (given) {
-		ret = vns_enable(nl, name, f, cfg);
-	}
-	vns_status_free(&st);
-	return ret;
-}
-
 /* Send @cmd, naming collector @name unless it is NULL */
 static int vns_ctl(u8 cmd, const char *op, const char *name)
 {
@@ -404,7 +188,7 @@ int cmd_enable(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct vns_coll_args *ca;
-	struct vns_config cfg;
+	struct vns_settings cfg;
 	struct vns_filter f;
 	const char *name;
 	struct vns_nl nl;
@@ -412,7 +196,7 @@ int cmd_enable(int argc, char **argv)
 	int c, i, idx, ret;
 
 	memset(&f, 0, sizeof(f));
-	memset(&cfg, 0, sizeof(cfg));
+	vns_config_init(&cfg);
 	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
 		switch (c) {
 		case VNS_OPT_FILTER:
@@ -441,14 +225,14 @@ int cmd_enable(int argc, char **argv)
 		if (vns_config_parse_word(&cfg, argv[i], err, sizeof(err)))
 			return vns_usage_err("%s", err);
 	}
-	if (cfg.has_period && !ca->timing)
+	if (VNS_GIVEN(&cfg, VNS_SET_PERIOD) && !ca->timing)
 		return vns_usage_err("period= applies to the irqoff collector only, not %s",
 				     name);
-	if (cfg.has_threshold && !ca->timing && !ca->path)
+	if (VNS_GIVEN(&cfg, VNS_SET_THRESHOLD) && !ca->timing && !ca->path)
 		return vns_usage_err("threshold= applies to the irqoff and latency collectors only, not %s",
 				     name);
-	if ((cfg.has_dir || cfg.phy[0] || cfg.vm[0] ||
-	     cfg.has_stage_threshold) && !ca->path)
+	if (VNS_GIVEN(&cfg, VNS_SET_DIR | VNS_SET_PHY | VNS_SET_VM |
+			     VNS_SET_STAGE_THRESHOLD) && !ca->path)
 		return vns_usage_err("phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not %s",
 				     name);
 	if (ca->timing && vns_config_check(&cfg, err, sizeof(err)))
@@ -461,13 +245,13 @@ int cmd_enable(int argc, char **argv)
 				     name);
 	if (vns_filter_check(&f, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (cfg.vm[0] && !cfg.phy[0])
+	if (VNS_GIVEN(&cfg, VNS_SET_VM) && !VNS_GIVEN(&cfg, VNS_SET_PHY))
 		return vns_usage_err("vm=: " VNS_VM_PATH_ERR);
 
 	ret = vns_nl_open(&nl);
 	if (ret)
 		return ret;
-	ret = vns_enable(&nl, name, &f, &cfg);
+	ret = vns_enable(&nl, name, &f, &cfg, 0);
 	vns_nl_close(&nl);
 	return ret;
 }
