@@ -22,13 +22,14 @@ loaded() { grep -q "^$MOD " /proc/modules && echo loaded || echo gone; }
 # read_events FILE: the records the events file has now (a blocked read ends after 1 s of
 # quiet); the whole output, header included, in FILE.raw
 read_events() { timeout 1 cat $EV > "$1.raw"; grep -v '^#' "$1.raw" > "$1"; true; }
-# cli_details OUT ARGS...: the CLI in the background (pid in $cli), given time to open the file
+# cli_details OUT ARGS...: the CLI in the background (pid in $cli), once the collector runs
+# in its details mode (records wait in the rings until the CLI's next dump takes them)
 cli_details() {
   local out=$1; shift
   "$VNS_CLI" latency --details "$@" > "$out" 2> "$out.err" &
   cli=$!
-  for _ in $(seq 50); do
-    [ -n "$(find /proc/$cli/fd -lname $EV 2>/dev/null)" ] && break
+  for _ in $(seq 100); do
+    grep -q '^collector=latency state=on .* events=' /proc/vnetscope/status && break
     sleep 0.1
   done
 }
@@ -190,13 +191,14 @@ expect_eq $T/cli_text_events "$(grep -c ' cpu[0-9]* tx icmp 10.20.0.1 -> 10.20.0
 expect_eq $T/cli_text_hops "$(grep -c '^    QDISC_DEQ  *va  *cpu' $VNS_OUT/details-cli-text.txt)" 3
 expect_eq $T/cli_text_summary "$(cat $VNS_OUT/details-cli-text.txt.err)" "vnetscope: 3 events printed, events_lost 0"
 sed 's/^/    | /' $VNS_OUT/details-cli-text.txt | head -n 8
-# a second reader is refused, a bad option is a usage error
-cli_details $VNS_OUT/details-cli-1.txt --duration 3
+# a second reader is refused (the events file open: the details dump is -EBUSY), a bad option
+# is a usage error
+exec 7< $EV
 "$VNS_CLI" latency --details --duration 1 > /dev/null 2> $VNS_OUT/details-busy.err; rc=$?
-expect_eq $T/cli_busy "$rc $(cat $VNS_OUT/details-busy.err)" "1 vnetscope: /proc/vnetscope/events: another reader has it open (one at a time)"
-wait $cli
+exec 7<&-
+expect_eq $T/cli_busy "$rc $(cat $VNS_OUT/details-busy.err)" "1 vnetscope: another reader holds the details events (the events file is open?)"
 "$VNS_CLI" latency --details --threshold 0 2> $VNS_OUT/details-usage.err; rc=$?
-expect_eq $T/cli_usage "$rc $(cat $VNS_OUT/details-usage.err)" "2 vnetscope: invalid --threshold '0': expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
+expect_eq $T/cli_usage "$rc $(cat $VNS_OUT/details-usage.err)" "2 vnetscope: invalid --threshold '0': expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
 
 # one reader at a time; a buffer smaller than a line is refused, and the line stays
 ctl disable latency
