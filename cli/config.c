@@ -77,7 +77,7 @@ int vns_config_parse_word(struct vns_settings *s, const char *word,
 	else if (!strcmp(why, VNS_SET_ERR_THRESHOLD))
 		/* the example of the setting itself */
 		snprintf(err, errlen,
-			 "invalid %.*s '%s': expected a duration from 1ms to 10s, e.g. %s (units ns, us, ms, s; no unit: ms)",
+			 "invalid %.*s '%s': expected a duration from 1us to 10s, e.g. %s (units ns, us, ms, s; no unit: ms)",
 			 (int)klen, word, eq + 1,
 			 klen == strlen("threshold") ? "20ms" : "5ms");
 	else

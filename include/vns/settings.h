@@ -45,7 +45,7 @@ struct vns_settings {
 #define VNS_SET_ERR_PERIOD \
 	"expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
 #define VNS_SET_ERR_THRESHOLD \
-	"expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
+	"expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
 #define VNS_SET_ERR_IFNAME \
 	"expected an interface name (1 to 15 bytes, no '/', ':' or blanks)"
 #define VNS_SET_ERR_DIR		"expected rx, tx or both"
@@ -177,7 +177,7 @@ static inline const char *vns_dir_name(u8 dir)
 
 /*
  * One word into @s: "period=D" (1ms..1s), "threshold=D" and
- * "stage_threshold=D" (1ms..10s; see vns_duration_parse_us()), "phy=IFNAME",
+ * "stage_threshold=D" (1us..10s; see vns_duration_parse_us()), "phy=IFNAME",
  * "vm=IFNAME", "dir=rx|tx|both".  A key without '=' is a bad value ("setting
  * 'period' needs a value, e.g. period=10ms").  Returns 0, VNS_PARSE_UNKNOWN
  * or -1 (see above).
@@ -252,8 +252,8 @@ static inline int vns_settings_parse_word(struct vns_settings *s,
 		break;
 	default:
 		if (vns_duration_parse_us(val, &us) ||
-		    us < VNS_CFG_THRESHOLD_MIN_US ||
-		    us > VNS_CFG_THRESHOLD_MAX_US) {
+		    !us || us > VNS_CFG_THRESHOLD_MAX_US) {
+			/* irqoff's period..10s: vns_settings_check() */
 			*err = VNS_SET_ERR_THRESHOLD;
 			return -1;
 		}

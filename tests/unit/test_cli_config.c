@@ -54,13 +54,13 @@ static void test_config(void)
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=11s", err,
 					sizeof(err)), -1);
 	CHECK_STR(err,
-		  "invalid threshold '11s': expected a duration from 1ms to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
+		  "invalid threshold '11s': expected a duration from 1us to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=10s", err,
 					sizeof(err)), 0);
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=abc", err,
 					sizeof(err)), -1);
 	CHECK_STR(err,
-		  "invalid threshold 'abc': expected a duration from 1ms to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
+		  "invalid threshold 'abc': expected a duration from 1us to 10s, e.g. 20ms (units ns, us, ms, s; no unit: ms)");
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=", err,
 					sizeof(err)), -1);
 	CHECK_INT(vns_config_parse_word(&cfg, "threshold=0", err,

@@ -182,7 +182,7 @@ static void test_latency_args(void)
 	ret = run(cmd_enable, "enable", "latency", "stage_threshold=0", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: invalid stage_threshold '0': expected a duration from 1ms to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n");
+		  "vnetscope: invalid stage_threshold '0': expected a duration from 1us to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n");
 	ret = run(cmd_enable, "enable", "drops", "dir=rx", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,

@@ -2708,12 +2708,15 @@ static void test_settings_words(void)
 	CHECK_INT(sword(&s, "period=1000000ns"), 0);
 	CHECK_INT(sword(&s, "threshold=11s"), -1);
 	CHECK_STR(serr,
-		  "expected a duration from 1ms to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
+		  "expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
 	CHECK_INT(sword(&s, "threshold=abc"), -1);
 	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
 	CHECK_INT(sword(&s, "threshold="), -1);
 	CHECK_INT(sword(&s, "threshold=0"), -1);
-	CHECK_INT(sword(&s, "threshold=999us"), -1);
+	CHECK_INT(sword(&s, "threshold=999us"), 0);
+	CHECK_INT(s.threshold_us, 999);
+	CHECK_INT(sword(&s, "threshold=1us"), 0);
+	CHECK_INT(s.threshold_us, 1);
 	CHECK_INT(sword(&s, "threshold=1500ns"), -1);
 	CHECK_INT(sword(&s, "stage_threshold=10.000001s"), -1);
 	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
