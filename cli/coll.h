@@ -42,6 +42,9 @@ struct vns_read_opts {
 	struct vns_settings cfg;	/* the settings given */
 	bool details;			/* latency --details */
 	bool no_enable;
+	bool json;
+	double interval;		/* 0: one report */
+	u64 count;			/* reports; 0: until a signal */
 };
 
 /* The collector as the module's status shows it */

@@ -19,6 +19,7 @@
 #include "loop.h"
 #include "nl.h"
 #include "print.h"
+#include "read.h"
 #include "status.h"
 #include "util.h"
 
@@ -340,62 +341,31 @@ struct vns_sums {
 	u64 v[VNS_SUM_N];
 };
 
+static int vns_drops_opt(void *args, int c, const char *arg)
+{
+	struct vns_drops_args *a = args;
+
+	if (c != 't')
+		return -1;
+	if (vns_parse_u64(arg, 1, UINT64_MAX, &a->top))
+		return vns_usage_err("invalid --top '%s': expected a positive integer",
+				     arg);
+	return 0;
+}
+
 int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		VNS_LOOP_OPTIONS,
 		{ "top", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		VNS_NO_ENABLE_OPTION,
 		VNS_FILTER_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		VNS_READ_OPTIONS
 	};
-	char err[256];
-	int c, idx, ret;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = VNS_DROPS;
-	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
-		ret = vns_loop_opt(c, optarg, &a->interval, &a->count);
-		if (ret >= 0) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		switch (c) {
-		case 't':
-			if (vns_parse_u64(optarg, 1, UINT64_MAX, &a->top))
-				return vns_usage_err("invalid --top '%s': expected a positive integer",
-						     optarg);
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case VNS_OPT_NO_ENABLE:
-			a->read.no_enable = true;
-			break;
-		case VNS_OPT_FILTER:
-			if (vns_filter_parse_opt(&a->read.filter,
-						 opts[idx].name, optarg, err,
-						 sizeof(err)))
-				return vns_usage_err("%s", err);
-			break;
-		case 'h':
-			fputs(vns_drops_usage, stdout);
-			return VNS_EXIT_OK;
-		default:
-			return vns_getopt_err(c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return vns_usage_err("unexpected argument '%s'", argv[optind]);
-	ret = vns_loop_check(a->interval, a->count);
-	if (ret >= 0)
-		return ret;
-	if (vns_filter_check(&a->read.filter, err, sizeof(err)))
-		return vns_usage_err("%s", err);
-	return -1;
+	return vns_read_getopt(&a->read, argc, argv, opts, vns_drops_usage,
+			       vns_drops_opt, a);
 }
 
 static int vns_drop_cb(struct nlattr **tb, struct nlattr *attrs, int len,
@@ -484,10 +454,8 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 	if (a->top && a->top < n)
 		n = (size_t)a->top;
 
-	print_begin(stdout, a->json);
-	if (a->interval)
-		vns_interval_header(&cur->when, a->interval);
-	vns_print_when(&cur->when, a->interval, true);
+	vns_report_begin(&a->read, &cur->when);
+	vns_print_when(&cur->when, a->read.interval, true);
 	print_fp("drops:");
 	for (j = 0; j < VNS_SUM_N; j++) {
 		print_u64_opt(PRINT_ANY, vns_sum_names[j], " %s", sums.has[j],
@@ -515,23 +483,7 @@ static const struct vns_snap_ops vns_drops_ops = {
 int cmd_drops(int argc, char **argv)
 {
 	struct vns_drops_args a;
-	struct vns_ticker t;
-	struct vns_nl nl;
-	int ret;
+	int ret = vns_drops_parse(&a, argc, argv);
 
-	ret = vns_drops_parse(&a, argc, argv);
-	if (ret >= 0)
-		return ret;
-	/* from here on, a signal ends the reports with status 0 */
-	if (a.interval)
-		vns_ticker_signals(&t);
-	ret = vns_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = vns_read_prepare(&nl, &a.read);
-	if (!ret)
-		ret = vns_report_run(&nl, a.interval, a.count, &t,
-				     &vns_drops_ops, &a);
-	vns_nl_close(&nl);
-	return ret;
+	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_drops_ops, &a);
 }

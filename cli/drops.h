@@ -70,11 +70,8 @@ void vns_drop_flow_json(const struct vns_flow_info *fi);
 
 /* The options of drops */
 struct vns_drops_args {
-	struct vns_read_opts read;	/* filter, --no-enable */
-	double interval;	/* 0: one report of the whole table */
-	u64 count;		/* reports; 0: until a signal */
+	struct vns_read_opts read;	/* filter, --json, --interval, ... */
 	u64 top;		/* entries per report; 0: all */
-	bool json;
 };
 
 /* Parse them: -1 to go on, or the exit status (--help, usage error) */

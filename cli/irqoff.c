@@ -16,6 +16,7 @@
 #include "irqoff.h"
 #include "nl.h"
 #include "print.h"
+#include "read.h"
 #include "util.h"
 
 static const struct nla_policy vns_irqsum_policy[VNS_IRQSUM_A_MAX + 1] = {
@@ -326,52 +327,38 @@ static const char vns_irqoff_usage[] =
 
 #define VNS_OPT_THRESH	0x104
 
+static int vns_irqoff_opt(void *args, int c, const char *arg)
+{
+	struct vns_irqoff_args *a = args;
+	u64 us;
+
+	switch (c) {
+	case VNS_OPT_THRESH:
+		if (vns_parse_duration_us(arg, 0, UINT64_MAX / 1000, &us))
+			return vns_usage_err("invalid --threshold '%s': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)",
+					     arg);
+		a->sel.threshold_ns = us * 1000;
+		return 0;
+	case 'C':
+		return vns_cpu_opt(arg, &a->sel.cpu);
+	default:
+		return -1;
+	}
+}
+
 int vns_irqoff_parse(struct vns_irqoff_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "threshold", required_argument, NULL, VNS_OPT_THRESH },
 		{ "cpu", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		VNS_NO_ENABLE_OPTION,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		VNS_READ_OPTIONS
 	};
-	int c, ret;
-	u64 us;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = "irqoff";
 	a->sel.cpu = -1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case VNS_OPT_THRESH:
-			if (vns_parse_duration_us(optarg, 0, UINT64_MAX / 1000,
-						  &us))
-				return vns_usage_err("invalid --threshold '%s': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)",
-						     optarg);
-			a->sel.threshold_ns = us * 1000;
-			break;
-		case 'C':
-			ret = vns_cpu_opt(optarg, &a->sel.cpu);
-			if (ret)
-				return ret;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case VNS_OPT_NO_ENABLE:
-			a->read.no_enable = true;
-			break;
-		case 'h':
-			fputs(vns_irqoff_usage, stdout);
-			return VNS_EXIT_OK;
-		default:
-			return vns_getopt_err(c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return vns_usage_err("unexpected argument '%s'", argv[optind]);
-	return -1;
+	return vns_read_getopt(&a->read, argc, argv, opts, vns_irqoff_usage,
+			       vns_irqoff_opt, a);
 }
 
 static int vns_irqoff_cb(struct nlattr **tb, struct nlattr *attrs, int len,
@@ -382,32 +369,46 @@ static int vns_irqoff_cb(struct nlattr **tb, struct nlattr *attrs, int len,
 	return vns_irqoff_add(arg, tb);
 }
 
+static int vns_snap_read(struct vns_nl *nl, const void *args, void *snap)
+{
+	int ret;
+
+	(void)args;
+	memset(snap, 0, sizeof(struct vns_irqoff));
+	ret = vns_nl_dump(nl, VNS_CMD_IRQOFF_GET, "irqoff read",
+			  vns_irqoff_cb, snap);
+	if (ret)
+		vns_irqoff_free(snap);
+	return ret;
+}
+
+static int vns_report(const void *args, const void *cur, const void *prev)
+{
+	const struct vns_irqoff_args *a = args;
+
+	(void)prev;
+	vns_report_begin(&a->read, NULL);
+	vns_irqoff_print(cur, &a->sel);
+	vns_report_end(&a->read, NULL);
+	return 0;
+}
+
+static void vns_snap_free(void *snap)
+{
+	vns_irqoff_free(snap);
+}
+
+static const struct vns_snap_ops vns_irqoff_ops = {
+	.size = sizeof(struct vns_irqoff),
+	.read = vns_snap_read,
+	.report = vns_report,
+	.free = vns_snap_free,
+};
+
 int cmd_irqoff(int argc, char **argv)
 {
 	struct vns_irqoff_args a;
-	struct vns_irqoff q;
-	struct vns_nl nl;
-	int ret;
+	int ret = vns_irqoff_parse(&a, argc, argv);
 
-	ret = vns_irqoff_parse(&a, argc, argv);
-	if (ret >= 0)
-		return ret;
-	ret = vns_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = vns_read_prepare(&nl, &a.read);
-	if (ret)
-		goto out;
-	memset(&q, 0, sizeof(q));
-	ret = vns_nl_dump(&nl, VNS_CMD_IRQOFF_GET, "irqoff read",
-			  vns_irqoff_cb, &q);
-	if (!ret) {
-		print_begin(stdout, a.json);
-		vns_irqoff_print(&q, &a.sel);
-		print_end();
-	}
-	vns_irqoff_free(&q);
-out:
-	vns_nl_close(&nl);
-	return ret;
+	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_irqoff_ops, &a);
 }

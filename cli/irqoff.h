@@ -57,9 +57,8 @@ void vns_irqoff_print(const struct vns_irqoff *q,
 
 /* The options of irqoff */
 struct vns_irqoff_args {
-	struct vns_read_opts read;	/* --no-enable */
+	struct vns_read_opts read;	/* --json, --no-enable */
 	struct vns_irqoff_sel sel;	/* --cpu, --threshold */
-	bool json;
 };
 
 /* Parse them: -1 to go on, or the exit status (--help, usage error) */

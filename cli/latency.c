@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "nl.h"
 #include "print.h"
+#include "read.h"
 #include "status.h"
 #include "util.h"
 
@@ -354,8 +355,43 @@ static int vns_threshold_opt(struct vns_settings *cfg, bool stage,
 	return 0;
 }
 
-static int vns_latency_opts(struct vns_latency_args *a, int argc,
-			    char **argv)
+static int vns_latency_opt(void *args, int c, const char *arg)
+{
+	struct vns_latency_args *a = args;
+	struct vns_settings *cfg = &a->read.cfg;
+	char err[256];
+
+	switch (c) {
+	case VNS_OPT_LAT_THR:
+	case VNS_OPT_STG_THR:
+		return vns_threshold_opt(cfg, c == VNS_OPT_STG_THR, arg);
+	case VNS_OPT_DURATION:
+		if (vns_parse_seconds(arg, &a->duration))
+			return vns_usage_err("invalid --duration '%s': expected seconds > 0, e.g. 10 or 0.5",
+					     arg);
+		return 0;
+	case VNS_OPT_DETAILS:
+		a->read.details = true;
+		return 0;
+	case VNS_OPT_DIR:
+		if (vns_config_set_dir(cfg, "--direction", arg, err,
+				       sizeof(err)))
+			return vns_usage_err("%s", err);
+		return 0;
+	case VNS_OPT_PHY:
+	case VNS_OPT_VM:
+		if (vns_config_set_port(cfg, c == VNS_OPT_VM,
+					c == VNS_OPT_VM ? "--vm-interface" :
+							  "--phy-interface",
+					arg, err, sizeof(err)))
+			return vns_usage_err("%s", err);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "direction", required_argument, NULL, VNS_OPT_DIR },
@@ -368,90 +404,16 @@ static int vns_latency_opts(struct vns_latency_args *a, int argc,
 		{ "stage-threshold", required_argument, NULL,
 		  VNS_OPT_STG_THR },
 		{ "duration", required_argument, NULL, VNS_OPT_DURATION },
-		{ "json", no_argument, NULL, 'j' },
-		VNS_NO_ENABLE_OPTION,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		VNS_READ_OPTIONS
 	};
-	struct vns_settings *cfg = &a->read.cfg;
-	char err[256];
-	int c, idx, ret;
-
-	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
-		ret = vns_loop_opt(c, optarg, &a->interval, &a->count);
-		if (ret >= 0) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		switch (c) {
-		case VNS_OPT_LAT_THR:
-		case VNS_OPT_STG_THR:
-			ret = vns_threshold_opt(cfg, c == VNS_OPT_STG_THR,
-						optarg);
-			if (ret)
-				return ret;
-			break;
-		case VNS_OPT_DURATION:
-			if (vns_parse_seconds(optarg, &a->duration))
-				return vns_usage_err("invalid --duration '%s': expected seconds > 0, e.g. 10 or 0.5",
-						     optarg);
-			break;
-		case VNS_OPT_DETAILS:
-			a->read.details = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case VNS_OPT_NO_ENABLE:
-			a->read.no_enable = true;
-			break;
-		case VNS_OPT_FILTER:
-			if (vns_filter_parse_opt(&a->read.filter,
-						 opts[idx].name, optarg, err,
-						 sizeof(err)))
-				return vns_usage_err("%s", err);
-			break;
-		case VNS_OPT_DIR:
-			if (vns_config_set_dir(cfg, "--direction", optarg, err,
-					       sizeof(err)))
-				return vns_usage_err("%s", err);
-			break;
-		case VNS_OPT_PHY:
-		case VNS_OPT_VM:
-			if (vns_config_set_port(cfg, c == VNS_OPT_VM,
-						c == VNS_OPT_VM ?
-						"--vm-interface" :
-						"--phy-interface",
-						optarg, err, sizeof(err)))
-				return vns_usage_err("%s", err);
-			break;
-		case 'h':
-			fputs(vns_latency_usage, stdout);
-			return VNS_EXIT_OK;
-		default:
-			return vns_getopt_err(c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return vns_usage_err("unexpected argument '%s'", argv[optind]);
-	ret = vns_loop_check(a->interval, a->count);
-	if (ret >= 0)
-		return ret;
-	if (vns_filter_check(&a->read.filter, err, sizeof(err)))
-		return vns_usage_err("%s", err);
-	return -1;
-}
-
-int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
-{
 	const struct vns_settings *cfg = &a->read.cfg;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = VNS_LATENCY;
 	vns_config_init(&a->read.cfg);
-	ret = vns_latency_opts(a, argc, argv);
+	ret = vns_read_getopt(&a->read, argc, argv, opts, vns_latency_usage,
+			      vns_latency_opt, a);
 	if (ret >= 0)
 		return ret;
 	if (a->read.filter.has_dev)
@@ -463,7 +425,7 @@ int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
 			return vns_usage_err("--stage-threshold needs --details");
 		if (a->duration)
 			return vns_usage_err("--duration needs --details");
-	} else if (a->interval) {
+	} else if (a->read.interval) {
 		return vns_usage_err("--interval and --count do not apply to --details (see --duration)");
 	}
 	if (VNS_GIVEN(cfg, VNS_SET_VM) && !VNS_GIVEN(cfg, VNS_SET_PHY))
@@ -525,13 +487,9 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 		}
 		vns_stage_lats_delta(&d, &prev->l);
 	}
-	print_begin(stdout, a->json);
-	if (a->interval)
-		vns_interval_header(&cur->when, a->interval);
+	vns_report_begin(&a->read, &cur->when);
 	vns_stage_lats_print(&d);
-	if (a->interval)
-		vns_print_when(&cur->when, a->interval, false);
-	print_end();
+	vns_report_end(&a->read, &cur->when);
 	if (prev)
 		vns_stage_lats_free(&d);
 	return 0;
@@ -544,30 +502,25 @@ static const struct vns_snap_ops vns_latency_ops = {
 	.free = vns_snap_free,
 };
 
+static int vns_latency_details(struct vns_nl *nl, const void *args,
+			       struct vns_ticker *t)
+{
+	const struct vns_latency_args *a = args;
+
+	return vns_details_run(nl, a->duration, a->read.json, t);
+}
+
+static const struct vns_snap_ops vns_details_ops = {
+	.run = vns_latency_details,
+};
+
 int cmd_latency(int argc, char **argv)
 {
 	struct vns_latency_args a;
-	struct vns_ticker t;
-	struct vns_nl nl;
-	int ret;
+	int ret = vns_latency_parse(&a, argc, argv);
 
-	ret = vns_latency_parse(&a, argc, argv);
 	if (ret >= 0)
 		return ret;
-	if (a.interval || a.read.details)
-		vns_ticker_signals(&t);
-	ret = vns_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = vns_read_prepare(&nl, &a.read);
-	if (ret)
-		goto out;
-	if (a.read.details)
-		ret = vns_details_run(&nl, a.duration, a.json, &t);
-	else
-		ret = vns_report_run(&nl, a.interval, a.count, &t,
-				     &vns_latency_ops, &a);
-out:
-	vns_nl_close(&nl);
-	return ret;
+	return vns_read_main(&a.read, a.read.details ? &vns_details_ops :
+						       &vns_latency_ops, &a);
 }

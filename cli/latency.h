@@ -77,12 +77,9 @@ void vns_stage_lats_print(const struct vns_stage_lats *l);
 /* The options of latency */
 struct vns_latency_args {
 	struct vns_read_opts read;	/* filter, settings, --details,
-					 * --no-enable
+					 * --json, --no-enable, --interval
 					 */
-	double interval;		/* 0: one report */
-	u64 count;			/* reports; 0: until a signal */
 	double duration;		/* --details: seconds; 0: until a signal */
-	bool json;
 };
 
 /* Parse them: -1 to go on, or the exit status (--help, usage error) */

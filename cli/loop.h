@@ -53,9 +53,11 @@ struct vns_nl;
 /*
  * A read command's snapshots: @size bytes each; read() fills one, report()
  * prints @cur whole (@prev NULL) or what grew since @prev; free() lets one
- * go.  Each returns 0 or the exit status.
+ * go.  Each returns 0 or the exit status.  A read that is no series of
+ * snapshots (latency --details) has run() instead.
  */
 struct vns_snap_ops {
+	int (*run)(struct vns_nl *nl, const void *args, struct vns_ticker *t);
 	size_t size;
 	int (*read)(struct vns_nl *nl, const void *args, void *snap);
 	int (*report)(const void *args, const void *cur, const void *prev);

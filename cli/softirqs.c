@@ -17,6 +17,7 @@
 #include "loop.h"
 #include "nl.h"
 #include "print.h"
+#include "read.h"
 #include "softirqs.h"
 #include "util.h"
 
@@ -410,54 +411,35 @@ static const char vns_softirqs_usage[] =
 
 #define VNS_OPT_HIST	0x101
 
+static int vns_softirqs_opt(void *args, int c, const char *arg)
+{
+	struct vns_softirqs_args *a = args;
+
+	switch (c) {
+	case 'C':
+		return vns_cpu_opt(arg, &a->cpu);
+	case VNS_OPT_HIST:
+		a->hist = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 int vns_softirqs_parse(struct vns_softirqs_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "cpu", required_argument, NULL, 'C' },
 		VNS_LOOP_OPTIONS,
 		{ "hist", no_argument, NULL, VNS_OPT_HIST },
-		{ "json", no_argument, NULL, 'j' },
-		VNS_NO_ENABLE_OPTION,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		VNS_READ_OPTIONS
 	};
-	int c, ret;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = "softirqs";
 	a->cpu = -1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		ret = vns_loop_opt(c, optarg, &a->interval, &a->count);
-		if (ret >= 0) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		switch (c) {
-		case 'C':
-			ret = vns_cpu_opt(optarg, &a->cpu);
-			if (ret)
-				return ret;
-			break;
-		case VNS_OPT_HIST:
-			a->hist = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case VNS_OPT_NO_ENABLE:
-			a->read.no_enable = true;
-			break;
-		case 'h':
-			fputs(vns_softirqs_usage, stdout);
-			return VNS_EXIT_OK;
-		default:
-			return vns_getopt_err(c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return vns_usage_err("unexpected argument '%s'", argv[optind]);
-	return vns_loop_check(a->interval, a->count);
+	return vns_read_getopt(&a->read, argc, argv, opts, vns_softirqs_usage,
+			       vns_softirqs_opt, a);
 }
 
 struct vns_softirqs_snap {
@@ -510,13 +492,9 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 		memcpy(d.cpus, cur->s.cpus, d.n * sizeof(*d.cpus));
 		vns_softirqs_delta(&d, &prev->s);
 	}
-	print_begin(stdout, a->json);
-	if (a->interval)
-		vns_interval_header(&cur->when, a->interval);
+	vns_report_begin(&a->read, &cur->when);
 	vns_softirqs_print(&d, a->cpu, a->hist);
-	if (a->interval)
-		vns_print_when(&cur->when, a->interval, false);
-	print_end();
+	vns_report_end(&a->read, &cur->when);
 	if (prev)
 		free(d.cpus);
 	return 0;
@@ -532,22 +510,7 @@ static const struct vns_snap_ops vns_softirqs_ops = {
 int cmd_softirqs(int argc, char **argv)
 {
 	struct vns_softirqs_args a;
-	struct vns_ticker t;
-	struct vns_nl nl;
-	int ret;
+	int ret = vns_softirqs_parse(&a, argc, argv);
 
-	ret = vns_softirqs_parse(&a, argc, argv);
-	if (ret >= 0)
-		return ret;
-	if (a.interval)
-		vns_ticker_signals(&t);
-	ret = vns_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = vns_read_prepare(&nl, &a.read);
-	if (!ret)
-		ret = vns_report_run(&nl, a.interval, a.count, &t,
-				     &vns_softirqs_ops, &a);
-	vns_nl_close(&nl);
-	return ret;
+	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_softirqs_ops, &a);
 }

@@ -70,12 +70,9 @@ void vns_softirqs_print(const struct vns_softirqs *s, long long cpu,
 
 /* The options of softirqs */
 struct vns_softirqs_args {
-	struct vns_read_opts read;	/* --no-enable */
+	struct vns_read_opts read;	/* --json, --no-enable, --interval */
 	long long cpu;			/* -1: all */
-	double interval;		/* 0: one report */
-	u64 count;			/* reports; 0: until a signal */
 	bool hist;
-	bool json;
 };
 
 /* Parse them: -1 to go on, or the exit status (--help, usage error) */

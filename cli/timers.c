@@ -18,6 +18,7 @@
 #include "loop.h"
 #include "nl.h"
 #include "print.h"
+#include "read.h"
 #include "timers.h"
 #include "util.h"
 
@@ -307,77 +308,60 @@ static const char vns_timers_usage[] =
 #define VNS_OPT_MIN_US	0x102
 #define VNS_OPT_SORT	0x103
 
-int vns_timers_parse(struct vns_timers_args *a, int argc, char **argv)
+static int vns_timers_opt(void *args, int c, const char *arg)
 {
 	static const char *const sorts[] = {
 		[VNS_SORT_MAX] = "max",
 		[VNS_SORT_TOTAL] = "total",
 		[VNS_SORT_COUNT] = "count",
 	};
+	struct vns_timers_args *a = args;
+	unsigned int i;
+
+	switch (c) {
+	case 't':
+		if (vns_parse_u64(arg, 0, UINT64_MAX, &a->top))
+			return vns_usage_err("invalid --top '%s': expected an integer (0: all)",
+					     arg);
+		return 0;
+	case VNS_OPT_MIN_US:
+		if (vns_parse_u64(arg, 0, UINT64_MAX / 1000, &a->min_us))
+			return vns_usage_err("invalid --min-us '%s': expected microseconds, an integer",
+					     arg);
+		return 0;
+	case VNS_OPT_SORT:
+		for (i = 0; i < VNS_ARRAY_SIZE(sorts); i++)
+			if (!strcmp(arg, sorts[i]))
+				break;
+		if (i == VNS_ARRAY_SIZE(sorts))
+			return vns_usage_err("invalid --sort '%s': expected max, total or count",
+					     arg);
+		a->sort = (enum vns_timer_sort)i;
+		return 0;
+	case VNS_OPT_HIST:
+		a->hist = true;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int vns_timers_parse(struct vns_timers_args *a, int argc, char **argv)
+{
 	static const struct option opts[] = {
 		{ "top", required_argument, NULL, 't' },
 		{ "min-us", required_argument, NULL, VNS_OPT_MIN_US },
 		{ "sort", required_argument, NULL, VNS_OPT_SORT },
 		VNS_LOOP_OPTIONS,
 		{ "hist", no_argument, NULL, VNS_OPT_HIST },
-		{ "json", no_argument, NULL, 'j' },
-		VNS_NO_ENABLE_OPTION,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		VNS_READ_OPTIONS
 	};
-	unsigned int i;
-	int c, ret;
 
 	memset(a, 0, sizeof(*a));
 	a->read.name = "timers";
 	a->top = 20;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		ret = vns_loop_opt(c, optarg, &a->interval, &a->count);
-		if (ret >= 0) {
-			if (ret)
-				return ret;
-			continue;
-		}
-		switch (c) {
-		case 't':
-			if (vns_parse_u64(optarg, 0, UINT64_MAX, &a->top))
-				return vns_usage_err("invalid --top '%s': expected an integer (0: all)",
-						     optarg);
-			break;
-		case VNS_OPT_MIN_US:
-			if (vns_parse_u64(optarg, 0, UINT64_MAX / 1000,
-					  &a->min_us))
-				return vns_usage_err("invalid --min-us '%s': expected microseconds, an integer",
-						     optarg);
-			break;
-		case VNS_OPT_SORT:
-			for (i = 0; i < VNS_ARRAY_SIZE(sorts); i++)
-				if (!strcmp(optarg, sorts[i]))
-					break;
-			if (i == VNS_ARRAY_SIZE(sorts))
-				return vns_usage_err("invalid --sort '%s': expected max, total or count",
-						     optarg);
-			a->sort = (enum vns_timer_sort)i;
-			break;
-		case VNS_OPT_HIST:
-			a->hist = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case VNS_OPT_NO_ENABLE:
-			a->read.no_enable = true;
-			break;
-		case 'h':
-			fputs(vns_timers_usage, stdout);
-			return VNS_EXIT_OK;
-		default:
-			return vns_getopt_err(c, argv, opts);
-		}
-	}
-	if (optind < argc)
-		return vns_usage_err("unexpected argument '%s'", argv[optind]);
-	return vns_loop_check(a->interval, a->count);
+	return vns_read_getopt(&a->read, argc, argv, opts, vns_timers_usage,
+			       vns_timers_opt, a);
 }
 
 struct vns_timers_snap {
@@ -448,13 +432,9 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 	}
 	if (vns_timers_rank(&d, a->sort, a->min_us, a->top, &v, &n))
 		goto nomem;
-	print_begin(stdout, a->json);
-	if (a->interval)
-		vns_interval_header(&cur->when, a->interval);
+	vns_report_begin(&a->read, &cur->when);
 	vns_timers_print(v, n, a->hist);
-	if (a->interval)
-		vns_print_when(&cur->when, a->interval, false);
-	print_end();
+	vns_report_end(&a->read, &cur->when);
 	free(v);
 	if (prev)
 		vns_timers_free(&d);
@@ -478,22 +458,7 @@ static const struct vns_snap_ops vns_timers_ops = {
 int cmd_timers(int argc, char **argv)
 {
 	struct vns_timers_args a;
-	struct vns_ticker t;
-	struct vns_nl nl;
-	int ret;
+	int ret = vns_timers_parse(&a, argc, argv);
 
-	ret = vns_timers_parse(&a, argc, argv);
-	if (ret >= 0)
-		return ret;
-	if (a.interval)
-		vns_ticker_signals(&t);
-	ret = vns_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = vns_read_prepare(&nl, &a.read);
-	if (!ret)
-		ret = vns_report_run(&nl, a.interval, a.count, &t,
-				     &vns_timers_ops, &a);
-	vns_nl_close(&nl);
-	return ret;
+	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_timers_ops, &a);
 }

@@ -66,14 +66,11 @@ int vns_timers_dup(struct vns_timers *dst, const struct vns_timers *src);
 
 /* The options of timers */
 struct vns_timers_args {
-	struct vns_read_opts read;	/* --no-enable */
-	double interval;		/* 0: one report */
-	u64 count;			/* reports; 0: until a signal */
+	struct vns_read_opts read;	/* --json, --no-enable, --interval */
 	u64 top;			/* 0: all */
 	u64 min_us;
 	enum vns_timer_sort sort;
 	bool hist;
-	bool json;
 };
 
 /* Parse them: -1 to go on, or the exit status (--help, usage error) */

@@ -423,7 +423,8 @@ static void test_drops_args(void)
 	CHECK_INT(ret, -1);
 	CHECK_STR(cap_out, "");
 	CHECK(a->read.no_enable && a->read.filter.proto == 6 &&
-	      a->interval == 0.5 && a->count == 2 && a->top == 3 && a->json,
+	      a->read.interval == 0.5 && a->read.count == 2 && a->top == 3 &&
+	      a->read.json,
 	      "all options");
 	ret = run(run_drops_parse, "drops", "--count", "2", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);

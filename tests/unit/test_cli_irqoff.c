@@ -184,7 +184,7 @@ static void test_irqoff_args(void)
 		  "--no-enable", "--json", NULL);
 	CHECK_INT(ret, -1);
 	CHECK(a->sel.threshold_ns == 500000 && a->sel.cpu == 1 &&
-	      a->read.no_enable && a->json, "options");
+	      a->read.no_enable && a->read.json, "options");
 	ret = run(run_parse, "irqoff", "--threshold", "x", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,

@@ -84,7 +84,8 @@ static void test_latency_args(void)
 	CHECK_INT(ret, -1);
 	CHECK_STR(cap_out, "");
 	CHECK(vns_config_is_empty(&a->read.cfg) && vns_filter_is_empty(&a->read.filter)
-	      && !a->interval && !a->count && !a->json, "no options");
+	      && !a->read.interval && !a->read.count && !a->read.json,
+	      "no options");
 
 	ret = run(run_latency_parse, "latency", "--direction", "tx",
 		  "--phy-interface", "eth0", "--proto", "udp", "--dst-ip",
@@ -100,7 +101,7 @@ static void test_latency_args(void)
 	      a->read.filter.dport == 5001 && a->read.filter.dst_family == VNS_AF_INET &&
 	      !memcmp(a->read.filter.dst, dst, 4) && !a->read.filter.has_dev,
 	      "latency filter");
-	CHECK(a->interval == 0.5 && a->count == 3 && a->json,
+	CHECK(a->read.interval == 0.5 && a->read.count == 3 && a->read.json,
 	      "interval, count, json");
 
 	/* --details: no threshold unless given (vns_read_plan() decides) */
@@ -108,7 +109,7 @@ static void test_latency_args(void)
 		  "--phy-interface", "va", "--proto", "icmp", NULL);
 	CHECK_INT(ret, -1);
 	CHECK_STR(cap_out, "");
-	CHECK(a->read.details && a->json && !a->duration &&
+	CHECK(a->read.details && a->read.json && !a->duration &&
 	      !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) &&
 	      a->read.filter.proto == 1, "--details defaults");
 	ret = run(run_latency_parse, "latency", "--details",

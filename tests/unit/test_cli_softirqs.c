@@ -255,7 +255,8 @@ static void test_softirqs_args(void)
 	ret = run(run_parse, "softirqs", "--cpu", "3", "--hist", "--no-enable",
 		  "--interval", "1", NULL);
 	CHECK_INT(ret, -1);
-	CHECK(a->cpu == 3 && a->hist && a->read.no_enable && a->interval == 1,
+	CHECK(a->cpu == 3 && a->hist && a->read.no_enable &&
+	      a->read.interval == 1,
 	      "options");
 	ret = run(run_parse, "softirqs", "--cpu", "x", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
