@@ -473,17 +473,4 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 	return 0;
 }
 
-static const struct vns_snap_ops vns_drops_ops = {
-	.size = sizeof(struct vns_drops_snap),
-	.read = vns_snap_read,
-	.report = vns_report,
-	.free = vns_snap_free,
-};
-
-int cmd_drops(int argc, char **argv)
-{
-	struct vns_drops_args a;
-	int ret = vns_drops_parse(&a, argc, argv);
-
-	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_drops_ops, &a);
-}
+VNS_DEFINE_READ(drops, sizeof(struct vns_drops_snap))

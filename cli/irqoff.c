@@ -398,17 +398,4 @@ static void vns_snap_free(void *snap)
 	vns_irqoff_free(snap);
 }
 
-static const struct vns_snap_ops vns_irqoff_ops = {
-	.size = sizeof(struct vns_irqoff),
-	.read = vns_snap_read,
-	.report = vns_report,
-	.free = vns_snap_free,
-};
-
-int cmd_irqoff(int argc, char **argv)
-{
-	struct vns_irqoff_args a;
-	int ret = vns_irqoff_parse(&a, argc, argv);
-
-	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_irqoff_ops, &a);
-}
+VNS_DEFINE_READ(irqoff, sizeof(struct vns_irqoff))

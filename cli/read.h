@@ -41,6 +41,27 @@ int vns_read_getopt(struct vns_read_opts *r, int argc, char **argv,
 int vns_read_main(const struct vns_read_opts *r,
 		  const struct vns_snap_ops *ops, const void *args);
 
+/*
+ * The read command of @obj: its snapshots of @snap_size bytes through
+ * the file's vns_snap_read(), vns_report() and vns_snap_free(), and
+ * cmd_@obj(): vns_@obj_parse(), then vns_read_main()
+ */
+#define VNS_DEFINE_READ(obj, snap_size)					\
+static const struct vns_snap_ops vns_##obj##_ops = {			\
+	.size = (snap_size),						\
+	.read = vns_snap_read,						\
+	.report = vns_report,						\
+	.free = vns_snap_free,						\
+};									\
+									\
+int cmd_##obj(int argc, char **argv)					\
+{									\
+	struct vns_##obj##_args a;					\
+	int ret = vns_##obj##_parse(&a, argc, argv);			\
+									\
+	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_##obj##_ops, &a); \
+}
+
 /* print_begin() and, every interval, its "--- ... ---" line */
 void vns_report_begin(const struct vns_read_opts *r,
 		      const struct timespec *when);

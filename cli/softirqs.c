@@ -500,17 +500,4 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 	return 0;
 }
 
-static const struct vns_snap_ops vns_softirqs_ops = {
-	.size = sizeof(struct vns_softirqs_snap),
-	.read = vns_snap_read,
-	.report = vns_report,
-	.free = vns_snap_free,
-};
-
-int cmd_softirqs(int argc, char **argv)
-{
-	struct vns_softirqs_args a;
-	int ret = vns_softirqs_parse(&a, argc, argv);
-
-	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_softirqs_ops, &a);
-}
+VNS_DEFINE_READ(softirqs, sizeof(struct vns_softirqs_snap))

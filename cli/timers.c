@@ -448,17 +448,4 @@ nomem:
 	return VNS_EXIT_FAIL;
 }
 
-static const struct vns_snap_ops vns_timers_ops = {
-	.size = sizeof(struct vns_timers_snap),
-	.read = vns_snap_read,
-	.report = vns_report,
-	.free = vns_snap_free,
-};
-
-int cmd_timers(int argc, char **argv)
-{
-	struct vns_timers_args a;
-	int ret = vns_timers_parse(&a, argc, argv);
-
-	return ret >= 0 ? ret : vns_read_main(&a.read, &vns_timers_ops, &a);
-}
+VNS_DEFINE_READ(timers, sizeof(struct vns_timers_snap))
