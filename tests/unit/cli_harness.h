@@ -248,19 +248,18 @@ static inline void put_flow(struct nl_msg *msg, int type,
 /* What a command or its option parser printed, stdout and stderr */
 static char cap_out[8192] __attribute__((unused));
 
-/* Run @fn on the NULL-terminated arguments that follow, output to cap_out */
-static inline int run(int (*fn)(int, char **), ...)
+/* Run @fn on @args (NULL-terminated), output to cap_out */
+static inline int run_argv(int (*fn)(int, char **), const char *const *args)
 {
 	char *argv[32];
 	int argc = 0, ret, sout, serr;
 	FILE *tmp = tmpfile();
-	va_list ap;
 	size_t n;
 
-	va_start(ap, fn);
-	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
+	while (argc < 31 && args[argc]) {
+		argv[argc] = (char *)args[argc];
 		argc++;
-	va_end(ap);
+	}
 	argv[argc] = NULL;
 	cap_out[0] = '\0';
 	if (!tmp)
@@ -285,6 +284,59 @@ static inline int run(int (*fn)(int, char **), ...)
 	cap_out[n] = '\0';
 	fclose(tmp);
 	return ret;
+}
+
+/* Run @fn on the NULL-terminated arguments that follow, output to cap_out */
+static inline int run(int (*fn)(int, char **), ...)
+{
+	const char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	va_start(ap, fn);
+	while (argc < 31 && (argv[argc] = va_arg(ap, const char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	return run_argv(fn, argv);
+}
+
+/* A command line, its exit status, and all it prints (NULL: not checked) */
+struct run_case {
+	const char *argv[16];	/* argv[0]: the command's name */
+	int ret;
+	const char *out;
+};
+
+static inline void run_cases(int (*fn)(int, char **),
+			     const struct run_case *c, size_t n)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = run_argv(fn, c[i].argv);
+		CHECK(ret == c[i].ret, "%s %s: exit %d, want %d",
+		      c[i].argv[0], c[i].argv[1] ? c[i].argv[1] : "", ret,
+		      c[i].ret);
+		if (c[i].out)
+			CHECK(!strcmp(cap_out, c[i].out),
+			      "%s %s: got '%s', want '%s'", c[i].argv[0],
+			      c[i].argv[1] ? c[i].argv[1] : "", cap_out,
+			      c[i].out);
+	}
+}
+
+#define RUN_CASES(fn, cases)	run_cases(fn, cases, VNS_ARRAY_SIZE(cases))
+
+/* A read's --help: status 0, with --no-enable and the exit statuses */
+static inline void check_read_help(int (*fn)(int, char **),
+				   const char *name)
+{
+	int ret = run(fn, name, "--help", NULL);
+
+	CHECK(ret == 0 && strstr(cap_out, "--no-enable") &&
+	      strstr(cap_out, "Exit status:"), "%s --help", name);
 }
 
 #endif /* _VNS_TEST_CLI_HARNESS_H */

@@ -408,35 +408,31 @@ static int run_drops_parse(int argc, char **argv)
 	return vns_drops_parse(&drops_args, argc, argv);
 }
 
+static const struct run_case drops_bad[] = {
+	{ { "drops", "--count", "2" }, VNS_EXIT_USAGE,
+	  "vnetscope: --count needs --interval\n" },
+	{ { "drops", "--no-enable=1" }, VNS_EXIT_USAGE,
+	  "vnetscope: option '--no-enable' takes no value\n" },
+	{ { "drops", "--top", "0" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid --top '0': expected a positive integer\n" },
+};
+
 static void test_drops_args(void)
 {
 	struct vns_drops_args *a = &drops_args;
-	int ret;
 
-	ret = run(run_drops_parse, "drops", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_drops_parse, "drops", NULL), -1);
 	CHECK(!a->read.no_enable && vns_filter_is_empty(&a->read.filter) &&
 	      !strcmp(a->read.name, "drops"), "no options");
-	ret = run(run_drops_parse, "drops", "--no-enable", "--proto", "tcp",
-		  "--interval", "0.5", "--count", "2", "--top", "3", "--json",
-		  NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_drops_parse, "drops", "--no-enable", "--proto", "tcp",
+		      "--interval", "0.5", "--count", "2", "--top", "3",
+		      "--json", NULL), -1);
 	CHECK_STR(cap_out, "");
 	CHECK(a->read.no_enable && a->read.filter.proto == 6 &&
 	      a->read.interval == 0.5 && a->read.count == 2 && a->top == 3 &&
-	      a->read.json,
-	      "all options");
-	ret = run(run_drops_parse, "drops", "--count", "2", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out, "vnetscope: --count needs --interval\n");
-	ret = run(run_drops_parse, "drops", "--no-enable=1", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out, "vnetscope: option '--no-enable' takes no value\n");
-	ret = run(run_drops_parse, "drops", "--top", "0", NULL);
-	CHECK_STR(cap_out,
-		  "vnetscope: invalid --top '0': expected a positive integer\n");
-	ret = run(run_drops_parse, "drops", "--help", NULL);
-	CHECK_INT(ret, VNS_EXIT_OK);
+	      a->read.json, "all options");
+	RUN_CASES(run_drops_parse, drops_bad);
+	check_read_help(run_drops_parse, "drops");
 	CHECK(strstr(cap_out, "  --no-enable ") &&
 	      strstr(cap_out, "\nExit status: 0 success, 1 runtime error, 2 usage error, 3 the module\n"),
 	      "drops --help: %s", cap_out);

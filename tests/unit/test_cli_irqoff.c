@@ -171,29 +171,26 @@ static int run_parse(int argc, char **argv)
 	return vns_irqoff_parse(&irqoff_args, argc, argv);
 }
 
+static const struct run_case irqoff_bad[] = {
+	{ { "irqoff", "--threshold", "x" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid --threshold 'x': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)\n" },
+	{ { "irqoff", "--interval", "1" }, VNS_EXIT_USAGE,
+	  "vnetscope: unknown option '--interval'\n" },
+};
+
 static void test_irqoff_args(void)
 {
 	struct vns_irqoff_args *a = &irqoff_args;
-	int ret;
 
-	ret = run(run_parse, "irqoff", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "irqoff", NULL), -1);
 	CHECK(a->sel.cpu == -1 && !a->sel.threshold_ns && !a->read.no_enable,
 	      "defaults");
-	ret = run(run_parse, "irqoff", "--threshold", "0.5", "--cpu", "1",
-		  "--no-enable", "--json", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "irqoff", "--threshold", "0.5", "--cpu", "1",
+		      "--no-enable", "--json", NULL), -1);
 	CHECK(a->sel.threshold_ns == 500000 && a->sel.cpu == 1 &&
 	      a->read.no_enable && a->read.json, "options");
-	ret = run(run_parse, "irqoff", "--threshold", "x", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: invalid --threshold 'x': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)\n");
-	ret = run(run_parse, "irqoff", "--interval", "1", NULL);
-	CHECK_STR(cap_out, "vnetscope: unknown option '--interval'\n");
-	ret = run(run_parse, "irqoff", "--help", NULL);
-	CHECK(ret == 0 && strstr(cap_out, "--no-enable") &&
-	      strstr(cap_out, "Exit status:"), "--help");
+	RUN_CASES(run_parse, irqoff_bad);
+	check_read_help(run_parse, "irqoff");
 }
 
 int main(void)

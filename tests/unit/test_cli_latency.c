@@ -18,6 +18,32 @@ static int run_latency_parse(int argc, char **argv)
 	return vns_latency_parse(&cap_args, argc, argv);
 }
 
+/* enable: which collector takes what, all before the kernel */
+static const struct run_case enable_bad[] = {
+	{ { "enable", "latency", "dir=up" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid dir 'up': expected rx, tx or both\n" },
+	{ { "enable", "latency", "vm=vnet0" }, VNS_EXIT_USAGE,
+	  "vnetscope: vm=: the VM path needs the physical port too (phy=, --phy-interface)\n" },
+	{ { "enable", "irqoff", "phy=eth0" }, VNS_EXIT_USAGE,
+	  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n" },
+	{ { "enable", "irqoff", "stage_threshold=5ms" }, VNS_EXIT_USAGE,
+	  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n" },
+	{ { "enable", "latency", "period=5ms" }, VNS_EXIT_USAGE,
+	  "vnetscope: period= applies to the irqoff collector only, not latency\n" },
+	{ { "enable", "timers", "threshold=5ms" }, VNS_EXIT_USAGE,
+	  "vnetscope: unexpected argument 'threshold=5ms' (only irqoff and latency take settings)\n" },
+	{ { "enable", "latency", "stage_threshold=0" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid stage_threshold '0': expected a duration from 1us to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n" },
+	{ { "enable", "drops", "dir=rx" }, VNS_EXIT_USAGE,
+	  "vnetscope: unexpected argument 'dir=rx' (only irqoff and latency take settings)\n" },
+	{ { "enable", "latency", "--dev", "eth0" }, VNS_EXIT_USAGE,
+	  "vnetscope: --dev applies to the drops collector only, not latency\n" },
+	{ { "enable", "timers", "--proto", "udp" }, VNS_EXIT_USAGE,
+	  "vnetscope: filter options apply to the drops and latency collectors only, not timers\n" },
+	{ { "enable", "nosuch" }, VNS_EXIT_USAGE,
+	  "vnetscope: unknown collector 'nosuch' (known: drops, softirqs, timers, irqoff, latency)\n" },
+};
+
 static void test_latency_args(void)
 {
 	static const u8 dst[4] = { 10, 0, 0, 2 };
@@ -155,51 +181,7 @@ static void test_latency_args(void)
 	CHECK_STR(cap_out,
 		  "vnetscope: --vm-interface: the VM path needs the physical port too (phy=, --phy-interface)\n");
 
-	/* enable: which collector takes what, all before the kernel */
-	ret = run(cmd_enable, "enable", "latency", "dir=up", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: invalid dir 'up': expected rx, tx or both\n");
-	ret = run(cmd_enable, "enable", "latency", "vm=vnet0", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: vm=: the VM path needs the physical port too (phy=, --phy-interface)\n");
-	ret = run(cmd_enable, "enable", "irqoff", "phy=eth0", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n");
-	ret = run(cmd_enable, "enable", "irqoff", "stage_threshold=5ms", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n");
-	ret = run(cmd_enable, "enable", "latency", "period=5ms", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: period= applies to the irqoff collector only, not latency\n");
-	ret = run(cmd_enable, "enable", "timers", "threshold=5ms", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: unexpected argument 'threshold=5ms' (only irqoff and latency take settings)\n");
-	ret = run(cmd_enable, "enable", "latency", "stage_threshold=0", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: invalid stage_threshold '0': expected a duration from 1us to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n");
-	ret = run(cmd_enable, "enable", "drops", "dir=rx", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: unexpected argument 'dir=rx' (only irqoff and latency take settings)\n");
-	ret = run(cmd_enable, "enable", "latency", "--dev", "eth0", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: --dev applies to the drops collector only, not latency\n");
-	ret = run(cmd_enable, "enable", "timers", "--proto", "udp", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: filter options apply to the drops and latency collectors only, not timers\n");
-	ret = run(cmd_enable, "enable", "nosuch", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: unknown collector 'nosuch' (known: drops, softirqs, timers, irqoff, latency)\n");
+	RUN_CASES(cmd_enable, enable_bad);
 }
 
 /* One VNS_CMD_LATENCY_GET message: a pair (@to != 0) or a direction */

@@ -244,28 +244,25 @@ static int run_parse(int argc, char **argv)
 	return vns_softirqs_parse(&sirq_args, argc, argv);
 }
 
+static const struct run_case softirqs_bad[] = {
+	{ { "softirqs", "--cpu", "x" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid --cpu 'x': expected a CPU number\n" },
+	{ { "softirqs", "--proto", "udp" }, VNS_EXIT_USAGE,
+	  "vnetscope: unknown option '--proto'\n" },
+};
+
 static void test_softirqs_args(void)
 {
 	struct vns_softirqs_args *a = &sirq_args;
-	int ret;
 
-	ret = run(run_parse, "softirqs", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "softirqs", NULL), -1);
 	CHECK(a->cpu == -1 && !a->read.no_enable && !a->hist, "defaults");
-	ret = run(run_parse, "softirqs", "--cpu", "3", "--hist", "--no-enable",
-		  "--interval", "1", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "softirqs", "--cpu", "3", "--hist",
+		      "--no-enable", "--interval", "1", NULL), -1);
 	CHECK(a->cpu == 3 && a->hist && a->read.no_enable &&
-	      a->read.interval == 1,
-	      "options");
-	ret = run(run_parse, "softirqs", "--cpu", "x", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out, "vnetscope: invalid --cpu 'x': expected a CPU number\n");
-	ret = run(run_parse, "softirqs", "--proto", "udp", NULL);
-	CHECK_STR(cap_out, "vnetscope: unknown option '--proto'\n");
-	ret = run(run_parse, "softirqs", "--help", NULL);
-	CHECK(ret == 0 && strstr(cap_out, "--no-enable") &&
-	      strstr(cap_out, "Exit status:"), "--help");
+	      a->read.interval == 1, "options");
+	RUN_CASES(run_parse, softirqs_bad);
+	check_read_help(run_parse, "softirqs");
 }
 
 int main(void)

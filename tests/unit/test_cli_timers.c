@@ -163,27 +163,24 @@ static int run_parse(int argc, char **argv)
 	return vns_timers_parse(&timers_args, argc, argv);
 }
 
+static const struct run_case timers_bad[] = {
+	{ { "timers", "--sort", "name" }, VNS_EXIT_USAGE,
+	  "vnetscope: invalid --sort 'name': expected max, total or count\n" },
+};
+
 static void test_timers_args(void)
 {
 	struct vns_timers_args *a = &timers_args;
-	int ret;
 
-	ret = run(run_parse, "timers", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "timers", NULL), -1);
 	CHECK(a->top == 20 && a->sort == VNS_SORT_MAX && !a->read.no_enable,
 	      "defaults");
-	ret = run(run_parse, "timers", "--top", "0", "--sort", "count",
-		  "--min-us", "5", "--no-enable", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(run_parse, "timers", "--top", "0", "--sort", "count",
+		      "--min-us", "5", "--no-enable", NULL), -1);
 	CHECK(a->top == 0 && a->sort == VNS_SORT_COUNT && a->min_us == 5 &&
 	      a->read.no_enable, "options");
-	ret = run(run_parse, "timers", "--sort", "name", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: invalid --sort 'name': expected max, total or count\n");
-	ret = run(run_parse, "timers", "--help", NULL);
-	CHECK(ret == 0 && strstr(cap_out, "--no-enable") &&
-	      strstr(cap_out, "Exit status:"), "--help");
+	RUN_CASES(run_parse, timers_bad);
+	check_read_help(run_parse, "timers");
 }
 
 int main(void)
