@@ -78,6 +78,37 @@ static void check_s64(long long got, long long want, const char *expr,
 #define CHECK_STR(got, want)	CHECK((got) && !strcmp((got), (want)))
 #define CHECK_BUF(buf, want)	CHECK(!strcmp((buf), (want)))
 
+/* A word, what its parser returns, and its message (NULL: not checked) */
+struct word_case {
+	const char *word;
+	int ret;
+	const char *err;
+};
+
+/* Parse the words of @c in order into @obj; *@err: the last message */
+static void check_words(int (*parse)(void *, const char *), void *obj,
+			const char *const *err, const struct word_case *c,
+			size_t n, const char *file, int line)
+{
+	char what[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "'%s' returns %d", c[i].word,
+			 c[i].ret);
+		check_s64(parse(obj, c[i].word), c[i].ret, what, file, line);
+		if (!c[i].err)
+			continue;
+		snprintf(what, sizeof(what), "'%s': '%s'", c[i].word,
+			 c[i].err);
+		check(*err && !strcmp(*err, c[i].err), what, file, line);
+	}
+}
+
+#define CHECK_WORDS(parse, obj, err, cases)				\
+	check_words(parse, obj, &(err), cases,				\
+		    sizeof(cases) / sizeof((cases)[0]), __FILE__, __LINE__)
+
 /* ------------------------------------------------------------------ */
 /* hist.h                                                              */
 /* ------------------------------------------------------------------ */
@@ -2131,7 +2162,7 @@ static void test_addr_format(void)
 
 static const char *ferr;
 
-static int fword(struct vns_filter *f, const char *word)
+static int fword(void *f, const char *word)
 {
 	ferr = NULL;
 	return vns_filter_parse_word(f, word, &ferr);
@@ -2147,6 +2178,47 @@ static const char *ffmt(const struct vns_filter *f)
 
 static void test_filter_words(void)
 {
+	static const struct word_case prefix6_words[] = {
+		{ "dst=::1/129", -1, "invalid prefix length for IPv6 address" },
+		{ "dst=::1/1000", -1, VNS_FILTER_ERR_PREFIX6 },
+		{ "dst=::1/128", 0, NULL },
+	};
+	static const struct word_case keep_words[] = {
+		{ "src=10.0.0.2/40", -1, NULL },
+		{ "src=::2/129", -1, NULL },
+		{ "src=x", -1, NULL },
+	};
+	static const struct word_case dev_words[] = {
+		{ "dev=", -1, "not an interface name" },
+		{ "dev=a b", -1, VNS_FILTER_ERR_DEV },
+		{ "dev=a/b", -1, NULL },
+		{ "dev=a:b", -1, NULL },
+		{ "dev=a\tb", -1, NULL },
+		{ "dev=.", -1, NULL },
+		{ "dev=..", -1, NULL },
+		{ "dev=...", 0, NULL },
+		{ "dev=veth0.100", 0, NULL },
+	};
+	static const struct word_case key_words[] = {
+		{ "color=red", VNS_PARSE_UNKNOWN, "unknown filter key" },
+		{ "src-ip=10.0.0.1", VNS_PARSE_UNKNOWN, NULL },
+		{ "sr=10.0.0.1", VNS_PARSE_UNKNOWN, NULL },
+		{ "SRC=10.0.0.1", VNS_PARSE_UNKNOWN, NULL },
+		{ "=1", VNS_PARSE_UNKNOWN, NULL },
+		{ "", VNS_PARSE_UNKNOWN, NULL },
+		{ "period=10ms", VNS_PARSE_UNKNOWN, NULL },
+		{ "dport", -1,
+		  "filter key 'dport' needs a value, e.g. dport=53" },
+		{ "src", -1,
+		  "filter key 'src' needs a value, e.g. src=10.0.0.1" },
+		{ "dst", -1,
+		  "filter key 'dst' needs a value, e.g. dst=10.0.0.2" },
+		{ "proto", -1,
+		  "filter key 'proto' needs a value, e.g. proto=udp" },
+		{ "sport", -1,
+		  "filter key 'sport' needs a value, e.g. sport=53" },
+		{ "dev", -1, "filter key 'dev' needs a value, e.g. dev=eth0" },
+	};
 	static const char *const bad_addr[] = {
 		"10.0.0.300", "10.0.0", "10.1", "", "abc", "10.0.0.1.2",
 		"1.2.3.4 ", " 1.2.3.4", "fe80::1%eth0", "::g", "1::2::3", "/8",
@@ -2207,18 +2279,12 @@ static void test_filter_words(void)
 		CHECK_STR(ferr, "invalid prefix length for IPv4 address");
 		CHECK_EQ(f.dst_family, 0);
 	}
-	CHECK_INT(fword(&f, "dst=::1/129"), -1);
-	CHECK_STR(ferr, "invalid prefix length for IPv6 address");
-	CHECK_INT(fword(&f, "dst=::1/1000"), -1);
-	CHECK_STR(ferr, VNS_FILTER_ERR_PREFIX6);
-	CHECK_INT(fword(&f, "dst=::1/128"), 0);
+	CHECK_WORDS(fword, &f, ferr, prefix6_words);
 	/* an invalid value leaves the earlier one alone */
 	memset(&f, 0, sizeof(f));
 	CHECK_INT(fword(&f, "src=10.0.0.1/8"), 0);
 	g = f;
-	CHECK_INT(fword(&f, "src=10.0.0.2/40"), -1);
-	CHECK_INT(fword(&f, "src=::2/129"), -1);
-	CHECK_INT(fword(&f, "src=x"), -1);
+	CHECK_WORDS(fword, &f, ferr, keep_words);
 	CHECK_MEM(&f, &g, sizeof(f));
 
 	/* ports */
@@ -2267,43 +2333,14 @@ static void test_filter_words(void)
 	CHECK_INT(fword(&f, "dev=xxxxxxxxxxxxxxxxxxxxxxxx"), -1);
 	CHECK_STR(ferr, VNS_FILTER_ERR_DEV_LONG);
 	CHECK_STR(f.dev, "abcdefghijklmno");
-	CHECK_INT(fword(&f, "dev="), -1);
-	CHECK_STR(ferr, "not an interface name");
-	CHECK_INT(fword(&f, "dev=a b"), -1);
-	CHECK_STR(ferr, VNS_FILTER_ERR_DEV);
-	CHECK_INT(fword(&f, "dev=a/b"), -1);
-	CHECK_INT(fword(&f, "dev=a:b"), -1);
-	CHECK_INT(fword(&f, "dev=a\tb"), -1);
-	CHECK_INT(fword(&f, "dev=."), -1);
-	CHECK_INT(fword(&f, "dev=.."), -1);
-	CHECK_INT(fword(&f, "dev=..."), 0);
-	CHECK_INT(fword(&f, "dev=veth0.100"), 0);
+	CHECK_WORDS(fword, &f, ferr, dev_words);
 	CHECK_STR(f.dev, "veth0.100");
 	CHECK_EQ(f.dev[14], 0);		/* the longer name's tail is gone */
 	CHECK_EQ(f.dev[15], 0);
 
 	/* keys: exact, with '=' */
 	g = f;
-	CHECK_INT(fword(&f, "color=red"), VNS_PARSE_UNKNOWN);
-	CHECK_STR(ferr, "unknown filter key");
-	CHECK_INT(fword(&f, "src-ip=10.0.0.1"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, "sr=10.0.0.1"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, "SRC=10.0.0.1"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, "=1"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, ""), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, "period=10ms"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(fword(&f, "dport"), -1);
-	CHECK_STR(ferr, "filter key 'dport' needs a value, e.g. dport=53");
-	CHECK_INT(fword(&f, "src"), -1);
-	CHECK_STR(ferr, "filter key 'src' needs a value, e.g. src=10.0.0.1");
-	CHECK_INT(fword(&f, "dst"), -1);
-	CHECK_STR(ferr, "filter key 'dst' needs a value, e.g. dst=10.0.0.2");
-	CHECK_INT(fword(&f, "proto"), -1);
-	CHECK_STR(ferr, "filter key 'proto' needs a value, e.g. proto=udp");
-	CHECK_INT(fword(&f, "sport"), -1);
-	CHECK_STR(ferr, "filter key 'sport' needs a value, e.g. sport=53");
-	CHECK_INT(fword(&f, "dev"), -1);
-	CHECK_STR(ferr, "filter key 'dev' needs a value, e.g. dev=eth0");
+	CHECK_WORDS(fword, &f, ferr, key_words);
 	CHECK_MEM(&f, &g, sizeof(f));
 }
 
@@ -2646,7 +2683,7 @@ static void test_duration(void)
 
 static const char *serr;
 
-static int sword(struct vns_settings *s, const char *word)
+static int sword(void *s, const char *word)
 {
 	serr = NULL;
 	return vns_settings_parse_word(s, word, &serr);
@@ -2662,6 +2699,58 @@ static const char *sfmt(const struct vns_settings *s)
 
 static void test_settings_words(void)
 {
+	static const struct word_case range_words[] = {
+		{ "period=999us", -1,
+		  "expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
+		{ "period=2s", -1, VNS_SET_ERR_PERIOD },
+		{ "period=1.0000001s", -1, NULL },
+		{ "period=1s", 0, NULL },
+		{ "period=1ms", 0, NULL },
+		{ "period=1000000ns", 0, NULL },
+		{ "threshold=11s", -1,
+		  "expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
+		{ "threshold=abc", -1, VNS_SET_ERR_THRESHOLD },
+		{ "threshold=", -1, NULL },
+		{ "threshold=0", -1, NULL },
+		{ "threshold=999us", 0, NULL },
+	};
+	static const struct word_case threshold_words[] = {
+		{ "threshold=1500ns", -1, NULL },
+		{ "stage_threshold=10.000001s", -1, VNS_SET_ERR_THRESHOLD },
+		{ "stage_threshold=0", -1, NULL },
+		{ "threshold=10s", 0, NULL },
+		{ "stage_threshold=1ms", 0, NULL },
+	};
+	static const struct word_case name_words[] = {
+		{ "phy=", -1,
+		  "expected an interface name (1 to 15 bytes, no '/', ':' or blanks)" },
+		{ "phy=abcdefghijklmnop", -1, VNS_SET_ERR_IFNAME },
+		{ "vm=a:b", -1, NULL },
+		{ "vm=a b", -1, NULL },
+		{ "vm=a/b", -1, NULL },
+		{ "vm=..", -1, NULL },
+		{ "dir=up", -1, "expected rx, tx or both" },
+		{ "dir=", -1, NULL },
+		{ "dir=RX", -1, NULL },
+		{ "dir=rx ", -1, NULL },
+	};
+	static const struct word_case setting_key_words[] = {
+		{ "periods=1", VNS_PARSE_UNKNOWN,
+		  "unknown setting (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)" },
+		{ "proto=udp", VNS_PARSE_UNKNOWN, NULL },
+		{ "stage-threshold=1ms", VNS_PARSE_UNKNOWN, NULL },
+		{ "", VNS_PARSE_UNKNOWN, NULL },
+		{ "=5", VNS_PARSE_UNKNOWN, NULL },
+		{ "period", -1,
+		  "setting 'period' needs a value, e.g. period=10ms" },
+		{ "threshold", -1,
+		  "setting 'threshold' needs a value, e.g. threshold=20ms" },
+		{ "stage_threshold", -1,
+		  "setting 'stage_threshold' needs a value, e.g. stage_threshold=5ms" },
+		{ "phy", -1, "setting 'phy' needs a value, e.g. phy=eth0" },
+		{ "vm", -1, "setting 'vm' needs a value, e.g. vm=vnet0" },
+		{ "dir", -1, "setting 'dir' needs a value, e.g. dir=rx" },
+	};
 	struct vns_settings s, t;
 
 	vns_settings_default(&s);
@@ -2697,51 +2786,17 @@ static void test_settings_words(void)
 
 	/* ranges */
 	t = s;
-	CHECK_INT(sword(&s, "period=999us"), -1);
-	CHECK_STR(serr,
-		  "expected a duration from 1ms to 1s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
-	CHECK_INT(sword(&s, "period=2s"), -1);
-	CHECK_STR(serr, VNS_SET_ERR_PERIOD);
-	CHECK_INT(sword(&s, "period=1.0000001s"), -1);
-	CHECK_INT(sword(&s, "period=1s"), 0);
-	CHECK_INT(sword(&s, "period=1ms"), 0);
-	CHECK_INT(sword(&s, "period=1000000ns"), 0);
-	CHECK_INT(sword(&s, "threshold=11s"), -1);
-	CHECK_STR(serr,
-		  "expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)");
-	CHECK_INT(sword(&s, "threshold=abc"), -1);
-	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
-	CHECK_INT(sword(&s, "threshold="), -1);
-	CHECK_INT(sword(&s, "threshold=0"), -1);
-	CHECK_INT(sword(&s, "threshold=999us"), 0);
+	CHECK_WORDS(sword, &s, serr, range_words);
 	CHECK_INT(s.threshold_us, 999);
 	CHECK_INT(sword(&s, "threshold=1us"), 0);
 	CHECK_INT(s.threshold_us, 1);
-	CHECK_INT(sword(&s, "threshold=1500ns"), -1);
-	CHECK_INT(sword(&s, "stage_threshold=10.000001s"), -1);
-	CHECK_STR(serr, VNS_SET_ERR_THRESHOLD);
-	CHECK_INT(sword(&s, "stage_threshold=0"), -1);
-	CHECK_INT(sword(&s, "threshold=10s"), 0);
-	CHECK_INT(sword(&s, "stage_threshold=1ms"), 0);
+	CHECK_WORDS(sword, &s, serr, threshold_words);
 	CHECK_EQ(s.threshold_us, 10000000);
 	CHECK_EQ(s.stage_threshold_us, 1000);
 
 	/* names and directions */
 	t = s;
-	CHECK_INT(sword(&s, "phy="), -1);
-	CHECK_STR(serr,
-		  "expected an interface name (1 to 15 bytes, no '/', ':' or blanks)");
-	CHECK_INT(sword(&s, "phy=abcdefghijklmnop"), -1);
-	CHECK_STR(serr, VNS_SET_ERR_IFNAME);
-	CHECK_INT(sword(&s, "vm=a:b"), -1);
-	CHECK_INT(sword(&s, "vm=a b"), -1);
-	CHECK_INT(sword(&s, "vm=a/b"), -1);
-	CHECK_INT(sword(&s, "vm=.."), -1);
-	CHECK_INT(sword(&s, "dir=up"), -1);
-	CHECK_STR(serr, "expected rx, tx or both");
-	CHECK_INT(sword(&s, "dir="), -1);
-	CHECK_INT(sword(&s, "dir=RX"), -1);
-	CHECK_INT(sword(&s, "dir=rx "), -1);
+	CHECK_WORDS(sword, &s, serr, name_words);
 	CHECK_MEM(&s, &t, sizeof(s));
 	CHECK_INT(sword(&s, "phy=abcdefghijklmno"), 0);
 	CHECK_INT(sword(&s, "phy=ab"), 0);
@@ -2749,26 +2804,7 @@ static void test_settings_words(void)
 
 	/* keys */
 	t = s;
-	CHECK_INT(sword(&s, "periods=1"), VNS_PARSE_UNKNOWN);
-	CHECK_STR(serr,
-		  "unknown setting (settings: period=, threshold=, stage_threshold=, phy=, vm=, dir=)");
-	CHECK_INT(sword(&s, "proto=udp"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(sword(&s, "stage-threshold=1ms"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(sword(&s, ""), VNS_PARSE_UNKNOWN);
-	CHECK_INT(sword(&s, "=5"), VNS_PARSE_UNKNOWN);
-	CHECK_INT(sword(&s, "period"), -1);
-	CHECK_STR(serr, "setting 'period' needs a value, e.g. period=10ms");
-	CHECK_INT(sword(&s, "threshold"), -1);
-	CHECK_STR(serr, "setting 'threshold' needs a value, e.g. threshold=20ms");
-	CHECK_INT(sword(&s, "stage_threshold"), -1);
-	CHECK_STR(serr,
-		  "setting 'stage_threshold' needs a value, e.g. stage_threshold=5ms");
-	CHECK_INT(sword(&s, "phy"), -1);
-	CHECK_STR(serr, "setting 'phy' needs a value, e.g. phy=eth0");
-	CHECK_INT(sword(&s, "vm"), -1);
-	CHECK_STR(serr, "setting 'vm' needs a value, e.g. vm=vnet0");
-	CHECK_INT(sword(&s, "dir"), -1);
-	CHECK_STR(serr, "setting 'dir' needs a value, e.g. dir=rx");
+	CHECK_WORDS(sword, &s, serr, setting_key_words);
 	CHECK_MEM(&s, &t, sizeof(s));
 }
 
