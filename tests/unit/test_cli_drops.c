@@ -399,45 +399,6 @@ static void test_drop_delta_many(void)
 	vns_drops_free(&cur);
 }
 
-/* ---------------------------------------------------------------- options */
-
-static struct vns_drops_args drops_args;
-
-static int run_drops_parse(int argc, char **argv)
-{
-	return vns_drops_parse(&drops_args, argc, argv);
-}
-
-static const struct run_case drops_bad[] = {
-	{ { "drops", "--count", "2" }, VNS_EXIT_USAGE,
-	  "vnetscope: --count needs --interval\n" },
-	{ { "drops", "--no-enable=1" }, VNS_EXIT_USAGE,
-	  "vnetscope: option '--no-enable' takes no value\n" },
-	{ { "drops", "--top", "0" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid --top '0': expected a positive integer\n" },
-};
-
-static void test_drops_args(void)
-{
-	struct vns_drops_args *a = &drops_args;
-
-	CHECK_INT(run(run_drops_parse, "drops", NULL), -1);
-	CHECK(!a->read.no_enable && vns_filter_is_empty(&a->read.filter) &&
-	      !strcmp(a->read.name, "drops"), "no options");
-	CHECK_INT(run(run_drops_parse, "drops", "--no-enable", "--proto", "tcp",
-		      "--interval", "0.5", "--count", "2", "--top", "3",
-		      "--json", NULL), -1);
-	CHECK_STR(cap_out, "");
-	CHECK(a->read.no_enable && a->read.filter.proto == 6 &&
-	      a->read.interval == 0.5 && a->read.count == 2 && a->top == 3 &&
-	      a->read.json, "all options");
-	RUN_CASES(run_drops_parse, drops_bad);
-	check_read_help(run_drops_parse, "drops");
-	CHECK(strstr(cap_out, "  --no-enable ") &&
-	      strstr(cap_out, "\nExit status: 0 success, 1 runtime error, 2 usage error, 3 the module\n"),
-	      "drops --help: %s", cap_out);
-}
-
 int main(void)
 {
 	f_udp = ports(flow(VNS_AF_INET, 17, "127.0.0.1", "127.0.0.1"), 40000,
@@ -450,7 +411,6 @@ int main(void)
 	test_drop_parse_print();
 	test_drop_delta();
 	test_drop_delta_many();
-	test_drops_args();
 	free(memout_buf);
 	return vns_test_done();
 }

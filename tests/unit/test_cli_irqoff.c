@@ -162,41 +162,9 @@ static void test_irqoff(void)
 	vns_irqoff_free(&q);
 }
 
-/* ---------------------------------------------------------------- options */
-
-static struct vns_irqoff_args irqoff_args;
-
-static int run_parse(int argc, char **argv)
-{
-	return vns_irqoff_parse(&irqoff_args, argc, argv);
-}
-
-static const struct run_case irqoff_bad[] = {
-	{ { "irqoff", "--threshold", "x" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid --threshold 'x': expected milliseconds, e.g. 20 or 0.5 (or with a unit: ns, us, ms, s)\n" },
-	{ { "irqoff", "--interval", "1" }, VNS_EXIT_USAGE,
-	  "vnetscope: unknown option '--interval'\n" },
-};
-
-static void test_irqoff_args(void)
-{
-	struct vns_irqoff_args *a = &irqoff_args;
-
-	CHECK_INT(run(run_parse, "irqoff", NULL), -1);
-	CHECK(a->sel.cpu == -1 && !a->sel.threshold_ns && !a->read.no_enable,
-	      "defaults");
-	CHECK_INT(run(run_parse, "irqoff", "--threshold", "0.5", "--cpu", "1",
-		      "--no-enable", "--json", NULL), -1);
-	CHECK(a->sel.threshold_ns == 500000 && a->sel.cpu == 1 &&
-	      a->read.no_enable && a->read.json, "options");
-	RUN_CASES(run_parse, irqoff_bad);
-	check_read_help(run_parse, "irqoff");
-}
-
 int main(void)
 {
 	test_irqoff();
-	test_irqoff_args();
 	free(memout_buf);
 	return vns_test_done();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the vnetscope CLI without the kernel module: the latency options up to where they
- * would reach the kernel, and the report built from synthetic dumps:
+ * Unit tests of the vnetscope CLI without the kernel module: the latency
+ * report built from synthetic dumps:
  * parsing, growth, text and JSON (latency.c).
  *
  * Prints one line per failed check and ends with "N passed, N failed".
@@ -10,179 +10,6 @@
 
 #include "cmd.h"
 #include "latency.h"
-
-static struct vns_latency_args cap_args;
-
-static int run_latency_parse(int argc, char **argv)
-{
-	return vns_latency_parse(&cap_args, argc, argv);
-}
-
-/* enable: which collector takes what, all before the kernel */
-static const struct run_case enable_bad[] = {
-	{ { "enable", "latency", "dir=up" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid dir 'up': expected rx, tx or both\n" },
-	{ { "enable", "latency", "vm=vnet0" }, VNS_EXIT_USAGE,
-	  "vnetscope: vm=: the VM path needs the physical port too (phy=, --phy-interface)\n" },
-	{ { "enable", "irqoff", "phy=eth0" }, VNS_EXIT_USAGE,
-	  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n" },
-	{ { "enable", "irqoff", "stage_threshold=5ms" }, VNS_EXIT_USAGE,
-	  "vnetscope: phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not irqoff\n" },
-	{ { "enable", "latency", "period=5ms" }, VNS_EXIT_USAGE,
-	  "vnetscope: period= applies to the irqoff collector only, not latency\n" },
-	{ { "enable", "timers", "threshold=5ms" }, VNS_EXIT_USAGE,
-	  "vnetscope: unexpected argument 'threshold=5ms' (only irqoff and latency take settings)\n" },
-	{ { "enable", "latency", "stage_threshold=0" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid stage_threshold '0': expected a duration from 1us to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n" },
-	{ { "enable", "drops", "dir=rx" }, VNS_EXIT_USAGE,
-	  "vnetscope: unexpected argument 'dir=rx' (only irqoff and latency take settings)\n" },
-	{ { "enable", "latency", "--dev", "eth0" }, VNS_EXIT_USAGE,
-	  "vnetscope: --dev applies to the drops collector only, not latency\n" },
-	{ { "enable", "timers", "--proto", "udp" }, VNS_EXIT_USAGE,
-	  "vnetscope: filter options apply to the drops and latency collectors only, not timers\n" },
-	{ { "enable", "nosuch" }, VNS_EXIT_USAGE,
-	  "vnetscope: unknown collector 'nosuch' (known: drops, softirqs, timers, irqoff, latency)\n" },
-};
-
-static void test_latency_args(void)
-{
-	static const u8 dst[4] = { 10, 0, 0, 2 };
-	struct vns_latency_args *a = &cap_args;
-	static const struct {
-		const char *args[6];
-		const char *msg;
-	} bad[] = {
-		{ { "--direction", "up" },
-		  "invalid --direction 'up': expected rx, tx or both" },
-		{ { "--direction" }, "option '--direction' needs a value" },
-		{ { "--phy-interface", "0123456789abcdef" },
-		  "invalid --phy-interface '0123456789abcdef': expected an interface name (1 to 15 bytes, no '/', ':' or blanks)" },
-		{ { "--vm-interface", "a/b" },
-		  "invalid --vm-interface 'a/b': expected an interface name (1 to 15 bytes, no '/', ':' or blanks)" },
-		{ { "--dev", "eth0" },
-		  "--dev applies to the drops collector only, not latency" },
-		{ { "--proto", "icmp", "--dport", "9" },
-		  "--dport needs a protocol with ports (tcp, udp, sctp or udplite), not icmp" },
-		{ { "--src-ip", "10.0.0.300" }, "invalid --src-ip '10.0.0.300'" },
-		{ { "--count", "2" }, "--count needs --interval" },
-		{ { "--interval", "0" },
-		  "invalid --interval '0': expected seconds > 0, e.g. 1 or 0.5" },
-		{ { "--interval", "1", "--count", "0" },
-		  "invalid --count '0': expected a positive integer" },
-		{ { "--cpu", "1" }, "unknown option '--cpu'" },
-		{ { "--hist" }, "unknown option '--hist'" },
-		{ { "--json=1" }, "option '--json' takes no value" },
-		{ { "extra" }, "unexpected argument 'extra'" },
-		{ { "--threshold", "10ms" }, "--threshold needs --details" },
-		{ { "--stage-threshold", "5ms" },
-		  "--stage-threshold needs --details" },
-		{ { "--duration", "5" }, "--duration needs --details" },
-		{ { "--details", "--threshold", "0" },
-		  "invalid --threshold '0': expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
-		{ { "--details", "--stage-threshold", "20s" },
-		  "invalid --stage-threshold '20s': expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)" },
-		{ { "--details", "--duration", "-1" },
-		  "invalid --duration '-1': expected seconds > 0, e.g. 10 or 0.5" },
-		{ { "--details", "--duration", "0" },
-		  "invalid --duration '0': expected seconds > 0, e.g. 10 or 0.5" },
-		{ { "--details", "--interval", "1" },
-		  "--interval and --count do not apply to --details (see --duration)" },
-		{ { "--details", "--threshold" },
-		  "option '--threshold' needs a value" },
-		{ { "--details=1" }, "option '--details' takes no value" },
-		{ { "--details", "--bogus" }, "unknown option '--bogus'" },
-	};
-	char want[512];
-	size_t i;
-	int ret;
-
-	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
-		ret = run(run_latency_parse, "latency", bad[i].args[0],
-			  bad[i].args[1], bad[i].args[2], bad[i].args[3],
-			  bad[i].args[4], NULL);
-		CHECK(ret == VNS_EXIT_USAGE, "%s: exit %d", bad[i].args[0],
-		      ret);
-		snprintf(want, sizeof(want), "vnetscope: %s\n", bad[i].msg);
-		CHECK_STR(cap_out, want);
-	}
-
-	ret = run(run_latency_parse, "latency", NULL);
-	CHECK_INT(ret, -1);
-	CHECK_STR(cap_out, "");
-	CHECK(vns_config_is_empty(&a->read.cfg) && vns_filter_is_empty(&a->read.filter)
-	      && !a->read.interval && !a->read.count && !a->read.json,
-	      "no options");
-
-	ret = run(run_latency_parse, "latency", "--direction", "tx",
-		  "--phy-interface", "eth0", "--proto", "udp", "--dst-ip",
-		  "10.0.0.2", "--dport", "5001", "--interval", "0.5",
-		  "--count", "3", "--json", NULL);
-	CHECK_INT(ret, -1);
-	CHECK_STR(cap_out, "");
-	CHECK(VNS_GIVEN(&a->read.cfg, VNS_SET_DIR) && a->read.cfg.dir == VNS_DIR_TX, "--direction tx");
-	CHECK_STR(a->read.cfg.phy, "eth0");
-	CHECK(!a->read.cfg.vm[0] && !VNS_GIVEN(&a->read.cfg, VNS_SET_PERIOD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD),
-	      "only phy and dir");
-	CHECK(a->read.filter.proto == 17 && a->read.filter.has_dport &&
-	      a->read.filter.dport == 5001 && a->read.filter.dst_family == VNS_AF_INET &&
-	      !memcmp(a->read.filter.dst, dst, 4) && !a->read.filter.has_dev,
-	      "latency filter");
-	CHECK(a->read.interval == 0.5 && a->read.count == 3 && a->read.json,
-	      "interval, count, json");
-
-	/* --details: no threshold unless given (vns_read_plan() decides) */
-	ret = run(run_latency_parse, "latency", "--details", "--json",
-		  "--phy-interface", "va", "--proto", "icmp", NULL);
-	CHECK_INT(ret, -1);
-	CHECK_STR(cap_out, "");
-	CHECK(a->read.details && a->read.json && !a->duration &&
-	      !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) &&
-	      a->read.filter.proto == 1, "--details defaults");
-	ret = run(run_latency_parse, "latency", "--details",
-		  "--stage-threshold", "5", "--duration", "2.5", NULL);
-	CHECK_INT(ret, -1);
-	CHECK(a->read.details && !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) &&
-	      VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) && a->read.cfg.stage_threshold_us == 5000 &&
-	      a->duration == 2.5, "--stage-threshold alone");
-	ret = run(run_latency_parse, "latency", "--details", "--threshold",
-		  "1us", "--stage-threshold", "500us", NULL);
-	CHECK_INT(ret, -1);
-	CHECK(a->read.cfg.threshold_us == 1 &&
-	      a->read.cfg.stage_threshold_us == 500, "1us and 500us");
-	ret = run(run_latency_parse, "latency", "--details", "--threshold",
-		  "1500ns", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	ret = run(run_latency_parse, "latency", "--details", "--threshold",
-		  "1s", "--stage-threshold", "1.5ms", NULL);
-	CHECK_INT(ret, -1);
-	CHECK(a->read.cfg.threshold_us == 1000000 &&
-	      a->read.cfg.stage_threshold_us == 1500, "both thresholds");
-
-	ret = run(run_latency_parse, "latency", "--help", NULL);
-	CHECK_INT(ret, VNS_EXIT_OK);
-	CHECK(strstr(cap_out, "  --stage-threshold D ") &&
-	      strstr(cap_out, "  --duration S ") &&
-	      strstr(cap_out, "vnetscope latency --details [--threshold D]"),
-	      "--details in latency --help");
-	CHECK(!strncmp(cap_out, "Usage: vnetscope latency [--direction ",
-		       38), "usage: %.60s", cap_out);
-	CHECK(!strstr(cap_out, "--dev"), "--dev in latency --help");
-
-	/* the VM path: needs the physical port, refused before the kernel */
-	ret = run(run_latency_parse, "latency", "--vm-interface", "vnet0",
-		  "--phy-interface", "eth0", NULL);
-	CHECK_INT(ret, -1);
-	CHECK_STR(a->read.cfg.vm, "vnet0");
-	ret = run(run_latency_parse, "latency", "--vm-interface", "vnet0",
-		  NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	ret = run(cmd_latency, "latency", "--vm-interface", "vnet0", NULL);
-	CHECK_INT(ret, VNS_EXIT_USAGE);
-	CHECK_STR(cap_out,
-		  "vnetscope: --vm-interface: the VM path needs the physical port too (phy=, --phy-interface)\n");
-
-	RUN_CASES(cmd_enable, enable_bad);
-}
 
 /* One VNS_CMD_LATENCY_GET message: a pair (@to != 0) or a direction */
 static int add_lat(struct vns_stage_lats *l, u8 kind, u8 from, u8 to,
@@ -481,10 +308,8 @@ out:
 	vns_stage_lats_free(&prev);
 }
 
-
 int main(void)
 {
-	test_latency_args();
 	test_latency_dump();
 	test_latency_delta();
 	free(memout_buf);

@@ -235,40 +235,9 @@ out:
 	vns_softirqs_free(&s);
 }
 
-/* ---------------------------------------------------------------- options */
-
-static struct vns_softirqs_args sirq_args;
-
-static int run_parse(int argc, char **argv)
-{
-	return vns_softirqs_parse(&sirq_args, argc, argv);
-}
-
-static const struct run_case softirqs_bad[] = {
-	{ { "softirqs", "--cpu", "x" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid --cpu 'x': expected a CPU number\n" },
-	{ { "softirqs", "--proto", "udp" }, VNS_EXIT_USAGE,
-	  "vnetscope: unknown option '--proto'\n" },
-};
-
-static void test_softirqs_args(void)
-{
-	struct vns_softirqs_args *a = &sirq_args;
-
-	CHECK_INT(run(run_parse, "softirqs", NULL), -1);
-	CHECK(a->cpu == -1 && !a->read.no_enable && !a->hist, "defaults");
-	CHECK_INT(run(run_parse, "softirqs", "--cpu", "3", "--hist",
-		      "--no-enable", "--interval", "1", NULL), -1);
-	CHECK(a->cpu == 3 && a->hist && a->read.no_enable &&
-	      a->read.interval == 1, "options");
-	RUN_CASES(run_parse, softirqs_bad);
-	check_read_help(run_parse, "softirqs");
-}
-
 int main(void)
 {
 	test_softirqs();
-	test_softirqs_args();
 	free(memout_buf);
 	return vns_test_done();
 }

@@ -154,39 +154,9 @@ static void test_timers(void)
 	vns_timers_free(&t);
 }
 
-/* ---------------------------------------------------------------- options */
-
-static struct vns_timers_args timers_args;
-
-static int run_parse(int argc, char **argv)
-{
-	return vns_timers_parse(&timers_args, argc, argv);
-}
-
-static const struct run_case timers_bad[] = {
-	{ { "timers", "--sort", "name" }, VNS_EXIT_USAGE,
-	  "vnetscope: invalid --sort 'name': expected max, total or count\n" },
-};
-
-static void test_timers_args(void)
-{
-	struct vns_timers_args *a = &timers_args;
-
-	CHECK_INT(run(run_parse, "timers", NULL), -1);
-	CHECK(a->top == 20 && a->sort == VNS_SORT_MAX && !a->read.no_enable,
-	      "defaults");
-	CHECK_INT(run(run_parse, "timers", "--top", "0", "--sort", "count",
-		      "--min-us", "5", "--no-enable", NULL), -1);
-	CHECK(a->top == 0 && a->sort == VNS_SORT_COUNT && a->min_us == 5 &&
-	      a->read.no_enable, "options");
-	RUN_CASES(run_parse, timers_bad);
-	check_read_help(run_parse, "timers");
-}
-
 int main(void)
 {
 	test_timers();
-	test_timers_args();
 	free(memout_buf);
 	return vns_test_done();
 }
