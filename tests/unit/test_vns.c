@@ -105,9 +105,13 @@ static void check_words(int (*parse)(void *, const char *), void *obj,
 	}
 }
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define CHECK_WORDS(parse, obj, err, cases)				\
-	check_words(parse, obj, &(err), cases,				\
-		    sizeof(cases) / sizeof((cases)[0]), __FILE__, __LINE__)
+	check_words(parse, obj, &(err), cases, ARRAY_SIZE(cases),	\
+		    __FILE__, __LINE__)
 
 /* ------------------------------------------------------------------ */
 /* hist.h                                                              */
@@ -3139,78 +3143,134 @@ static void test_nl_filter(void)
 	nlmsg_free(msg);
 }
 
-/* Attributes for the error cases; the nest holds what @fill put */
-#define NEST_BAD(fill, want_err, want_bad)				\
-	do {								\
-		struct nl_msg *_m = nlmsg_alloc();			\
-		struct nlattr *_n = nla_nest_start(_m, VNS_A_FILTER);	\
-		fill;							\
-		nla_nest_end(_m, _n);					\
-		nest_parse(_m, VNS_A_FILTER, tb, VNS_FILTER_A_MAX);	\
-		err = NULL;						\
-		b = -1;							\
-		CHECK_INT(vns_filter_get(tb, &f, &err, &b), -1);	\
-		CHECK_STR(err, want_err);				\
-		CHECK_INT(b, want_bad);					\
-		nlmsg_free(_m);						\
-	} while (0)
+/* An attribute: @len bytes of @data, or without @data @val in @len bytes */
+struct tattr {
+	int type;
+	int len;
+	const void *data;
+	u64 val;
+};
 
-#define CFG_BAD(fill, want_err, want_bad)				\
-	do {								\
-		struct nl_msg *_m = nlmsg_alloc();			\
-		struct nlattr *_n = nla_nest_start(_m, VNS_A_CONFIG);	\
-		fill;							\
-		nla_nest_end(_m, _n);					\
-		nest_parse(_m, VNS_A_CONFIG, tc, VNS_CFG_A_MAX);	\
-		err = NULL;						\
-		b = -1;							\
-		CHECK_INT(vns_settings_get(tc, &s, &err, &b), -1);	\
-		CHECK_STR(err, want_err);				\
-		CHECK_INT(b, want_bad);					\
-		nlmsg_free(_m);						\
-	} while (0)
+/* A nest of (up to two) attributes a codec refuses: its message, the type */
+struct nl_bad {
+	struct tattr attr[2];	/* type 0: none */
+	const char *err;
+	int bad;
+};
+
+static void put_tattr(struct nl_msg *m, const struct tattr *t)
+{
+	if (t->data)
+		nla_put(m, t->type, t->len, t->data);
+	else if (t->len == 1)
+		nla_put_u8(m, t->type, (u8)t->val);
+	else if (t->len == 2)
+		nla_put_u16(m, t->type, (u16)t->val);
+	else if (t->len == 4)
+		nla_put_u32(m, t->type, (u32)t->val);
+	else
+		nla_put_u64(m, t->type, t->val);
+}
+
+/* Each of @c in a VNS_A_FILTER (or VNS_A_CONFIG) nest, refused as it says */
+static void check_nl_bad(int nest_type, const struct nl_bad *c, size_t n)
+{
+	struct nlattr *tb[VNS_FILTER_A_MAX + VNS_CFG_A_MAX + 2], *nest;
+	struct vns_settings s;
+	struct vns_filter f;
+	const char *err;
+	size_t i, j;
+	int b, ret;
+
+	for (i = 0; i < n; i++) {
+		struct nl_msg *m = nlmsg_alloc();
+
+		nest = nla_nest_start(m, nest_type);
+		for (j = 0; j < 2 && c[i].attr[j].type; j++)
+			put_tattr(m, &c[i].attr[j]);
+		nla_nest_end(m, nest);
+		err = NULL;
+		b = -1;
+		if (nest_type == VNS_A_FILTER) {
+			nest_parse(m, nest_type, tb, VNS_FILTER_A_MAX);
+			ret = vns_filter_get(tb, &f, &err, &b);
+		} else {
+			nest_parse(m, nest_type, tb, VNS_CFG_A_MAX);
+			ret = vns_settings_get(tb, &s, &err, &b);
+		}
+		CHECK_INT(ret, -1);
+		CHECK_STR(err, c[i].err);
+		CHECK_INT(b, c[i].bad);
+		nlmsg_free(m);
+	}
+}
 
 static void test_nl_errors(void)
 {
 	static const u8 a5[5], a16[16];
-	struct nlattr *tb[VNS_FILTER_A_MAX + 1], *tc[VNS_CFG_A_MAX + 1];
-	struct vns_settings s;
+	static const struct nl_bad filter_bad[] = {
+		{ { { VNS_FILTER_A_SRC, 5, a5, 0 } },
+		  "address must be 4 (IPv4) or 16 (IPv6) bytes",
+		  VNS_FILTER_A_SRC },
+		{ { { VNS_FILTER_A_DST, 0, a5, 0 } },
+		  VNS_FILTER_ERR_NL_ADDR, VNS_FILTER_A_DST },
+		{ { { VNS_FILTER_A_SRC_PREFIX, 1, NULL, 8 } },
+		  "prefix length without an address", VNS_FILTER_A_SRC_PREFIX },
+		{ { { VNS_FILTER_A_DST, 4, a5, 0 },
+		    { VNS_FILTER_A_DST_PREFIX, 1, NULL, 33 } },
+		  "prefix length out of range", VNS_FILTER_A_DST_PREFIX },
+		{ { { VNS_FILTER_A_DST, 16, a16, 0 },
+		    { VNS_FILTER_A_DST_PREFIX, 1, NULL, 129 } },
+		  VNS_FILTER_ERR_NL_PREFIX, VNS_FILTER_A_DST_PREFIX },
+		{ { { VNS_FILTER_A_PROTO, 1, NULL, 0 } },
+		  "protocol 0 matches nothing", VNS_FILTER_A_PROTO },
+		{ { { VNS_FILTER_A_DEV, 1, "", 0 } },
+		  "empty device name", VNS_FILTER_A_DEV },
+		{ { { VNS_FILTER_A_DEV, 4, "eth0", 0 } },
+		  "device name is not NUL-terminated", VNS_FILTER_A_DEV },
+		{ { { VNS_FILTER_A_DEV, 0, "", 0 } },
+		  VNS_FILTER_ERR_NL_DEV_NUL, VNS_FILTER_A_DEV },
+		{ { { VNS_FILTER_A_DEV, 17, "abcdefghijklmnop", 0 } },
+		  "device name is longer than 15 characters",
+		  VNS_FILTER_A_DEV },
+		{ { { VNS_FILTER_A_SPORT, 1, NULL, 1 } },
+		  "attribute has the wrong size", VNS_FILTER_A_SPORT },
+		{ { { VNS_FILTER_A_DPORT, 4, NULL, 1 } },
+		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_DPORT },
+		{ { { VNS_FILTER_A_PROTO, 2, NULL, 6 } },
+		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_PROTO },
+		{ { { VNS_FILTER_A_SRC, 4, a5, 0 },
+		    { VNS_FILTER_A_SRC_PREFIX, 2, NULL, 8 } },
+		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_SRC_PREFIX },
+	};
+	static const struct nl_bad cfg_bad[] = {
+		{ { { VNS_CFG_A_DIRECTION, 1, NULL, 3 } },
+		  "direction must be 0..2", VNS_CFG_A_DIRECTION },
+		{ { { VNS_CFG_A_PHY_IF, 1, "", 0 } },
+		  "empty interface name", VNS_CFG_A_PHY_IF },
+		{ { { VNS_CFG_A_VM_IF, 1, "", 0 } },
+		  VNS_SET_ERR_NL_IFNAME, VNS_CFG_A_VM_IF },
+		{ { { VNS_CFG_A_VM_IF, 17, "abcdefghijklmnop", 0 } },
+		  "interface name is longer than 15 characters",
+		  VNS_CFG_A_VM_IF },
+		{ { { VNS_CFG_A_PHY_IF, 3, "eth", 0 } },
+		  "interface name is not NUL-terminated", VNS_CFG_A_PHY_IF },
+		{ { { VNS_CFG_A_PERIOD_US, 2, NULL, 1 } },
+		  "attribute has the wrong size", VNS_CFG_A_PERIOD_US },
+		{ { { VNS_CFG_A_THRESHOLD_US, 8, NULL, 1 } },
+		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_THRESHOLD_US },
+		{ { { VNS_CFG_A_STAGE_THRESHOLD_US, 1, NULL, 1 } },
+		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_STAGE_THRESHOLD_US },
+		{ { { VNS_CFG_A_DIRECTION, 4, NULL, 1 } },
+		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_DIRECTION },
+	};
+	struct nlattr *tb[VNS_FILTER_A_MAX + 1];
 	struct vns_filter f;
 	const char *err;
 	int b;
 
-	NEST_BAD(nla_put(_m, VNS_FILTER_A_SRC, 5, a5),
-		 "address must be 4 (IPv4) or 16 (IPv6) bytes",
-		 VNS_FILTER_A_SRC);
-	NEST_BAD(nla_put(_m, VNS_FILTER_A_DST, 0, a5),
-		 VNS_FILTER_ERR_NL_ADDR, VNS_FILTER_A_DST);
-	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_SRC_PREFIX, 8),
-		 "prefix length without an address", VNS_FILTER_A_SRC_PREFIX);
-	NEST_BAD((nla_put(_m, VNS_FILTER_A_DST, 4, a5),
-		  nla_put_u8(_m, VNS_FILTER_A_DST_PREFIX, 33)),
-		 "prefix length out of range", VNS_FILTER_A_DST_PREFIX);
-	NEST_BAD((nla_put(_m, VNS_FILTER_A_DST, 16, a16),
-		  nla_put_u8(_m, VNS_FILTER_A_DST_PREFIX, 129)),
-		 VNS_FILTER_ERR_NL_PREFIX, VNS_FILTER_A_DST_PREFIX);
-	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_PROTO, 0),
-		 "protocol 0 matches nothing", VNS_FILTER_A_PROTO);
-	NEST_BAD(nla_put_string(_m, VNS_FILTER_A_DEV, ""),
-		 "empty device name", VNS_FILTER_A_DEV);
-	NEST_BAD(nla_put(_m, VNS_FILTER_A_DEV, 4, "eth0"),
-		 "device name is not NUL-terminated", VNS_FILTER_A_DEV);
-	NEST_BAD(nla_put(_m, VNS_FILTER_A_DEV, 0, ""),
-		 VNS_FILTER_ERR_NL_DEV_NUL, VNS_FILTER_A_DEV);
-	NEST_BAD(nla_put_string(_m, VNS_FILTER_A_DEV, "abcdefghijklmnop"),
-		 "device name is longer than 15 characters", VNS_FILTER_A_DEV);
-	NEST_BAD(nla_put_u8(_m, VNS_FILTER_A_SPORT, 1),
-		 "attribute has the wrong size", VNS_FILTER_A_SPORT);
-	NEST_BAD(nla_put_u32(_m, VNS_FILTER_A_DPORT, 1),
-		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_DPORT);
-	NEST_BAD(nla_put_u16(_m, VNS_FILTER_A_PROTO, 6),
-		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_PROTO);
-	NEST_BAD((nla_put(_m, VNS_FILTER_A_SRC, 4, a5),
-		  nla_put_u16(_m, VNS_FILTER_A_SRC_PREFIX, 8)),
-		 VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_SRC_PREFIX);
+	check_nl_bad(VNS_A_FILTER, filter_bad, ARRAY_SIZE(filter_bad));
+	check_nl_bad(VNS_A_CONFIG, cfg_bad, ARRAY_SIZE(cfg_bad));
 	/* a full-length prefix and a name of 15 are fine */
 	{
 		struct nl_msg *m = nlmsg_alloc();
@@ -3226,26 +3286,6 @@ static void test_nl_errors(void)
 		      !strcmp(f.dev, "abcdefghijklmno"));
 		nlmsg_free(m);
 	}
-
-	CFG_BAD(nla_put_u8(_m, VNS_CFG_A_DIRECTION, 3),
-		"direction must be 0..2", VNS_CFG_A_DIRECTION);
-	CFG_BAD(nla_put_string(_m, VNS_CFG_A_PHY_IF, ""),
-		"empty interface name", VNS_CFG_A_PHY_IF);
-	CFG_BAD(nla_put_string(_m, VNS_CFG_A_VM_IF, ""),
-		VNS_SET_ERR_NL_IFNAME, VNS_CFG_A_VM_IF);
-	CFG_BAD(nla_put_string(_m, VNS_CFG_A_VM_IF, "abcdefghijklmnop"),
-		"interface name is longer than 15 characters",
-		VNS_CFG_A_VM_IF);
-	CFG_BAD(nla_put(_m, VNS_CFG_A_PHY_IF, 3, "eth"),
-		"interface name is not NUL-terminated", VNS_CFG_A_PHY_IF);
-	CFG_BAD(nla_put_u16(_m, VNS_CFG_A_PERIOD_US, 1),
-		"attribute has the wrong size", VNS_CFG_A_PERIOD_US);
-	CFG_BAD(nla_put_u64(_m, VNS_CFG_A_THRESHOLD_US, 1),
-		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_THRESHOLD_US);
-	CFG_BAD(nla_put_u8(_m, VNS_CFG_A_STAGE_THRESHOLD_US, 1),
-		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_STAGE_THRESHOLD_US);
-	CFG_BAD(nla_put_u32(_m, VNS_CFG_A_DIRECTION, 1),
-		VNS_SET_ERR_NL_SIZE, VNS_CFG_A_DIRECTION);
 }
 
 static void test_nl_settings(void)
