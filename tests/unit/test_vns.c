@@ -90,18 +90,14 @@ static void check_words(int (*parse)(void *, const char *), void *obj,
 			const char *const *err, const struct word_case *c,
 			size_t n, const char *file, int line)
 {
-	char what[256];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(what, sizeof(what), "'%s' returns %d", c[i].word,
-			 c[i].ret);
-		check_s64(parse(obj, c[i].word), c[i].ret, what, file, line);
-		if (!c[i].err)
-			continue;
-		snprintf(what, sizeof(what), "'%s': '%s'", c[i].word,
-			 c[i].err);
-		check(*err && !strcmp(*err, c[i].err), what, file, line);
+		check_s64(parse(obj, c[i].word), c[i].ret, c[i].word, file,
+			  line);
+		if (c[i].err)
+			check(*err && !strcmp(*err, c[i].err), c[i].err, file,
+			      line);
 	}
 }
 
@@ -3143,13 +3139,14 @@ static void test_nl_filter(void)
 	nlmsg_free(msg);
 }
 
-/* An attribute: @len bytes of @data, or without @data @val in @len bytes */
+/* An attribute: @len bytes of @data (N(u16, 1): a u16 of value 1) */
 struct tattr {
 	int type;
 	int len;
 	const void *data;
-	u64 val;
 };
+
+#define N(type, v)	sizeof(type), &(const type){ v }
 
 /* A nest of (up to two) attributes a codec refuses: its message, the type */
 struct nl_bad {
@@ -3157,20 +3154,6 @@ struct nl_bad {
 	const char *err;
 	int bad;
 };
-
-static void put_tattr(struct nl_msg *m, const struct tattr *t)
-{
-	if (t->data)
-		nla_put(m, t->type, t->len, t->data);
-	else if (t->len == 1)
-		nla_put_u8(m, t->type, (u8)t->val);
-	else if (t->len == 2)
-		nla_put_u16(m, t->type, (u16)t->val);
-	else if (t->len == 4)
-		nla_put_u32(m, t->type, (u32)t->val);
-	else
-		nla_put_u64(m, t->type, t->val);
-}
 
 /* Each of @c in a VNS_A_FILTER (or VNS_A_CONFIG) nest, refused as it says */
 static void check_nl_bad(int nest_type, const struct nl_bad *c, size_t n)
@@ -3187,7 +3170,8 @@ static void check_nl_bad(int nest_type, const struct nl_bad *c, size_t n)
 
 		nest = nla_nest_start(m, nest_type);
 		for (j = 0; j < 2 && c[i].attr[j].type; j++)
-			put_tattr(m, &c[i].attr[j]);
+			nla_put(m, c[i].attr[j].type, c[i].attr[j].len,
+				c[i].attr[j].data);
 		nla_nest_end(m, nest);
 		err = NULL;
 		b = -1;
@@ -3205,65 +3189,64 @@ static void check_nl_bad(int nest_type, const struct nl_bad *c, size_t n)
 	}
 }
 
+static const u8 a5[5], a16[16];
+
+static const struct nl_bad filter_bad[] = {
+	{ { { VNS_FILTER_A_SRC, 5, a5 } },
+	  "address must be 4 (IPv4) or 16 (IPv6) bytes", VNS_FILTER_A_SRC },
+	{ { { VNS_FILTER_A_DST, 0, a5 } },
+	  VNS_FILTER_ERR_NL_ADDR, VNS_FILTER_A_DST },
+	{ { { VNS_FILTER_A_SRC_PREFIX, N(u8, 8) } },
+	  "prefix length without an address", VNS_FILTER_A_SRC_PREFIX },
+	{ { { VNS_FILTER_A_DST, 4, a5 },
+	    { VNS_FILTER_A_DST_PREFIX, N(u8, 33) } },
+	  "prefix length out of range", VNS_FILTER_A_DST_PREFIX },
+	{ { { VNS_FILTER_A_DST, 16, a16 },
+	    { VNS_FILTER_A_DST_PREFIX, N(u8, 129) } },
+	  VNS_FILTER_ERR_NL_PREFIX, VNS_FILTER_A_DST_PREFIX },
+	{ { { VNS_FILTER_A_PROTO, N(u8, 0) } },
+	  "protocol 0 matches nothing", VNS_FILTER_A_PROTO },
+	{ { { VNS_FILTER_A_DEV, 1, "" } },
+	  "empty device name", VNS_FILTER_A_DEV },
+	{ { { VNS_FILTER_A_DEV, 4, "eth0" } },
+	  "device name is not NUL-terminated", VNS_FILTER_A_DEV },
+	{ { { VNS_FILTER_A_DEV, 0, "" } },
+	  VNS_FILTER_ERR_NL_DEV_NUL, VNS_FILTER_A_DEV },
+	{ { { VNS_FILTER_A_DEV, 17, "abcdefghijklmnop" } },
+	  "device name is longer than 15 characters", VNS_FILTER_A_DEV },
+	{ { { VNS_FILTER_A_SPORT, N(u8, 1) } },
+	  "attribute has the wrong size", VNS_FILTER_A_SPORT },
+	{ { { VNS_FILTER_A_DPORT, N(u32, 1) } },
+	  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_DPORT },
+	{ { { VNS_FILTER_A_PROTO, N(u16, 6) } },
+	  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_PROTO },
+	{ { { VNS_FILTER_A_SRC, 4, a5 },
+	    { VNS_FILTER_A_SRC_PREFIX, N(u16, 8) } },
+	  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_SRC_PREFIX },
+};
+static const struct nl_bad cfg_bad[] = {
+	{ { { VNS_CFG_A_DIRECTION, N(u8, 3) } },
+	  "direction must be 0..2", VNS_CFG_A_DIRECTION },
+	{ { { VNS_CFG_A_PHY_IF, 1, "" } },
+	  "empty interface name", VNS_CFG_A_PHY_IF },
+	{ { { VNS_CFG_A_VM_IF, 1, "" } },
+	  VNS_SET_ERR_NL_IFNAME, VNS_CFG_A_VM_IF },
+	{ { { VNS_CFG_A_VM_IF, 17, "abcdefghijklmnop" } },
+	  "interface name is longer than 15 characters", VNS_CFG_A_VM_IF },
+	{ { { VNS_CFG_A_PHY_IF, 3, "eth" } },
+	  "interface name is not NUL-terminated", VNS_CFG_A_PHY_IF },
+	{ { { VNS_CFG_A_PERIOD_US, N(u16, 1) } },
+	  "attribute has the wrong size", VNS_CFG_A_PERIOD_US },
+	{ { { VNS_CFG_A_THRESHOLD_US, N(u64, 1) } },
+	  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_THRESHOLD_US },
+	{ { { VNS_CFG_A_STAGE_THRESHOLD_US, N(u8, 1) } },
+	  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_STAGE_THRESHOLD_US },
+	{ { { VNS_CFG_A_DIRECTION, N(u32, 1) } },
+	  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_DIRECTION },
+};
+
 static void test_nl_errors(void)
 {
-	static const u8 a5[5], a16[16];
-	static const struct nl_bad filter_bad[] = {
-		{ { { VNS_FILTER_A_SRC, 5, a5, 0 } },
-		  "address must be 4 (IPv4) or 16 (IPv6) bytes",
-		  VNS_FILTER_A_SRC },
-		{ { { VNS_FILTER_A_DST, 0, a5, 0 } },
-		  VNS_FILTER_ERR_NL_ADDR, VNS_FILTER_A_DST },
-		{ { { VNS_FILTER_A_SRC_PREFIX, 1, NULL, 8 } },
-		  "prefix length without an address", VNS_FILTER_A_SRC_PREFIX },
-		{ { { VNS_FILTER_A_DST, 4, a5, 0 },
-		    { VNS_FILTER_A_DST_PREFIX, 1, NULL, 33 } },
-		  "prefix length out of range", VNS_FILTER_A_DST_PREFIX },
-		{ { { VNS_FILTER_A_DST, 16, a16, 0 },
-		    { VNS_FILTER_A_DST_PREFIX, 1, NULL, 129 } },
-		  VNS_FILTER_ERR_NL_PREFIX, VNS_FILTER_A_DST_PREFIX },
-		{ { { VNS_FILTER_A_PROTO, 1, NULL, 0 } },
-		  "protocol 0 matches nothing", VNS_FILTER_A_PROTO },
-		{ { { VNS_FILTER_A_DEV, 1, "", 0 } },
-		  "empty device name", VNS_FILTER_A_DEV },
-		{ { { VNS_FILTER_A_DEV, 4, "eth0", 0 } },
-		  "device name is not NUL-terminated", VNS_FILTER_A_DEV },
-		{ { { VNS_FILTER_A_DEV, 0, "", 0 } },
-		  VNS_FILTER_ERR_NL_DEV_NUL, VNS_FILTER_A_DEV },
-		{ { { VNS_FILTER_A_DEV, 17, "abcdefghijklmnop", 0 } },
-		  "device name is longer than 15 characters",
-		  VNS_FILTER_A_DEV },
-		{ { { VNS_FILTER_A_SPORT, 1, NULL, 1 } },
-		  "attribute has the wrong size", VNS_FILTER_A_SPORT },
-		{ { { VNS_FILTER_A_DPORT, 4, NULL, 1 } },
-		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_DPORT },
-		{ { { VNS_FILTER_A_PROTO, 2, NULL, 6 } },
-		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_PROTO },
-		{ { { VNS_FILTER_A_SRC, 4, a5, 0 },
-		    { VNS_FILTER_A_SRC_PREFIX, 2, NULL, 8 } },
-		  VNS_FILTER_ERR_NL_SIZE, VNS_FILTER_A_SRC_PREFIX },
-	};
-	static const struct nl_bad cfg_bad[] = {
-		{ { { VNS_CFG_A_DIRECTION, 1, NULL, 3 } },
-		  "direction must be 0..2", VNS_CFG_A_DIRECTION },
-		{ { { VNS_CFG_A_PHY_IF, 1, "", 0 } },
-		  "empty interface name", VNS_CFG_A_PHY_IF },
-		{ { { VNS_CFG_A_VM_IF, 1, "", 0 } },
-		  VNS_SET_ERR_NL_IFNAME, VNS_CFG_A_VM_IF },
-		{ { { VNS_CFG_A_VM_IF, 17, "abcdefghijklmnop", 0 } },
-		  "interface name is longer than 15 characters",
-		  VNS_CFG_A_VM_IF },
-		{ { { VNS_CFG_A_PHY_IF, 3, "eth", 0 } },
-		  "interface name is not NUL-terminated", VNS_CFG_A_PHY_IF },
-		{ { { VNS_CFG_A_PERIOD_US, 2, NULL, 1 } },
-		  "attribute has the wrong size", VNS_CFG_A_PERIOD_US },
-		{ { { VNS_CFG_A_THRESHOLD_US, 8, NULL, 1 } },
-		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_THRESHOLD_US },
-		{ { { VNS_CFG_A_STAGE_THRESHOLD_US, 1, NULL, 1 } },
-		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_STAGE_THRESHOLD_US },
-		{ { { VNS_CFG_A_DIRECTION, 4, NULL, 1 } },
-		  VNS_SET_ERR_NL_SIZE, VNS_CFG_A_DIRECTION },
-	};
 	struct nlattr *tb[VNS_FILTER_A_MAX + 1];
 	struct vns_filter f;
 	const char *err;
