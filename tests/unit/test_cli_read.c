@@ -217,20 +217,17 @@ static void test_latency_args(void)
 {
 	static const u8 dst[4] = { 10, 0, 0, 2 };
 	struct vns_latency_args *a = &args.latency;
-	int ret;
 
-	ret = run(parse, "latency", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", NULL), -1);
 	CHECK_STR(cap_out, "");
 	CHECK(vns_config_is_empty(&a->read.cfg) && vns_filter_is_empty(&a->read.filter)
 	      && !a->read.interval && !a->read.count && !a->read.json,
 	      "no options");
 
-	ret = run(parse, "latency", "--direction", "tx",
-		  "--phy-interface", "eth0", "--proto", "udp", "--dst-ip",
-		  "10.0.0.2", "--dport", "5001", "--interval", "0.5",
-		  "--count", "3", "--json", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--direction", "tx",
+		      "--phy-interface", "eth0", "--proto", "udp", "--dst-ip",
+		      "10.0.0.2", "--dport", "5001", "--interval", "0.5",
+		      "--count", "3", "--json", NULL), -1);
 	CHECK_STR(cap_out, "");
 	CHECK(VNS_GIVEN(&a->read.cfg, VNS_SET_DIR) && a->read.cfg.dir == VNS_DIR_TX, "--direction tx");
 	CHECK_STR(a->read.cfg.phy, "eth0");
@@ -244,32 +241,27 @@ static void test_latency_args(void)
 	      "interval, count, json");
 
 	/* --details: no threshold unless given (vns_read_plan() decides) */
-	ret = run(parse, "latency", "--details", "--json",
-		  "--phy-interface", "va", "--proto", "icmp", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--details", "--json",
+		      "--phy-interface", "va", "--proto", "icmp", NULL), -1);
 	CHECK_STR(cap_out, "");
 	CHECK(a->read.details && a->read.json && !a->duration &&
 	      !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) && !VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) &&
 	      a->read.filter.proto == 1, "--details defaults");
-	ret = run(parse, "latency", "--details",
-		  "--stage-threshold", "5", "--duration", "2.5", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--details",
+		      "--stage-threshold", "5", "--duration", "2.5", NULL), -1);
 	CHECK(a->read.details && !VNS_GIVEN(&a->read.cfg, VNS_SET_THRESHOLD) &&
 	      VNS_GIVEN(&a->read.cfg, VNS_SET_STAGE_THRESHOLD) && a->read.cfg.stage_threshold_us == 5000 &&
 	      a->duration == 2.5, "--stage-threshold alone");
-	ret = run(parse, "latency", "--details", "--threshold",
-		  "1us", "--stage-threshold", "500us", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--details", "--threshold",
+		      "1us", "--stage-threshold", "500us", NULL), -1);
 	CHECK(a->read.cfg.threshold_us == 1 &&
 	      a->read.cfg.stage_threshold_us == 500, "1us and 500us");
-	ret = run(parse, "latency", "--details", "--threshold",
-		  "1s", "--stage-threshold", "1.5ms", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--details", "--threshold",
+		      "1s", "--stage-threshold", "1.5ms", NULL), -1);
 	CHECK(a->read.cfg.threshold_us == 1000000 &&
 	      a->read.cfg.stage_threshold_us == 1500, "both thresholds");
 
-	ret = run(parse, "latency", "--help", NULL);
-	CHECK_INT(ret, VNS_EXIT_OK);
+	CHECK_INT(run(parse, "latency", "--help", NULL), VNS_EXIT_OK);
 	CHECK(strstr(cap_out, "  --stage-threshold D ") &&
 	      strstr(cap_out, "  --duration S ") &&
 	      strstr(cap_out, "vnetscope latency --details [--threshold D]"),
@@ -279,9 +271,8 @@ static void test_latency_args(void)
 	CHECK(!strstr(cap_out, "--dev"), "--dev in latency --help");
 
 	/* the VM path: needs the physical port, refused before the kernel */
-	ret = run(parse, "latency", "--vm-interface", "vnet0",
-		  "--phy-interface", "eth0", NULL);
-	CHECK_INT(ret, -1);
+	CHECK_INT(run(parse, "latency", "--vm-interface", "vnet0",
+		      "--phy-interface", "eth0", NULL), -1);
 	CHECK_STR(a->read.cfg.vm, "vnet0");
 }
 
