@@ -186,6 +186,32 @@ static inline void put_hist(struct nl_msg *msg, int type, u64 sum, u64 max,
 	nla_nest_end(msg, h);
 }
 
+/* An attribute of a test nest: @len bytes of @data; N(u16, 1): a u16 */
+struct tattr {
+	int type;
+	int len;
+	const void *data;
+};
+
+#define N(type, v)	sizeof(type), &(const type){ v }
+
+/*
+ * A message with a nest @type of the attributes @a (@n at the most, type
+ * 0 ends them); *@nest is the nest.  For nlmsg_free().
+ */
+static inline struct nl_msg *nest_msg(int type, const struct tattr *a,
+				      size_t n, struct nlattr **nest)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	size_t i;
+
+	*nest = nla_nest_start(msg, type);
+	for (i = 0; i < n && a[i].type; i++)
+		nla_put(msg, a[i].type, a[i].len, a[i].data);
+	nla_nest_end(msg, *nest);
+	return msg;
+}
+
 /* ---- flows ---- */
 
 static inline struct vns_flow_info flow(u8 family, u8 proto, const char *src,

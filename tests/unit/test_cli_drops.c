@@ -170,10 +170,17 @@ static const char *print(const struct vns_drop *e, size_t rank, u64 count)
 
 static void test_drop_parse_print(void)
 {
+	/* malformed: no count, an ifindex too short */
+	const struct tattr bad[][2] = {
+		{ { VNS_DROP_A_IFINDEX, N(u32, 1) } },
+		{ { VNS_DROP_A_COUNT, N(u64, 1) },
+		  { VNS_DROP_A_IFINDEX, N(u8, 1) } },
+	};
 	struct vns_drops d = { NULL, 0 };
 	struct vns_drop *e;
 	struct nl_msg *msg;
 	struct nlattr *nest;
+	size_t i;
 
 	CHECK_INT(add(&d, &t_udp), 0);
 	CHECK_INT(add(&d, &t_icmp), 0);
@@ -226,19 +233,11 @@ static void test_drop_parse_print(void)
 		  "\"flow\":null,\"stack\":null}");
 
 	/* malformed entries are refused and not added */
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_DROP);
-	nla_put_u32(msg, VNS_DROP_A_IFINDEX, 1);	/* no count */
-	nla_nest_end(msg, nest);
-	CHECK_INT(vns_drops_add(&d, nest), -EBADMSG);
-	nlmsg_free(msg);
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_DROP);
-	nla_put_u64(msg, VNS_DROP_A_COUNT, 1);
-	nla_put_u8(msg, VNS_DROP_A_IFINDEX, 1);		/* too short */
-	nla_nest_end(msg, nest);
-	CHECK_INT(vns_drops_add(&d, nest), -EBADMSG);
-	nlmsg_free(msg);
+	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
+		msg = nest_msg(VNS_A_DROP, bad[i], 2, &nest);
+		CHECK_INT(vns_drops_add(&d, nest), -EBADMSG);
+		nlmsg_free(msg);
+	}
 	msg = nlmsg_alloc();
 	nest = nla_nest_start(msg, VNS_A_DROP);
 	nla_put_u64(msg, VNS_DROP_A_COUNT, 1);

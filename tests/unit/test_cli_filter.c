@@ -315,9 +315,16 @@ static void roundtrip(const struct vns_filter *f, struct vns_filter *back)
 static void test_filter_netlink(void)
 {
 	struct vns_filter f, back;
+	/* malformed: a 5-byte address, a prefix longer than it */
+	const struct tattr bad[][2] = {
+		{ { VNS_FILTER_A_SRC, 5, f.src } },
+		{ { VNS_FILTER_A_SRC, 4, f.src },
+		  { VNS_FILTER_A_SRC_PREFIX, N(u8, 33) } },
+	};
 	struct nl_msg *msg;
 	struct nlattr *nest, *a;
 	int rem, n = 0;
+	size_t i;
 
 	/* libnl drops an empty nest: callers send no filter instead */
 	memset(&f, 0, sizeof(f));
@@ -380,20 +387,11 @@ static void test_filter_netlink(void)
 	      "IPv6 default prefix");
 	nlmsg_free(msg);
 
-	/* malformed: a 5-byte address, a prefix longer than it */
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_FILTER);
-	nla_put(msg, VNS_FILTER_A_SRC, 5, f.src);
-	nla_nest_end(msg, nest);
-	CHECK_INT(vns_filter_from_nest(&back, nest), -EBADMSG);
-	nlmsg_free(msg);
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_FILTER);
-	nla_put(msg, VNS_FILTER_A_SRC, 4, f.src);
-	nla_put_u8(msg, VNS_FILTER_A_SRC_PREFIX, 33);
-	nla_nest_end(msg, nest);
-	CHECK_INT(vns_filter_from_nest(&back, nest), -EBADMSG);
-	nlmsg_free(msg);
+	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
+		msg = nest_msg(VNS_A_FILTER, bad[i], 2, &nest);
+		CHECK_INT(vns_filter_from_nest(&back, nest), -EBADMSG);
+		nlmsg_free(msg);
+	}
 }
 
 

@@ -91,10 +91,18 @@ static void latency_read(struct vns_stage_lats *l, u64 more)
 
 static void test_latency_dump(void)
 {
+	/* malformed: a pair without its end, a direction without its kind */
+	const struct tattr bad[][2] = {
+		{ { VNS_LATENCY_A_KIND, N(u8, VNS_LATENCY_PAIR) },
+		  { VNS_LATENCY_A_FROM, N(u8, VNS_STAGE_IP_OUT) } },
+		{ { VNS_LATENCY_A_DIR, N(u8, VNS_DIR_TX) } },
+		{ { VNS_LATENCY_A_KIND, N(u8, VNS_LATENCY_TOTAL) } },
+	};
 	struct nlattr *tb[VNS_A_MAX + 1], *nest;
 	struct vns_stage_lats l, one;
 	struct nl_msg *msg;
 	char buf[16];
+	size_t i;
 	FILE *f;
 
 	latency_read(&l, 0);
@@ -123,28 +131,12 @@ static void test_latency_dump(void)
 	/* a kind of a newer module is skipped; malformed records are not */
 	CHECK_INT(add_lat(&l, 7, 0, 0, 1, 0, 0, NULL, 0), 0);
 	CHECK_INT(l.n, 4);
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_LATENCY);
-	nla_put_u8(msg, VNS_LATENCY_A_KIND, VNS_LATENCY_PAIR);
-	nla_put_u8(msg, VNS_LATENCY_A_FROM, VNS_STAGE_IP_OUT);
-	nla_nest_end(msg, nest);
-	msg_tb(msg, tb);
-	CHECK_INT(vns_stage_lats_add(&l, tb[VNS_A_LATENCY]), -EBADMSG);
-	nlmsg_free(msg);
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_LATENCY);
-	nla_put_u8(msg, VNS_LATENCY_A_DIR, VNS_DIR_TX);
-	nla_nest_end(msg, nest);
-	msg_tb(msg, tb);
-	CHECK_INT(vns_stage_lats_add(&l, tb[VNS_A_LATENCY]), -EBADMSG);
-	nlmsg_free(msg);
-	msg = nlmsg_alloc();
-	nest = nla_nest_start(msg, VNS_A_LATENCY);
-	nla_put_u8(msg, VNS_LATENCY_A_KIND, VNS_LATENCY_TOTAL);
-	nla_nest_end(msg, nest);
-	msg_tb(msg, tb);
-	CHECK_INT(vns_stage_lats_add(&l, tb[VNS_A_LATENCY]), -EBADMSG);
-	nlmsg_free(msg);
+	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
+		msg = nest_msg(VNS_A_LATENCY, bad[i], 2, &nest);
+		msg_tb(msg, tb);
+		CHECK_INT(vns_stage_lats_add(&l, tb[VNS_A_LATENCY]), -EBADMSG);
+		nlmsg_free(msg);
+	}
 	CHECK_INT(l.n, 4);
 
 	CHECK_STR(vns_stage_str(VNS_STAGE_QDISC_ENQ, buf, sizeof(buf)),
