@@ -342,14 +342,10 @@ static inline void run_cases(int (*fn)(int, char **),
 
 	for (i = 0; i < n; i++) {
 		ret = run_argv(fn, c[i].argv);
-		CHECK(ret == c[i].ret, "%s %s: exit %d, want %d",
-		      c[i].argv[0], c[i].argv[1] ? c[i].argv[1] : "", ret,
-		      c[i].ret);
+		CHECK(ret == c[i].ret, "%s %s: exit %d, want %d", c[i].argv[0],
+		      c[i].argv[1], ret, c[i].ret);
 		if (c[i].out)
-			CHECK(!strcmp(cap_out, c[i].out),
-			      "%s %s: got '%s', want '%s'", c[i].argv[0],
-			      c[i].argv[1] ? c[i].argv[1] : "", cap_out,
-			      c[i].out);
+			CHECK_STR(cap_out, c[i].out);
 	}
 }
 
