@@ -7,15 +7,28 @@
 #ifndef _VNS_CLI_CMD_H
 #define _VNS_CLI_CMD_H
 
-int cmd_status(int argc, char **argv);		/* status.c */
-int cmd_probes(int argc, char **argv);		/* status.c */
-int cmd_enable(int argc, char **argv);		/* ctl.c */
-int cmd_disable(int argc, char **argv);		/* ctl.c */
-int cmd_reset(int argc, char **argv);		/* ctl.c */
-int cmd_drops(int argc, char **argv);		/* drops.c */
-int cmd_softirqs(int argc, char **argv);	/* softirqs.c */
-int cmd_timers(int argc, char **argv);		/* timers.c */
-int cmd_irqoff(int argc, char **argv);		/* irqoff.c */
-int cmd_latency(int argc, char **argv);		/* latency.c, details.c */
+/*
+ * The command table: one line per command, in the order --help lists them:
+ * VNS_COMMAND(name, summary) runs cmd_<name>() of its object file.
+ */
+#define VNS_COMMANDS(VNS_COMMAND)					\
+	VNS_COMMAND(status, "the module, its collectors and probes")	\
+	VNS_COMMAND(probes, "probes and their state")			\
+	VNS_COMMAND(enable,						\
+		    "turn a collector on, optionally filtered or set up")	\
+	VNS_COMMAND(disable, "turn a collector off")			\
+	VNS_COMMAND(reset, "clear collectors' tables and counters")	\
+	VNS_COMMAND(drops, "report packet drops, once or every interval") \
+	VNS_COMMAND(softirqs, "softirq run times and raise-to-run waits") \
+	VNS_COMMAND(timers, "the timer callbacks that ran longest")	\
+	VNS_COMMAND(irqoff,						\
+		    "stretches with interrupts or softirqs off, with stacks") \
+	VNS_COMMAND(latency,						\
+		    "packet latency stage by stage and end to end, histograms")
+
+#define VNS_COMMAND_DECLARE(name, summary) \
+	int cmd_##name(int argc, char **argv);
+VNS_COMMANDS(VNS_COMMAND_DECLARE)
+#undef VNS_COMMAND_DECLARE
 
 #endif /* _VNS_CLI_CMD_H */

@@ -17,18 +17,9 @@ static const struct vns_command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } vns_cmds[] = {
-	{ "status", cmd_status, "the module, its collectors and probes" },
-	{ "probes", cmd_probes, "probes and their state" },
-	{ "enable", cmd_enable, "turn a collector on, optionally filtered or set up" },
-	{ "disable", cmd_disable, "turn a collector off" },
-	{ "reset", cmd_reset, "clear collectors' tables and counters" },
-	{ "drops", cmd_drops, "report packet drops, once or every interval" },
-	{ "softirqs", cmd_softirqs, "softirq run times and raise-to-run waits" },
-	{ "timers", cmd_timers, "the timer callbacks that ran longest" },
-	{ "irqoff", cmd_irqoff,
-	  "stretches with interrupts or softirqs off, with stacks" },
-	{ "latency", cmd_latency,
-	  "packet latency stage by stage and end to end, histograms" },
+#define VNS_COMMAND_ENTRY(name, summary) { #name, cmd_##name, summary },
+	VNS_COMMANDS(VNS_COMMAND_ENTRY)
+#undef VNS_COMMAND_ENTRY
 };
 
 static void vns_usage(FILE *out)

@@ -33,9 +33,9 @@ print(t.get('rx', 0), t.get('tx', 0))"
 }
 # round: N datagrams to the filtered flow (received) and M to another (no receiver)
 round() {
-  "$VNS_TESTBIN/udpsend" --recv 127.0.0.1 4242 1 > $VNS_OUT/read-recv.txt &
+  "$VNS_TESTBIN/udpsend" --recv 127.0.0.1 4242 2 > $VNS_OUT/read-recv.txt &
   local recv=$!
-  sleep 0.3
+  for _ in $(seq 100); do grep -q ready $VNS_OUT/read-recv.txt && break; sleep 0.1; done
   udp_send 127.0.0.1 40000 127.0.0.1 4242 $N
   udp_send 127.0.0.1 40001 127.0.0.1 4243 $M
   wait $recv
@@ -59,12 +59,19 @@ expect_eq $T/tracked_only_filtered "$(coll_json latency "c['counters']['tracked'
 
 # a details read with a threshold and no filter: the threshold is a new setting (the module
 # starts the tables afresh for it), the filter is not touched
-details() {  # details OUT: --details --threshold 1us for 2 s, round $2 sent meanwhile
-  "$CLI" latency --details --threshold 1us --duration 2 --json > $VNS_OUT/read-$1.json \
+details() {  # details OUT: --details --threshold 1us until SIGINT, round $2 sent meanwhile
+  "$CLI" latency --details --threshold 1us --json > $VNS_OUT/read-$1.json \
     2> $VNS_OUT/read-$1.err &
   local cli=$!
-  sleep 0.5
+  # its settings in place (the details mode on) before the round; it drains at SIGINT
+  for _ in $(seq 100); do
+    grep -q '^collector=latency state=on .* events=' /proc/vnetscope/status && break
+    sleep 0.1
+  done
+  sleep 0.3
   round $2
+  sleep 0.3
+  kill -INT $cli
   wait $cli; echo $? > $VNS_OUT/read-$1.rc
 }
 events_of() {  # events_of OUT: the (proto, dport) of its records, and how many
