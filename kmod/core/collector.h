@@ -68,6 +68,14 @@ struct vns_collector {
 	void (*free)(struct vns_collector *c);
 	void (*clear)(struct vns_collector *c);
 	void (*status)(struct vns_collector *c, struct vns_coll_status *st);
+	/*
+	 * Optional: apply settings @next (checked, the filter unchanged)
+	 * while running, the tables kept.  Returns 0 when applied in place,
+	 * -EAGAIN when only a restart (disable, enable) can apply them, or
+	 * another error with nothing changed.  Handlers keep running: what
+	 * they read changes with WRITE_ONCE() or is published with RCU.
+	 */
+	int (*update)(struct vns_collector *c, const struct vns_settings *next);
 
 	/*
 	 * Records (a collector without them leaves these NULL/0): snapshot()

@@ -37,6 +37,7 @@
 
 #include "collector.h"
 #include "events.h"
+#include "probe.h"
 
 struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */
@@ -104,7 +105,14 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 	return 0;
 }
 
-/* With the producers gone; readers may be in read() or poll() */
+/*
+ * Handlers may still run (a details mode turned off live), readers may be
+ * in read() or poll(): unpublish, then wait for the handlers that may hold
+ * the rings (they find them with rcu_dereference_sched(), preemption off:
+ * vns_sync_handlers() is a sched grace period on every kernel, which
+ * synchronize_rcu() is not before 4.20), for the wake-up they may have
+ * queued, and for the readers (rcu_read_lock()).
+ */
 void vns_events_free(void)
 {
 	struct vns_events *ev;
@@ -114,6 +122,7 @@ void vns_events_free(void)
 	if (!ev)
 		return;
 	RCU_INIT_POINTER(vns_ev, NULL);
+	vns_sync_handlers();
 	irq_work_sync(&vns_ev_work);
 	synchronize_rcu();		/* readers looking at the rings */
 	vns_ev_release(ev);

@@ -15,9 +15,10 @@ struct vns_collector;
 /*
  * One set of per-CPU rings of fixed-size records, owned by the collector
  * that runs a details mode (latency).  Every record starts with a u64
- * time (ktime_get_ns()), which orders them.  alloc() from the collector's
- * alloc (probes detached), free() from its free (probes gone); both under
- * vns_lock.  @per_cpu is rounded up to a power of two.  The pollable
+ * time (ktime_get_ns()), which orders them.  alloc() and free() under
+ * vns_lock, from the collector's alloc/free or while its handlers run (a
+ * details mode turned on or off live): alloc() publishes the rings last,
+ * free() unpublishes them first and waits for the handlers.  @per_cpu is rounded up to a power of two.  The pollable
  * "events" file (debugfs and procfs) prints each record with the owner's
  * event_show(), one line per event, oldest first, and VNS_CMD_EVENT_GET
  * sends each with its event_fill(); free() drops the records not read yet.
