@@ -381,17 +381,15 @@ static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
 {
 	const struct vns_drop_rec *r = rec;
 	char buf[KSYM_SYMBOL_LEN + 32];
-	struct nlattr *nest, *stack;
-	unsigned int i;
+	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, VNS_A_DROP);
 	if (!nest)
 		return -EMSGSIZE;
-	snprintf(buf, sizeof(buf), "%pS", (void *)r->location);
 	if (vns_nla_put_u64(skb, VNS_DROP_A_COUNT, r->count, VNS_DROP_A_PAD) ||
 	    nla_put_u32(skb, VNS_DROP_A_IFINDEX, r->ifindex) ||
 	    (r->dev[0] && nla_put_string(skb, VNS_DROP_A_DEV, r->dev)) ||
-	    nla_put_string(skb, VNS_DROP_A_LOCATION, buf) ||
+	    vns_nl_put_sym(skb, VNS_DROP_A_LOCATION, r->location, true) ||
 	    nla_put_u32(skb, VNS_DROP_A_STACK_ID, r->stack_id))
 		goto cancel;
 	if (vns_have_drop_reason) {
@@ -403,17 +401,9 @@ static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
 	}
 	if (vns_nl_put_flow(skb, VNS_DROP_A_FLOW, &r->flow))
 		goto cancel;
-	if (r->nr_frames) {
-		stack = nla_nest_start(skb, VNS_DROP_A_STACK);
-		if (!stack)
-			goto cancel;
-		for (i = 0; i < r->nr_frames; i++) {
-			snprintf(buf, sizeof(buf), "%pS", (void *)r->frames[i]);
-			if (nla_put_string(skb, VNS_STACK_A_FRAME, buf))
-				goto cancel;
-		}
-		nla_nest_end(skb, stack);
-	}
+	if (r->nr_frames &&
+	    vns_nl_put_stack(skb, VNS_DROP_A_STACK, r->frames, r->nr_frames))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:

@@ -340,12 +340,12 @@ static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
 			  const void *rec)
 {
 	const struct vns_timer_rec *r = rec;
-	char sym[KSYM_SYMBOL_LEN + 32];
 	struct nlattr *nest;
 
-	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
 	nest = nla_nest_start(skb, VNS_A_TIMER);
-	if (!nest || nla_put_string(skb, VNS_TIMER_A_FUNC, sym) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (vns_nl_put_sym(skb, VNS_TIMER_A_FUNC, r->func, false) ||
 	    nla_put_u8(skb, VNS_TIMER_A_KIND, r->kind) ||
 	    vns_nla_put_u64(skb, VNS_TIMER_A_COUNT, r->count,
 			    VNS_TIMER_A_PAD) ||
@@ -357,8 +357,10 @@ static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_AGE_NS,
 			    s->now_ns - min(s->now_ns, r->max_when_ns),
 			    VNS_TIMER_A_PAD) ||
-	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist))
+	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist)) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #ifndef _VNS_CORE_COLLECTOR_H
 #define _VNS_CORE_COLLECTOR_H
 
+#include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -43,7 +44,7 @@ struct vns_coll_status {
 static inline void vns_status_counter(struct vns_coll_status *st,
 				      const char *name, u64 value)
 {
-	if (st->nr_counters < VNS_MAX_COUNTERS) {
+	if (!WARN_ON_ONCE(st->nr_counters >= VNS_MAX_COUNTERS)) {
 		st->counters[st->nr_counters].name = name;
 		st->counters[st->nr_counters].value = value;
 		st->nr_counters++;

@@ -30,8 +30,10 @@ static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
 	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_STAGE_THRESHOLD_US] = { .type = NLA_U32 },
-	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
-	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
+	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING,
+			       .len = VNS_IFNAME_MAX - 1 },
+	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING,
+			      .len = VNS_IFNAME_MAX - 1 },
 	[VNS_CFG_A_DIRECTION] = { .type = NLA_U8 },
 };
 
@@ -164,6 +166,15 @@ static int vns_nl_probe_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long ci = cb->args[0], pi = cb->args[1];
 	int err = 0;
 
+#ifndef HAVE_GENL_OPS_START
+	/* no genl_ops.start before 4.5: the first round validates */
+	if (!cb->args[2]) {
+		err = vns_nl_dump_start(cb);
+		if (err)
+			return err;
+		cb->args[2] = 1;
+	}
+#endif
 	mutex_lock(&vns_lock);
 	for (; ci < vns_nr_collectors; ci++, pi = 0) {
 		struct vns_collector *c = vns_collectors[ci];
@@ -558,6 +569,11 @@ static const struct genl_ops vns_genl_snap_op = {
 
 static struct genl_ops *vns_genl_ops;
 
+/*
+ * Every command is validated strictly: no op is flagged GENL_DONT_VALIDATE_*,
+ * and .resv_start_op (6.1+) stays 0, so that genetlink also treats every
+ * command as one added after the strict rules (all of them are).
+ */
 static struct genl_family vns_genl_family = {
 	.name = VNS_GENL_NAME,
 	.version = VNS_GENL_VERSION,
