@@ -18,10 +18,11 @@ struct vns_collector;
  * time (ktime_get_ns()), which orders them.  alloc() and free() under
  * vns_lock, from the collector's alloc/free or while its handlers run (a
  * details mode turned on or off live): alloc() publishes the rings last,
- * free() unpublishes them first and waits for the handlers.  @per_cpu is rounded up to a power of two.  The pollable
- * "events" file (debugfs and procfs) prints each record with the owner's
- * event_show(), one line per event, oldest first, and VNS_CMD_EVENT_GET
- * sends each with its event_fill(); free() drops the records not read yet.
+ * free() unpublishes them first and waits for the handlers.  @per_cpu is
+ * rounded up to a power of two.  The pollable "events" file (debugfs and
+ * procfs) prints each record with the owner's event_show(), one line per
+ * event, oldest first, and VNS_CMD_EVENT_GET sends each with its
+ * event_fill(); free() drops the records not read yet.
  */
 int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		     size_t rec_size);
