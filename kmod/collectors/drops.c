@@ -42,8 +42,6 @@ static const bool vns_have_drop_reason = true;
 static const bool vns_have_drop_reason;
 #endif
 
-struct vns_collector vns_drops_collector;
-
 /* One record of a snapshot: a (stack, device, reason, flow) and its count */
 struct vns_drop_rec {
 	u64 count;
@@ -431,7 +429,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	else
 		seq_printf(m, "%u", r->reason);
 	seq_puts(m, " location=");
-	vns_seq_sym(m, r->location);
+	vns_seq_sym(m, r->location, true);
 	if (f->family) {
 		proto = vns_proto_name(f->proto);
 		seq_printf(m, " family=%s",
@@ -456,7 +454,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = 0; i < r->nr_frames; i++) {
 		if (i)
 			seq_putc(m, ',');
-		vns_seq_sym(m, r->frames[i]);
+		vns_seq_sym(m, r->frames[i], true);
 	}
 	seq_putc(m, '\n');
 }

@@ -33,8 +33,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_irqoff_collector;
-
 /* One record of a snapshot */
 #define VNS_IRQOFF_DEPTH	32
 
@@ -456,7 +454,7 @@ static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = skip; i < r->ev.nr_frames; i++) {
 		if (i > skip)
 			seq_putc(m, ',');
-		vns_seq_sym(m, r->ev.frames[i]);
+		vns_seq_sym(m, r->ev.frames[i], true);
 	}
 	seq_putc(m, '\n');
 }

@@ -37,8 +37,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_latency_collector;
-
 /* One record of a snapshot */
 enum vns_lat_rec_kind {
 	VNS_LAT_REC_PAIR,		/* from -> to */
@@ -101,7 +99,6 @@ struct vns_latency {
 };
 
 static struct vns_latency *vns_lat;
-struct vns_collector vns_latency_collector;
 
 /*
  * The path a followed packet is on, decided where it starts; it names the
@@ -871,10 +868,10 @@ static void vns_line_stage(struct vns_line *l, u8 stage)
 static void vns_line_addr(struct vns_line *l, const char *key, u8 family,
 			  const u8 *a)
 {
-	if (family == VNS_AF_INET)
-		vns_line_add(l, " %s=%pI4", key, a);
-	else
-		vns_line_add(l, " %s=%pI6c", key, a);
+	char buf[VNS_ADDR_TEXT_MAX];
+
+	vns_snprint_addr(buf, sizeof(buf), family, a);
+	vns_line_add(l, " %s=%s", key, buf);
 }
 
 /* The longest stage of @e: false if there is none */

@@ -22,8 +22,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_softirqs_collector;
-
 /* One record of a snapshot */
 struct vns_sirq_rec {
 	u32 cpu;

@@ -27,8 +27,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_timers_collector;
-
 /* One record of a snapshot */
 struct vns_timer_rec {
 	unsigned long func;
@@ -371,15 +369,9 @@ static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
 			   const void *rec)
 {
 	const struct vns_timer_rec *r = rec;
-	char sym[KSYM_SYMBOL_LEN + 32];
-	const char *c;
 
-	/* "%ps" without the space before " [module]" */
-	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
 	seq_puts(m, "func=");
-	for (c = sym; *c; c++)
-		if (*c != ' ')
-			seq_putc(m, *c);
+	vns_seq_sym(m, r->func, false);
 	seq_printf(m,
 		   " kind=%s count=%llu total_ns=%llu max_ns=%llu max_cpu=%u max_age_ns=%llu",
 		   r->kind == VNS_TIMER_HRTIMER ? "hrtimer" : "timer",

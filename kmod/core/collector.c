@@ -10,25 +10,16 @@
 
 #include "collector.h"
 #include "probe.h"
-#include "registry.h"
 #include "snap.h"
 
 DEFINE_MUTEX(vns_lock);
 
-/*
- * The registry: the one list a collector is added to (declared in
- * registry.h).  Views, status and netlink dumps follow this order.
- */
+/* The registry: views, status and netlink dumps follow this order */
+#define VNS_COLLECTOR(name)	(&vns_##name##_collector),
 struct vns_collector *const vns_collectors[] = {
-	&vns_drops_collector,
-	&vns_softirqs_collector,
-	&vns_timers_collector,
-	&vns_irqoff_collector,
-	&vns_latency_collector,
-#ifdef VNS_SELFTEST
-	&vns_selftest_collector,
-#endif
+#include "registry.h"
 };
+#undef VNS_COLLECTOR
 const unsigned int vns_nr_collectors = ARRAY_SIZE(vns_collectors);
 
 struct vns_collector *vns_collector_find(const char *name)

@@ -109,6 +109,16 @@ struct vns_collector {
 	struct vns_settings set;
 };
 
+/*
+ * The collectors of the registry (registry.h), one declarator each, so
+ * that each collector's definition is checked against its declaration
+ */
+extern struct vns_collector
+#define VNS_COLLECTOR(name)	vns_##name##_collector,
+#include "registry.h"
+#undef VNS_COLLECTOR
+	vns_collectors_end;		/* ends the list; never defined */
+
 /* The registry: every collector, in the order views and status list them */
 extern struct vns_collector *const vns_collectors[];
 extern const unsigned int vns_nr_collectors;

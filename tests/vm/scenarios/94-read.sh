@@ -124,7 +124,7 @@ check $T/details_off "$CLI" enable latency --proto udp --dport 4242
 read -r mem3 ev3 evl3 <<< "$(lat_status)"
 expect_eq $T/details_off_status "$mem3 $ev3 $evl3" "$mem0 0 0"
 expect_eq $T/details_off_kept "$(totals) $(coll_json latency "c['filter'], c.get('config')")" \
-  "$rx2 $tx2 {'proto': 'udp', 'dport': 4242} None"
+  "$rx2 $tx2 ({'proto': 'udp', 'dport': 4242}, None)"
 check $T/disable_latency "$CLI" disable latency
 
 # --- 2. --no-enable never turns a collector on ---------------------------------------------------
