@@ -289,7 +289,7 @@ static int vns_details_dump(struct vns_nl *nl, struct vns_details_ctx *ctx)
 				    vns_details_cb, ctx, EBUSY);
 
 	if (ret == -EBUSY) {
-		vns_err("another reader holds the details events (the events file is open?)");
+		vns_err("another reader holds the details events (another latency --details, or the events file open)");
 		return VNS_EXIT_FAIL;
 	}
 	return ret;

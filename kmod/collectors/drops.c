@@ -42,8 +42,6 @@ static const bool vns_have_drop_reason = true;
 static const bool vns_have_drop_reason;
 #endif
 
-struct vns_collector vns_drops_collector;
-
 /* One record of a snapshot: a (stack, device, reason, flow) and its count */
 struct vns_drop_rec {
 	u64 count;
@@ -381,17 +379,15 @@ static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
 {
 	const struct vns_drop_rec *r = rec;
 	char buf[KSYM_SYMBOL_LEN + 32];
-	struct nlattr *nest, *stack;
-	unsigned int i;
+	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, VNS_A_DROP);
 	if (!nest)
 		return -EMSGSIZE;
-	snprintf(buf, sizeof(buf), "%pS", (void *)r->location);
 	if (vns_nla_put_u64(skb, VNS_DROP_A_COUNT, r->count, VNS_DROP_A_PAD) ||
 	    nla_put_u32(skb, VNS_DROP_A_IFINDEX, r->ifindex) ||
 	    (r->dev[0] && nla_put_string(skb, VNS_DROP_A_DEV, r->dev)) ||
-	    nla_put_string(skb, VNS_DROP_A_LOCATION, buf) ||
+	    vns_nl_put_sym(skb, VNS_DROP_A_LOCATION, r->location, true) ||
 	    nla_put_u32(skb, VNS_DROP_A_STACK_ID, r->stack_id))
 		goto cancel;
 	if (vns_have_drop_reason) {
@@ -403,17 +399,9 @@ static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
 	}
 	if (vns_nl_put_flow(skb, VNS_DROP_A_FLOW, &r->flow))
 		goto cancel;
-	if (r->nr_frames) {
-		stack = nla_nest_start(skb, VNS_DROP_A_STACK);
-		if (!stack)
-			goto cancel;
-		for (i = 0; i < r->nr_frames; i++) {
-			snprintf(buf, sizeof(buf), "%pS", (void *)r->frames[i]);
-			if (nla_put_string(skb, VNS_STACK_A_FRAME, buf))
-				goto cancel;
-		}
-		nla_nest_end(skb, stack);
-	}
+	if (r->nr_frames &&
+	    vns_nl_put_stack(skb, VNS_DROP_A_STACK, r->frames, r->nr_frames))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -441,7 +429,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	else
 		seq_printf(m, "%u", r->reason);
 	seq_puts(m, " location=");
-	vns_seq_sym(m, r->location);
+	vns_seq_sym(m, r->location, true);
 	if (f->family) {
 		proto = vns_proto_name(f->proto);
 		seq_printf(m, " family=%s",
@@ -466,7 +454,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = 0; i < r->nr_frames; i++) {
 		if (i)
 			seq_putc(m, ',');
-		vns_seq_sym(m, r->frames[i]);
+		vns_seq_sym(m, r->frames[i], true);
 	}
 	seq_putc(m, '\n');
 }

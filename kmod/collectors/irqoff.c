@@ -33,8 +33,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_irqoff_collector;
-
 /* One record of a snapshot */
 #define VNS_IRQOFF_DEPTH	32
 
@@ -387,23 +385,28 @@ static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
 			   const void *rec)
 {
 	const struct vns_irqoff_rec *r = rec;
-	struct nlattr *nest, *st;
-	unsigned int i, skip = 0;
-	char sym[KSYM_SYMBOL_LEN + 32];
+	unsigned int skip = 0;
+	struct nlattr *nest;
 
 	if (r->summary) {
 		nest = nla_nest_start(skb, VNS_A_IRQOFF_SUMMARY);
-		if (!nest || nla_put_u8(skb, VNS_IRQSUM_A_KIND, r->kind) ||
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u8(skb, VNS_IRQSUM_A_KIND, r->kind) ||
 		    nla_put_u32(skb, VNS_IRQSUM_A_CPU, r->cpu) ||
 		    vns_nla_put_u64(skb, VNS_IRQSUM_A_EVENTS, r->events,
 				    VNS_IRQSUM_A_PAD) ||
 		    vns_nl_put_hist(skb, VNS_IRQSUM_A_HIST, &r->hist))
-			return -EMSGSIZE;
+			goto cancel;
 		nla_nest_end(skb, nest);
 		return 0;
 	}
+	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
+		skip++;
 	nest = nla_nest_start(skb, VNS_A_IRQOFF_EVENT);
-	if (!nest || nla_put_u8(skb, VNS_IRQOFF_A_KIND, r->kind) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VNS_IRQOFF_A_KIND, r->kind) ||
 	    nla_put_u32(skb, VNS_IRQOFF_A_CPU, r->cpu) ||
 	    vns_nla_put_u64(skb, VNS_IRQOFF_A_LATENCY_NS, r->ev.latency_ns,
 			    VNS_IRQOFF_A_PAD) ||
@@ -411,21 +414,15 @@ static int vns_irqoff_fill(struct sk_buff *skb, const struct vns_snap *s,
 			    s->now_ns - min(s->now_ns, r->ev.when_ns),
 			    VNS_IRQOFF_A_PAD) ||
 	    nla_put_u32(skb, VNS_IRQOFF_A_PID, r->ev.pid) ||
-	    nla_put_string(skb, VNS_IRQOFF_A_COMM, r->ev.comm))
-		return -EMSGSIZE;
-	st = nla_nest_start(skb, VNS_IRQOFF_A_STACK);
-	if (!st)
-		return -EMSGSIZE;
-	while (skip < r->ev.nr_frames && vns_frame_is_ours(r->ev.frames[skip]))
-		skip++;
-	for (i = skip; i < r->ev.nr_frames; i++) {
-		snprintf(sym, sizeof(sym), "%pS", (void *)r->ev.frames[i]);
-		if (nla_put_string(skb, VNS_STACK_A_FRAME, sym))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(skb, st);
+	    nla_put_string(skb, VNS_IRQOFF_A_COMM, r->ev.comm) ||
+	    vns_nl_put_stack(skb, VNS_IRQOFF_A_STACK, r->ev.frames + skip,
+			     r->ev.nr_frames - skip))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* ---- the record in the text view ---- */
@@ -457,7 +454,7 @@ static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = skip; i < r->ev.nr_frames; i++) {
 		if (i > skip)
 			seq_putc(m, ',');
-		vns_seq_sym(m, r->ev.frames[i]);
+		vns_seq_sym(m, r->ev.frames[i], true);
 	}
 	seq_putc(m, '\n');
 }

@@ -37,8 +37,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_latency_collector;
-
 /* One record of a snapshot */
 enum vns_lat_rec_kind {
 	VNS_LAT_REC_PAIR,		/* from -> to */
@@ -91,8 +89,9 @@ struct vns_latency {
 	char vm[IFNAMSIZ];		/* "": no VM path */
 	u8 dir;
 	u64 timeout_ns;
-	u64 thr_ns;			/* details: end to end; 0: off */
-	u64 stage_thr_ns;		/* details: any one stage; 0: off */
+	/* details, changed live (vns_latency_update()): WRITE/READ_ONCE */
+	u64 thr_ns;			/* end to end; 0: off */
+	u64 stage_thr_ns;		/* any one stage; 0: off */
 	atomic64_t incomplete;
 	size_t mem;
 	struct delayed_work reaper;
@@ -100,7 +99,6 @@ struct vns_latency {
 };
 
 static struct vns_latency *vns_lat;
-struct vns_collector vns_latency_collector;
 
 /*
  * The path a followed packet is on, decided where it starts; it names the
@@ -183,9 +181,11 @@ static void vns_lat_emit(struct vns_latency *l, struct vns_lat_cpu *pc,
 	struct vns_lat_event *e;
 	u8 why = 0;
 
-	if (l->thr_ns && total_ns >= l->thr_ns)
+	u64 thr = READ_ONCE(l->thr_ns), stage_thr = READ_ONCE(l->stage_thr_ns);
+
+	if (thr && total_ns >= thr)
 		why |= VNS_LAT_WHY_TOTAL;
-	if (l->stage_thr_ns && s->slow_ns >= l->stage_thr_ns)
+	if (stage_thr && s->slow_ns >= stage_thr)
 		why |= VNS_LAT_WHY_STAGE;
 	if (!why)
 		return;
@@ -868,10 +868,10 @@ static void vns_line_stage(struct vns_line *l, u8 stage)
 static void vns_line_addr(struct vns_line *l, const char *key, u8 family,
 			  const u8 *a)
 {
-	if (family == VNS_AF_INET)
-		vns_line_add(l, " %s=%pI4", key, a);
-	else
-		vns_line_add(l, " %s=%pI6c", key, a);
+	char buf[VNS_ADDR_TEXT_MAX];
+
+	vns_snprint_addr(buf, sizeof(buf), family, a);
+	vns_line_add(l, " %s=%s", key, buf);
 }
 
 /* The longest stage of @e: false if there is none */
@@ -1038,6 +1038,24 @@ static void vns_lat_reap_work(struct work_struct *w)
 			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
 }
 
+/* The details thresholds of @set, in ns (0: off) */
+static void vns_lat_thresholds(const struct vns_settings *set, u64 *thr,
+			       u64 *stage_thr)
+{
+	*thr = 0;
+	*stage_thr = 0;
+	if (set->given & VNS_SET_THRESHOLD)
+		*thr = (u64)set->threshold_us * NSEC_PER_USEC;
+	if (set->given & VNS_SET_STAGE_THRESHOLD)
+		*stage_thr = (u64)set->stage_threshold_us * NSEC_PER_USEC;
+}
+
+static int vns_lat_events_alloc(struct vns_collector *c)
+{
+	return vns_events_alloc(c, clamp(latency_events, 16U, 65536U),
+				sizeof(struct vns_lat_event));
+}
+
 static void vns_latency_free(struct vns_collector *c)
 {
 	struct vns_latency *l = vns_lat;
@@ -1081,14 +1099,8 @@ static int vns_latency_alloc(struct vns_collector *c)
 	l->timeout_ns = (u64)clamp(latency_timeout_ms, 10U, 60000U) *
 			NSEC_PER_MSEC;
 	l->dir = c->set.dir;
-	if (c->set.given & VNS_SET_THRESHOLD)
-		l->thr_ns = (u64)c->set.threshold_us * NSEC_PER_USEC;
-	if (c->set.given & VNS_SET_STAGE_THRESHOLD)
-		l->stage_thr_ns = (u64)c->set.stage_threshold_us *
-				  NSEC_PER_USEC;
-	if ((l->thr_ns | l->stage_thr_ns) &&
-	    vns_events_alloc(c, clamp(latency_events, 16U, 65536U),
-			     sizeof(struct vns_lat_event)))
+	vns_lat_thresholds(&c->set, &l->thr_ns, &l->stage_thr_ns);
+	if ((l->thr_ns | l->stage_thr_ns) && vns_lat_events_alloc(c))
 		goto nomem;
 	/* by name: the port may be in any namespace, or come and go */
 	if (c->set.given & VNS_SET_PHY)
@@ -1103,6 +1115,42 @@ nomem:
 	vns_lat = l;
 	vns_latency_free(c);
 	return -ENOMEM;
+}
+
+/*
+ * The details mode changes while the handlers run, the tables kept: rings
+ * published (vns_events_alloc()) before a threshold turns them on, the
+ * thresholds off before the rings go (vns_events_free() waits for the
+ * handlers that may hold them).  Any other setting needs a restart.
+ */
+static int vns_latency_update(struct vns_collector *c,
+			      const struct vns_settings *next)
+{
+	const u32 live = VNS_SET_THRESHOLD | VNS_SET_STAGE_THRESHOLD;
+	struct vns_latency *l = vns_lat;
+	struct vns_settings cur = c->set;
+	bool was_on, on;
+	u64 thr, stage_thr;
+	int ret;
+
+	cur.given = (cur.given & ~live) | (next->given & live);
+	cur.threshold_us = next->threshold_us;
+	cur.stage_threshold_us = next->stage_threshold_us;
+	if (!l || !vns_settings_same(&cur, next))
+		return -EAGAIN;
+	vns_lat_thresholds(next, &thr, &stage_thr);
+	was_on = l->thr_ns | l->stage_thr_ns;
+	on = thr | stage_thr;
+	if (on && !was_on) {
+		ret = vns_lat_events_alloc(c);
+		if (ret)
+			return ret;
+	}
+	WRITE_ONCE(l->thr_ns, thr);
+	WRITE_ONCE(l->stage_thr_ns, stage_thr);
+	if (was_on && !on)
+		vns_events_free();
+	return 0;
 }
 
 /* With handlers paused */
@@ -1271,6 +1319,7 @@ struct vns_collector vns_latency_collector = {
 	.free = vns_latency_free,
 	.clear = vns_latency_clear,
 	.status = vns_latency_status,
+	.update = vns_latency_update,
 	.nl_cmd = VNS_CMD_LATENCY_GET,
 	.rec_size = sizeof(struct vns_lat_rec),
 	.snapshot = vns_latency_snapshot,

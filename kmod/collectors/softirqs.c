@@ -22,8 +22,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_softirqs_collector;
-
 /* One record of a snapshot */
 struct vns_sirq_rec {
 	u32 cpu;
@@ -311,16 +309,20 @@ static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
 
 	if (r->vec >= VNS_NR_SOFTIRQS) {
 		nest = nla_nest_start(skb, VNS_A_KSOFTIRQD);
-		if (!nest || nla_put_u32(skb, VNS_KSIRQD_A_CPU, r->cpu) ||
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u32(skb, VNS_KSIRQD_A_CPU, r->cpu) ||
 		    (r->pid && nla_put_u32(skb, VNS_KSIRQD_A_PID, r->pid)) ||
 		    vns_nla_put_u64(skb, VNS_KSIRQD_A_RUNTIME_NS,
 				    r->runtime_ns, VNS_KSIRQD_A_PAD))
-			return -EMSGSIZE;
+			goto cancel;
 		nla_nest_end(skb, nest);
 		return 0;
 	}
 	nest = nla_nest_start(skb, VNS_A_SOFTIRQ);
-	if (!nest || nla_put_u32(skb, VNS_SIRQ_A_CPU, r->cpu) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, VNS_SIRQ_A_CPU, r->cpu) ||
 	    nla_put_u8(skb, VNS_SIRQ_A_VEC, r->vec) ||
 	    nla_put_string(skb, VNS_SIRQ_A_NAME, vns_softirq_names[r->vec]) ||
 	    vns_nla_put_u64(skb, VNS_SIRQ_A_COUNT, r->count,
@@ -337,9 +339,12 @@ static int vns_sirq_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_SIRQ_A_WAIT_MAX_NS, r->wait_max_ns,
 			    VNS_SIRQ_A_PAD) ||
 	    vns_nl_put_hist(skb, VNS_SIRQ_A_WAIT_HIST, &r->wait))
-		return -EMSGSIZE;
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 /* ---- the record in the text view ---- */

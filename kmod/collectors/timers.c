@@ -27,8 +27,6 @@
 #include "../netlink/fill.h"
 #include "../views/text.h"
 
-struct vns_collector vns_timers_collector;
-
 /* One record of a snapshot */
 struct vns_timer_rec {
 	unsigned long func;
@@ -340,12 +338,12 @@ static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
 			  const void *rec)
 {
 	const struct vns_timer_rec *r = rec;
-	char sym[KSYM_SYMBOL_LEN + 32];
 	struct nlattr *nest;
 
-	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
 	nest = nla_nest_start(skb, VNS_A_TIMER);
-	if (!nest || nla_put_string(skb, VNS_TIMER_A_FUNC, sym) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (vns_nl_put_sym(skb, VNS_TIMER_A_FUNC, r->func, false) ||
 	    nla_put_u8(skb, VNS_TIMER_A_KIND, r->kind) ||
 	    vns_nla_put_u64(skb, VNS_TIMER_A_COUNT, r->count,
 			    VNS_TIMER_A_PAD) ||
@@ -357,8 +355,10 @@ static int vns_timer_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_TIMER_A_MAX_AGE_NS,
 			    s->now_ns - min(s->now_ns, r->max_when_ns),
 			    VNS_TIMER_A_PAD) ||
-	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist))
+	    vns_nl_put_hist(skb, VNS_TIMER_A_HIST, &r->hist)) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -369,15 +369,9 @@ static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
 			   const void *rec)
 {
 	const struct vns_timer_rec *r = rec;
-	char sym[KSYM_SYMBOL_LEN + 32];
-	const char *c;
 
-	/* "%ps" without the space before " [module]" */
-	snprintf(sym, sizeof(sym), "%ps", (void *)r->func);
 	seq_puts(m, "func=");
-	for (c = sym; *c; c++)
-		if (*c != ' ')
-			seq_putc(m, *c);
+	vns_seq_sym(m, r->func, false);
 	seq_printf(m,
 		   " kind=%s count=%llu total_ns=%llu max_ns=%llu max_cpu=%u max_age_ns=%llu",
 		   r->kind == VNS_TIMER_HRTIMER ? "hrtimer" : "timer",

@@ -10,25 +10,16 @@
 
 #include "collector.h"
 #include "probe.h"
-#include "registry.h"
 #include "snap.h"
 
 DEFINE_MUTEX(vns_lock);
 
-/*
- * The registry: the one list a collector is added to (declared in
- * registry.h).  Views, status and netlink dumps follow this order.
- */
+/* The registry: views, status and netlink dumps follow this order */
+#define VNS_COLLECTOR(name)	(&vns_##name##_collector),
 struct vns_collector *const vns_collectors[] = {
-	&vns_drops_collector,
-	&vns_softirqs_collector,
-	&vns_timers_collector,
-	&vns_irqoff_collector,
-	&vns_latency_collector,
-#ifdef VNS_SELFTEST
-	&vns_selftest_collector,
-#endif
+#include "registry.h"
 };
+#undef VNS_COLLECTOR
 const unsigned int vns_nr_collectors = ARRAY_SIZE(vns_collectors);
 
 struct vns_collector *vns_collector_find(const char *name)
@@ -52,38 +43,13 @@ struct vns_collector *vns_collector_by_cmd(u8 cmd)
 	return NULL;
 }
 
-/*
- * Enable @c with filter @f (NULL: match everything) and settings @s (NULL:
- * the defaults).  Enabling a running collector with a different filter or
- * settings starts it afresh: counts gathered under others would mislead.
- * The same again is a no-op.
- */
-int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
-			 const struct vns_settings *s, const char **err)
+/* Allocate @c's tables for @f and @s, then attach its probes */
+static int vns_collector_start(struct vns_collector *c,
+			       const struct vns_filter *f,
+			       const struct vns_settings *s, const char **err)
 {
-	struct vns_settings def;
-	static const struct vns_filter none;
 	int ret;
 
-	lockdep_assert_held(&vns_lock);
-	if (!f)
-		f = &none;
-	if (!c->has_filter && !vns_filter_is_empty(f)) {
-		*err = "this collector takes no filter";
-		return -EINVAL;
-	}
-	vns_settings_default(&def);
-	if (!s)
-		s = &def;
-	ret = vns_settings_check(s, c->settings, err);
-	if (ret)
-		return ret;
-	if (c->on) {
-		if (vns_filter_equal(&c->filter, f) &&
-		    vns_settings_same(&c->set, s))
-			return 0;
-		vns_collector_disable(c);
-	}
 	c->filter = *f;
 	c->set = *s;
 	ret = c->alloc(c);
@@ -102,6 +68,67 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 	c->on = true;
 	pr_info("collector %s enabled\n", c->name);
 	return 0;
+}
+
+/*
+ * Enable @c with filter @f (NULL: match everything) and settings @s (NULL:
+ * the defaults).  Enabling a running collector with a different filter or
+ * settings starts it afresh: counts gathered under others would mislead;
+ * except settings its update() applies in place (the filter the same).
+ * The same again is a no-op.  When a restart fails, the collector runs
+ * again with its previous filter and settings (if it can).
+ */
+int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
+			 const struct vns_settings *s, const char **err)
+{
+	struct vns_settings def, prev_set;
+	struct vns_filter prev_filter;
+	static const struct vns_filter none;
+	const char *perr;
+	bool restart = false;
+	int ret;
+
+	lockdep_assert_held(&vns_lock);
+	if (!f)
+		f = &none;
+	if (!c->has_filter && !vns_filter_is_empty(f)) {
+		*err = "this collector takes no filter";
+		return -EINVAL;
+	}
+	vns_settings_default(&def);
+	if (!s)
+		s = &def;
+	ret = vns_settings_check(s, c->settings, err);
+	if (ret)
+		return ret;
+	if (c->on) {
+		if (vns_filter_equal(&c->filter, f)) {
+			/* the same in effect: the settings given may differ */
+			if (vns_settings_same(&c->set, s)) {
+				c->set = *s;
+				return 0;
+			}
+			ret = c->update ? c->update(c, s) : -EAGAIN;
+			if (!ret) {
+				c->set = *s;
+				return 0;
+			}
+			if (ret != -EAGAIN) {
+				*err = "cannot apply the settings";
+				return ret;
+			}
+		}
+		prev_filter = c->filter;
+		prev_set = c->set;
+		restart = true;
+		vns_collector_disable(c);
+	}
+	ret = vns_collector_start(c, f, s, err);
+	if (ret && restart &&
+	    vns_collector_start(c, &prev_filter, &prev_set, &perr))
+		pr_warn("collector %s: cannot run it again as it was: %s\n",
+			c->name, perr);
+	return ret;
 }
 
 /*

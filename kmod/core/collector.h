@@ -11,6 +11,7 @@
 #ifndef _VNS_CORE_COLLECTOR_H
 #define _VNS_CORE_COLLECTOR_H
 
+#include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -43,7 +44,7 @@ struct vns_coll_status {
 static inline void vns_status_counter(struct vns_coll_status *st,
 				      const char *name, u64 value)
 {
-	if (st->nr_counters < VNS_MAX_COUNTERS) {
+	if (!WARN_ON_ONCE(st->nr_counters >= VNS_MAX_COUNTERS)) {
 		st->counters[st->nr_counters].name = name;
 		st->counters[st->nr_counters].value = value;
 		st->nr_counters++;
@@ -68,6 +69,14 @@ struct vns_collector {
 	void (*free)(struct vns_collector *c);
 	void (*clear)(struct vns_collector *c);
 	void (*status)(struct vns_collector *c, struct vns_coll_status *st);
+	/*
+	 * Optional: apply settings @next (checked, the filter unchanged)
+	 * while running, the tables kept.  Returns 0 when applied in place,
+	 * -EAGAIN when only a restart (disable, enable) can apply them, or
+	 * another error with nothing changed.  Handlers keep running: what
+	 * they read changes with WRITE_ONCE() or is published with RCU.
+	 */
+	int (*update)(struct vns_collector *c, const struct vns_settings *next);
 
 	/*
 	 * Records (a collector without them leaves these NULL/0): snapshot()
@@ -99,6 +108,16 @@ struct vns_collector {
 	struct vns_filter filter;
 	struct vns_settings set;
 };
+
+/*
+ * The collectors of the registry (registry.h), one declarator each, so
+ * that each collector's definition is checked against its declaration
+ */
+extern struct vns_collector
+#define VNS_COLLECTOR(name)	vns_##name##_collector,
+#include "registry.h"
+#undef VNS_COLLECTOR
+	vns_collectors_end;		/* ends the list; never defined */
 
 /* The registry: every collector, in the order views and status list them */
 extern struct vns_collector *const vns_collectors[];

@@ -12,9 +12,14 @@
  * 3.5 to 6.12 (irq_work_queue() returned void before 3.17: the result is
  * not used), so they need no compat.
  *
- * Consumer: the one reader, the events file (one open at a time, its reads
- * serialised by the file's mutex) or a VNS_CMD_EVENT_GET dump (its rounds
- * serialised by the netlink socket).  It finds the rings under RCU, so
+ * Consumer: the one reader, which holds the reader slot: the events file
+ * (from open to close, its reads serialised by the file's mutex) or the
+ * netlink socket that dumps VNS_CMD_EVENT_GET (a lease, renewed by each
+ * dump round of its owner: another socket gets -EBUSY until the lease is
+ * VNS_EV_LEASE old or its owner's socket is closed, and only the round in
+ * progress reads the rings, so a dump never read again holds nothing).
+ * The slot's spinlock orders one reader's consumption of the rings before
+ * the next reader's look at them.  It finds the rings under RCU, so
  * that vns_events_free() may run while a reader polls or blocks: the rings
  * go away after a grace period, a blocked reader keeps waiting for the next
  * set (records not yet read when the collector is disabled are dropped).
@@ -26,17 +31,20 @@
  */
 #include <linux/delay.h>
 #include <linux/irq_work.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <vns/ring.h>
 
 #include "collector.h"
 #include "events.h"
+#include "probe.h"
 
 struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */
@@ -50,7 +58,15 @@ static struct vns_events __rcu *vns_ev;
 static DECLARE_WAIT_QUEUE_HEAD(vns_ev_wait);
 static struct irq_work vns_ev_work;
 static bool vns_ev_closed;
-static atomic_t vns_ev_readers = ATOMIC_INIT(0);
+
+/* The reader slot */
+#define VNS_EV_LEASE	(2 * HZ)
+static DEFINE_SPINLOCK(vns_ev_slot);
+static bool vns_ev_file;		/* the events file is open */
+static bool vns_ev_round;		/* a dump round reads the rings */
+static u32 vns_ev_portid;		/* the lease's socket; 0: none */
+static const void *vns_ev_net;		/* and its namespace */
+static unsigned long vns_ev_until;	/* jiffies: fresh until then */
 
 /* In hard interrupt context, soon after a commit */
 static void vns_ev_wake(struct irq_work *w)
@@ -76,7 +92,8 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 
 	lockdep_assert_held(&vns_lock);
 	if (WARN_ON(rcu_access_pointer(vns_ev) || !per_cpu || !rec_size ||
-		    rec_size > VNS_EVENT_REC_MAX))
+		    rec_size > VNS_EVENT_REC_MAX || !c->event_fill ||
+		    !c->event_show))
 		return -EINVAL;
 	per_cpu = roundup_pow_of_two(per_cpu);
 	rec_size = ALIGN(rec_size, 8);
@@ -104,7 +121,14 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 	return 0;
 }
 
-/* With the producers gone; readers may be in read() or poll() */
+/*
+ * Handlers may still run (a details mode turned off live), readers may be
+ * in read() or poll(): unpublish, then wait for the handlers that may hold
+ * the rings (they find them with rcu_dereference_sched(), preemption off:
+ * vns_sync_handlers() is a sched grace period on every kernel, which
+ * synchronize_rcu() is not before 4.20), for the wake-up they may have
+ * queued, and for the readers (rcu_read_lock()).
+ */
 void vns_events_free(void)
 {
 	struct vns_events *ev;
@@ -114,6 +138,7 @@ void vns_events_free(void)
 	if (!ev)
 		return;
 	RCU_INIT_POINTER(vns_ev, NULL);
+	vns_sync_handlers();
 	irq_work_sync(&vns_ev_work);
 	synchronize_rcu();		/* readers looking at the rings */
 	vns_ev_release(ev);
@@ -176,18 +201,69 @@ size_t vns_events_mem(void)
 
 /* ---- the reader ---- */
 
+/* Under vns_ev_slot */
+static bool vns_ev_leased(void)
+{
+	return vns_ev_portid && time_before(jiffies, vns_ev_until);
+}
+
 int vns_events_open(void)
 {
-	if (READ_ONCE(vns_ev_closed))
-		return -ENODEV;
-	if (atomic_cmpxchg(&vns_ev_readers, 0, 1))
-		return -EBUSY;
-	return 0;
+	int err = 0;
+
+	spin_lock(&vns_ev_slot);
+	if (vns_ev_closed)
+		err = -ENODEV;
+	else if (vns_ev_file || vns_ev_round || vns_ev_leased())
+		err = -EBUSY;
+	else
+		vns_ev_file = true;
+	spin_unlock(&vns_ev_slot);
+	return err;
 }
 
 void vns_events_close(void)
 {
-	atomic_set(&vns_ev_readers, 0);
+	spin_lock(&vns_ev_slot);
+	vns_ev_file = false;
+	spin_unlock(&vns_ev_slot);
+}
+
+int vns_events_round_begin(u32 portid, const void *net)
+{
+	int err = 0;
+
+	spin_lock(&vns_ev_slot);
+	if (vns_ev_closed)
+		err = -ENODEV;
+	else if (vns_ev_file || vns_ev_round)
+		err = -EBUSY;
+	else if (vns_ev_leased() &&
+		 (vns_ev_portid != portid || vns_ev_net != net))
+		err = -EBUSY;
+	if (!err) {
+		vns_ev_portid = portid;
+		vns_ev_net = net;
+		vns_ev_round = true;
+	}
+	spin_unlock(&vns_ev_slot);
+	return err;
+}
+
+void vns_events_round_end(void)
+{
+	spin_lock(&vns_ev_slot);
+	vns_ev_round = false;
+	vns_ev_until = jiffies + VNS_EV_LEASE;
+	spin_unlock(&vns_ev_slot);
+}
+
+void vns_events_unlease(u32 portid, const void *net)
+{
+	spin_lock(&vns_ev_slot);
+	if (vns_ev_portid == portid && vns_ev_net == net)
+		vns_ev_portid = 0;
+	spin_unlock(&vns_ev_slot);
 }
 
 bool vns_events_closed(void)
@@ -235,6 +311,24 @@ static int vns_ev_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The ring whose oldest record is the oldest, and that record; NULL: none */
+static struct vns_ring *vns_ev_oldest(struct vns_events *ev, const void **rec)
+{
+	struct vns_ring *best = NULL;
+	const void *r;
+	int cpu;
+
+	*rec = NULL;
+	for_each_possible_cpu(cpu) {
+		r = vns_ring_peek(ev->ring[cpu]);
+		if (r && (!*rec || vns_ev_cmp(r, *rec) < 0)) {
+			best = ev->ring[cpu];
+			*rec = r;
+		}
+	}
+	return best;
+}
+
 /*
  * Move records out of the rings into @dst (@len bytes), oldest first: each
  * step takes the ring whose oldest record is the oldest, then the batch is
@@ -247,7 +341,6 @@ unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
 {
 	struct vns_events *ev;
 	unsigned int n = 0, max;
-	int cpu;
 
 	rcu_read_lock();
 	ev = rcu_dereference(vns_ev);
@@ -256,16 +349,9 @@ unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
 	*rec_size = ev->rec_size;
 	*owner = ev->owner;
 	for (max = len / ev->rec_size; n < max; n++) {
-		struct vns_ring *best = NULL;
-		const void *rec, *oldest = NULL;
+		const void *oldest;
+		struct vns_ring *best = vns_ev_oldest(ev, &oldest);
 
-		for_each_possible_cpu(cpu) {
-			rec = vns_ring_peek(ev->ring[cpu]);
-			if (rec && (!oldest || vns_ev_cmp(rec, oldest) < 0)) {
-				best = ev->ring[cpu];
-				oldest = rec;
-			}
-		}
 		if (!best)
 			break;
 		memcpy((u8 *)dst + (size_t)n * ev->rec_size, oldest,
@@ -275,6 +361,40 @@ unsigned int vns_events_take(void *dst, size_t len, size_t *rec_size,
 	if (n > 1)
 		sort(dst, n, ev->rec_size, vns_ev_cmp, NULL);
 out:
+	rcu_read_unlock();
+	return n;
+}
+
+unsigned int vns_events_send(vns_event_put_t put, void *arg, unsigned int max)
+{
+	struct vns_events *ev;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	ev = rcu_dereference(vns_ev);
+	for (; ev && n < max; n++) {
+		const void *oldest;
+		struct vns_ring *best = vns_ev_oldest(ev, &oldest);
+
+		if (!best || put(arg, ev->owner, oldest))
+			break;
+		vns_ring_consume(best);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+unsigned int vns_events_count(void)
+{
+	struct vns_events *ev;
+	unsigned int n = 0;
+	int cpu;
+
+	rcu_read_lock();
+	ev = rcu_dereference(vns_ev);
+	if (ev)
+		for_each_possible_cpu(cpu)
+			n += vns_ring_count(ev->ring[cpu]);
 	rcu_read_unlock();
 	return n;
 }
@@ -289,7 +409,9 @@ void vns_events_shutdown(void)
 {
 	unsigned int i;
 
+	spin_lock(&vns_ev_slot);
 	WRITE_ONCE(vns_ev_closed, true);
+	spin_unlock(&vns_ev_slot);
 	/* closed before the wake-ups: a reader that wakes sees it */
 	smp_mb();
 	wake_up_all(&vns_ev_wait);

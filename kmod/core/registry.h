@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The collectors, each defined in its own file under collectors/, for the
- * registry in core/collector.c (its only includer: the transports find
- * collectors through vns_collectors[], never by name).
+ * The registry: the one list a collector is added to, one line each, in the
+ * order views, status and netlink dumps list them.  VNS_COLLECTOR(name)
+ * stands for struct vns_collector vns_<name>_collector (defined in its file
+ * under collectors/).  It is included twice, with a VNS_COLLECTOR() that
+ * declares them (core/collector.h) and one that lists them in
+ * vns_collectors[] (core/collector.c: the transports find collectors
+ * there, never by name); hence no include guard.
  */
-#ifndef _VNS_CORE_REGISTRY_H
-#define _VNS_CORE_REGISTRY_H
-
-#include "collector.h"
-
-extern struct vns_collector vns_drops_collector;
-extern struct vns_collector vns_softirqs_collector;
-extern struct vns_collector vns_timers_collector;
-extern struct vns_collector vns_irqoff_collector;
-extern struct vns_collector vns_latency_collector;
-extern struct vns_collector vns_selftest_collector;	/* VNS_SELFTEST */
-
-#endif /* _VNS_CORE_REGISTRY_H */
+VNS_COLLECTOR(drops)
+VNS_COLLECTOR(softirqs)
+VNS_COLLECTOR(timers)
+VNS_COLLECTOR(irqoff)
+VNS_COLLECTOR(latency)
+#ifdef VNS_SELFTEST
+VNS_COLLECTOR(selftest)
+#endif

@@ -77,6 +77,24 @@ int vns_nl_put_sym(struct sk_buff *skb, int type, unsigned long ip,
 	return nla_put_string(skb, type, buf);
 }
 
+int vns_nl_put_stack(struct sk_buff *skb, int type, const unsigned long *frames,
+		     unsigned int nr)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < nr; i++)
+		if (vns_nl_put_sym(skb, VNS_STACK_A_FRAME, frames[i], true)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 int vns_nl_put_strn(struct sk_buff *skb, int type, const char *s, size_t max)
 {
 	size_t n = strnlen(s, max);

@@ -18,6 +18,9 @@ int vns_nl_put_hist(struct sk_buff *skb, int type, const struct vns_hist *h);
 /* @ip as "%pS" (@offset true) or "%ps", a string attribute */
 int vns_nl_put_sym(struct sk_buff *skb, int type, unsigned long ip,
 		   bool offset);
+/* A nest of enum vns_stack_attr: each of @nr @frames as "%pS" */
+int vns_nl_put_stack(struct sk_buff *skb, int type, const unsigned long *frames,
+		     unsigned int nr);
 /* A string of at most @max bytes, not necessarily NUL-terminated */
 int vns_nl_put_strn(struct sk_buff *skb, int type, const char *s, size_t max);
 

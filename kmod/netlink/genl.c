@@ -10,6 +10,7 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "../core/collector.h"
 #include "../core/events.h"
@@ -29,8 +30,10 @@ static const struct nla_policy vns_config_policy[VNS_CFG_A_MAX + 1] = {
 	[VNS_CFG_A_PERIOD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_THRESHOLD_US] = { .type = NLA_U32 },
 	[VNS_CFG_A_STAGE_THRESHOLD_US] = { .type = NLA_U32 },
-	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
-	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING, .len = VNS_IFNAMSIZ - 1 },
+	[VNS_CFG_A_PHY_IF] = { .type = NLA_NUL_STRING,
+			       .len = VNS_IFNAME_MAX - 1 },
+	[VNS_CFG_A_VM_IF] = { .type = NLA_NUL_STRING,
+			      .len = VNS_IFNAME_MAX - 1 },
 	[VNS_CFG_A_DIRECTION] = { .type = NLA_U8 },
 };
 
@@ -163,6 +166,15 @@ static int vns_nl_probe_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long ci = cb->args[0], pi = cb->args[1];
 	int err = 0;
 
+#ifndef HAVE_GENL_OPS_START
+	/* no genl_ops.start before 4.5: the first round validates */
+	if (!cb->args[2]) {
+		err = vns_nl_dump_start(cb);
+		if (err)
+			return err;
+		cb->args[2] = 1;
+	}
+#endif
 	mutex_lock(&vns_lock);
 	for (; ci < vns_nr_collectors; ci++, pi = 0) {
 		struct vns_collector *c = vns_collectors[ci];
@@ -260,97 +272,110 @@ static int vns_nl_snap_done(struct netlink_callback *cb)
 
 /* ---- events: the details records, taken from the rings ---- */
 
-/* Records one round takes from the rings at most, in bytes */
-#define VNS_NL_EV_STAGE		(16 * 1024)
-
 /*
- * The state of one VNS_CMD_EVENT_GET dump (cb->args[0]): it holds the
- * events reader from start to done.  Records taken from the rings but not
- * sent yet (the skb filled up) wait here for the next round.
+ * A VNS_CMD_EVENT_GET dump sends the records waiting when it starts
+ * (cb->args[1]: how many it may still send; cb->args[0]: started), oldest
+ * first, and no more, so that it ends under a steady flow.  Each round
+ * holds the events reader slot (the socket's lease) while it reads the
+ * rings and consumes a record only once its message is complete in the
+ * skb: a dump abandoned between rounds loses nothing and holds nothing.
  */
-struct vns_nl_ev_dump {
-	unsigned int nr;		/* records in stage[] */
-	unsigned int next;		/* the next one to send */
-	size_t rec_size;
-	const struct vns_collector *owner;
-	u8 stage[VNS_NL_EV_STAGE];
-};
+static int vns_nl_event_round(struct netlink_callback *cb)
+{
+	int err;
+
+	err = vns_events_round_begin(NETLINK_CB(cb->skb).portid,
+				     sock_net(cb->skb->sk));
+	/* the message reaches user space where start has an extack (6.2+) */
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(VNS_CB_EXTACK(cb),
+			       "another reader holds the events");
+	return err;
+}
 
 static int vns_nl_event_start(struct netlink_callback *cb)
 {
-	struct netlink_ext_ack *extack = VNS_CB_EXTACK(cb);
-	struct vns_nl_ev_dump *d;
 	int err;
 
 	err = vns_nl_dump_start(cb);
 	if (err)
 		return err;
-	err = vns_events_open();
-	/* the message reaches user space where start has an extack (6.2+) */
-	if (err == -EBUSY)
-		NL_SET_ERR_MSG(extack, "another reader holds the events");
+	err = vns_nl_event_round(cb);
 	if (err)
 		return err;
-	d = vzalloc(sizeof(*d));
-	if (!d) {
-		vns_events_close();
-		return -ENOMEM;
+	cb->args[1] = vns_events_count();
+	vns_events_round_end();
+	cb->args[0] = 1;
+	return 0;
+}
+
+struct vns_nl_ev_put {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int vns_nl_event_put(void *arg, const struct vns_collector *owner,
+			    const void *rec)
+{
+	struct vns_nl_ev_put *p = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(p->skb, NETLINK_CB(p->cb->skb).portid,
+			  p->cb->nlh->nlmsg_seq, &vns_genl_family, NLM_F_MULTI,
+			  VNS_CMD_EVENT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (owner->event_fill(p->skb, rec)) {
+		genlmsg_cancel(p->skb, hdr);
+		return -EMSGSIZE;
 	}
-	cb->args[0] = (unsigned long)d;
+	genlmsg_end(p->skb, hdr);
 	return 0;
 }
 
 static int vns_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vns_nl_ev_dump *d = (struct vns_nl_ev_dump *)cb->args[0];
-	void *hdr;
+	struct vns_nl_ev_put p = { .skb = skb, .cb = cb };
+	unsigned int n;
+	int err;
 
-	if (!d) {
+	if (!cb->args[0]) {
 		/* no genl_ops.start before 4.5: the first round starts */
-		int err = vns_nl_event_start(cb);
-
+		err = vns_nl_event_start(cb);
 		if (err)
 			return err;
-		d = (struct vns_nl_ev_dump *)cb->args[0];
 	}
-	for (;;) {
-		if (d->next >= d->nr) {
-			d->next = 0;
-			d->nr = vns_events_take(d->stage, sizeof(d->stage),
-						&d->rec_size, &d->owner);
-			if (!d->nr)
-				break;
-		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &vns_genl_family,
-				  NLM_F_MULTI, VNS_CMD_EVENT_GET);
-		if (!hdr)
-			break;
-		if (d->owner->event_fill(skb, d->stage +
-					 (size_t)d->next * d->rec_size)) {
-			genlmsg_cancel(skb, hdr);
-			if (!skb->len)
-				return -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
-		d->next++;
-	}
-	/* a full skb ends this round, the records left wait in d */
-	return skb->len;
+	if (!cb->args[1])
+		return 0;
+	err = vns_nl_event_round(cb);
+	if (err)
+		return err;
+	n = vns_events_send(vns_nl_event_put, &p, cb->args[1]);
+	/* a record that does not fit an empty message */
+	if (!n && vns_events_count() && !skb->len)
+		err = -EMSGSIZE;
+	vns_events_round_end();
+	if (err)
+		return err;
+	cb->args[1] -= n;
+	/* none sent: the rings are empty or gone, the dump ends */
+	return n ? skb->len : 0;
 }
 
-static int vns_nl_event_done(struct netlink_callback *cb)
+/* A closed socket lets go of its events lease at once */
+static int vns_nl_notify(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
 {
-	struct vns_nl_ev_dump *d = (struct vns_nl_ev_dump *)cb->args[0];
+	struct netlink_notify *n = ptr;
 
-	if (d) {
-		cb->args[0] = 0;
-		vfree(d);
-		vns_events_close();
-	}
-	return 0;
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		vns_events_unlease(n->portid, n->net);
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block vns_nl_notifier = {
+	.notifier_call = vns_nl_notify,
+};
 
 static struct vns_collector *vns_nl_collector(struct genl_info *info)
 {
@@ -510,7 +535,6 @@ static const struct genl_ops vns_genl_fixed_ops[] = {
 		.cmd = VNS_CMD_EVENT_GET,
 		VNS_GENL_OP_START(vns_nl_event_start)
 		.dumpit = vns_nl_event_dump,
-		.done = vns_nl_event_done,
 		.flags = GENL_ADMIN_PERM,
 		VNS_GENL_OP_POLICY(vns_policy)
 	},
@@ -545,6 +569,11 @@ static const struct genl_ops vns_genl_snap_op = {
 
 static struct genl_ops *vns_genl_ops;
 
+/*
+ * Every command is validated strictly: no op is flagged GENL_DONT_VALIDATE_*,
+ * and .resv_start_op (6.1+) stays 0, so that genetlink also treats every
+ * command as one added after the strict rules (all of them are).
+ */
 static struct genl_family vns_genl_family = {
 	.name = VNS_GENL_NAME,
 	.version = VNS_GENL_VERSION,
@@ -581,11 +610,13 @@ int vns_genl_init(void)
 		return err;
 	}
 	vns_genl_ops = ops;
+	netlink_register_notifier(&vns_nl_notifier);
 	return 0;
 }
 
 void vns_genl_exit(void)
 {
+	netlink_unregister_notifier(&vns_nl_notifier);
 	genl_unregister_family(&vns_genl_family);
 	kfree(vns_genl_ops);
 	vns_genl_ops = NULL;

@@ -15,7 +15,8 @@
  *   off, or on without a threshold): a blocked reader waits for the rings
  *   of the next enable.
  * - poll() is readable when a record waits.
- * - One reader at a time: another open gets -EBUSY.
+ * - One reader at a time: another open gets -EBUSY (also while a netlink
+ *   socket's VNS_CMD_EVENT_GET lease is fresh).
  * - At module unload, blocked readers and pollers wake and get end of file
  *   (POLLHUP), so that unloading never waits on them.
  */
@@ -44,7 +45,7 @@ struct vns_ev_reader {
 	bool header;			/* the header went out */
 	size_t line_len;		/* line[] waits to be read; 0: none */
 	char line[sizeof(VNS_EV_HEADER) + VNS_EVENT_LINE_MAX];
-	u8 stage[VNS_EV_STAGE];
+	u8 stage[VNS_EV_STAGE] __aligned(8);	/* records start with a u64 */
 };
 
 /* ---- the file ---- */
@@ -54,6 +55,7 @@ static int vns_ev_open(struct inode *inode, struct file *file)
 	struct vns_ev_reader *r;
 	int err;
 
+	BUILD_BUG_ON(offsetof(struct vns_ev_reader, stage) % 8);
 	err = vns_events_open();
 	if (err)
 		return err;

@@ -13,24 +13,31 @@ void vns_seq_word(struct seq_file *m, const char *s)
 		seq_putc(m, *s == ' ' ? '_' : *s);
 }
 
-void vns_seq_sym(struct seq_file *m, unsigned long ip)
+void vns_seq_sym(struct seq_file *m, unsigned long ip, bool offset)
 {
 	char buf[KSYM_SYMBOL_LEN + 32];
 	const char *s;
 
-	snprintf(buf, sizeof(buf), "%pS", (void *)ip);
+	snprintf(buf, sizeof(buf), offset ? "%pS" : "%ps", (void *)ip);
 	for (s = buf; *s; s++)
 		if (*s != ' ')
 			seq_putc(m, *s);
 }
 
+int vns_snprint_addr(char *buf, size_t len, u8 family, const u8 *a)
+{
+	if (family == VNS_AF_INET)
+		return snprintf(buf, len, "%pI4", a);
+	return snprintf(buf, len, "%pI6c", a);
+}
+
 void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
 		  const u8 *a)
 {
-	if (family == VNS_AF_INET)
-		seq_printf(m, " %s=%pI4", key, a);
-	else
-		seq_printf(m, " %s=%pI6c", key, a);
+	char buf[VNS_ADDR_TEXT_MAX];
+
+	vns_snprint_addr(buf, sizeof(buf), family, a);
+	seq_printf(m, " %s=%s", key, buf);
 }
 
 void vns_seq_hist(struct seq_file *m, const char *key,

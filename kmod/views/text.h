@@ -13,8 +13,11 @@ struct seq_file;
 
 /* @s with any space replaced by '_', so that it stays one value */
 void vns_seq_word(struct seq_file *m, const char *s);
-/* @ip as "%pS" without the space before " [module]" */
-void vns_seq_sym(struct seq_file *m, unsigned long ip);
+/* @ip as "%pS" (@offset) or "%ps", without the space before " [module]" */
+void vns_seq_sym(struct seq_file *m, unsigned long ip, bool offset);
+/* The IPv4 or IPv6 address @a as text (snprintf()'s result) */
+#define VNS_ADDR_TEXT_MAX	48
+int vns_snprint_addr(char *buf, size_t len, u8 family, const u8 *a);
 /* " key=A" with A the IPv4 or IPv6 address @a */
 void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
 		  const u8 *a);

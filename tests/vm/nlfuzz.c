@@ -991,6 +991,7 @@ static bool extack_is(const struct reply *r, const char *msg)
 
 static void semantics(void)
 {
+	struct mnl_socket *first;
 	struct coll_state cs;
 	struct nlmsghdr *nlh;
 	struct reply r;
@@ -1078,9 +1079,31 @@ static void semantics(void)
 	transact(nlh, NULL, NULL, &r);
 	check("event dump: nothing waits", !r.err && !r.timeout &&
 	      !r.sys_err && !r.msgs, "%s, %u messages", rstr(&r), r.msgs);
+	/* the dumping socket holds a lease: the file and other sockets wait */
 	fd = open("/proc/vnetscope/events", O_RDONLY | O_NONBLOCK);
-	check("events file: free after the dump", fd >= 0, "%s",
+	check("events file: busy while the dump's socket holds its lease",
+	      fd < 0 && errno == EBUSY, "%s",
 	      fd >= 0 ? "open" : strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	first = nl;
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		check("a second netlink socket", 0, "%s", strerror(errno));
+		nl = first;
+		disable_req("latency");
+		return;
+	}
+	nlh = start_req(vns_family, NLM_F_DUMP, VNS_CMD_EVENT_GET,
+			VNS_GENL_VERSION);
+	transact(nlh, NULL, NULL, &r);
+	check("event dump: another socket holds the lease", r.err == EBUSY,
+	      "%s", rstr(&r));
+	/* its socket closed, the lease ends at once */
+	mnl_socket_close(first);
+	fd = open("/proc/vnetscope/events", O_RDONLY | O_NONBLOCK);
+	check("events file: free once the dump's socket is closed", fd >= 0,
+	      "%s", fd >= 0 ? "open" : strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	disable_req("latency");

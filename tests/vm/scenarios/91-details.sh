@@ -196,7 +196,27 @@ sed 's/^/    | /' $VNS_OUT/details-cli-text.txt | head -n 8
 exec 7< $EV
 "$VNS_CLI" latency --details --duration 1 > /dev/null 2> $VNS_OUT/details-busy.err; rc=$?
 exec 7<&-
-expect_eq $T/cli_busy "$rc $(cat $VNS_OUT/details-busy.err)" "1 vnetscope: another reader holds the details events (the events file is open?)"
+BUSY="vnetscope: another reader holds the details events (another latency --details, or the events file open)"
+expect_eq $T/cli_busy "$rc $(cat $VNS_OUT/details-busy.err)" "1 $BUSY"
+# two CLIs: the second is refused while the first reads (its socket's lease), the events file
+# too; once the first exits (its socket closed) both work again at once
+cli_details $VNS_OUT/details-first.txt --duration 4
+sleep 0.5
+"$VNS_CLI" latency --details --duration 1 > /dev/null 2> $VNS_OUT/details-second.err; rc=$?
+expect_eq $T/cli_second_busy "$rc $(cat $VNS_OUT/details-second.err)" "1 $BUSY"
+expect_eq $T/cli_second_file_busy "$(python3 -c "
+import os, errno
+try:
+    os.close(os.open('$EV', os.O_RDONLY | os.O_NONBLOCK)); print('opened')
+except OSError as e:
+    print(errno.errorcode[e.errno])")" EBUSY
+wait $cli; rc=$?
+expect_eq $T/cli_first_exit "$rc $(grep -c "another reader" $VNS_OUT/details-first.txt.err)" "0 0"
+"$VNS_CLI" latency --details --duration 1 > /dev/null 2> $VNS_OUT/details-after.err; rc=$?
+expect_eq $T/cli_after_first "$rc $(grep -c 'another reader' $VNS_OUT/details-after.err)" "0 0"
+expect_eq $T/file_after_first "$(python3 -c "
+import os
+os.close(os.open('$EV', os.O_RDONLY | os.O_NONBLOCK)); print('opened')")" opened
 "$VNS_CLI" latency --details --threshold 0 2> $VNS_OUT/details-usage.err; rc=$?
 expect_eq $T/cli_usage "$rc $(cat $VNS_OUT/details-usage.err)" "2 vnetscope: invalid --threshold '0': expected a duration from 1us to 10s, e.g. 10ms (units ns, us, ms, s; no unit: ms)"
 

@@ -1,10 +1,12 @@
 #!/bin/bash
 # 94-read: a read changes nothing it was not asked to change (issue 11).
 #   1. enable latency with a filter (UDP to port 4242), loopback datagrams of that flow and of
-#      another: a details read with only --threshold 1us prints the filtered flow only and the
-#      filter stays (the threshold, a new setting, restarts the tables); the same read again
-#      changes nothing: the tables are not restarted (the end-to-end counts are the ones
-#      before plus what was sent since), the settings are the same.
+#      another: the first details read, with only --threshold 1us, prints the filtered flow only,
+#      the filter stays and the tables are not restarted (the details mode turns on live: the
+#      end-to-end counts are the ones before plus what was sent since; the status gains events=
+#      and events_lost= and the rings count in mem_bytes); the same read again changes nothing;
+#      `enable` with the filter only turns the details mode off live (the tables kept, the
+#      rings' memory given back).
 #   2. --no-enable on a collector that is off (irqoff, drops): exit status 3, one line, and
 #      the collector stays off.
 #   3. drops --no-enable --proto tcp on a running drops collector with a filter: only the
@@ -57,8 +59,8 @@ per=$(( (rx0 + tx0) / N ))
 expect_eq $T/totals_per_packet "$(( (rx0 + tx0) % N )) $(( per >= 1 ))" "0 1"
 expect_eq $T/tracked_only_filtered "$(coll_json latency "c['counters']['tracked']")" $(( per * N ))
 
-# a details read with a threshold and no filter: the threshold is a new setting (the module
-# starts the tables afresh for it), the filter is not touched
+# a details read with a threshold and no filter: the threshold turns the details mode on live
+# (the module keeps the tables), the filter is not touched
 details() {  # details OUT: --details --threshold 1us until SIGINT, round $2 sent meanwhile
   "$CLI" latency --details --threshold 1us --json > $VNS_OUT/read-$1.json \
     2> $VNS_OUT/read-$1.err &
@@ -80,15 +82,33 @@ import json,sys
 e = [json.loads(l) for l in sys.stdin]
 print(sorted(set((x['flow']['proto'], x['flow']['dport']) for x in e)), len(e))"
 }
+# the status line of the latency collector: its mem_bytes, and whether events=/events_lost= are on it
+lat_status() {
+  awk '/^collector=latency /{ m=""; e=0; l=0
+    for (i = 1; i <= NF; i++) { if ($i ~ /^mem_bytes=/) m=substr($i, 11)
+      if ($i ~ /^events=/) e=1; if ($i ~ /^events_lost=/) l=1 }
+    print m, e, l }' /proc/vnetscope/status
+}
+read -r mem0 ev0 evl0 <<< "$(lat_status)"
+expect_eq $T/no_details_status "$ev0 $evl0" "0 0"
+tracked0=$(coll_json latency "c['counters']['tracked']")
 details details1 2
 expect_eq $T/details_exit "$(cat $VNS_OUT/read-details1.rc)|$(cat $VNS_OUT/read-details1.err)" "0|"
 expect_eq $T/details_only_filtered "$(events_of details1)" "[('udp', 4242)] $(( per * N ))"
 expect_eq $T/details_summary "$(summary $VNS_OUT/read-details1.json events) $(summary $VNS_OUT/read-details1.json events_lost)" "$(( per * N )) 0"
 expect_eq $T/filter_kept "$(coll_json latency "c['state'], c['filter'], c['config']")" \
   "('on', {'proto': 'udp', 'dport': 4242}, {'threshold_us': 1})"
+# not restarted: before + what was sent since
+read -r rx1 tx1 <<< "$(totals)"
+expect_eq $T/details_totals_kept "$rx1 $tx1" "$(( rx0 * 2 )) $(( tx0 * 2 ))"
+expect_eq $T/details_tracked_kept "$(coll_json latency "c['counters']['tracked']")" $(( tracked0 + per * N ))
+# the details mode on live: events= and events_lost= in the status, the rings in mem_bytes
+# (at least one CPU's ring of latency_events=256 records of 744 bytes)
+read -r mem1 ev1 evl1 <<< "$(lat_status)"
+expect_eq $T/details_status "$ev1 $evl1 $(( mem1 - mem0 >= 256 * 744 ))" "1 1 1"
+expect_eq $T/details_status_events "$(coll_json latency "c['counters']['events'], c['counters']['events_lost']")" "($(( per * N )), 0)"
 
 # the same read again: nothing changes, the tables keep counting (before + what was sent since)
-read -r rx1 tx1 <<< "$(totals)"
 tracked1=$(coll_json latency "c['counters']['tracked']")
 details details2 3
 expect_eq $T/again_exit "$(cat $VNS_OUT/read-details2.rc)|$(cat $VNS_OUT/read-details2.err)" "0|"
@@ -105,6 +125,13 @@ expect_eq $T/quiet_no_events "$(summary $VNS_OUT/read-details3.json events)" 0
 "$CLI" latency > /dev/null
 expect_eq $T/quiet_totals "$(totals)" "$rx2 $tx2"
 expect_eq $T/quiet_tracked "$(coll_json latency "c['counters']['tracked']")" $(( tracked1 + per * N ))
+# enable with the filter only: the details mode turns off live, the tables are kept, the rings'
+# memory is given back
+check $T/details_off "$CLI" enable latency --proto udp --dport 4242
+read -r mem3 ev3 evl3 <<< "$(lat_status)"
+expect_eq $T/details_off_status "$mem3 $ev3 $evl3" "$mem0 0 0"
+expect_eq $T/details_off_kept "$(totals) $(coll_json latency "c['filter'], c.get('config')")" \
+  "$rx2 $tx2 ({'proto': 'udp', 'dport': 4242}, None)"
 check $T/disable_latency "$CLI" disable latency
 
 # --- 2. --no-enable never turns a collector on ---------------------------------------------------
