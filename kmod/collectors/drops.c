@@ -459,7 +459,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
-/* Listed in the registry, core/collector.c */
+/* Listed in the registry, core/registry.h */
 struct vns_collector vns_drops_collector = {
 	.name = "drops",
 	.probes = vns_drop_probes,

@@ -459,7 +459,7 @@ static void vns_irqoff_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
-/* Listed in the registry, core/collector.c */
+/* Listed in the registry, core/registry.h */
 struct vns_collector vns_irqoff_collector = {
 	.name = "irqoff",
 	.settings = VNS_SET_PERIOD | VNS_SET_THRESHOLD,

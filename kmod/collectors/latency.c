@@ -1307,7 +1307,7 @@ static void vns_latency_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
-/* Listed in the registry, core/collector.c */
+/* Listed in the registry, core/registry.h */
 struct vns_collector vns_latency_collector = {
 	.name = "latency",
 	.probes = vns_lat_probes,

@@ -368,7 +368,7 @@ static void vns_sirq_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
-/* Listed in the registry, core/collector.c */
+/* Listed in the registry, core/registry.h */
 struct vns_collector vns_softirqs_collector = {
 	.name = "softirqs",
 	.probes = vns_sirq_probes,

@@ -381,7 +381,7 @@ static void vns_timer_show(struct seq_file *m, const struct vns_snap *s,
 	seq_putc(m, '\n');
 }
 
-/* Listed in the registry, core/collector.c */
+/* Listed in the registry, core/registry.h */
 struct vns_collector vns_timers_collector = {
 	.name = "timers",
 	.probes = vns_timer_probes,
