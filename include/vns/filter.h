@@ -380,6 +380,22 @@ static inline bool vns_nla_size_ok(const struct nlattr *a, int size)
 	return !a || nla_len(a) == size;
 }
 
+/*
+ * Every attribute of @tb (@max + 1 entries) present with a fixed size in
+ * @size (0: not checked here) has exactly that size.  Returns 0, or -1 with
+ * "attribute has the wrong size" in @err and its type in @bad.
+ */
+static inline int vns_nla_sizes_ok(struct nlattr **tb, const u8 *size,
+				   int max, const char **err, int *bad)
+{
+	int i;
+
+	for (i = 0; i <= max; i++)
+		if (size[i] && !vns_nla_size_ok(tb[i], size[i]))
+			return vns_nl_bad(err, bad, i, VNS_FILTER_ERR_NL_SIZE);
+	return 0;
+}
+
 static inline int vns_filter_get_addr(struct nlattr **tb, int atype,
 				      int ptype, u8 *family, u8 *addr,
 				      u8 *prefix, const char **err, int *bad)
@@ -428,12 +444,10 @@ static inline int vns_filter_get(struct nlattr **tb, struct vns_filter *f,
 		[VNS_FILTER_A_DPORT] = 2,
 	};
 	struct nlattr *a;
-	int i;
 
 	memset(f, 0, sizeof(*f));
-	for (i = 0; i <= VNS_FILTER_A_MAX; i++)
-		if (size[i] && !vns_nla_size_ok(tb[i], size[i]))
-			return vns_nl_bad(err, bad, i, VNS_FILTER_ERR_NL_SIZE);
+	if (vns_nla_sizes_ok(tb, size, VNS_FILTER_A_MAX, err, bad))
+		return -1;
 	if (vns_filter_get_addr(tb, VNS_FILTER_A_SRC, VNS_FILTER_A_SRC_PREFIX,
 				&f->src_family, f->src, &f->src_prefix, err,
 				bad) ||

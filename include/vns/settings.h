@@ -474,12 +474,10 @@ static inline int vns_settings_get(struct nlattr **tb, struct vns_settings *s,
 		[VNS_CFG_A_STAGE_THRESHOLD_US] = 4,
 		[VNS_CFG_A_DIRECTION] = 1,
 	};
-	int i;
 
 	vns_settings_default(s);
-	for (i = 0; i <= VNS_CFG_A_MAX; i++)
-		if (size[i] && !vns_nla_size_ok(tb[i], size[i]))
-			return vns_nl_bad(err, bad, i, VNS_SET_ERR_NL_SIZE);
+	if (vns_nla_sizes_ok(tb, size, VNS_CFG_A_MAX, err, bad))
+		return -1;
 	if (tb[VNS_CFG_A_PERIOD_US]) {
 		s->period_us = nla_get_u32(tb[VNS_CFG_A_PERIOD_US]);
 		s->given |= VNS_SET_PERIOD;
