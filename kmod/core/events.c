@@ -35,6 +35,7 @@
 #include <linux/log2.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -58,6 +59,7 @@ static struct vns_events __rcu *vns_ev;
 static DECLARE_WAIT_QUEUE_HEAD(vns_ev_wait);
 static struct irq_work vns_ev_work;
 static bool vns_ev_closed;
+static DECLARE_RWSEM(vns_ev_poll_sem);	/* pollers joining; see poll_wait() */
 
 /* The reader slot */
 #define VNS_EV_LEASE	(2 * HZ)
@@ -297,11 +299,24 @@ int vns_events_wait(void)
 	return wait_event_interruptible(vns_ev_wait, vns_events_ready());
 }
 
-void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt)
+/*
+ * A poller joins the wait queue only while the module is not going, and
+ * shutdown marks it going under the write side: a poller that saw it live
+ * is in the queue before shutdown's wake-up, and none joins after it (an
+ * epoll entry added then would outlive the queue, module memory).
+ */
+bool vns_events_poll_wait(struct file *file, struct poll_table_struct *pt)
 {
-	poll_wait(file, &vns_ev_wait, pt);
+	bool closed;
+
+	down_read(&vns_ev_poll_sem);
+	closed = READ_ONCE(vns_ev_closed);
+	if (!closed)
+		poll_wait(file, &vns_ev_wait, pt);
+	up_read(&vns_ev_poll_sem);
 	/* enqueued before the look at the rings: see vns_event_commit() */
 	smp_mb();
+	return closed;
 }
 
 static int vns_ev_cmp(const void *a, const void *b)
@@ -409,9 +424,11 @@ void vns_events_shutdown(void)
 {
 	unsigned int i;
 
+	down_write(&vns_ev_poll_sem);
 	spin_lock(&vns_ev_slot);
 	WRITE_ONCE(vns_ev_closed, true);
 	spin_unlock(&vns_ev_slot);
+	up_write(&vns_ev_poll_sem);
 	/* closed before the wake-ups: a reader that wakes sees it */
 	smp_mb();
 	wake_up_all(&vns_ev_wait);

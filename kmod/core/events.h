@@ -53,8 +53,10 @@ size_t vns_events_mem(void);
  * 0; the first one @put refuses stays (returns the number sent).  count():
  * the records waiting.  ready(): a record waits or the module is going
  * (closed()).  wait(): blocks until ready() or a signal (-ERESTARTSYS).
- * shutdown(): module exit, before the files go: wakes every reader and
- * poller for good.
+ * poll_wait(): a poller joins the wait queue, unless the module is going
+ * (returns true: it did not join).  shutdown(): module exit, before the
+ * files go: wakes every reader and poller for good, and no poller joins
+ * after it.
  */
 typedef int (*vns_event_put_t)(void *arg, const struct vns_collector *owner,
 			       const void *rec);
@@ -71,7 +73,7 @@ unsigned int vns_events_count(void);
 bool vns_events_ready(void);
 bool vns_events_closed(void);
 int vns_events_wait(void);
-void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
+bool vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
 void vns_events_shutdown(void);
 
 #endif /* _VNS_CORE_EVENTS_H */
