@@ -51,7 +51,6 @@ struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */
 	u32 rec_size;
 	const struct vns_collector *owner;
-	size_t mem;
 	struct vns_ring *ring[];	/* nr_cpu_ids; data follows each */
 };
 
@@ -85,6 +84,19 @@ static void vns_ev_release(struct vns_events *ev)
 	kfree(ev);
 }
 
+/* One CPU's ring: its header, then its records */
+static size_t vns_ev_ring_size(unsigned int per_cpu, size_t rec_size)
+{
+	return ALIGN(sizeof(struct vns_ring), 8) +
+	       (size_t)roundup_pow_of_two(per_cpu) * ALIGN(rec_size, 8);
+}
+
+u64 vns_events_size(unsigned int per_cpu, size_t rec_size)
+{
+	return struct_size((struct vns_events *)NULL, ring, nr_cpu_ids) +
+	       (u64)num_possible_cpus() * vns_ev_ring_size(per_cpu, rec_size);
+}
+
 int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		     size_t rec_size)
 {
@@ -97,16 +109,15 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		    rec_size > VNS_EVENT_REC_MAX || !c->event_fill ||
 		    !c->event_show))
 		return -EINVAL;
+	size = vns_ev_ring_size(per_cpu, rec_size);
 	per_cpu = roundup_pow_of_two(per_cpu);
 	rec_size = ALIGN(rec_size, 8);
-	size = hdr + (size_t)per_cpu * rec_size;
 	ev = kzalloc(struct_size(ev, ring, nr_cpu_ids), GFP_KERNEL);
 	if (!ev)
 		return -ENOMEM;
 	ev->per_cpu = per_cpu;
 	ev->rec_size = rec_size;
 	ev->owner = c;
-	ev->mem = struct_size(ev, ring, nr_cpu_ids);
 	for_each_possible_cpu(cpu) {
 		struct vns_ring *r = vzalloc_node(size, cpu_to_node(cpu));
 
@@ -116,7 +127,6 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		}
 		vns_ring_init(r, (u8 *)r + hdr, per_cpu, rec_size);
 		ev->ring[cpu] = r;
-		ev->mem += size;
 	}
 	init_irq_work(&vns_ev_work, vns_ev_wake);
 	rcu_assign_pointer(vns_ev, ev);
@@ -184,19 +194,6 @@ u64 vns_events_lost(void)
 	if (ev)
 		for_each_possible_cpu(cpu)
 			n += vns_ring_lost(ev->ring[cpu]);
-	rcu_read_unlock();
-	return n;
-}
-
-size_t vns_events_mem(void)
-{
-	struct vns_events *ev;
-	size_t n = 0;
-
-	rcu_read_lock();
-	ev = rcu_dereference(vns_ev);
-	if (ev)
-		n = ev->mem;
 	rcu_read_unlock();
 	return n;
 }

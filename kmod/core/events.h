@@ -36,8 +36,8 @@ void *vns_event_reserve(void);
 void vns_event_commit(void);
 /* Records dropped because a ring was full, since alloc */
 u64 vns_events_lost(void);
-/* Bytes the rings take (0 without rings) */
-size_t vns_events_mem(void);
+/* Bytes vns_events_alloc(c, @per_cpu, @rec_size) takes */
+u64 vns_events_size(unsigned int per_cpu, size_t rec_size);
 
 /*
  * The events reader holds the reader slot: one at a time (-EBUSY), none

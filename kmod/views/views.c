@@ -49,9 +49,10 @@ static int vns_status_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# vnetscope status v1\n");
 	mutex_lock(&vns_lock);
-	seq_printf(m, "version=%s genl_version=%d kernel=%s mem_bytes=%llu\n",
+	seq_printf(m,
+		   "version=%s genl_version=%d kernel=%s mem_bytes=%llu mem_limit=%llu\n",
 		   VNS_VERSION, VNS_GENL_VERSION, utsname()->release,
-		   vns_mem_total());
+		   vns_mem_total(), vns_mem_limit());
 	for (i = 0; i < vns_nr_collectors; i++) {
 		struct vns_collector *c = vns_collectors[i];
 
@@ -202,7 +203,7 @@ static int vns_snap_release(struct inode *inode, struct file *file)
 
 /* ---- control (debugfs only): "enable drops proto=udp", ... ---- */
 
-static char vns_ctl_error[128];
+static char vns_ctl_error[256];
 
 static int vns_ctl_exec(char *line, const char **err)
 {
