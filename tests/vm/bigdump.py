@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bigdump.py: dump VNS_CMD_DROP_GET reading with 4096-byte recv() calls (so the kernel's dump
 skbs stay one page) and print "msgs N truncated T count_of_truncated C frames_of_truncated F"
-or "error ERRNO" when the dump fails (EMSGSIZE = 90: a record that did not fit)."""
+or "error ERRNO" when the dump fails, in an NLMSG_ERROR or in NLMSG_DONE (EMSGSIZE = 90: a
+record that did not fit)."""
 import socket, struct, sys
 
 NETLINK_GENERIC, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_ID = 16, 16, 3, 1
@@ -53,6 +54,11 @@ while True:
     done = False
     for typ, p in messages(s.recv(4096)):
         if typ == NLMSG_DONE:
+            # the dump's end carries its error, if it failed (EMSGSIZE: a record did not fit)
+            err = -struct.unpack_from('i', p)[0] if len(p) >= 4 else 0
+            if err:
+                print("error", err, flush=True)
+                sys.exit(0)
             done = True
         elif typ == NLMSG_ERROR:
             print("error", -struct.unpack_from('i', p)[0], flush=True)
