@@ -263,12 +263,6 @@ static int vns_nl_put_cut(struct sk_buff *skb, const struct sk_buff *scratch)
 
 #define VNS_SNAP_EMPTY	1UL	/* args[1] when the collector was off */
 
-/*
- * VNS_CMD_DROP_GET, VNS_CMD_SOFTIRQ_GET, ...: the collector whose records
- * the command dumps (vns_collector.nl_cmd) sends a snapshot taken at the
- * first round, one message per record (vns_collector.fill).
- * cb->args[0]: the next record; cb->args[1]: the snapshot (or EMPTY).
- */
 /* Record @rec of @s, alone in @skb, cut to fit (vns_nl_put_cut()) */
 static int vns_nl_snap_cut(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct vns_collector *c, const struct vns_snap *s,
@@ -293,10 +287,16 @@ static int vns_nl_snap_cut(struct sk_buff *skb, struct netlink_callback *cb,
 	else
 		genlmsg_end(skb, hdr);
 out:
-	kfree_skb(scratch);
+	consume_skb(scratch);		/* not a drop */
 	return err;
 }
 
+/*
+ * VNS_CMD_DROP_GET, VNS_CMD_SOFTIRQ_GET, ...: the collector whose records
+ * the command dumps (vns_collector.nl_cmd) sends a snapshot taken at the
+ * first round, one message per record (vns_collector.fill).
+ * cb->args[0]: the next record; cb->args[1]: the snapshot (or EMPTY).
+ */
 static int vns_nl_snap_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genlmsghdr *gh = nlmsg_data(cb->nlh);
@@ -462,7 +462,7 @@ static int vns_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		p.scratch = alloc_skb(VNS_NL_SCRATCH,
 				      GFP_KERNEL | __GFP_NOWARN);
 		n = p.scratch ? vns_events_send(vns_nl_event_put, &p, 1) : 0;
-		kfree_skb(p.scratch);
+		consume_skb(p.scratch);
 		if (!n && vns_events_count() && !skb->len)
 			err = -EMSGSIZE;
 	}
