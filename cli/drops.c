@@ -280,10 +280,15 @@ void vns_drop_print(size_t rank, const struct vns_drop *e, u64 count)
 	}
 	if (e->location)
 		print_fp("    location: %s\n", e->location);
+	if (e->truncated) {
+		/* JSON: only when it is */
+		print_bool(PRINT_JSON, "truncated", NULL, true);
+		print_fp("    [truncated: too big for a netlink message]\n");
+	}
 	if (!e->has_stack && e->has_stack_id &&
 	    e->stack_id == VNS_STACK_ID_NONE)
 		print_fp("    [stack lost: table full]\n");
-	else if (!e->has_stack)
+	else if (!e->has_stack && !e->truncated)
 		print_fp("    [no stack: the kernel could not unwind it]\n");
 	if (e->has_stack)
 		open_json_array("stack");
@@ -371,9 +376,17 @@ int vns_drops_parse(struct vns_drops_args *a, int argc, char **argv)
 static int vns_drop_cb(struct nlattr **tb, struct nlattr *attrs, int len,
 		       void *arg)
 {
+	struct vns_drops *d = arg;
+	int ret;
+
 	(void)attrs;
 	(void)len;
-	return tb[VNS_A_DROP] ? vns_drops_add(arg, tb[VNS_A_DROP]) : 0;
+	if (!tb[VNS_A_DROP])
+		return 0;
+	ret = vns_drops_add(d, tb[VNS_A_DROP]);
+	if (!ret && tb[VNS_A_TRUNCATED])
+		d->v[d->n - 1].truncated = true;
+	return ret;
 }
 
 static void vns_snap_free(void *snap)

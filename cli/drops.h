@@ -20,6 +20,7 @@ struct vns_drop {
 	bool has_stack_id;
 	bool has_flow;		/* false: not IP */
 	bool has_stack;		/* false: lost, the stack table was full */
+	bool truncated;		/* VNS_A_TRUNCATED: attributes left out */
 	char *dev;		/* NULL if absent */
 	char *reason_name;	/* NULL if absent */
 	char *location;		/* NULL if absent */

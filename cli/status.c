@@ -114,6 +114,8 @@ int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
 		return -ENOMEM;
 	if (tb[VNS_A_MEM_BYTES])
 		st->mem_bytes = nla_get_u64(tb[VNS_A_MEM_BYTES]);
+	if (tb[VNS_A_MEM_LIMIT])
+		st->mem_limit = nla_get_u64(tb[VNS_A_MEM_LIMIT]);
 	nla_for_each_attr(a, attrs, len, rem) {
 		if (nla_type(a) != VNS_A_COLLECTOR)
 			continue;
@@ -248,8 +250,9 @@ void vns_probes_free(struct vns_probes *p)
 static const char vns_status_usage[] =
 	"Usage: vnetscope status [--json]\n"
 	"\n"
-	"Show the module's version and memory, and for each collector its\n"
-	"state, filter, table use, counters and probes.\n"
+	"Show the module's version, the memory its collectors hold and may\n"
+	"hold (mem_limit), and for each collector its state, filter, memory,\n"
+	"table use, counters and probes.\n"
 	"\n"
 	"  --json   one JSON document\n"
 	VNS_EXIT_HELP;
@@ -371,7 +374,7 @@ static void vns_coll_print(const struct vns_collector *c,
 		[VNS_COLL_OFF] = "off",
 		[VNS_COLL_ON] = "on",
 	};
-	char filter[VNS_FILTER_FMT_MAX], b[3][24];
+	char filter[VNS_FILTER_FMT_MAX], b[3][24], mem[32] = "-";
 	size_t i;
 
 	open_json_object(NULL);
@@ -393,7 +396,9 @@ static void vns_coll_print(const struct vns_collector *c,
 	snprintf(b[0], sizeof(b[0]), "%u", c->entries);
 	snprintf(b[1], sizeof(b[1]), "%u", c->capacity);
 	snprintf(b[2], sizeof(b[2]), "%llu", (unsigned long long)c->lost);
-	print_fp("  entries %s of %s, lost %s",
+	if (VNS_HAS(c, VNS_COLL_A_MEM_BYTES))
+		vns_bytes_str(c->mem_bytes, mem, sizeof(mem));
+	print_fp("  memory %s, entries %s of %s, lost %s", mem,
 		 VNS_HAS(c, VNS_COLL_A_ENTRIES) ? b[0] : "-",
 		 VNS_HAS(c, VNS_COLL_A_CAPACITY) ? b[1] : "-",
 		 VNS_HAS(c, VNS_COLL_A_LOST) ? b[2] : "-");
@@ -435,7 +440,7 @@ static void vns_coll_print(const struct vns_collector *c,
 void vns_status_print(const struct vns_status *st, u32 genl_version,
 		      const struct vns_probes *probes)
 {
-	char mem[32] = "-";
+	char mem[32] = "-", limit[32];
 	bool header = false;
 	size_t i;
 
@@ -446,7 +451,14 @@ void vns_status_print(const struct vns_status *st, u32 genl_version,
 	print_string(PRINT_ANY, "kernel", ", kernel %s", st->kernel);
 	print_u64_opt(PRINT_JSON, "mem_bytes", NULL,
 		      VNS_HAS(st, VNS_A_MEM_BYTES), st->mem_bytes);
-	print_fp(", memory %s\n", mem);
+	print_u64_opt(PRINT_JSON, "mem_limit", NULL,
+		      VNS_HAS(st, VNS_A_MEM_LIMIT), st->mem_limit);
+	print_fp(", memory %s", mem);
+	/* a module before mem_limit= has none */
+	if (VNS_HAS(st, VNS_A_MEM_LIMIT))
+		print_fp(" of %s", vns_bytes_str(st->mem_limit, limit,
+						 sizeof(limit)));
+	print_fp("\n");
 	open_json_array("collectors");
 	for (i = 0; i < st->ncolls; i++)
 		vns_coll_print(&st->colls[i], probes);

@@ -40,6 +40,7 @@ struct vns_status {
 	char *kernel;
 	unsigned int present;		/* 1 << VNS_A_* */
 	u64 mem_bytes;
+	u64 mem_limit;			/* if VNS_HAS(VNS_A_MEM_LIMIT) */
 	struct vns_collector *colls;
 	size_t ncolls;
 };

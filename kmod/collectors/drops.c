@@ -84,7 +84,6 @@ struct vns_drop_cpu {
 
 struct vns_drops {
 	unsigned int entries;		/* per CPU, a power of two */
-	size_t mem;
 	struct vns_stack_table *stacks;
 	struct vns_drop_cpu *cpu[];	/* nr_cpu_ids */
 };
@@ -196,6 +195,21 @@ static size_t vns_drop_cpu_size(unsigned int entries)
 	       (size_t)entries * sizeof(struct vns_drop_entry);
 }
 
+/* Table entries per CPU, as drop_entries= is clamped and rounded */
+static unsigned int vns_drop_entries(void)
+{
+	return roundup_pow_of_two(clamp(drop_entries, 64U, 1U << 20));
+}
+
+static u64 vns_drops_mem_size(const struct vns_settings *s)
+{
+	u64 per_cpu = vns_drop_cpu_size(vns_drop_entries());
+
+	return struct_size((struct vns_drops *)NULL, cpu, nr_cpu_ids) +
+	       num_possible_cpus() * per_cpu +
+	       vns_stack_table_size(stack_entries, stack_depth);
+}
+
 static void vns_drops_free(struct vns_collector *c)
 {
 	struct vns_drops *d = vns_drops;
@@ -219,19 +233,16 @@ static int vns_drops_alloc(struct vns_collector *c)
 	d = kzalloc(struct_size(d, cpu, nr_cpu_ids), GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
-	d->entries = roundup_pow_of_two(clamp(drop_entries, 64U, 1U << 20));
-	d->mem = struct_size(d, cpu, nr_cpu_ids);
+	d->entries = vns_drop_entries();
 	for_each_possible_cpu(cpu) {
 		d->cpu[cpu] = vzalloc_node(vns_drop_cpu_size(d->entries),
 					   cpu_to_node(cpu));
 		if (!d->cpu[cpu])
 			goto nomem;
-		d->mem += vns_drop_cpu_size(d->entries);
 	}
 	d->stacks = vns_stack_table_alloc(stack_entries, stack_depth);
 	if (!d->stacks)
 		goto nomem;
-	d->mem += vns_stack_table_mem(d->stacks);
 	vns_drops = d;
 	return 0;
 nomem:
@@ -246,8 +257,10 @@ static void vns_drops_clear(struct vns_collector *c)
 	struct vns_drops *d = vns_drops;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		memset(d->cpu[cpu], 0, vns_drop_cpu_size(d->entries));
+		cond_resched();
+	}
 	vns_stack_table_clear(d->stacks);
 }
 
@@ -269,7 +282,6 @@ static void vns_drops_status(struct vns_collector *c,
 		st->entries += READ_ONCE(pc->used);
 		st->capacity += d->entries;
 	}
-	st->mem_bytes = d->mem;
 	vns_status_counter(st, "seen", seen);
 	vns_status_counter(st, "filtered", filtered);
 	vns_status_counter(st, "consumed", consumed);
@@ -335,6 +347,9 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 			u64 h = smp_load_acquire(&e->hash);
 			u32 slot;
 
+			/* up to 2^20 entries per CPU: vns_lock is a mutex */
+			if (!(i & 1023))
+				cond_resched();
 			if (!h)
 				continue;
 			for (slot = h & mask; index[slot] != U32_MAX;
@@ -364,6 +379,8 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 	for (i = 0; i < n; i++) {
 		struct vns_drop_rec *r = &recs[i];
 
+		if (!(i & 1023))
+			cond_resched();
 		if (r->stack_id != VNS_STACK_NONE)
 			r->nr_frames = vns_stack_read(d->stacks, r->stack_id,
 						      r->frames,
@@ -469,6 +486,7 @@ struct vns_collector vns_drops_collector = {
 	.free = vns_drops_free,
 	.clear = vns_drops_clear,
 	.status = vns_drops_status,
+	.mem_size = vns_drops_mem_size,
 	.nl_cmd = VNS_CMD_DROP_GET,
 	.rec_size = sizeof(struct vns_drop_rec),
 	.snapshot = vns_drops_snapshot,

@@ -230,6 +230,12 @@ static void vns_irqoff_free(struct vns_collector *c)
 	kfree(s);
 }
 
+/* The per-CPU samplers (the rest is a few bytes) */
+static u64 vns_irqoff_mem_size(const struct vns_settings *s)
+{
+	return (u64)sizeof(struct vns_irqoff_cpu) * num_possible_cpus();
+}
+
 static int vns_irqoff_alloc(struct vns_collector *c)
 {
 	struct vns_irqoffs *s;
@@ -302,7 +308,6 @@ static void vns_irqoff_status(struct vns_collector *c,
 	u64 hard = 0, soft = 0, samples = 0;
 	unsigned int cpu;
 
-	st->mem_bytes = sizeof(struct vns_irqoff_cpu) * num_possible_cpus();
 	for_each_possible_cpu(cpu) {
 		struct vns_irqoff_cpu *pc = per_cpu_ptr(vns_irqoffs->cpu, cpu);
 
@@ -464,6 +469,7 @@ struct vns_collector vns_irqoff_collector = {
 	.name = "irqoff",
 	.settings = VNS_SET_PERIOD | VNS_SET_THRESHOLD,
 	.alloc = vns_irqoff_alloc,
+	.mem_size = vns_irqoff_mem_size,
 	.free = vns_irqoff_free,
 	.clear = vns_irqoff_clear,
 	.status = vns_irqoff_status,

@@ -93,7 +93,6 @@ struct vns_latency {
 	u64 thr_ns;			/* end to end; 0: off */
 	u64 stage_thr_ns;		/* any one stage; 0: off */
 	atomic64_t incomplete;
-	size_t mem;
 	struct delayed_work reaper;
 	struct vns_lat_cpu *cpu[];	/* nr_cpu_ids */
 };
@@ -1056,6 +1055,26 @@ static int vns_lat_events_alloc(struct vns_collector *c)
 				sizeof(struct vns_lat_event));
 }
 
+/* Packets followed at once, as latency_entries= is clamped and rounded */
+static unsigned int vns_lat_entries(void)
+{
+	return roundup_pow_of_two(clamp(latency_entries, 64U, 1U << 20));
+}
+
+static u64 vns_latency_mem_size(const struct vns_settings *s)
+{
+	u64 thr, stage_thr, mem;
+
+	mem = struct_size((struct vns_latency *)NULL, cpu, nr_cpu_ids) +
+	      (u64)vns_lat_entries() * sizeof(struct vns_lat_slot) +
+	      (u64)num_possible_cpus() * sizeof(struct vns_lat_cpu);
+	vns_lat_thresholds(s, &thr, &stage_thr);
+	if (thr | stage_thr)
+		mem += vns_events_size(clamp(latency_events, 16U, 65536U),
+				       sizeof(struct vns_lat_event));
+	return mem;
+}
+
 static void vns_latency_free(struct vns_collector *c)
 {
 	struct vns_latency *l = vns_lat;
@@ -1082,11 +1101,9 @@ static int vns_latency_alloc(struct vns_collector *c)
 	if (!l)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&l->reaper, vns_lat_reap_work);
-	n = roundup_pow_of_two(clamp(latency_entries, 64U, 1U << 20));
+	n = vns_lat_entries();
 	l->table.mask = n - 1;
 	l->table.slots = vzalloc(array_size(n, sizeof(struct vns_lat_slot)));
-	l->mem = struct_size(l, cpu, nr_cpu_ids) +
-		 array_size(n, sizeof(struct vns_lat_slot));
 	if (!l->table.slots)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
@@ -1094,7 +1111,6 @@ static int vns_latency_alloc(struct vns_collector *c)
 					   cpu_to_node(cpu));
 		if (!l->cpu[cpu])
 			goto nomem;
-		l->mem += sizeof(struct vns_lat_cpu);
 	}
 	l->timeout_ns = (u64)clamp(latency_timeout_ms, 10U, 60000U) *
 			NSEC_PER_MSEC;
@@ -1190,7 +1206,6 @@ static void vns_latency_status(struct vns_collector *c,
 	for (i = 0; i <= l->table.mask; i++)
 		st->entries += READ_ONCE(l->table.slots[i].tag) != 0;
 	st->capacity = l->table.mask + 1;
-	st->mem_bytes = l->mem + vns_events_mem();
 	vns_status_counter(st, "tracked", tracked);
 	vns_status_counter(st, "completed", completed);
 	vns_status_counter(st, "incomplete", atomic64_read(&l->incomplete));
@@ -1316,6 +1331,7 @@ struct vns_collector vns_latency_collector = {
 	.settings = VNS_SET_PHY | VNS_SET_VM | VNS_SET_DIR | VNS_SET_THRESHOLD |
 		    VNS_SET_STAGE_THRESHOLD,
 	.alloc = vns_latency_alloc,
+	.mem_size = vns_latency_mem_size,
 	.free = vns_latency_free,
 	.clear = vns_latency_clear,
 	.status = vns_latency_status,

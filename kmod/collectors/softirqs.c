@@ -215,6 +215,12 @@ static void vns_sirqs_clear(struct vns_collector *c)
 	}
 }
 
+static u64 vns_sirqs_mem_size(const struct vns_settings *s)
+{
+	return (u64)sizeof(struct vns_sirq_cpu) * num_possible_cpus() +
+	       sizeof(u64) * nr_cpu_ids;
+}
+
 static int vns_sirqs_alloc(struct vns_collector *c)
 {
 	struct vns_sirqs *s;
@@ -239,8 +245,6 @@ static void vns_sirqs_status(struct vns_collector *c,
 	u64 runs = 0, raised = 0;
 	unsigned int cpu, v;
 
-	st->mem_bytes = sizeof(struct vns_sirq_cpu) * num_possible_cpus() +
-			sizeof(u64) * nr_cpu_ids;
 	for_each_possible_cpu(cpu) {
 		struct vns_sirq_cpu *pc = per_cpu_ptr(vns_sirqs->cpu, cpu);
 
@@ -374,6 +378,7 @@ struct vns_collector vns_softirqs_collector = {
 	.probes = vns_sirq_probes,
 	.nr_probes = ARRAY_SIZE(vns_sirq_probes),
 	.alloc = vns_sirqs_alloc,
+	.mem_size = vns_sirqs_mem_size,
 	.free = vns_sirqs_free,
 	.clear = vns_sirqs_clear,
 	.status = vns_sirqs_status,

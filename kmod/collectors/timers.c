@@ -68,7 +68,6 @@ struct vns_timer_cpu {
 
 struct vns_timers {
 	unsigned int entries;		/* per CPU, a power of two */
-	size_t mem;
 	struct vns_timer_cpu *cpu[];	/* nr_cpu_ids */
 };
 
@@ -215,6 +214,19 @@ static size_t vns_timer_cpu_size(unsigned int entries)
 	       (size_t)entries * sizeof(struct vns_timer_entry);
 }
 
+/* Entries per CPU, as timer_entries= is clamped and rounded */
+static unsigned int vns_timer_entries(void)
+{
+	return roundup_pow_of_two(clamp(timer_entries, 16U, 1U << 16));
+}
+
+static u64 vns_timers_mem_size(const struct vns_settings *s)
+{
+	return struct_size((struct vns_timers *)NULL, cpu, nr_cpu_ids) +
+	       (u64)num_possible_cpus() *
+	       vns_timer_cpu_size(vns_timer_entries());
+}
+
 static void vns_timers_free(struct vns_collector *c)
 {
 	struct vns_timers *t = vns_timers;
@@ -236,8 +248,7 @@ static int vns_timers_alloc(struct vns_collector *c)
 	t = kzalloc(struct_size(t, cpu, nr_cpu_ids), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	t->entries = roundup_pow_of_two(clamp(timer_entries, 16U, 1U << 16));
-	t->mem = struct_size(t, cpu, nr_cpu_ids);
+	t->entries = vns_timer_entries();
 	vns_timers = t;
 	for_each_possible_cpu(cpu) {
 		t->cpu[cpu] = vzalloc_node(vns_timer_cpu_size(t->entries),
@@ -246,7 +257,6 @@ static int vns_timers_alloc(struct vns_collector *c)
 			vns_timers_free(c);
 			return -ENOMEM;
 		}
-		t->mem += vns_timer_cpu_size(t->entries);
 	}
 	return 0;
 }
@@ -267,7 +277,6 @@ static void vns_timers_status(struct vns_collector *c,
 	u64 unmatched = 0;
 	int cpu;
 
-	st->mem_bytes = t->mem;
 	st->capacity = t->entries;
 	for_each_possible_cpu(cpu) {
 		st->lost += READ_ONCE(t->cpu[cpu]->lost);
@@ -387,6 +396,7 @@ struct vns_collector vns_timers_collector = {
 	.probes = vns_timer_probes,
 	.nr_probes = ARRAY_SIZE(vns_timer_probes),
 	.alloc = vns_timers_alloc,
+	.mem_size = vns_timers_mem_size,
 	.free = vns_timers_free,
 	.clear = vns_timers_clear,
 	.status = vns_timers_status,

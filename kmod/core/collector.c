@@ -4,6 +4,8 @@
  * reset (pause, clear, resume), disable (detach, wait, free).
  */
 #include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -13,6 +15,78 @@
 #include "snap.h"
 
 DEFINE_MUTEX(vns_lock);
+
+/*
+ * mem_limit=: the bytes all collectors may hold together (suffixes K, M,
+ * G); 0, the default, is 1/64 of RAM and at least VNS_MEM_LIMIT_MIN.
+ * Reading it gives the limit in force.  An enable (or a live settings
+ * change) that would take the total past it is refused with -ENOSPC and a
+ * message naming the numbers; what runs already is never cut.
+ */
+#define VNS_MEM_LIMIT_MIN	(64ULL << 20)
+
+static unsigned long long vns_mem_limit_param;
+static char vns_mem_msg[192];	/* under vns_lock; read after it, by netlink */
+
+u64 vns_mem_limit(void)
+{
+	u64 limit = READ_ONCE(vns_mem_limit_param);
+	struct sysinfo si;
+
+	if (limit)
+		return limit;
+	si_meminfo(&si);
+	return max_t(u64, VNS_MEM_LIMIT_MIN,
+		     (u64)si.totalram * si.mem_unit / 64);
+}
+
+static int vns_mem_limit_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long v;
+	char *end;
+
+	v = memparse(val, &end);
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+	WRITE_ONCE(vns_mem_limit_param, v);
+	return 0;
+}
+
+static int vns_mem_limit_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%llu\n", vns_mem_limit());
+}
+
+static const struct kernel_param_ops vns_mem_limit_ops = {
+	.set = vns_mem_limit_set,
+	.get = vns_mem_limit_get,
+};
+
+module_param_cb(mem_limit, &vns_mem_limit_ops, NULL, 0644);
+MODULE_PARM_DESC(mem_limit,
+		 "bytes all collectors may hold (K, M, G; 0: RAM/64, at least 64M)");
+
+/*
+ * May @c hold @need bytes (instead of what it holds)?  Else -ENOSPC, and
+ * *@err says by how much.
+ */
+static int vns_mem_check(struct vns_collector *c, u64 need, const char **err)
+{
+	u64 limit = vns_mem_limit(), others = vns_mem_total() - c->mem;
+
+	if (need <= c->mem || others + need <= limit)
+		return 0;
+	snprintf(vns_mem_msg, sizeof(vns_mem_msg),
+		 "%s needs %llu bytes, the other collectors hold %llu: over mem_limit=%llu bytes (module parameter)",
+		 c->name, need, others, limit);
+	*err = vns_mem_msg;
+	return -ENOSPC;
+}
+
+static u64 vns_mem_size(struct vns_collector *c, const struct vns_settings *s)
+{
+	return c->mem_size ? c->mem_size(s) : 0;
+}
 
 /* The registry: views, status and netlink dumps follow this order */
 #define VNS_COLLECTOR(name)	(&vns_##name##_collector),
@@ -48,8 +122,12 @@ static int vns_collector_start(struct vns_collector *c,
 			       const struct vns_filter *f,
 			       const struct vns_settings *s, const char **err)
 {
+	u64 need = vns_mem_size(c, s);
 	int ret;
 
+	ret = vns_mem_check(c, need, err);
+	if (ret)
+		return ret;
 	c->filter = *f;
 	c->set = *s;
 	ret = c->alloc(c);
@@ -57,12 +135,14 @@ static int vns_collector_start(struct vns_collector *c,
 		*err = "cannot allocate the collector's tables";
 		return ret;
 	}
+	c->mem = need;
 	/* Tables and filter are in place before any handler can run */
 	WRITE_ONCE(c->active, true);
 	ret = vns_probes_attach(c, err);
 	if (ret) {
 		WRITE_ONCE(c->active, false);
 		c->free(c);
+		c->mem = 0;
 		return ret;
 	}
 	c->on = true;
@@ -108,7 +188,17 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 				c->set = *s;
 				return 0;
 			}
-			ret = c->update ? c->update(c, s) : -EAGAIN;
+			ret = -EAGAIN;
+			if (c->update) {
+				u64 need = vns_mem_size(c, s);
+
+				ret = vns_mem_check(c, need, err);
+				if (ret)
+					return ret;
+				ret = c->update(c, s);
+				if (!ret)
+					c->mem = need;
+			}
 			if (!ret) {
 				c->set = *s;
 				return 0;
@@ -173,6 +263,7 @@ void vns_collector_disable(struct vns_collector *c)
 	WRITE_ONCE(c->active, false);
 	vns_probes_detach(c);		/* waits for running handlers */
 	c->free(c);
+	c->mem = 0;
 	c->on = false;
 	pr_info("collector %s disabled\n", c->name);
 }
@@ -194,6 +285,7 @@ void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st)
 	memset(st, 0, sizeof(*st));
 	if (c->on)
 		c->status(c, st);
+	st->mem_bytes = c->mem;
 }
 
 struct vns_snap *vns_collector_snapshot(struct vns_collector *c)
@@ -224,13 +316,11 @@ void vns_snap_free(struct vns_snap *s)
 
 u64 vns_mem_total(void)
 {
-	struct vns_coll_status st;
 	unsigned int i;
 	u64 sum = 0;
 
-	for (i = 0; i < vns_nr_collectors; i++) {
-		vns_collector_status(vns_collectors[i], &st);
-		sum += st.mem_bytes;
-	}
+	lockdep_assert_held(&vns_lock);
+	for (i = 0; i < vns_nr_collectors; i++)
+		sum += vns_collectors[i]->mem;
 	return sum;
 }

@@ -30,7 +30,7 @@ struct vns_snap;
 #define VNS_MAX_COUNTERS 12
 
 struct vns_coll_status {
-	u64 mem_bytes;
+	u64 mem_bytes;			/* the core's: vns_collector.mem */
 	u64 lost;
 	u32 entries;
 	u32 capacity;
@@ -77,6 +77,14 @@ struct vns_collector {
 	 * they read changes with WRITE_ONCE() or is published with RCU.
 	 */
 	int (*update)(struct vns_collector *c, const struct vns_settings *next);
+	/*
+	 * The bytes alloc() takes for settings @s (its tables as the module
+	 * parameters size them, and what @s turns on; update() to @s the
+	 * same): checked against vns_mem_limit() before alloc() or update()
+	 * runs, and shown by status.  alloc() sizes its tables with the same
+	 * helpers, so that the two agree.  NULL: nothing worth counting.
+	 */
+	u64 (*mem_size)(const struct vns_settings *s);
 
 	/*
 	 * Records (a collector without them leaves these NULL/0): snapshot()
@@ -103,6 +111,7 @@ struct vns_collector {
 	int (*event_fill)(struct sk_buff *skb, const void *rec);
 
 	/* runtime, under vns_lock; handlers read only ->active and ->filter */
+	u64 mem;			/* bytes held: mem_size(set); 0 off */
 	bool on;
 	bool active;
 	struct vns_filter filter;
@@ -140,7 +149,9 @@ void vns_collector_reset(struct vns_collector *c);
 void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st);
 /* A snapshot of @c's records under vns_lock: NULL when off, or ERR_PTR */
 struct vns_snap *vns_collector_snapshot(struct vns_collector *c);
+/* Bytes held by all collectors, and how many they may hold (mem_limit=) */
 u64 vns_mem_total(void);
+u64 vns_mem_limit(void);
 
 /* Handlers: is the collector recording?  Pairs with the control paths. */
 static inline bool vns_active(const struct vns_collector *c)

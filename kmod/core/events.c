@@ -35,6 +35,7 @@
 #include <linux/log2.h>
 #include <linux/poll.h>
 #include <linux/rcupdate.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
@@ -50,7 +51,6 @@ struct vns_events {
 	u32 per_cpu;			/* records per ring, a power of two */
 	u32 rec_size;
 	const struct vns_collector *owner;
-	size_t mem;
 	struct vns_ring *ring[];	/* nr_cpu_ids; data follows each */
 };
 
@@ -58,6 +58,7 @@ static struct vns_events __rcu *vns_ev;
 static DECLARE_WAIT_QUEUE_HEAD(vns_ev_wait);
 static struct irq_work vns_ev_work;
 static bool vns_ev_closed;
+static DECLARE_RWSEM(vns_ev_poll_sem);	/* pollers joining; see poll_wait() */
 
 /* The reader slot */
 #define VNS_EV_LEASE	(2 * HZ)
@@ -83,6 +84,19 @@ static void vns_ev_release(struct vns_events *ev)
 	kfree(ev);
 }
 
+/* One CPU's ring: its header, then its records */
+static size_t vns_ev_ring_size(unsigned int per_cpu, size_t rec_size)
+{
+	return ALIGN(sizeof(struct vns_ring), 8) +
+	       (size_t)roundup_pow_of_two(per_cpu) * ALIGN(rec_size, 8);
+}
+
+u64 vns_events_size(unsigned int per_cpu, size_t rec_size)
+{
+	return struct_size((struct vns_events *)NULL, ring, nr_cpu_ids) +
+	       (u64)num_possible_cpus() * vns_ev_ring_size(per_cpu, rec_size);
+}
+
 int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		     size_t rec_size)
 {
@@ -95,16 +109,15 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		    rec_size > VNS_EVENT_REC_MAX || !c->event_fill ||
 		    !c->event_show))
 		return -EINVAL;
+	size = vns_ev_ring_size(per_cpu, rec_size);
 	per_cpu = roundup_pow_of_two(per_cpu);
 	rec_size = ALIGN(rec_size, 8);
-	size = hdr + (size_t)per_cpu * rec_size;
 	ev = kzalloc(struct_size(ev, ring, nr_cpu_ids), GFP_KERNEL);
 	if (!ev)
 		return -ENOMEM;
 	ev->per_cpu = per_cpu;
 	ev->rec_size = rec_size;
 	ev->owner = c;
-	ev->mem = struct_size(ev, ring, nr_cpu_ids);
 	for_each_possible_cpu(cpu) {
 		struct vns_ring *r = vzalloc_node(size, cpu_to_node(cpu));
 
@@ -114,7 +127,6 @@ int vns_events_alloc(const struct vns_collector *c, unsigned int per_cpu,
 		}
 		vns_ring_init(r, (u8 *)r + hdr, per_cpu, rec_size);
 		ev->ring[cpu] = r;
-		ev->mem += size;
 	}
 	init_irq_work(&vns_ev_work, vns_ev_wake);
 	rcu_assign_pointer(vns_ev, ev);
@@ -182,19 +194,6 @@ u64 vns_events_lost(void)
 	if (ev)
 		for_each_possible_cpu(cpu)
 			n += vns_ring_lost(ev->ring[cpu]);
-	rcu_read_unlock();
-	return n;
-}
-
-size_t vns_events_mem(void)
-{
-	struct vns_events *ev;
-	size_t n = 0;
-
-	rcu_read_lock();
-	ev = rcu_dereference(vns_ev);
-	if (ev)
-		n = ev->mem;
 	rcu_read_unlock();
 	return n;
 }
@@ -297,11 +296,24 @@ int vns_events_wait(void)
 	return wait_event_interruptible(vns_ev_wait, vns_events_ready());
 }
 
-void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt)
+/*
+ * A poller joins the wait queue only while the module is not going, and
+ * shutdown marks it going under the write side: a poller that saw it live
+ * is in the queue before shutdown's wake-up, and none joins after it (an
+ * epoll entry added then would outlive the queue, module memory).
+ */
+bool vns_events_poll_wait(struct file *file, struct poll_table_struct *pt)
 {
-	poll_wait(file, &vns_ev_wait, pt);
+	bool closed;
+
+	down_read(&vns_ev_poll_sem);
+	closed = READ_ONCE(vns_ev_closed);
+	if (!closed)
+		poll_wait(file, &vns_ev_wait, pt);
+	up_read(&vns_ev_poll_sem);
 	/* enqueued before the look at the rings: see vns_event_commit() */
 	smp_mb();
+	return closed;
 }
 
 static int vns_ev_cmp(const void *a, const void *b)
@@ -409,9 +421,11 @@ void vns_events_shutdown(void)
 {
 	unsigned int i;
 
+	down_write(&vns_ev_poll_sem);
 	spin_lock(&vns_ev_slot);
 	WRITE_ONCE(vns_ev_closed, true);
 	spin_unlock(&vns_ev_slot);
+	up_write(&vns_ev_poll_sem);
 	/* closed before the wake-ups: a reader that wakes sees it */
 	smp_mb();
 	wake_up_all(&vns_ev_wait);

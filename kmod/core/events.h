@@ -36,8 +36,8 @@ void *vns_event_reserve(void);
 void vns_event_commit(void);
 /* Records dropped because a ring was full, since alloc */
 u64 vns_events_lost(void);
-/* Bytes the rings take (0 without rings) */
-size_t vns_events_mem(void);
+/* Bytes vns_events_alloc(c, @per_cpu, @rec_size) takes */
+u64 vns_events_size(unsigned int per_cpu, size_t rec_size);
 
 /*
  * The events reader holds the reader slot: one at a time (-EBUSY), none
@@ -53,8 +53,10 @@ size_t vns_events_mem(void);
  * 0; the first one @put refuses stays (returns the number sent).  count():
  * the records waiting.  ready(): a record waits or the module is going
  * (closed()).  wait(): blocks until ready() or a signal (-ERESTARTSYS).
- * shutdown(): module exit, before the files go: wakes every reader and
- * poller for good.
+ * poll_wait(): a poller joins the wait queue, unless the module is going
+ * (returns true: it did not join).  shutdown(): module exit, before the
+ * files go: wakes every reader and poller for good, and no poller joins
+ * after it.
  */
 typedef int (*vns_event_put_t)(void *arg, const struct vns_collector *owner,
 			       const void *rec);
@@ -71,7 +73,7 @@ unsigned int vns_events_count(void);
 bool vns_events_ready(void);
 bool vns_events_closed(void);
 int vns_events_wait(void);
-void vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
+bool vns_events_poll_wait(struct file *file, struct poll_table_struct *pt);
 void vns_events_shutdown(void);
 
 #endif /* _VNS_CORE_EVENTS_H */

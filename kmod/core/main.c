@@ -5,6 +5,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "../netlink/genl.h"
 #include "../views/views.h"
@@ -55,6 +56,39 @@ static void vns_enable_from_param(void)
 	kfree(list);
 }
 
+#ifdef VNS_SELFTEST
+/*
+ * Test builds only (make VNS_SELFTEST=y; tests/vm/scenarios/96-guard.sh):
+ * init fails right after step "views" or "genl", once the collectors of
+ * collectors= are enabled, as an enable through the files or the family
+ * already live could have done.  Installed modules have no such parameter.
+ */
+static char *vns_fail_init;
+module_param(vns_fail_init, charp, 0444);
+MODULE_PARM_DESC(vns_fail_init,
+		 "tests only: fail init after step views or genl");
+
+static int vns_fail_after(const char *step)
+{
+	if (!vns_fail_init || strcmp(vns_fail_init, step))
+		return 0;
+	vns_enable_from_param();
+	pr_info("vns_fail_init=%s: init fails\n", step);
+	return -ECANCELED;
+}
+#else
+static inline int vns_fail_after(const char *step)
+{
+	return 0;
+}
+#endif
+
+/*
+ * What can enable a collector comes last, once everything it needs
+ * exists: the views (their control file), then the netlink family.  On
+ * failure, every collector is disabled (an enable may have come through
+ * them meanwhile) before the probe layer goes.
+ */
 static int __init vns_init(void)
 {
 	int err;
@@ -64,10 +98,16 @@ static int __init vns_init(void)
 	err = vns_probes_init();
 	if (err)
 		return err;
-	err = vns_genl_init();
+	err = vns_views_init();
 	if (err)
 		goto err_probes;
-	err = vns_views_init();
+	err = vns_fail_after("views");
+	if (err)
+		goto err_views;
+	err = vns_genl_init();
+	if (err)
+		goto err_views;
+	err = vns_fail_after("genl");
 	if (err)
 		goto err_genl;
 	vns_enable_from_param();
@@ -76,7 +116,10 @@ static int __init vns_init(void)
 
 err_genl:
 	vns_genl_exit();
+err_views:
+	vns_views_exit();
 err_probes:
+	vns_disable_all();
 	vns_probes_exit();
 	return err;
 }

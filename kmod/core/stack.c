@@ -41,6 +41,31 @@ static struct vns_stack_slot *vns_slot(const struct vns_stack_table *t,
 	return t->slots + (size_t)i * t->slot_size;
 }
 
+/* The table's size as its parameters are clamped and rounded */
+static unsigned int vns_stack_entries(unsigned int entries)
+{
+	return roundup_pow_of_two(clamp(entries, 16U, 1U << 20));
+}
+
+static unsigned int vns_stack_depth(unsigned int depth)
+{
+	return clamp(depth, 4U, (unsigned int)VNS_STACK_MAX_DEPTH);
+}
+
+static size_t vns_stack_slot_size(unsigned int depth)
+{
+	return sizeof(struct vns_stack_slot) + depth * sizeof(unsigned long);
+}
+
+size_t vns_stack_table_size(unsigned int entries, unsigned int depth)
+{
+	entries = vns_stack_entries(entries);
+	depth = vns_stack_depth(depth);
+	return sizeof(struct vns_stack_table) +
+	       (size_t)entries * vns_stack_slot_size(depth) +
+	       (size_t)num_possible_cpus() * depth * sizeof(unsigned long);
+}
+
 struct vns_stack_table *vns_stack_table_alloc(unsigned int entries,
 					      unsigned int depth)
 {
@@ -50,10 +75,9 @@ struct vns_stack_table *vns_stack_table_alloc(unsigned int entries,
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
-	t->entries = roundup_pow_of_two(clamp(entries, 16U, 1U << 20));
-	t->depth = clamp(depth, 4U, (unsigned int)VNS_STACK_MAX_DEPTH);
-	t->slot_size = sizeof(struct vns_stack_slot) +
-		       t->depth * sizeof(unsigned long);
+	t->entries = vns_stack_entries(entries);
+	t->depth = vns_stack_depth(depth);
+	t->slot_size = vns_stack_slot_size(t->depth);
 	t->slots = vzalloc((size_t)t->entries * t->slot_size);
 	t->scratch = __alloc_percpu(t->depth * sizeof(unsigned long),
 				    sizeof(unsigned long));
@@ -78,12 +102,6 @@ void vns_stack_table_clear(struct vns_stack_table *t)
 {
 	memset(t->slots, 0, (size_t)t->entries * t->slot_size);
 	atomic_set(&t->used, 0);
-}
-
-size_t vns_stack_table_mem(const struct vns_stack_table *t)
-{
-	return sizeof(*t) + (size_t)t->entries * t->slot_size +
-	       (size_t)num_possible_cpus() * t->depth * sizeof(unsigned long);
 }
 
 u32 vns_stack_table_used(const struct vns_stack_table *t)

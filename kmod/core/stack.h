@@ -15,7 +15,8 @@ struct vns_stack_table *vns_stack_table_alloc(unsigned int entries,
 					      unsigned int depth);
 void vns_stack_table_free(struct vns_stack_table *t);
 void vns_stack_table_clear(struct vns_stack_table *t);
-size_t vns_stack_table_mem(const struct vns_stack_table *t);
+/* The bytes vns_stack_table_alloc(@entries, @depth) takes */
+size_t vns_stack_table_size(unsigned int entries, unsigned int depth);
 u32 vns_stack_table_used(const struct vns_stack_table *t);
 /* Handlers, with interrupts disabled: capture, dedup, return the id */
 u32 vns_stack_capture(struct vns_stack_table *t);

@@ -124,6 +124,8 @@ static int vns_nl_status(struct sk_buff *skb, struct genl_info *info)
 	err = nla_put_string(msg, VNS_A_VERSION, VNS_VERSION) ||
 	      nla_put_string(msg, VNS_A_KERNEL, utsname()->release) ||
 	      vns_nla_put_u64(msg, VNS_A_MEM_BYTES, vns_mem_total(),
+			      VNS_A_PAD) ||
+	      vns_nla_put_u64(msg, VNS_A_MEM_LIMIT, vns_mem_limit(),
 			      VNS_A_PAD);
 	for (i = 0; !err && i < vns_nr_collectors; i++)
 		err = vns_nl_put_collector(msg, vns_collectors[i]);
@@ -208,9 +210,86 @@ out:
 	return skb->len;
 }
 
+/* ---- a record too big for a message of its own ---- */
+
+/* Room for any record: 64 frames of the longest "%pS" fit */
+#define VNS_NL_SCRATCH	(64 * 1024)
+
+/*
+ * A record does not fit a message even alone in it (a deep stack of long
+ * symbol names, on a socket whose dump skb is one page): @scratch holds
+ * it, filled whole (its top-level nest, as fill() and event_fill() put
+ * it).  Copy into @skb, whose message is begun, that nest with as many of
+ * its attributes as fit, in order; an attribute that does not fit is left
+ * out, and so are later ones of its type (the rest of the hops).  Then flag
+ * the message VNS_A_TRUNCATED.  0, or -EMSGSIZE if not even that fits.
+ */
+static int vns_nl_put_cut(struct sk_buff *skb, const struct sk_buff *scratch)
+{
+	const struct nlattr *top = (const struct nlattr *)scratch->data;
+	const struct nlattr *a;
+	struct nlattr *nest;
+	u64 left_out = 0;
+	int rem;
+
+	if (scratch->len < NLA_HDRLEN || nla_len(top) < 0)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, nla_type(top));
+	if (!nest)
+		return -EMSGSIZE;
+	nest->nla_type = top->nla_type;		/* and its flags */
+	nla_for_each_nested(a, top, rem) {
+		int type = nla_type(a), len = nla_total_size(nla_len(a));
+
+		if (type < 64 && left_out & BIT_ULL(type))
+			continue;
+		/* the flag after it must fit too */
+		if (len + nla_total_size(0) > skb_tailroom(skb)) {
+			if (type < 64)
+				left_out |= BIT_ULL(type);
+			continue;
+		}
+		memcpy(skb_put(skb, len), a, len);
+	}
+	nla_nest_end(skb, nest);
+	if (nla_put_flag(skb, VNS_A_TRUNCATED)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	return 0;
+}
+
 /* ---- records: one dump for every collector that has them ---- */
 
 #define VNS_SNAP_EMPTY	1UL	/* args[1] when the collector was off */
+
+/* Record @rec of @s, alone in @skb, cut to fit (vns_nl_put_cut()) */
+static int vns_nl_snap_cut(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct vns_collector *c, const struct vns_snap *s,
+			   const void *rec)
+{
+	struct sk_buff *scratch;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	scratch = alloc_skb(VNS_NL_SCRATCH, GFP_KERNEL | __GFP_NOWARN);
+	if (!scratch)
+		return -ENOMEM;
+	if (c->fill(scratch, s, rec))
+		goto out;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vns_genl_family, NLM_F_MULTI, c->nl_cmd);
+	if (!hdr)
+		goto out;
+	err = vns_nl_put_cut(skb, scratch);
+	if (err)
+		genlmsg_cancel(skb, hdr);
+	else
+		genlmsg_end(skb, hdr);
+out:
+	consume_skb(scratch);		/* not a drop */
+	return err;
+}
 
 /*
  * VNS_CMD_DROP_GET, VNS_CMD_SOFTIRQ_GET, ...: the collector whose records
@@ -223,15 +302,16 @@ static int vns_nl_snap_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	const struct genlmsghdr *gh = nlmsg_data(cb->nlh);
 	struct vns_collector *c = vns_collector_by_cmd(gh->cmd);
 	struct vns_snap *s;
+	const void *rec;
 	unsigned long i;
+	int err;
 
 	if (!c)
 		return -EOPNOTSUPP;
 	if (!cb->args[1]) {
 #ifndef HAVE_GENL_OPS_START
 		/* no genl_ops.start before 4.5: the first round validates */
-		int err = vns_nl_dump_start(cb);
-
+		err = vns_nl_dump_start(cb);
 		if (err)
 			return err;
 #endif
@@ -250,10 +330,16 @@ static int vns_nl_snap_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 		if (!hdr)
 			break;
-		if (c->fill(skb, s, (char *)s->data + i * c->rec_size)) {
+		rec = (char *)s->data + i * c->rec_size;
+		if (c->fill(skb, s, rec)) {
 			genlmsg_cancel(skb, hdr);
-			if (!skb->len)
-				return -EMSGSIZE;
+			if (skb->len)
+				break;
+			/* alone, it does not fit: send it cut */
+			err = vns_nl_snap_cut(skb, cb, c, s, rec);
+			if (err)
+				return err;
+			i++;
 			break;
 		}
 		genlmsg_end(skb, hdr);
@@ -312,22 +398,42 @@ static int vns_nl_event_start(struct netlink_callback *cb)
 struct vns_nl_ev_put {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	struct sk_buff *scratch;	/* for a record to cut, or NULL */
 };
 
+/* Under RCU (vns_events_send()): nothing sleeps */
 static int vns_nl_event_put(void *arg, const struct vns_collector *owner,
 			    const void *rec)
 {
 	struct vns_nl_ev_put *p = arg;
 	void *hdr;
+	int err;
 
 	hdr = genlmsg_put(p->skb, NETLINK_CB(p->cb->skb).portid,
 			  p->cb->nlh->nlmsg_seq, &vns_genl_family, NLM_F_MULTI,
 			  VNS_CMD_EVENT_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (owner->event_fill(p->skb, rec)) {
-		genlmsg_cancel(p->skb, hdr);
+	if (!owner->event_fill(p->skb, rec)) {
+		genlmsg_end(p->skb, hdr);
+		return 0;
+	}
+	genlmsg_cancel(p->skb, hdr);
+	/* alone, it does not fit: send it cut (vns_nl_put_cut()) */
+	if (p->skb->len || !p->scratch)
 		return -EMSGSIZE;
+	skb_trim(p->scratch, 0);
+	if (owner->event_fill(p->scratch, rec))
+		return -EMSGSIZE;
+	hdr = genlmsg_put(p->skb, NETLINK_CB(p->cb->skb).portid,
+			  p->cb->nlh->nlmsg_seq, &vns_genl_family, NLM_F_MULTI,
+			  VNS_CMD_EVENT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	err = vns_nl_put_cut(p->skb, p->scratch);
+	if (err) {
+		genlmsg_cancel(p->skb, hdr);
+		return err;
 	}
 	genlmsg_end(p->skb, hdr);
 	return 0;
@@ -351,9 +457,15 @@ static int vns_nl_event_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err)
 		return err;
 	n = vns_events_send(vns_nl_event_put, &p, cb->args[1]);
-	/* a record that does not fit an empty message */
-	if (!n && vns_events_count() && !skb->len)
-		err = -EMSGSIZE;
+	/* a record that does not fit an empty message: cut it */
+	if (!n && vns_events_count() && !skb->len) {
+		p.scratch = alloc_skb(VNS_NL_SCRATCH,
+				      GFP_KERNEL | __GFP_NOWARN);
+		n = p.scratch ? vns_events_send(vns_nl_event_put, &p, 1) : 0;
+		consume_skb(p.scratch);
+		if (!n && vns_events_count() && !skb->len)
+			err = -EMSGSIZE;
+	}
 	vns_events_round_end();
 	if (err)
 		return err;

@@ -15,6 +15,8 @@
  *   off, or on without a threshold): a blocked reader waits for the rings
  *   of the next enable.
  * - poll() is readable when a record waits.
+ * - Opening it needs CAP_NET_ADMIN (-EPERM), checked before the reader
+ *   slot is taken.
  * - One reader at a time: another open gets -EBUSY (also while a netlink
  *   socket's VNS_CMD_EVENT_GET lease is fresh).
  * - At module unload, blocked readers and pollers wake and get end of file
@@ -56,6 +58,10 @@ static int vns_ev_open(struct inode *inode, struct file *file)
 	int err;
 
 	BUILD_BUG_ON(offsetof(struct vns_ev_reader, stage) % 8);
+	/* before the reader slot: no unprivileged holder blocks the admin */
+	err = vns_view_perm();
+	if (err)
+		return err;
 	err = vns_events_open();
 	if (err)
 		return err;
@@ -155,8 +161,8 @@ static __poll_t vns_ev_poll(struct file *file, struct poll_table_struct *pt)
 {
 	struct vns_ev_reader *r = file->private_data;
 
-	vns_events_poll_wait(file, pt);
-	if (vns_events_closed())
+	/* not in the wait queue once the module is going */
+	if (vns_events_poll_wait(file, pt))
 		return EPOLLIN | EPOLLRDNORM | EPOLLHUP;
 	if (READ_ONCE(r->line_len) || READ_ONCE(r->next) < READ_ONCE(r->nr) ||
 	    vns_events_ready())

@@ -10,6 +10,7 @@
  * (vns_collector.show).  The events file is a stream of such lines
  * (views/events.c).
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
@@ -27,6 +28,17 @@
 static struct dentry *vns_debugfs_dir;
 static struct proc_dir_entry *vns_proc_dir;
 
+/*
+ * Every open of a view or of the control file, procfs or debugfs, needs
+ * CAP_NET_ADMIN in the initial user namespace, as every netlink command
+ * does (GENL_ADMIN_PERM): the file mode alone lets any uid 0 through,
+ * capabilities or not (a container's root, a daemon that dropped them).
+ */
+int vns_view_perm(void)
+{
+	return capable(CAP_NET_ADMIN) ? 0 : -EPERM;
+}
+
 /* ---- status ---- */
 
 static int vns_status_show(struct seq_file *m, void *v)
@@ -37,9 +49,10 @@ static int vns_status_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# vnetscope status v1\n");
 	mutex_lock(&vns_lock);
-	seq_printf(m, "version=%s genl_version=%d kernel=%s mem_bytes=%llu\n",
+	seq_printf(m,
+		   "version=%s genl_version=%d kernel=%s mem_bytes=%llu mem_limit=%llu\n",
 		   VNS_VERSION, VNS_GENL_VERSION, utsname()->release,
-		   vns_mem_total());
+		   vns_mem_total(), vns_mem_limit());
 	for (i = 0; i < vns_nr_collectors; i++) {
 		struct vns_collector *c = vns_collectors[i];
 
@@ -60,6 +73,8 @@ static int vns_status_show(struct seq_file *m, void *v)
 
 static int vns_status_open(struct inode *inode, struct file *file)
 {
+	if (vns_view_perm())
+		return -EPERM;
 	return single_open(file, vns_status_show, NULL);
 }
 
@@ -95,6 +110,8 @@ static int vns_probes_show(struct seq_file *m, void *v)
 
 static int vns_probes_open(struct inode *inode, struct file *file)
 {
+	if (vns_view_perm())
+		return -EPERM;
 	return single_open(file, vns_probes_show, NULL);
 }
 
@@ -149,6 +166,8 @@ static int vns_snap_open(struct file *file, struct vns_collector *c)
 	struct vns_snap_priv *p;
 	struct vns_snap *s;
 
+	if (vns_view_perm())
+		return -EPERM;
 	s = vns_collector_snapshot(c);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -184,7 +203,7 @@ static int vns_snap_release(struct inode *inode, struct file *file)
 
 /* ---- control (debugfs only): "enable drops proto=udp", ... ---- */
 
-static char vns_ctl_error[128];
+static char vns_ctl_error[256];
 
 static int vns_ctl_exec(char *line, const char **err)
 {
@@ -285,8 +304,11 @@ static int vns_ctl_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* Reading and writing alike: the check is at open, for every fd */
 static int vns_ctl_open(struct inode *inode, struct file *file)
 {
+	if (vns_view_perm())
+		return -EPERM;
 	return single_open(file, vns_ctl_show, NULL);
 }
 
@@ -369,7 +391,7 @@ static int vns_views_create(bool proc)
 
 int vns_views_init(void)
 {
-	/* Views are root-only: stacks reveal kernel addresses */
+	/* Views are root-only (and CAP_NET_ADMIN): stacks reveal addresses */
 	vns_proc_dir = proc_mkdir("vnetscope", NULL);
 	if (!vns_proc_dir)
 		return -ENOMEM;

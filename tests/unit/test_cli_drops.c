@@ -160,6 +160,12 @@ static const struct tdrop t_tcp6 = {
 	.stack = { "tcp_v6_rcv+0x10/0x900" },
 };
 
+/* Cut by the kernel to fit a message: its stack left out (VNS_A_TRUNCATED) */
+static const struct tdrop t_cut = {
+	.count = 1, .ifindex = 3, .dev = "eth0", .reason = -1,
+	.location = "deep+0x1/0x2", .stack_id = 1,
+};
+
 static const char *print(const struct vns_drop *e, size_t rank, u64 count)
 {
 	FILE *f = out_open();
@@ -232,6 +238,21 @@ static void test_drop_parse_print(void)
 		  "\"reason_code\":2,\"location\":\"arp_rcv+0x1/0x2\","
 		  "\"flow\":null,\"stack\":null}");
 
+	/* a cut entry says so, and not that the stack could not be unwound */
+	CHECK_INT(add(&d, &t_cut), 0);
+	if (d.n == 5) {
+		d.v[4].truncated = true;
+		CHECK_STR(print(&d.v[4], 5, 1),
+			  "#5 Count: 1 [device: eth0]\n"
+			  "    non-IP\n"
+			  "    location: deep+0x1/0x2\n"
+			  "    [truncated: too big for a netlink message]\n");
+		CHECK(strstr(JSON_ELEM(vns_drop_print(5, &d.v[4], 1)),
+			     "\"truncated\":true") != NULL, "truncated in JSON");
+		CHECK(!strstr(JSON_ELEM(vns_drop_print(1, &d.v[0], 23)),
+			      "truncated"), "whole entries without it");
+	}
+
 	/* malformed entries are refused and not added */
 	for (i = 0; i < VNS_ARRAY_SIZE(bad); i++) {
 		msg = nest_msg(VNS_A_DROP, bad[i], 2, &nest);
@@ -249,7 +270,7 @@ static void test_drop_parse_print(void)
 	nla_nest_end(msg, nest);
 	CHECK_INT(vns_drops_add(&d, nest), -EBADMSG);
 	nlmsg_free(msg);
-	CHECK_INT(d.n, 4);
+	CHECK_INT(d.n, 5);
 out:
 	vns_drops_free(&d);
 }

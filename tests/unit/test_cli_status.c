@@ -61,8 +61,9 @@ static void put_coll(struct nl_msg *msg, const struct tcoll *c)
 	nla_nest_end(msg, n);
 }
 
+/* @limit 0: no VNS_A_MEM_LIMIT, as from a module before it */
 static void status_read(struct vns_status *st, const struct tcoll *colls,
-			int n, u64 mem)
+			int n, u64 mem, u64 limit)
 {
 	struct nlattr *tb[VNS_A_MAX + 1];
 	struct nl_msg *msg = nlmsg_alloc();
@@ -72,6 +73,8 @@ static void status_read(struct vns_status *st, const struct tcoll *colls,
 	nla_put_string(msg, VNS_A_VERSION, "0.1.0");
 	nla_put_string(msg, VNS_A_KERNEL, "6.1.0-56-amd64");
 	nla_put_u64(msg, VNS_A_MEM_BYTES, mem);
+	if (limit)
+		nla_put_u64(msg, VNS_A_MEM_LIMIT, limit);
 	for (i = 0; i < n; i++)
 		put_coll(msg, &colls[i]);
 	msg_tb(msg, tb);
@@ -123,24 +126,24 @@ static void test_status(void)
 	struct vns_status st;
 	FILE *f;
 
-	status_read(&st, &drops_on, 1, 754381);
+	status_read(&st, &drops_on, 1, 754381, 64 << 20);
 	probe_add(&p, "drops", "kfree_skb", VNS_PROBE_TRACEPOINT,
 		  VNS_PROBE_ATTACHED, 421, NULL);
 	f = out_open();
 	vns_status_print(&st, 1, &p);
 	CHECK_STR(out_close(f),
-		  "vnetscope 0.1.0 (netlink v1), kernel 6.1.0-56-amd64, memory 736.7 KiB\n"
+		  "vnetscope 0.1.0 (netlink v1), kernel 6.1.0-56-amd64, memory 736.7 KiB of 64.0 MiB\n"
 		  "collector drops: on, filter: none\n"
-		  "  entries 21 of 2048, lost 0, seen 421, filtered 0, consumed 0, stack_lost 0, stacks 17\n"
+		  "  memory 1000 B, entries 21 of 2048, lost 0, seen 421, filtered 0, consumed 0, stack_lost 0, stacks 17\n"
 		  "  probe kfree_skb (tracepoint): attached, 421 hits\n");
 	vns_status_free(&st);
 	vns_probes_free(&p);
 
-	status_read(&st, &drops_off, 1, 0);
+	status_read(&st, &drops_off, 1, 0, 64 << 20);
 	probe_add(&p, "drops", "kfree_skb", VNS_PROBE_TRACEPOINT,
 		  VNS_PROBE_DETACHED, 0, NULL);
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
-		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"collectors\":[{\"name\":\"drops\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]}]}");
+		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":67108864,\"collectors\":[{\"name\":\"drops\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]}]}");
 	f = out_open();
 	vns_probes_print(&p);
 	CHECK_STR(out_close(f), "drops kfree_skb (tracepoint): detached\n");
@@ -149,7 +152,7 @@ static void test_status(void)
 	vns_status_free(&st);
 
 	/* a filter; the settings in JSON only; a probe of no collector */
-	status_read(&st, filtered, 2, 0);
+	status_read(&st, filtered, 2, 0, 0);
 	probe_add(&p, NULL, "ovs_dp_process_packet", VNS_PROBE_KPROBE,
 		  VNS_PROBE_WAITING, 0, "openvswitch");
 	f = out_open();
@@ -157,14 +160,14 @@ static void test_status(void)
 	CHECK_STR(out_close(f),
 		  "vnetscope 0.1.0 (netlink v1), kernel 6.1.0-56-amd64, memory 0 B\n"
 		  "collector drops: on, filter: proto=udp dport=9\n"
-		  "  entries 0 of 0, lost 0, seen 3\n"
+		  "  memory 0 B, entries 0 of 0, lost 0, seen 3\n"
 		  "  probe kfree_skb (tracepoint): detached\n"
 		  "collector latency: -, filter: none\n"
-		  "  entries 0 of 0, lost 0\n"
+		  "  memory 0 B, entries 0 of 0, lost 0\n"
 		  "probes of no collector:\n"
 		  "  probe ovs_dp_process_packet (kprobe, module openvswitch): waiting for module\n");
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
-		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"collectors\":[{\"name\":\"drops\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":{\"proto\":\"udp\",\"dport\":9},\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{\"seen\":3},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]},{\"name\":\"latency\",\"state\":null,\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{},\"probes\":[]}],\"probes\":[{\"collector\":null,\"name\":\"ovs_dp_process_packet\",\"type\":\"kprobe\",\"module\":\"openvswitch\",\"state\":\"waiting\",\"reason\":null,\"hits\":0}]}");
+		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":null,\"collectors\":[{\"name\":\"drops\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":{\"proto\":\"udp\",\"dport\":9},\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{\"seen\":3},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]},{\"name\":\"latency\",\"state\":null,\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{},\"probes\":[]}],\"probes\":[{\"collector\":null,\"name\":\"ovs_dp_process_packet\",\"type\":\"kprobe\",\"module\":\"openvswitch\",\"state\":\"waiting\",\"reason\":null,\"hits\":0}]}");
 	CHECK(VNS_GIVEN(&st.colls[1].config, VNS_SET_THRESHOLD) &&
 	      st.colls[1].config.threshold_us == 10000 &&
 	      !VNS_GIVEN(&st.colls[1].config, VNS_SET_STAGE_THRESHOLD), "config parsed");

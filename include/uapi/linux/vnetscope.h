@@ -25,8 +25,8 @@
 
 enum vns_cmd {
 	VNS_CMD_UNSPEC,
-	/* do: reply with VNS_A_VERSION, VNS_A_KERNEL, VNS_A_MEM_BYTES and one
-	 * VNS_A_COLLECTOR nest per collector
+	/* do: reply with VNS_A_VERSION, VNS_A_KERNEL, VNS_A_MEM_BYTES,
+	 * VNS_A_MEM_LIMIT and one VNS_A_COLLECTOR nest per collector
 	 */
 	VNS_CMD_STATUS_GET,
 	/* dump: one message per probe, each with one VNS_A_PROBE nest */
@@ -88,6 +88,13 @@ enum vns_attr {
 	VNS_A_LATENCY,		/* nest: enum vns_latency_attr */
 	VNS_A_LAT_EVENT,	/* nest: enum vns_lat_event_attr */
 	VNS_A_ENABLE_FLAGS,	/* u32: VNS_ENABLE_F_* (ENABLE) */
+	VNS_A_MEM_LIMIT,	/* u64: bytes all collectors may hold
+				 * (module parameter mem_limit)
+				 */
+	VNS_A_TRUNCATED,	/* flag: the record of this message did not
+				 * fit one message: it lacks attributes that
+				 * did not fit (its stack, its last hops)
+				 */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -118,7 +125,7 @@ enum vns_coll_attr {
 	VNS_COLL_A_PAD,
 	VNS_COLL_A_NAME,	/* string */
 	VNS_COLL_A_STATE,	/* u8: enum vns_coll_state */
-	VNS_COLL_A_MEM_BYTES,	/* u64 */
+	VNS_COLL_A_MEM_BYTES,	/* u64: bytes its tables hold */
 	VNS_COLL_A_LOST,	/* u64: records lost to full tables */
 	VNS_COLL_A_ENTRIES,	/* u32: table entries in use */
 	VNS_COLL_A_CAPACITY,	/* u32: table entries available */
