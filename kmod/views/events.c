@@ -15,7 +15,7 @@
  *   off, or on without a threshold): a blocked reader waits for the rings
  *   of the next enable.
  * - poll() is readable when a record waits.
- * - Opening it needs CAP_NET_ADMIN (-EPERM), checked before the reader
+ * - Opening it needs CAP_NET_ADMIN (-EACCES), checked before the reader
  *   slot is taken.
  * - One reader at a time: another open gets -EBUSY (also while a netlink
  *   socket's VNS_CMD_EVENT_GET lease is fresh).

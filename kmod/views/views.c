@@ -36,7 +36,8 @@ static struct proc_dir_entry *vns_proc_dir;
  */
 int vns_view_perm(void)
 {
-	return capable(CAP_NET_ADMIN) ? 0 : -EPERM;
+	/* a file that may not be opened: EACCES, "Permission denied" */
+	return capable(CAP_NET_ADMIN) ? 0 : -EACCES;
 }
 
 /* ---- status ---- */
@@ -74,7 +75,7 @@ static int vns_status_show(struct seq_file *m, void *v)
 static int vns_status_open(struct inode *inode, struct file *file)
 {
 	if (vns_view_perm())
-		return -EPERM;
+		return -EACCES;
 	return single_open(file, vns_status_show, NULL);
 }
 
@@ -111,7 +112,7 @@ static int vns_probes_show(struct seq_file *m, void *v)
 static int vns_probes_open(struct inode *inode, struct file *file)
 {
 	if (vns_view_perm())
-		return -EPERM;
+		return -EACCES;
 	return single_open(file, vns_probes_show, NULL);
 }
 
@@ -167,7 +168,7 @@ static int vns_snap_open(struct file *file, struct vns_collector *c)
 	struct vns_snap *s;
 
 	if (vns_view_perm())
-		return -EPERM;
+		return -EACCES;
 	s = vns_collector_snapshot(c);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
@@ -308,7 +309,7 @@ static int vns_ctl_show(struct seq_file *m, void *v)
 static int vns_ctl_open(struct inode *inode, struct file *file)
 {
 	if (vns_view_perm())
-		return -EPERM;
+		return -EACCES;
 	return single_open(file, vns_ctl_show, NULL);
 }
 

@@ -6,7 +6,7 @@
 #  - poll:  a reader blocked in poll() on the events file keeps waiting while the collector is
 #           disabled, and wakes with POLLHUP at unload; epoll registrations that keep coming while
 #           the module unloads never outlive it (no "still waiting" wait, no crash on close).
-#  - caps:  uid 0 without CAP_NET_ADMIN gets EPERM from every view and the control file,
+#  - caps:  uid 0 without CAP_NET_ADMIN gets EACCES from every view and the control file,
 #           procfs and debugfs, and cannot hold the single-reader events file.
 #  - limit: mem_limit= refuses an enable that would exceed it, with a message naming the numbers
 #           (control file and CLI, exit status 1); status shows exactly the bytes the
@@ -69,8 +69,8 @@ for f in $VNS_PROC/* $VNS_DBG/*; do
   expect_eq $T/nocap_$n "$(opens nocap "${cmd[@]}")" denied
   expect_eq $T/root_$n "$(opens "${cmd[@]}")" ok
 done
-# EPERM, as netlink's GENL_ADMIN_PERM (EACCES would read "Permission denied")
-expect_eq $T/nocap_eperm "$(nocap cat $VNS_PROC/drops 2>&1 | grep -c 'Operation not permitted')" 1
+# EACCES, as open(2) says for a file that may not be opened
+expect_eq $T/nocap_eacces "$(nocap cat $VNS_PROC/drops 2>&1 | grep -c 'Permission denied')" 1
 expect_eq $T/nocap_control_write "$(opens nocap sh -c "echo 'disable drops' > $VNS_DBG/control")" denied
 expect_eq $T/nocap_left_it_on "$(status_get state)" on
 expect_eq $T/root_control_write "$(opens sh -c "echo 'reset drops' > $VNS_DBG/control")" ok
@@ -87,7 +87,7 @@ holder=$!
 sleep 1.5
 expect_eq $T/admin_gets_events "$(opens python3 -c "import os; os.close(os.open('$VNS_PROC/events', os.O_RDONLY | os.O_NONBLOCK))")" ok
 wait $holder
-expect_eq $T/nocap_holder_refused "$(cat "$VNS_OUT/guard-holder.txt")" "open 1"
+expect_eq $T/nocap_holder_refused "$(cat "$VNS_OUT/guard-holder.txt")" "open 13"
 unload_vns
 
 # --- poll: disable and unload under pollers ------------------------------------------------------
