@@ -316,6 +316,27 @@ static inline int vns_genl_register(struct genl_family *f,
 	(within_module_core(addr, mod) || within_module_init(addr, mod))
 #endif
 
+/*
+ * Before 5.0 module_init() and module_exit() alias init_module() and
+ * cleanup_module() without the function's attributes, and gcc 9+ warns that
+ * __init's cold is missing (-Wmissing-attributes).  As 5.0 does, copy them
+ * where the compiler has the copy attribute (gcc 9+); the aliases' type
+ * check (__inittest) is left to kernels that have it.
+ */
+#ifndef HAVE_MODULE_INIT_COPY
+#include <linux/init.h>
+#include <linux/module.h>
+#ifdef __has_attribute
+#if __has_attribute(__copy__)
+#undef module_init
+#undef module_exit
+#define VNS_ALIAS_OF(fn)	__attribute__((__copy__(fn), alias(#fn)))
+#define module_init(fn)		int init_module(void) VNS_ALIAS_OF(fn)
+#define module_exit(fn)		void cleanup_module(void) VNS_ALIAS_OF(fn)
+#endif
+#endif
+#endif
+
 /* --- scheduler ---------------------------------------------------------- */
 
 /* 4.11 moved for_each_process() and friends to <linux/sched/signal.h> */
