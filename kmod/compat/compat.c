@@ -236,6 +236,16 @@ static struct notifier_block vns_cpu_nb = {
 	.notifier_call = vns_cpu_notify,
 };
 
+/*
+ * Registering a notifier takes cpu_add_remove_lock, which cpu_down() holds
+ * while it waits for get_online_cpus() readers: registering inside
+ * get_online_cpus() is an ABBA deadlock against a CPU going down.  3.15+
+ * (and RHEL 7) have cpu_notifier_register_begin(), which takes that lock
+ * once, for the walk and the __ registration (Documentation/cpu-hotplug.txt).
+ * Before, the notifier is registered first and the walk follows under
+ * get_online_cpus(): a CPU that comes in between gets its online callback
+ * twice, which restarting a per-CPU hrtimer tolerates.
+ */
 int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
 		    int (*offline)(unsigned int cpu))
 {
@@ -243,11 +253,19 @@ int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
 
 	vns_cpu_online = online;
 	vns_cpu_offline = offline;
+#ifdef HAVE_CPU_NOTIFIER_REGISTER_BEGIN
+	cpu_notifier_register_begin();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
+	__register_cpu_notifier(&vns_cpu_nb);
+	cpu_notifier_register_done();
+#else
+	register_hotcpu_notifier(&vns_cpu_nb);
 	get_online_cpus();
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
-	register_hotcpu_notifier(&vns_cpu_nb);
 	put_online_cpus();
+#endif
 	return 1;
 }
 
@@ -255,10 +273,18 @@ void vns_cpuhp_remove(int handle)
 {
 	unsigned int cpu;
 
-	get_online_cpus();
+#ifdef HAVE_CPU_NOTIFIER_REGISTER_BEGIN
+	cpu_notifier_register_begin();
+	__unregister_cpu_notifier(&vns_cpu_nb);
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
+	cpu_notifier_register_done();
+#else
 	unregister_hotcpu_notifier(&vns_cpu_nb);
+	get_online_cpus();
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
 	put_online_cpus();
+#endif
 }
 #endif
