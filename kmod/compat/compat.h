@@ -536,6 +536,18 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #define VNS_IP_OUTPUT_SKB_ARG	0	/* (skb): 3.10 */
 #endif
 
+/*
+ * Which argument of ovs_flow_key_extract_userspace() is the skb: 4.3+ and
+ * RHEL 7 (CentOS 7.8's flow.h checked) have (net, attr, skb, key, log);
+ * 3.17 .. 4.2 had (attr, skb, key[, log]); before 3.17 there is no such
+ * function and the probe is unavailable.
+ */
+#ifdef HAVE_OVS_KEY_ATTR_CT_STATE
+#define VNS_OVS_USERSPACE_SKB_ARG	2
+#else
+#define VNS_OVS_USERSPACE_SKB_ARG	1
+#endif
+
 /* Which argument of nf_conntrack_in() is the skb */
 #ifdef HAVE_NF_CONNTRACK_IN_STATE
 #define VNS_NF_CONNTRACK_IN_SKB_ARG	0	/* (skb, state): 4.20+ */
