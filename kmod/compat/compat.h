@@ -100,9 +100,14 @@ static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
 	return tracepoint_probe_unregister(tp, probe, data);
 }
 #else
+/* 3.10: registering a name no tracepoint has succeeds; see compat.c */
+bool vns_tp_exists(const char *name);
+
 static inline int vns_tp_register(struct tracepoint *tp, const char *name,
 				  void *probe, void *data)
 {
+	if (!vns_tp_exists(name))
+		return -ENOENT;
 	return tracepoint_probe_register(name, probe, data);
 }
 
@@ -146,14 +151,14 @@ static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
 /* Copies the name of a drop reason; false if the kernel has none */
 bool vns_drop_reason_name(u32 reason, char *buf, size_t len);
 
-/* --- symbols ------------------------------------------------------------ */
+/* --- kprobes ------------------------------------------------------------ */
 
 /*
- * kallsyms_lookup_name() is unexported since 5.7; there its address is
- * learnt once, at load, from a kprobe on it (as lttng-modules does).
+ * register_kretprobe() that says -ENOENT for a symbol that does not resolve
+ * (a module not loaded, or going) on every kernel; see compat.c.
  */
-int vns_kallsyms_init(void);
-unsigned long vns_kallsyms_lookup_name(const char *name);
+struct kretprobe;
+int vns_register_kretprobe(struct kretprobe *rp);
 
 /* --- netlink ------------------------------------------------------------ */
 

@@ -17,7 +17,7 @@ struct vns_collector;
 struct vns_probe {
 	/* definition */
 	const char *name;		/* symbol, or tracepoint name */
-	const char *module;		/* NULL: in vmlinux */
+	const char *module;		/* NULL: in vmlinux; kprobes only */
 	enum vns_probe_type type;
 	bool required;			/* the collector needs it */
 	void *tp_func;			/* tracepoint probe; data = this */
@@ -27,8 +27,11 @@ struct vns_probe {
 	size_t krp_data_size;
 	int krp_maxactive;
 
-	/* runtime, under vns_lock */
+	/* set at init */
 	struct vns_collector *coll;
+	const char *sym;		/* name, or "module:name" (modsym) */
+	char *modsym;
+	/* runtime, under vns_lock */
 	enum vns_probe_state state;
 	const char *reason;		/* when unavailable */
 	bool registered;
