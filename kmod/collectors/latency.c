@@ -809,7 +809,6 @@ static struct vns_probe vns_lat_probes[] = {
 		.krp_entry = vns_lat_ct_in,
 		.krp_ret = vns_lat_ct_out,
 		.krp_data_size = sizeof(struct sk_buff *),
-		.krp_maxactive = 64,
 	},
 };
 

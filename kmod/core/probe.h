@@ -25,7 +25,7 @@ struct vns_probe {
 	kretprobe_handler_t krp_entry;
 	kretprobe_handler_t krp_ret;
 	size_t krp_data_size;
-	int krp_maxactive;
+	int krp_maxactive;		/* 0: from the CPU count */
 
 	/* set at init */
 	struct vns_collector *coll;
@@ -47,6 +47,7 @@ static inline void vns_probe_hit(struct vns_probe *p)
 }
 
 u64 vns_probe_hits(const struct vns_probe *p);
+u64 vns_probe_missed(const struct vns_probe *p);
 const char *vns_probe_type_name(enum vns_probe_type t);
 const char *vns_probe_state_name(enum vns_probe_state s);
 

@@ -16,6 +16,19 @@
 #include "../core/collector.h"
 #include "../core/probe.h"
 
+/* Hits the kernel did not deliver: reentrancy, and returns for kretprobes */
+u64 vns_probe_missed(const struct vns_probe *p)
+{
+	switch (p->type) {
+	case VNS_PROBE_KPROBE:
+		return p->kp.nmissed;
+	case VNS_PROBE_KRETPROBE:
+		return p->krp.kp.nmissed + (unsigned int)p->krp.nmissed;
+	default:
+		return 0;
+	}
+}
+
 const char *vns_probe_type_name(enum vns_probe_type t)
 {
 	switch (t) {
@@ -292,12 +305,25 @@ static struct notifier_block vns_module_nb = {
 	.notifier_call = vns_module_notify,
 };
 
+/*
+ * A kretprobe's instances: the kernel's own default (kernel/kprobes.c) is
+ * max(10, 2 * num_possible_cpus()) on preemptible kernels; a probed function
+ * that sleeps or runs nested needs more.  Returns that are missed for want
+ * of an instance are counted in nmissed (see vns_probe_missed()).
+ */
+static int vns_krp_maxactive(void)
+{
+	return max_t(int, 64, 2 * num_possible_cpus());
+}
+
 static int vns_probe_init(struct vns_collector *c, struct vns_probe *p)
 {
 	p->coll = c;
 	p->hits = alloc_percpu(u64);
 	if (!p->hits)
 		return -ENOMEM;
+	if (p->type == VNS_PROBE_KRETPROBE && !p->krp_maxactive)
+		p->krp_maxactive = vns_krp_maxactive();
 	/*
 	 * Writable: 3.10's module_kallsyms_lookup_name() cuts the string at
 	 * the colon while it looks the module up
