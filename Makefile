@@ -38,6 +38,10 @@ vm: cli testbin
 dkms-check:
 	tests/dkms-build.sh
 
+# Build only: CentOS 7.8's 3.10 (../shared/kernels), which no lab VM boots
+build-el7:
+	tests/build-3.10.sh
+
 # Every supported kernel or a failure: a series lab-setup could not install fails the check
 # (tests/vm/run.sh too), unless VNS_ALLOW_SKIP=1 is given by hand.
 check:
@@ -66,5 +70,5 @@ clean:
 	$(MAKE) -C cli clean
 	rm -rf build
 
-.PHONY: all module cli setup unit testbin vm dkms-check check demo install \
+.PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
 	dkms-install dkms-uninstall clean

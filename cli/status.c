@@ -42,6 +42,8 @@ static const struct nla_policy vns_probe_policy[VNS_PROBE_A_MAX + 1] = {
 	[VNS_PROBE_A_STATE] = { .type = NLA_U8 },
 	[VNS_PROBE_A_REASON] = { .type = NLA_STRING },
 	[VNS_PROBE_A_HITS] = { .type = NLA_U64 },
+	[VNS_PROBE_A_MISSED] = { .type = NLA_U64 },
+	[VNS_PROBE_A_MAXACTIVE] = { .type = NLA_U32 },
 };
 
 static int vns_counter_parse(struct vns_collector *c, struct nlattr *nest)
@@ -217,6 +219,10 @@ int vns_probes_add(struct nlattr **top, struct nlattr *attrs, int len,
 		pr->state = nla_get_u8(tb[VNS_PROBE_A_STATE]);
 	if (tb[VNS_PROBE_A_HITS])
 		pr->hits = nla_get_u64(tb[VNS_PROBE_A_HITS]);
+	if (tb[VNS_PROBE_A_MISSED])
+		pr->missed = nla_get_u64(tb[VNS_PROBE_A_MISSED]);
+	if (tb[VNS_PROBE_A_MAXACTIVE])
+		pr->maxactive = nla_get_u32(tb[VNS_PROBE_A_MAXACTIVE]);
 	return 0;
 }
 
@@ -329,6 +335,11 @@ static void vns_probe_print(const struct vns_probe *p, bool with_collector)
 	print_string(PRINT_JSON, "reason", NULL, p->reason);
 	print_u64_opt(PRINT_JSON, "hits", NULL, VNS_HAS(p, VNS_PROBE_A_HITS),
 		      p->hits);
+	/* kernels before vnetscope sent these have no such keys */
+	if (VNS_HAS(p, VNS_PROBE_A_MISSED))
+		print_u64(PRINT_JSON, "missed", NULL, p->missed);
+	if (VNS_HAS(p, VNS_PROBE_A_MAXACTIVE))
+		print_u64(PRINT_JSON, "maxactive", NULL, p->maxactive);
 	close_json_object();
 	if (print_is_json())
 		return;
@@ -338,7 +349,10 @@ static void vns_probe_print(const struct vns_probe *p, bool with_collector)
 	}
 	switch (p->state) {
 	case VNS_PROBE_ATTACHED:
-		print_fp("attached, %llu hits\n", (unsigned long long)p->hits);
+		print_fp("attached, %llu hits", (unsigned long long)p->hits);
+		if (p->missed)
+			print_fp(", %llu missed", (unsigned long long)p->missed);
+		print_fp("\n");
 		break;
 	case VNS_PROBE_UNAVAILABLE:
 		if (p->reason)

@@ -54,6 +54,8 @@ struct vns_probe {
 	u8 type;			/* enum vns_probe_type */
 	u8 state;			/* enum vns_probe_state */
 	u64 hits;
+	u64 missed;
+	u32 maxactive;			/* kretprobes */
 };
 
 struct vns_probes {

@@ -560,11 +560,12 @@ static int vns_lat_ovs_upcall(struct kprobe *kp, struct pt_regs *regs)
 
 /*
  * OVS: ovs_flow_key_extract_userspace(net, attr, skb, ...), the packet
- * coming back from ovs-vswitchd (a new skb, headers not set yet)
+ * coming back from ovs-vswitchd (a new skb, headers not set yet); before 4.3
+ * (attr, skb, ...): see compat.h
  */
 static int vns_lat_ovs_userspace(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct sk_buff *skb = VNS_KP_SKB(regs, 2);
+	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_OVS_USERSPACE_SKB_ARG);
 
 	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_OVS_USERSPACE);
@@ -807,7 +808,6 @@ static struct vns_probe vns_lat_probes[] = {
 		.krp_entry = vns_lat_ct_in,
 		.krp_ret = vns_lat_ct_out,
 		.krp_data_size = sizeof(struct sk_buff *),
-		.krp_maxactive = 64,
 	},
 };
 

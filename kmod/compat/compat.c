@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Out-of-line compat helpers: drop reason names, kallsyms, and the 5.2
- * netlink validation rules for older kernels.  See compat.h.
+ * Out-of-line compat helpers: drop reason names, tracepoints by name (3.10),
+ * the 5.2 netlink validation rules for older kernels and CPU hotplug.  See
+ * compat.h.
  */
 #include <linux/cpu.h>
 #ifdef HAVE_CPUHP_SETUP_STATE
 #include <linux/cpuhotplug.h>
 #endif
-#include <linux/kprobes.h>
 #include <linux/kallsyms.h>
+#include <linux/kprobes.h>
 #include <linux/skbuff.h>
 #ifdef HAVE_DROPREASON_H
 #include <linux/types.h>
@@ -80,39 +81,48 @@ bool vns_drop_reason_name(u32 reason, char *buf, size_t len)
 }
 
 /*
- * kallsyms_lookup_name(): exported until 5.6.  From 5.7 it is found once,
- * at module load, through a kprobe on the symbol itself (registering a
- * kprobe by name resolves the address; the probe is never hit).
+ * 3.10 registers tracepoints by name, and registering a name that no
+ * tracepoint has succeeds (the probe would wait for a module to define it):
+ * look for the tracepoint's __tracepoint_<name> symbol first.  3.10 exports
+ * kallsyms_lookup_name() (5.7+ do not, but 3.15+ never come here); without
+ * the export nothing can be told and the name is taken as it is.
  */
-#ifndef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
-typedef unsigned long (*vns_kln_t)(const char *name);
-static vns_kln_t vns_kln;
-#endif
-
-int vns_kallsyms_init(void)
-{
-#ifndef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	int err;
-
-	err = register_kprobe(&kp);
-	if (err) {
-		pr_info("kallsyms_lookup_name not found (%d)\n", err);
-		return err;
-	}
-	vns_kln = (vns_kln_t)kp.addr;
-	unregister_kprobe(&kp);
-#endif
-	return 0;
-}
-
-unsigned long vns_kallsyms_lookup_name(const char *name)
+#ifndef HAVE_FOR_EACH_KERNEL_TRACEPOINT
+bool vns_tp_exists(const char *name)
 {
 #ifdef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
-	return kallsyms_lookup_name(name);
+	char sym[KSYM_NAME_LEN];
+
+	snprintf(sym, sizeof(sym), "__tracepoint_%s", name);
+	return kallsyms_lookup_name(sym) != 0;
 #else
-	return vns_kln ? vns_kln(name) : 0;
+	return true;
 #endif
+}
+#endif
+
+/*
+ * register_kretprobe() checks that the symbol is a function entry before it
+ * registers anything; 4.13 .. 5.10 without 97c753e62e6c turn a symbol that
+ * does not resolve into -EINVAL there.  Tell it from a real -EINVAL by the
+ * symbol where kallsyms_lookup_name() is exported (until 5.6); without it
+ * (5.7 .. 5.10) -EINVAL is taken for a symbol not found.
+ */
+int vns_register_kretprobe(struct kretprobe *rp)
+{
+	int err = register_kretprobe(rp);
+
+#ifndef HAVE_KPROBE_ON_FUNC_ENTRY_INT
+	if (err == -EINVAL && rp->kp.symbol_name) {
+#ifdef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
+		if (!kallsyms_lookup_name(rp->kp.symbol_name))
+			err = -ENOENT;
+#else
+		err = -ENOENT;
+#endif
+	}
+#endif
+	return err;
 }
 
 /*
@@ -236,6 +246,16 @@ static struct notifier_block vns_cpu_nb = {
 	.notifier_call = vns_cpu_notify,
 };
 
+/*
+ * Registering a notifier takes cpu_add_remove_lock, which cpu_down() holds
+ * while it waits for get_online_cpus() readers: registering inside
+ * get_online_cpus() is an ABBA deadlock against a CPU going down.  3.15+
+ * (and RHEL 7) have cpu_notifier_register_begin(), which takes that lock
+ * once, for the walk and the __ registration (Documentation/cpu-hotplug.txt).
+ * Before, the notifier is registered first and the walk follows under
+ * get_online_cpus(): a CPU that comes in between gets its online callback
+ * twice, which restarting a per-CPU hrtimer tolerates.
+ */
 int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
 		    int (*offline)(unsigned int cpu))
 {
@@ -243,11 +263,19 @@ int vns_cpuhp_setup(const char *name, int (*online)(unsigned int cpu),
 
 	vns_cpu_online = online;
 	vns_cpu_offline = offline;
+#ifdef HAVE_CPU_NOTIFIER_REGISTER_BEGIN
+	cpu_notifier_register_begin();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
+	__register_cpu_notifier(&vns_cpu_nb);
+	cpu_notifier_register_done();
+#else
+	register_hotcpu_notifier(&vns_cpu_nb);
 	get_online_cpus();
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, vns_cpu_call_online, NULL, 1);
-	register_hotcpu_notifier(&vns_cpu_nb);
 	put_online_cpus();
+#endif
 	return 1;
 }
 
@@ -255,10 +283,18 @@ void vns_cpuhp_remove(int handle)
 {
 	unsigned int cpu;
 
-	get_online_cpus();
+#ifdef HAVE_CPU_NOTIFIER_REGISTER_BEGIN
+	cpu_notifier_register_begin();
+	__unregister_cpu_notifier(&vns_cpu_nb);
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
+	cpu_notifier_register_done();
+#else
 	unregister_hotcpu_notifier(&vns_cpu_nb);
+	get_online_cpus();
 	for_each_online_cpu(cpu)
 		smp_call_function_single(cpu, vns_cpu_call_offline, NULL, 1);
 	put_online_cpus();
+#endif
 }
 #endif

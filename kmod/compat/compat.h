@@ -10,7 +10,8 @@
  *
  * Supported: 3.10 (CentOS 7), 4.18 (RHEL 8), 4.19 (openEuler 20.03), 5.x, 6.x.
  * Tested in VMs: 4.19, 5.10, 6.1, 6.12.  The 3.10 branches are written from
- * the 3.10 sources and are not exercised by the test suite.
+ * the 3.10 sources; tests/build-3.10.sh compiles them against CentOS 7.8's
+ * build tree (make build-el7), but no test runs them.
  */
 #ifndef _VNS_COMPAT_H
 #define _VNS_COMPAT_H
@@ -100,9 +101,14 @@ static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
 	return tracepoint_probe_unregister(tp, probe, data);
 }
 #else
+/* 3.10: registering a name no tracepoint has succeeds; see compat.c */
+bool vns_tp_exists(const char *name);
+
 static inline int vns_tp_register(struct tracepoint *tp, const char *name,
 				  void *probe, void *data)
 {
+	if (!vns_tp_exists(name))
+		return -ENOENT;
 	return tracepoint_probe_register(name, probe, data);
 }
 
@@ -146,14 +152,14 @@ static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
 /* Copies the name of a drop reason; false if the kernel has none */
 bool vns_drop_reason_name(u32 reason, char *buf, size_t len);
 
-/* --- symbols ------------------------------------------------------------ */
+/* --- kprobes ------------------------------------------------------------ */
 
 /*
- * kallsyms_lookup_name() is unexported since 5.7; there its address is
- * learnt once, at load, from a kprobe on it (as lttng-modules does).
+ * register_kretprobe() that says -ENOENT for a symbol that does not resolve
+ * (a module not loaded, or going) on every kernel; see compat.c.
  */
-int vns_kallsyms_init(void);
-unsigned long vns_kallsyms_lookup_name(const char *name);
+struct kretprobe;
+int vns_register_kretprobe(struct kretprobe *rp);
 
 /* --- netlink ------------------------------------------------------------ */
 
@@ -314,6 +320,27 @@ static inline int vns_genl_register(struct genl_family *f,
 #include <linux/module.h>
 #define within_module(addr, mod)					\
 	(within_module_core(addr, mod) || within_module_init(addr, mod))
+#endif
+
+/*
+ * Before 5.0 module_init() and module_exit() alias init_module() and
+ * cleanup_module() without the function's attributes, and gcc 9+ warns that
+ * __init's cold is missing (-Wmissing-attributes).  As 5.0 does, copy them
+ * where the compiler has the copy attribute (gcc 9+); the aliases' type
+ * check (__inittest) is left to kernels that have it.
+ */
+#ifndef HAVE_MODULE_INIT_COPY
+#include <linux/init.h>
+#include <linux/module.h>
+#ifdef __has_attribute
+#if __has_attribute(__copy__)
+#undef module_init
+#undef module_exit
+#define VNS_ALIAS_OF(fn)	__attribute__((__copy__(fn), alias(#fn)))
+#define module_init(fn)		int init_module(void) VNS_ALIAS_OF(fn)
+#define module_exit(fn)		void cleanup_module(void) VNS_ALIAS_OF(fn)
+#endif
+#endif
 #endif
 
 /* --- scheduler ---------------------------------------------------------- */
@@ -513,6 +540,18 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #define VNS_IP_OUTPUT_SKB_ARG	1	/* (sk, skb): 4.1 - 4.3 */
 #else
 #define VNS_IP_OUTPUT_SKB_ARG	0	/* (skb): 3.10 */
+#endif
+
+/*
+ * Which argument of ovs_flow_key_extract_userspace() is the skb: 4.3+ and
+ * RHEL 7 (CentOS 7.8's flow.h checked) have (net, attr, skb, key, log);
+ * 3.17 .. 4.2 had (attr, skb, key[, log]); before 3.17 there is no such
+ * function and the probe is unavailable.
+ */
+#ifdef HAVE_OVS_KEY_ATTR_CT_STATE
+#define VNS_OVS_USERSPACE_SKB_ARG	2
+#else
+#define VNS_OVS_USERSPACE_SKB_ARG	1
 #endif
 
 /* Which argument of nf_conntrack_in() is the skb */

@@ -93,8 +93,6 @@ static int __init vns_init(void)
 {
 	int err;
 
-	/* Without kallsyms only probes in modules loaded later suffer */
-	vns_kallsyms_init();
 	err = vns_probes_init();
 	if (err)
 		return err;

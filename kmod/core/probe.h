@@ -17,7 +17,7 @@ struct vns_collector;
 struct vns_probe {
 	/* definition */
 	const char *name;		/* symbol, or tracepoint name */
-	const char *module;		/* NULL: in vmlinux */
+	const char *module;		/* NULL: in vmlinux; kprobes only */
 	enum vns_probe_type type;
 	bool required;			/* the collector needs it */
 	void *tp_func;			/* tracepoint probe; data = this */
@@ -25,10 +25,13 @@ struct vns_probe {
 	kretprobe_handler_t krp_entry;
 	kretprobe_handler_t krp_ret;
 	size_t krp_data_size;
-	int krp_maxactive;
+	int krp_maxactive;		/* 0: from the CPU count */
 
-	/* runtime, under vns_lock */
+	/* set at init */
 	struct vns_collector *coll;
+	const char *sym;		/* name, or "module:name" (modsym) */
+	char *modsym;
+	/* runtime, under vns_lock */
 	enum vns_probe_state state;
 	const char *reason;		/* when unavailable */
 	bool registered;
@@ -44,6 +47,7 @@ static inline void vns_probe_hit(struct vns_probe *p)
 }
 
 u64 vns_probe_hits(const struct vns_probe *p);
+u64 vns_probe_missed(const struct vns_probe *p);
 const char *vns_probe_type_name(enum vns_probe_type t);
 const char *vns_probe_state_name(enum vns_probe_state s);
 

@@ -155,7 +155,11 @@ static int vns_nl_put_probe(struct sk_buff *skb, const struct vns_probe *p)
 	    (p->state == VNS_PROBE_UNAVAILABLE && p->reason &&
 	     nla_put_string(skb, VNS_PROBE_A_REASON, p->reason)) ||
 	    vns_nla_put_u64(skb, VNS_PROBE_A_HITS, vns_probe_hits(p),
-			    VNS_PROBE_A_PAD)) {
+			    VNS_PROBE_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_PROBE_A_MISSED, vns_probe_missed(p),
+			    VNS_PROBE_A_PAD) ||
+	    (p->type == VNS_PROBE_KRETPROBE &&
+	     nla_put_u32(skb, VNS_PROBE_A_MAXACTIVE, p->krp_maxactive))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

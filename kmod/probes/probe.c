@@ -16,6 +16,19 @@
 #include "../core/collector.h"
 #include "../core/probe.h"
 
+/* Hits the kernel did not deliver: reentrancy, and returns for kretprobes */
+u64 vns_probe_missed(const struct vns_probe *p)
+{
+	switch (p->type) {
+	case VNS_PROBE_KPROBE:
+		return p->kp.nmissed;
+	case VNS_PROBE_KRETPROBE:
+		return p->krp.kp.nmissed + (unsigned int)p->krp.nmissed;
+	default:
+		return 0;
+	}
+}
+
 const char *vns_probe_type_name(enum vns_probe_type t)
 {
 	switch (t) {
@@ -79,22 +92,17 @@ static void vns_tp_match(struct tracepoint *tp, void *priv)
 #endif
 
 /*
- * Core tracepoints are walked (3.15+); tracepoints of modules are not in
- * that list, so they are found by their __tracepoint_<name> symbol.
+ * Tracepoints are the kernel's own (3.15+: walked; 3.10: registered by name,
+ * see vns_tp_register()).  Tracepoints of modules are not supported.
  */
 static struct tracepoint *vns_tp_find(const char *name)
 {
 #ifdef VNS_TP_BY_STRUCT
 	struct vns_tp_lookup l = { .name = name };
-	char sym[KSYM_NAME_LEN];
 
 	for_each_kernel_tracepoint(vns_tp_match, &l);
-	if (l.tp)
-		return l.tp;
-	snprintf(sym, sizeof(sym), "__tracepoint_%s", name);
-	return (struct tracepoint *)vns_kallsyms_lookup_name(sym);
+	return l.tp;
 #else
-	/* 3.10 registers by name; nothing to look up */
 	return NULL;
 #endif
 }
@@ -121,17 +129,6 @@ static const char *vns_errno_reason(int err)
 	}
 }
 
-/* Is the symbol behind @p resolvable right now? */
-static bool vns_probe_resolvable(const struct vns_probe *p)
-{
-	char sym[KSYM_NAME_LEN];
-
-	if (p->type != VNS_PROBE_TRACEPOINT)
-		return vns_kallsyms_lookup_name(p->name) != 0;
-	snprintf(sym, sizeof(sym), "__tracepoint_%s", p->name);
-	return vns_kallsyms_lookup_name(sym) != 0;
-}
-
 static int vns_probe_register(struct vns_probe *p)
 {
 	int err;
@@ -146,21 +143,23 @@ static int vns_probe_register(struct vns_probe *p)
 		}
 #endif
 		err = vns_tp_register(p->tp, p->name, p->tp_func, p);
+		if (err == -ENOENT)
+			p->reason = "tracepoint not found";
 		break;
 	case VNS_PROBE_KPROBE:
 		memset(&p->kp, 0, sizeof(p->kp));
-		p->kp.symbol_name = p->name;
+		p->kp.symbol_name = p->sym;
 		p->kp.pre_handler = p->kp_pre;
 		err = register_kprobe(&p->kp);
 		break;
 	case VNS_PROBE_KRETPROBE:
 		memset(&p->krp, 0, sizeof(p->krp));
-		p->krp.kp.symbol_name = p->name;
+		p->krp.kp.symbol_name = p->sym;
 		p->krp.entry_handler = p->krp_entry;
 		p->krp.handler = p->krp_ret;
 		p->krp.data_size = p->krp_data_size;
 		p->krp.maxactive = p->krp_maxactive;
-		err = register_kretprobe(&p->krp);
+		err = vns_register_kretprobe(&p->krp);
 		break;
 	default:
 		err = -EINVAL;
@@ -192,17 +191,26 @@ static void vns_probe_unregister(struct vns_probe *p)
 	p->registered = false;
 }
 
-/* Attach one probe and set its state; returns 0 unless it failed */
-static int vns_probe_attach(struct vns_probe *p)
+/*
+ * Attach one probe and set its state; returns 0 unless it failed.  A kprobe
+ * in a module is registered as "module:symbol", which the kernel resolves in
+ * that module only (kallsyms_lookup_name() -> module_kallsyms_lookup_name(),
+ * 3.10+), and -ENOENT there means the module is not loaded (or is going:
+ * register_kprobe() refuses a module in MODULE_STATE_GOING): the probe waits
+ * for the module notifier.  @mod_here: the module is known to be there (its
+ * MODULE_STATE_COMING), so -ENOENT is a symbol it does not have.
+ */
+static int vns_probe_attach(struct vns_probe *p, bool mod_here)
 {
 	int err;
 
 	p->reason = NULL;
-	if (p->module && !vns_probe_resolvable(p)) {
+	err = vns_probe_register(p);
+	if (err == -ENOENT && p->module && !mod_here &&
+	    p->type != VNS_PROBE_TRACEPOINT) {
 		p->state = VNS_PROBE_WAITING;
 		return 0;
 	}
-	err = vns_probe_register(p);
 	if (err) {
 		p->state = VNS_PROBE_UNAVAILABLE;
 		pr_info("probe %s (%s) unavailable: %s (%d)\n", p->name,
@@ -225,7 +233,7 @@ int vns_probes_attach(struct vns_collector *c, const char **err)
 	for (i = 0; i < c->nr_probes; i++) {
 		struct vns_probe *p = &c->probes[i];
 
-		if (vns_probe_attach(p) && p->required) {
+		if (vns_probe_attach(p, false) && p->required) {
 			*err = "a required probe is unavailable (see probes)";
 			vns_probes_detach(c);
 			p->state = VNS_PROBE_UNAVAILABLE;
@@ -279,7 +287,7 @@ static int vns_module_notify(struct notifier_block *nb, unsigned long action,
 				continue;
 			if (action == MODULE_STATE_COMING &&
 			    p->state == VNS_PROBE_WAITING) {
-				vns_probe_attach(p);
+				vns_probe_attach(p, true);
 			} else if (action == MODULE_STATE_GOING) {
 				vns_probe_unregister(p);
 				p->state = VNS_PROBE_WAITING;
@@ -297,6 +305,40 @@ static struct notifier_block vns_module_nb = {
 	.notifier_call = vns_module_notify,
 };
 
+/*
+ * A kretprobe's instances: the kernel's own default (kernel/kprobes.c) is
+ * max(10, 2 * num_possible_cpus()) on preemptible kernels; a probed function
+ * that sleeps or runs nested needs more.  Returns that are missed for want
+ * of an instance are counted in nmissed (see vns_probe_missed()).
+ */
+static int vns_krp_maxactive(void)
+{
+	return max_t(int, 64, 2 * num_possible_cpus());
+}
+
+static int vns_probe_init(struct vns_collector *c, struct vns_probe *p)
+{
+	p->coll = c;
+	p->hits = alloc_percpu(u64);
+	if (!p->hits)
+		return -ENOMEM;
+	if (p->type == VNS_PROBE_KRETPROBE && !p->krp_maxactive)
+		p->krp_maxactive = vns_krp_maxactive();
+	/*
+	 * Writable: 3.10's module_kallsyms_lookup_name() cuts the string at
+	 * the colon while it looks the module up
+	 */
+	if (p->module && p->type != VNS_PROBE_TRACEPOINT) {
+		p->modsym = kasprintf(GFP_KERNEL, "%s:%s", p->module, p->name);
+		if (!p->modsym)
+			return -ENOMEM;
+		p->sym = p->modsym;
+	} else {
+		p->sym = p->name;
+	}
+	return 0;
+}
+
 int vns_probes_init(void)
 {
 	unsigned int i, j;
@@ -306,12 +348,9 @@ int vns_probes_init(void)
 		struct vns_collector *c = vns_collectors[i];
 
 		for (j = 0; j < c->nr_probes; j++) {
-			c->probes[j].coll = c;
-			c->probes[j].hits = alloc_percpu(u64);
-			if (!c->probes[j].hits) {
-				err = -ENOMEM;
+			err = vns_probe_init(c, &c->probes[j]);
+			if (err)
 				goto fail;
-			}
 		}
 	}
 	err = register_module_notifier(&vns_module_nb);
@@ -335,6 +374,8 @@ void vns_probes_exit(void)
 		for (j = 0; j < c->nr_probes; j++) {
 			free_percpu(c->probes[j].hits);
 			c->probes[j].hits = NULL;
+			kfree(c->probes[j].modsym);
+			c->probes[j].modsym = NULL;
 		}
 	}
 }

@@ -94,12 +94,16 @@ static int vns_probes_show(struct seq_file *m, void *v)
 			struct vns_probe *p = &c->probes[j];
 
 			seq_printf(m,
-				   "collector=%s probe=%s type=%s module=%s state=%s hits=%llu reason=",
+				   "collector=%s probe=%s type=%s module=%s state=%s hits=%llu missed=%llu",
 				   c->name, p->name,
 				   vns_probe_type_name(p->type),
 				   p->module ?: "-",
 				   vns_probe_state_name(p->state),
-				   vns_probe_hits(p));
+				   vns_probe_hits(p), vns_probe_missed(p));
+			if (p->type == VNS_PROBE_KRETPROBE)
+				seq_printf(m, " maxactive=%d",
+					   p->krp_maxactive);
+			seq_puts(m, " reason=");
 			vns_seq_word(m, p->state == VNS_PROBE_UNAVAILABLE &&
 					p->reason ? p->reason : "-");
 			seq_putc(m, '\n');

@@ -105,6 +105,36 @@ static void probe_add(struct vns_probes *p, const char *coll,
 	nlmsg_free(msg);
 }
 
+/* A kretprobe with what 0.1.0's module does not send: missed, maxactive */
+static void test_kretprobe(void)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	struct vns_probes p = { NULL, 0 };
+	FILE *f;
+
+	n = nla_nest_start(msg, VNS_A_PROBE);
+	nla_put_string(msg, VNS_PROBE_A_NAME, "nf_conntrack_in");
+	nla_put_u8(msg, VNS_PROBE_A_TYPE, VNS_PROBE_KRETPROBE);
+	nla_put_string(msg, VNS_PROBE_A_COLLECTOR, "latency");
+	nla_put_string(msg, VNS_PROBE_A_MODULE, "nf_conntrack");
+	nla_put_u8(msg, VNS_PROBE_A_STATE, VNS_PROBE_ATTACHED);
+	nla_put_u64(msg, VNS_PROBE_A_HITS, 10);
+	nla_put_u64(msg, VNS_PROBE_A_MISSED, 3);
+	nla_put_u32(msg, VNS_PROBE_A_MAXACTIVE, 128);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	CHECK_INT(vns_probes_add(tb, NULL, 0, &p), 0);
+	nlmsg_free(msg);
+	f = out_open();
+	vns_probes_print(&p);
+	CHECK_STR(out_close(f),
+		  "latency nf_conntrack_in (kretprobe, module nf_conntrack): attached, 10 hits, 3 missed\n");
+	CHECK_STR(JSON_DOC(vns_probes_print(&p)),
+		  "{\"probes\":[{\"collector\":\"latency\",\"name\":\"nf_conntrack_in\",\"type\":\"kretprobe\",\"module\":\"nf_conntrack\",\"state\":\"attached\",\"reason\":null,\"hits\":10,\"missed\":3,\"maxactive\":128}]}");
+	vns_probes_free(&p);
+}
+
 static void test_status(void)
 {
 	static const struct tcoll drops_on = {
@@ -178,6 +208,7 @@ static void test_status(void)
 int main(void)
 {
 	test_status();
+	test_kretprobe();
 	free(memout_buf);
 	return vns_test_done();
 }

@@ -191,6 +191,11 @@ enum vns_probe_attr {
 	VNS_PROBE_A_STATE,	/* u8: enum vns_probe_state */
 	VNS_PROBE_A_REASON,	/* string: why unavailable */
 	VNS_PROBE_A_HITS,	/* u64: handler calls since attach */
+	VNS_PROBE_A_MISSED,	/* u64: hits the kernel skipped since attach
+				 * (kprobe reentry; kretprobe: also returns
+				 * beyond maxactive)
+				 */
+	VNS_PROBE_A_MAXACTIVE,	/* u32: a kretprobe's instances */
 
 	__VNS_PROBE_A_MAX,
 	VNS_PROBE_A_MAX = __VNS_PROBE_A_MAX - 1

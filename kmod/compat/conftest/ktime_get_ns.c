@@ -1,4 +1,4 @@
 /* 3.17+: ktime_get_ns() */
-#include <linux/timekeeping.h>
+#include <linux/ktime.h>
 int vns_conftest(void);
 int vns_conftest(void) { return (int)ktime_get_ns(); }
