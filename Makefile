@@ -3,7 +3,7 @@
 # vnetscope: kernel module (kmod/), CLI (cli/), tests (tests/).
 #
 #   make                 module for KDIR (default: the running kernel) + CLI
-#   make check           every test: unit tests (ASan/UBSan) and the VM suite
+#   make check           every test: unit tests (ASan/UBSan), DKMS and CentOS 7 builds, the VM suite
 #                        on 4.19, 5.10, 6.1 and 6.12 (installs what it needs)
 #   make demo            boots a test kernel, makes drops, prints the report
 #   sudo make install    module + CLI on this host; `make dkms-install` for DKMS
@@ -49,6 +49,7 @@ check:
 	tests/harness-test.sh
 	$(MAKE) unit
 	$(MAKE) dkms-check
+	$(MAKE) build-el7
 	$(MAKE) vm
 
 demo: setup cli
