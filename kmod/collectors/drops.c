@@ -318,7 +318,8 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 	struct vns_drops *d = vns_drops;
 	struct vns_drop_rec *recs;
 	struct vns_snap *s;
-	unsigned int n = 0, cap = 0, mask, i;
+	unsigned int n = 0, cap, mask, i;
+	u64 used = 0;
 	u32 *index;
 	int cpu;
 
@@ -326,7 +327,9 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 	if (!vns_drops_collector.on || !d)
 		return NULL;
 	for_each_possible_cpu(cpu)
-		cap += READ_ONCE(d->cpu[cpu]->used);
+		used += READ_ONCE(d->cpu[cpu]->used);
+	/* the index below has 2 * cap + 2 slots in a u32 */
+	cap = min_t(u64, used, U32_MAX / 4);
 	s = vns_snap_alloc(cap, sizeof(*recs));
 	mask = roundup_pow_of_two(2 * cap + 2) - 1;
 	index = vmalloc(array_size(mask + 1, sizeof(u32)));

@@ -93,6 +93,9 @@ bool vns_tp_exists(const char *name)
 #ifdef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
 	char sym[KSYM_NAME_LEN];
 
+	/* data symbols need KALLSYMS_ALL (RHEL 7 has it) */
+	if (!IS_ENABLED(CONFIG_KALLSYMS_ALL))
+		return true;
 	snprintf(sym, sizeof(sym), "__tracepoint_%s", name);
 	return kallsyms_lookup_name(sym) != 0;
 #else

@@ -26,7 +26,15 @@ DEFINE_MUTEX(vns_lock);
 #define VNS_MEM_LIMIT_MIN	(64ULL << 20)
 
 static unsigned long long vns_mem_limit_param;
-static char vns_mem_msg[192];	/* under vns_lock; read after it, by netlink */
+/*
+ * The refusal's text, written under vns_lock and read after it by
+ * netlink_ack() (the family runs requests in parallel) or the control file:
+ * each refusal takes the next of several buffers, so a message is not
+ * rewritten while the ack of its request copies it.
+ */
+#define VNS_MEM_MSGS	16
+static char vns_mem_msg[VNS_MEM_MSGS][192];
+static unsigned int vns_mem_msg_next;
 
 u64 vns_mem_limit(void)
 {
@@ -73,13 +81,16 @@ MODULE_PARM_DESC(mem_limit,
 static int vns_mem_check(struct vns_collector *c, u64 need, const char **err)
 {
 	u64 limit = vns_mem_limit(), others = vns_mem_total() - c->mem;
+	char *msg;
 
+	lockdep_assert_held(&vns_lock);
 	if (need <= c->mem || others + need <= limit)
 		return 0;
-	snprintf(vns_mem_msg, sizeof(vns_mem_msg),
+	msg = vns_mem_msg[vns_mem_msg_next++ % VNS_MEM_MSGS];
+	snprintf(msg, sizeof(vns_mem_msg[0]),
 		 "%s needs %llu bytes, the other collectors hold %llu: over mem_limit=%llu bytes (module parameter)",
 		 c->name, need, others, limit);
-	*err = vns_mem_msg;
+	*err = msg;
 	return -ENOSPC;
 }
 
@@ -208,6 +219,10 @@ int vns_collector_enable(struct vns_collector *c, const struct vns_filter *f,
 				return ret;
 			}
 		}
+		/* refused before it stops: a restart never turns it off */
+		ret = vns_mem_check(c, vns_mem_size(c, s), err);
+		if (ret)
+			return ret;
 		prev_filter = c->filter;
 		prev_set = c->set;
 		restart = true;

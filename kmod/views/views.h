@@ -7,7 +7,7 @@
 #include <linux/proc_fs.h>
 
 int vns_views_init(void);
-/* 0, or -EPERM without CAP_NET_ADMIN in the initial user namespace */
+/* 0, or -EACCES without CAP_NET_ADMIN in the initial user namespace */
 int vns_view_perm(void);
 void vns_views_exit(void);
 
