@@ -1179,18 +1179,26 @@ static int vns_latency_update(struct vns_collector *c,
 	return 0;
 }
 
-/* With handlers paused */
+/*
+ * With handlers paused, and the reaper stopped: a pass that straddled the
+ * memset would put back a tag it had locked before (a phantom entry, with
+ * a zeroed packet) or add the packets it aged before the reset to the
+ * incomplete count after it.
+ */
 static void vns_latency_clear(struct vns_collector *c)
 {
 	struct vns_latency *l = vns_lat;
 	int cpu;
 
+	cancel_delayed_work_sync(&l->reaper);
 	memset(l->table.slots, 0,
 	       array_size(l->table.mask + 1, sizeof(struct vns_lat_slot)));
 	memset(l->pairs, 0, sizeof(l->pairs));
 	atomic64_set(&l->incomplete, 0);
 	for_each_possible_cpu(cpu)
 		memset(l->cpu[cpu], 0, sizeof(struct vns_lat_cpu));
+	schedule_delayed_work(&l->reaper,
+			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
 }
 
 static void vns_latency_status(struct vns_collector *c,
