@@ -469,7 +469,14 @@ static void vns_lat_skb_proto(const struct sk_buff *skb,
 		return;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
-	if (!vns_filter_match(&c->filter, &key.flow, NULL)) {
+	/*
+	 * dev= is the device a packet starts on: the one it came in on
+	 * (PHY_RX, VNET_RX), the one it is routed to leave by (IP_OUT).  The
+	 * stages after find it by its identity alone: the filter's own name
+	 * stands in for theirs.
+	 */
+	if (!vns_filter_match(&c->filter, &key.flow, start == VNS_NO_PATH ?
+			      c->filter.dev : dev ? dev->name : NULL)) {
 		if (start != VNS_NO_PATH)
 			pc->filtered++;
 		goto out;
