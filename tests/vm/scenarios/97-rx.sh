@@ -179,8 +179,11 @@ for round in 1 2 3 4 5 6 7 8; do
   for _ in 1 2; do sleep 0.$((RANDOM % 4 + 1)); ctl reset latency; done
   echo "INFO round $round: two resets under traffic in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
   wait $snd
-  # at once, while the last 100 ms of packets are in the table and the reaper ages them
-  sleep "0.0$((RANDOM % 10))"
+  # The sender is done, but what it queued (the e1000's qdisc and ring, the hub) may still be
+  # coming in (seen on 6.12): wait until virtio-net's rx_packets stays the same for 50 ms, then
+  # reset at once, while the last packets are in the table and the reaper ages them.
+  in_v sh -c "f=/sys/class/net/$VI/statistics/rx_packets; a=\$(cat \$f)
+    while sleep 0.05; b=\$(cat \$f); [ \"\$a\" != \"\$b\" ]; do a=\$b; done"
   ctl reset latency
   s0=$(grep collector=latency $VNS_PROC/status)
   echo "INFO round $round: $s0"
