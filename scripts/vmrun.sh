@@ -139,8 +139,13 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
 hostname vmguest; ip link set lo up
 cd /tmp
 bash /mnt/.vmrun-cmd.sh </dev/null; rc=\$?
-echo "$MARK=\$rc"
-sync; echo o > /proc/sysrq-trigger; sleep 10
+# one compound command, read whole before it runs: bash reads this script from 9p as it goes,
+# and a read (or a sleep) that fails once the power-off tore 9p down would end PID 1 (a panic)
+{
+  echo "$MARK=\$rc"
+  sync; echo o > /proc/sysrq-trigger
+  while :; do sleep 1 2>/dev/null; done
+}
 S2
 
 accel=tcg${VNS_TCG_THREAD:+,thread=$VNS_TCG_THREAD}

@@ -114,14 +114,20 @@ expect_eq $T/backlog_flow "$(view_sum $D family=ipv4 proto=udp src=10.97.0.1 dst
 ctl disable drops
 
 # --- 2. tot_len: 1-3 byte datagrams in frames padded to 60 bytes, in over e1000 --------------
+# (no socket on 5103: every datagram that reaches UDP counts in NoPorts; under TCG the e1000
+# may miss a frame or two, so the datagrams that came in are NoPorts' growth)
+noports() { in_e awk '$1 == "Udp:" && n++ { print $3 }' /proc/net/snmp; }
 ctl enable latency phy=$E proto=udp dport=5103
+np0=$(noports)
 for size in 1 2 3; do
   in_v "$VNS_TESTBIN/udpsend" 10.97.0.2 41004 10.97.0.1 5103 50 $size >/dev/null
 done
 sleep 0.2
+np=$(( $(noports) - np0 ))
 keep $V padded
-expect_eq $T/padded_phy_rx "$(pair PHY_RX L4_RCV)" 150
-expect_eq $T/padded_completed "$(lat_status completed)" 150
+expect_range $T/padded_arrived "$np" 140 150
+expect_eq $T/padded_phy_rx "$(pair PHY_RX L4_RCV)" "$np"
+expect_eq $T/padded_completed "$(lat_status completed)" "$np"
 
 # --- 3. AF_UNIX datagrams holding a followed packet, forged -----------------------------------
 # 20 IPv6/UDP datagrams over lo to a socket that never reads: each waits, done, for APP_READ;
