@@ -34,7 +34,7 @@ static const struct vns_coll_args {
 	{ .name = "softirqs" },
 	{ .name = "timers" },
 	{ .name = "irqoff", .timing = true },
-	{ .name = "latency", .filter = true, .path = true },
+	{ .name = "latency", .filter = true, .dev = true, .path = true },
 };
 
 #define VNS_COLLECTORS	"drops, softirqs, timers, irqoff, latency"
@@ -48,7 +48,8 @@ static const char vns_enable_usage[] =
 	"\n"
 	"Turn a collector on.  Collectors: " VNS_COLLECTORS ".\n"
 	"With filter options, drops and latency record only the packets that\n"
-	"match all of them (--dev: drops only):\n"
+	"match all of them (--dev, for latency: the device a packet starts on,\n"
+	"the one it came in on or is routed to leave by):\n"
 	"\n"
 	VNS_FILTER_USAGE
 	"\n"

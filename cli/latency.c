@@ -324,6 +324,8 @@ static const char vns_latency_usage[] =
 	"\n"
 	"Filter options: only the packets that match all of them\n"
 	VNS_FILTER_FLOW_USAGE
+	"  --dev IFNAME     the device a packet starts on: the one it came in\n"
+	"                   on (RX), the one it is routed to leave by (TX)\n"
 	VNS_EXIT_HELP;
 
 #define VNS_OPT_DIR	0x105
@@ -397,7 +399,7 @@ int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
 		{ "direction", required_argument, NULL, VNS_OPT_DIR },
 		{ "phy-interface", required_argument, NULL, VNS_OPT_PHY },
 		{ "vm-interface", required_argument, NULL, VNS_OPT_VM },
-		VNS_FILTER_OPTIONS,	/* --dev: to say it does not apply */
+		VNS_FILTER_OPTIONS,
 		VNS_LOOP_OPTIONS,
 		{ "details", no_argument, NULL, VNS_OPT_DETAILS },
 		{ "threshold", required_argument, NULL, VNS_OPT_LAT_THR },
@@ -416,8 +418,6 @@ int vns_latency_parse(struct vns_latency_args *a, int argc, char **argv)
 			      vns_latency_opt, a);
 	if (ret >= 0)
 		return ret;
-	if (a->read.filter.has_dev)
-		return vns_usage_err("--dev applies to the drops collector only, not latency");
 	if (!a->read.details) {
 		if (VNS_GIVEN(cfg, VNS_SET_THRESHOLD))
 			return vns_usage_err("--threshold needs --details");

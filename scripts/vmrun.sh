@@ -10,6 +10,10 @@
 #   /mnt         OUTDIR, read-write (default: a fresh mktemp dir, printed on stderr)
 #   tmpfs on /tmp /run /var/{tmp,log,lib,cache,spool} /root; debugfs, tracefs, bpffs mounted
 #   a virtio-net NIC (qemu user networking; its driver is not loaded: `modprobe virtio_net`)
+#   with VNS_VM_HUB=1, two more NICs joined on a qemu hub (nothing else on it): an e1000 with
+#   MAC 52:54:00:e1:00:01 and a virtio-net with MAC 52:54:00:f2:00:02, so that a guest can send
+#   from one real device to another (each in its own netns); find them by MAC, their names
+#   depend on driver load order (4.19 has both drivers built in, the others as modules)
 # Host directories listed in VNS_VM_SHARE (space-separated) are also mounted read-only at the
 # same paths, so that they stay visible when they live under a guest tmpfs (e.g. a clone in
 # /root). OUTDIR/console.log keeps the whole serial console, which is also copied to stdout.
@@ -21,7 +25,7 @@
 #
 # Environment: VNS_LAB (default /var/cache/vns-lab: images, module trees, initrd cache),
 # VNS_APPEND (replaces the debug boot options "oops=panic panic_on_warn=1 slub_debug=FZPU",
-# e.g. VNS_APPEND= for timing runs), VNS_QEMU_OPTS (extra qemu options, e.g. '-cpu max' to give
+# e.g. VNS_APPEND= for timing runs), VNS_VM_HUB (1: the two hub NICs above), VNS_QEMU_OPTS (extra qemu options, e.g. '-cpu max' to give
 # the guest AMD SVM for a nested VM), VNS_VM_MEM (MiB), VNS_KVM=1 (use /dev/kvm when usable),
 # VNS_TCG_THREAD (single or multi: TCG's thread=; default qemu's, multi), VNS_VM_SILENCE
 # (seconds without a byte on the console after which the guest counts as hung and is stopped;
@@ -135,14 +139,24 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
 hostname vmguest; ip link set lo up
 cd /tmp
 bash /mnt/.vmrun-cmd.sh </dev/null; rc=\$?
-echo "$MARK=\$rc"
-sync; echo o > /proc/sysrq-trigger; sleep 10
+# one compound command, read whole before it runs: bash reads this script from 9p as it goes,
+# and a read (or a sleep) that fails once the power-off tore 9p down would end PID 1 (a panic)
+{
+  echo "$MARK=\$rc"
+  sync; echo o > /proc/sysrq-trigger
+  while :; do sleep 1 2>/dev/null; done
+}
 S2
 
 accel=tcg${VNS_TCG_THREAD:+,thread=$VNS_TCG_THREAD}
 if [ "${VNS_KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
 APPEND="console=ttyS0 quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
 q() { printf '%s' "${1//,/,,}"; }    # qemu option values double their commas
+hub=()
+if [ "${VNS_VM_HUB:-0}" = 1 ]; then
+  hub=(-netdev hubport,id=h1,hubid=1 -device e1000,netdev=h1,mac=52:54:00:e1:00:01
+       -netdev hubport,id=h2,hubid=1 -device virtio-net-pci,netdev=h2,mac=52:54:00:f2:00:02)
+fi
 
 rm -f "$OUT/.qemu.pid" "$OUT/.qemu-rc" "$OUT/.qemu-hung"
 # shellcheck disable=SC2086  # VNS_QEMU_OPTS is a list of options
@@ -154,7 +168,7 @@ rm -f "$OUT/.qemu.pid" "$OUT/.qemu-rc" "$OUT/.qemu-hung"
     -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
     "${share_opts[@]}" \
-    -netdev user,id=n0 -device virtio-net-pci,netdev=n0 </dev/null 2>&1
+    -netdev user,id=n0 -device virtio-net-pci,netdev=n0 "${hub[@]}" </dev/null 2>&1
   echo $? > "$OUT/.qemu-rc"
 } |
   sed -u -e 's/\r//g' -e 's/\x1b[[][0-9;?]*[A-Za-z]//g' -e 's/\x1bc/\n/g' |   # firmware screen codes

@@ -96,13 +96,15 @@ static inline void vns_flow_parse_l4(struct vns_flow *f, struct vns_flow_id *id,
 /*
  * Parse the IPv4 header at @nh.  Returns false if @nh does not hold a
  * valid IPv4 header.  Non-first fragments carry no L4 header: their ports
- * stay 0.
+ * stay 0.  The packet ends at its total length: what follows in the buffer
+ * (the padding of a short Ethernet frame, which ip_rcv() trims) is not
+ * part of it.
  */
 static inline bool vns_flow_parse_ipv4(struct vns_flow *f,
 				       struct vns_flow_id *id,
 				       const u8 *nh, size_t len)
 {
-	size_t ihl;
+	size_t ihl, tot;
 	u16 frag;
 
 	memset(f, 0, sizeof(*f));
@@ -113,6 +115,13 @@ static inline bool vns_flow_parse_ipv4(struct vns_flow *f,
 	ihl = (size_t)(nh[0] & 0x0f) * 4;
 	if (ihl < 20 || ihl > len)
 		return false;
+	/*
+	 * Shorter than its header: malformed (ip_rcv() drops it), or 0 (a
+	 * TSO packet on its way out, BIG TCP): the buffer bounds it alone.
+	 */
+	tot = vns_get_be16(nh + 2);
+	if (tot >= ihl && tot < len)
+		len = tot;
 	f->family = VNS_AF_INET;
 	f->proto = nh[9];
 	memcpy(f->src, nh + 12, 4);
@@ -127,13 +136,14 @@ static inline bool vns_flow_parse_ipv4(struct vns_flow *f,
 
 /*
  * Parse the IPv6 header at @nh, walking at most 8 extension headers
- * (hop-by-hop, routing, destination options, fragment).
+ * (hop-by-hop, routing, destination options, fragment).  The packet ends at
+ * its payload length, as an IPv4 one at its total length.
  */
 static inline bool vns_flow_parse_ipv6(struct vns_flow *f,
 				       struct vns_flow_id *id,
 				       const u8 *nh, size_t len)
 {
-	size_t off = 40;
+	size_t off = 40, plen;
 	u8 next;
 	int i;
 
@@ -142,6 +152,10 @@ static inline bool vns_flow_parse_ipv6(struct vns_flow *f,
 		memset(id, 0, sizeof(*id));
 	if (len < 40 || (nh[0] >> 4) != 6)
 		return false;
+	/* 0: a jumbogram (or a GSO packet on its way out) */
+	plen = vns_get_be16(nh + 4);
+	if (plen && 40 + plen < len)
+		len = 40 + plen;
 	f->family = VNS_AF_INET6;
 	memcpy(f->src, nh + 8, 16);
 	memcpy(f->dst, nh + 24, 16);

@@ -17,6 +17,7 @@
 
 #include "../core/collector.h"
 #include "../core/probe.h"
+#include "../core/skb.h"
 #include "../core/snap.h"
 #include "../core/stack.h"
 #include "../netlink/fill.h"
@@ -90,21 +91,17 @@ struct vns_drops {
 
 static struct vns_drops *vns_drops;
 
+/*
+ * The flow of @skb: only an skb that says it is IP (vns_skb_ip_proto()),
+ * from its network header, or a received one's data when that is not set
+ * yet (vns_skb_nh_rx()).  Anything else has no flow (family 0).
+ */
 static void vns_skb_flow(const struct sk_buff *skb, struct vns_flow *f)
 {
-	const u8 *nh = skb_network_header(skb);
-	const u8 *end = skb_tail_pointer(skb);
-	u16 proto = ntohs(skb->protocol);
-	size_t len;
+	u16 proto = vns_skb_ip_proto(skb);
 
-	/* an unset network header points far past the tail */
-	if (nh < skb->head || nh >= end)
-		return;
-	len = end - nh;
-	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
-		vns_flow_parse_ipv4(f, NULL, nh, len);
-	else if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
-		vns_flow_parse_ipv6(f, NULL, nh, len);
+	if (proto)
+		vns_skb_parse(skb, vns_skb_nh_rx(skb), proto, f, NULL);
 }
 
 static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,

@@ -33,6 +33,7 @@
 #include "../core/collector.h"
 #include "../core/events.h"
 #include "../core/probe.h"
+#include "../core/skb.h"
 #include "../core/snap.h"
 #include "../netlink/fill.h"
 #include "../views/text.h"
@@ -330,23 +331,27 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
 
 /*
  * The identity of the packet in @skb, from its network header.  False when
- * it has none we can read (not IP, header not set or not linear).
+ * it has none we can read (not IP, header not set or not linear).  Only an
+ * skb that says it is IP is parsed (vns_skb_ip_proto()); @proto stands in
+ * for a locally built packet that does not say it yet (IP_OUT: ip_output()
+ * is IPv4, ip6_output() IPv6).  @at_data: skb->data is the network header
+ * (PHY_RX: net:netif_receive_skb fires before __netif_receive_skb_core()
+ * sets the header from there, and drivers that do not use GRO, or have it
+ * off, leave it unset).
  */
-static bool vns_lat_key(const struct sk_buff *skb, struct vns_pkt_key *k)
+static bool vns_lat_key(const struct sk_buff *skb, u16 proto, bool at_data,
+			struct vns_pkt_key *k)
 {
-	const u8 *nh = skb_network_header(skb);
-	const u8 *end = skb_tail_pointer(skb);
-	u16 proto = ntohs(skb->protocol);
+	u16 p = ntohs(skb->protocol);
 
 	memset(k, 0, sizeof(*k));
-	/* an unset network header points far past the tail */
-	if (nh < skb->head || nh >= end)
+	if (p == ETH_P_IP || p == ETH_P_IPV6)
+		proto = p;
+	else if (p)
 		return false;
-	if (proto == ETH_P_IP || (!proto && (nh[0] >> 4) == 4))
-		return vns_flow_parse_ipv4(&k->flow, &k->id, nh, end - nh);
-	if (proto == ETH_P_IPV6 || (!proto && (nh[0] >> 4) == 6))
-		return vns_flow_parse_ipv6(&k->flow, &k->id, nh, end - nh);
-	return false;
+	return vns_skb_parse(skb, at_data ? skb->data :
+			     vns_skb_nh_set(skb) ? skb_network_header(skb) :
+			     NULL, proto, &k->flow, &k->id);
 }
 
 /*
@@ -381,10 +386,12 @@ static bool vns_lat_key_eth(const struct sk_buff *skb, struct vns_pkt_key *k)
 /*
  * The common path of every probe: where the packet starts or ends, the
  * filter, then the table.  @dev is the device the packet is on (for
- * IP_OUT: the one it will leave by).
+ * IP_OUT: the one it will leave by).  @proto: what the packet is when the
+ * skb does not say (vns_lat_key()), else 0.
  */
-static void vns_lat_skb(const struct sk_buff *skb,
-			const struct net_device *dev, u8 stage)
+static void vns_lat_skb_proto(const struct sk_buff *skb,
+			      const struct net_device *dev, u8 stage,
+			      u16 proto)
 {
 	struct vns_collector *c = &vns_latency_collector;
 	int start = VNS_NO_PATH;
@@ -392,7 +399,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	struct vns_latency *l;
 	struct vns_pkt_key key;
 	unsigned long flags;
-	bool end = false, ok;
+	bool end = false, ok, at_data = false;
 	u64 tag;
 
 	if (!vns_active(c))
@@ -413,6 +420,7 @@ static void vns_lat_skb(const struct sk_buff *skb,
 		start = VNS_PATH_SYS_TX;
 		break;
 	case VNS_STAGE_PHY_RX:
+		at_data = true;
 		/* RX starts on the physical port, or the VM's */
 		if (vns_lat_is_vm(l, dev)) {
 			stage = VNS_STAGE_VNET_RX;
@@ -455,12 +463,19 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	if (stage == VNS_STAGE_OVS_USERSPACE)
 		ok = vns_lat_key_eth(skb, &key);
 	else
-		ok = vns_lat_key(skb, &key);
+		ok = vns_lat_key(skb, proto, at_data, &key);
 	if (!ok)
 		return;
 	local_irq_save(flags);
 	pc = l->cpu[smp_processor_id()];
-	if (!vns_filter_match(&c->filter, &key.flow, NULL)) {
+	/*
+	 * dev= is the device a packet starts on: the one it came in on
+	 * (PHY_RX, VNET_RX), the one it is routed to leave by (IP_OUT).  The
+	 * stages after find it by its identity alone: the filter's own name
+	 * stands in for theirs.
+	 */
+	if (!vns_filter_match(&c->filter, &key.flow, start == VNS_NO_PATH ?
+			      c->filter.dev : dev ? dev->name : NULL)) {
 		if (start != VNS_NO_PATH)
 			pc->filtered++;
 		goto out;
@@ -475,6 +490,12 @@ static void vns_lat_skb(const struct sk_buff *skb,
 	}
 out:
 	local_irq_restore(flags);
+}
+
+static void vns_lat_skb(const struct sk_buff *skb,
+			const struct net_device *dev, u8 stage)
+{
+	vns_lat_skb_proto(skb, dev, stage, 0);
 }
 
 /* ---- probes ---- */
@@ -509,14 +530,26 @@ static int vns_lat_kp_pskb(struct kprobe *kp, struct pt_regs *regs,
 	return 0;
 }
 
-static int vns_lat_ip_out(struct kprobe *kp, struct pt_regs *regs)
+static int vns_lat_ip_out_proto(struct kprobe *kp, struct pt_regs *regs,
+				u16 proto)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_IP_OUTPUT_SKB_ARG);
 	struct dst_entry *dst = skb ? skb_dst(skb) : NULL;
 
 	vns_probe_hit(vns_lat_kprobe(kp));
-	vns_lat_skb(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT);
+	vns_lat_skb_proto(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT, proto);
 	return 0;
+}
+
+/* ip_output(): IPv4, even before skb->protocol says so (3.10) */
+static int vns_lat_ip_out(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_ip_out_proto(kp, regs, ETH_P_IP);
+}
+
+static int vns_lat_ip6_out(struct kprobe *kp, struct pt_regs *regs)
+{
+	return vns_lat_ip_out_proto(kp, regs, ETH_P_IPV6);
 }
 
 static int vns_lat_l4_rcv(struct kprobe *kp, struct pt_regs *regs)
@@ -742,7 +775,7 @@ static int vns_lat_ct_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_KPROBE("ip_output", vns_lat_ip_out),
-	VNS_LAT_KPROBE("ip6_output", vns_lat_ip_out),
+	VNS_LAT_KPROBE("ip6_output", vns_lat_ip6_out),
 	VNS_LAT_KPROBE("__dev_queue_xmit", vns_lat_phy_queue),
 	{
 		.name = "net_dev_queue",
@@ -1169,18 +1202,26 @@ static int vns_latency_update(struct vns_collector *c,
 	return 0;
 }
 
-/* With handlers paused */
+/*
+ * With handlers paused, and the reaper stopped: a pass that straddled the
+ * memset would put back a tag it had locked before (a phantom entry, with
+ * a zeroed packet) or add the packets it aged before the reset to the
+ * incomplete count after it.
+ */
 static void vns_latency_clear(struct vns_collector *c)
 {
 	struct vns_latency *l = vns_lat;
 	int cpu;
 
+	cancel_delayed_work_sync(&l->reaper);
 	memset(l->table.slots, 0,
 	       array_size(l->table.mask + 1, sizeof(struct vns_lat_slot)));
 	memset(l->pairs, 0, sizeof(l->pairs));
 	atomic64_set(&l->incomplete, 0);
 	for_each_possible_cpu(cpu)
 		memset(l->cpu[cpu], 0, sizeof(struct vns_lat_cpu));
+	schedule_delayed_work(&l->reaper,
+			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
 }
 
 static void vns_latency_status(struct vns_collector *c,

@@ -67,8 +67,6 @@ static const struct run_case bad[] = {
 	  "vnetscope: invalid --phy-interface '0123456789abcdef': expected an interface name (1 to 15 bytes, no '/', ':' or blanks)\n" },
 	{ { "latency", "--vm-interface", "a/b" }, VNS_EXIT_USAGE,
 	  "vnetscope: invalid --vm-interface 'a/b': expected an interface name (1 to 15 bytes, no '/', ':' or blanks)\n" },
-	{ { "latency", "--dev", "eth0" }, VNS_EXIT_USAGE,
-	  "vnetscope: --dev applies to the drops collector only, not latency\n" },
 	{ { "latency", "--proto", "icmp", "--dport", "9" }, VNS_EXIT_USAGE,
 	  "vnetscope: --dport needs a protocol with ports (tcp, udp, sctp or udplite), not icmp\n" },
 	{ { "latency", "--src-ip", "10.0.0.300" }, VNS_EXIT_USAGE,
@@ -130,8 +128,6 @@ static const struct run_case bad[] = {
 	  "vnetscope: invalid stage_threshold '0': expected a duration from 1us to 10s, e.g. 5ms (units ns, us, ms, s; no unit: ms)\n" },
 	{ { "enable", "drops", "dir=rx" }, VNS_EXIT_USAGE,
 	  "vnetscope: unexpected argument 'dir=rx' (only irqoff and latency take settings)\n" },
-	{ { "enable", "latency", "--dev", "eth0" }, VNS_EXIT_USAGE,
-	  "vnetscope: --dev applies to the drops collector only, not latency\n" },
 	{ { "enable", "timers", "--proto", "udp" }, VNS_EXIT_USAGE,
 	  "vnetscope: filter options apply to the drops and latency collectors only, not timers\n" },
 	{ { "enable", "nosuch" }, VNS_EXIT_USAGE,
@@ -273,7 +269,15 @@ static void test_latency_args(void)
 	      "--details in latency --help");
 	CHECK(!strncmp(cap_out, "Usage: vnetscope latency [--direction ",
 		       38), "usage: %.60s", cap_out);
-	CHECK(!strstr(cap_out, "--dev"), "--dev in latency --help");
+	CHECK(strstr(cap_out, "  --dev IFNAME     the device a packet starts on"),
+	      "--dev in latency --help");
+
+	/* --dev: the device a packet starts on */
+	CHECK_INT(run(parse, "latency", "--dev", "eth0", "--proto", "udp",
+		      NULL), -1);
+	CHECK_STR(cap_out, "");
+	CHECK(a->read.filter.has_dev && !strcmp(a->read.filter.dev, "eth0") &&
+	      a->read.filter.proto == 17, "latency --dev");
 
 	/* the VM path: needs the physical port, refused before the kernel */
 	CHECK_INT(run(parse, "latency", "--vm-interface", "vnet0",

@@ -438,6 +438,80 @@ static void dirty(struct vns_flow *f, struct vns_flow_id *id)
 }
 
 /* ------------------------------------------------------------------ */
+/* flow.h: the packet ends at its IP length, not at the buffer's end   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A short datagram in a padded Ethernet frame (46 bytes of payload at
+ * least: e1000 pads on the wire) must have the identity it has once
+ * ip_rcv() trimmed the padding: payloads of 1-3 bytes, padding of zeros
+ * and of junk, and a payload of 4 bytes that padding must not change.
+ */
+static void test_ip_padding(void)
+{
+	struct vns_flow f, ft;
+	struct vns_flow_id id, idt;
+	u8 pkt[128];
+	size_t n, pay, padded;
+	int junk;
+
+	for (junk = 0; junk < 2; junk++) {
+		for (pay = 1; pay <= 4; pay++) {
+			memset(pkt, junk ? 0xa5 : 0, sizeof(pkt));
+			n = ip4_hdr(pkt, 5, VNS_IPPROTO_UDP, 0x4242, 0x4000);
+			n += udp_hdr(pkt + n, 40000, 9999);
+			memset(pkt + n, 0x07, pay);
+			n += pay;
+			put16(pkt + 2, (u16)n);		/* tot_len */
+			padded = n < 46 ? 46 : n;
+			CHECK(parse4(&ft, &idt, pkt, n));
+			CHECK(parse4(&f, &id, pkt, padded));
+			CHECK(!memcmp(&f, &ft, sizeof(f)));
+			CHECK_EQ(id.ip_id, idt.ip_id);
+			CHECK_EQ(id.l4, idt.l4);
+			CHECK_EQ(id.aux, idt.aux);
+			CHECK_EQ(id.aux, pay == 4 ? 0x07070707 : 0);
+			CHECK_EQ(f.dport, 9999);
+
+			memset(pkt, junk ? 0xa5 : 0, sizeof(pkt));
+			n = ip6_hdr(pkt, VNS_IPPROTO_UDP);
+			n += udp_hdr(pkt + n, 40000, 9999);
+			memset(pkt + n, 0x07, pay);
+			n += pay;
+			put16(pkt + 4, (u16)(n - 40));	/* payload length */
+			padded = n + 16;
+			CHECK(parse6(&ft, &idt, pkt, n));
+			CHECK(parse6(&f, &id, pkt, padded));
+			CHECK(!memcmp(&f, &ft, sizeof(f)));
+			CHECK_EQ(id.aux, idt.aux);
+			CHECK_EQ(id.aux, pay == 4 ? 0x07070707 : 0);
+		}
+	}
+
+	/* a TCP header cut by tot_len: no seq from what follows */
+	memset(pkt, 0xa5, sizeof(pkt));
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_TCP, 1, 0);
+	put16(pkt + 2, (u16)(n + 4));
+	put16(pkt + n, 1000);
+	put16(pkt + n + 2, 2000);
+	CHECK(parse4(&f, &id, pkt, 60));
+	CHECK_EQ(f.sport, 1000);
+	CHECK_EQ(f.dport, 2000);
+	CHECK_EQ(id.l4, 0);
+
+	/* tot_len 0 (TSO) or below the header (malformed): the buffer's */
+	for (junk = 0; junk < 2; junk++) {
+		n = ip4_hdr(pkt, 5, VNS_IPPROTO_UDP, 1, 0);
+		n += udp_hdr(pkt + n, 1, 2);
+		put32(pkt + n, 9);
+		put16(pkt + 2, junk ? 19 : 0);
+		CHECK(parse4(&f, &id, pkt, n + 4));
+		CHECK_EQ(f.dport, 2);
+		CHECK_EQ(id.aux, 9);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* flow.h: IPv4                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -3351,6 +3425,7 @@ int main(void)
 	test_hist_percentiles();
 	test_ipv4();
 	test_ipv6();
+	test_ip_padding();
 	test_filter();
 	test_parse_strings();
 	test_hash();

@@ -19,7 +19,8 @@
 # (per scenario, default 420 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
 # VNS_VM_BUDGET (seconds for the whole run: a boot gets at most what is left of it, and a kernel
 # reached with less than 120 s left fails as "out of time"; default none; make check sets 3600),
-# and what scripts/vmrun.sh takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM).
+# and what scripts/vmrun.sh takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM, VNS_VM_HUB: default 1
+# here, VNS_VM_HUB=0 for a guest with the user-networking NIC only).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=${VNS_LAB:-/var/cache/vns-lab}
@@ -145,7 +146,9 @@ for kv in "${kernels[@]}"; do
   # alone), and 4.19 livelocks with a CPU trapping on a stale int3 while the other waits in
   # text_poke_bp's IPI. Single-threaded TCG does not show it, so the suite runs with it.
   tcg=${VNS_TCG_THREAD-single}
-  VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$tmo" 2>&1 |
+  # Two more NICs on a qemu hub (an e1000 and a virtio-net) for the scenarios that need real
+  # devices on both ends (97-rx); the first NIC stays the user-networking one.
+  VNS_VM_HUB=${VNS_VM_HUB-1} VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$tmo" 2>&1 |
     tee "$out/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
   rc=${PIPESTATUS[0]}
   boot=$(( $(date +%s) - tb ))
