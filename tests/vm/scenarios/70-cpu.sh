@@ -140,6 +140,7 @@ expect_eq $T/tracefs_no_overrun "$overrun" 0
 expect_eq $T/netrx_equals_tracefs "$netrx" "$(grep -c 'vec=3 \[action=NET_RX\]' $TR/trace)"
 expect_eq $T/nettx_equals_tracefs "$(vsum NET_TX count)" "$(grep -c 'vec=2 \[action=NET_TX\]' $TR/trace)"
 echo 0 > $TR/events/irq/softirq_entry/enable; echo 0 > $TR/events/irq/softirq_entry/filter
+echo 1 > $TR/tracing_on   # as the next scenarios expect it
 "$CLI" softirqs --hist > $VNS_OUT/cpu-softirqs.txt
 expect_range $T/softirq_cli_text "$(grep -c 'NET_RX' $VNS_OUT/cpu-softirqs.txt)" 1 100
 ctl disable softirqs

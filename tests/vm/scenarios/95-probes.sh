@@ -48,6 +48,7 @@ kln_ok=0
 if echo 'p:vns_kln kallsyms_lookup_name' >> $TR/kprobe_events 2>/dev/null; then
   echo stacktrace > $TR/events/kprobes/vns_kln/trigger
   echo > $TR/trace
+  echo 1 > $TR/tracing_on      # (an earlier scenario may have left it off)
   echo 1 > $TR/events/kprobes/vns_kln/enable && kln_ok=1
 fi
 load_vns || exit 1
