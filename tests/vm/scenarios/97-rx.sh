@@ -172,10 +172,12 @@ ctl disable latency
 # Rounds: traffic with resets in it, the traffic stopped, a last reset: from then on nothing
 # is followed, so every counter and the table stay 0, and no incomplete comes after it.
 unload_vns
-load_vns latency_entries=262144 latency_timeout_ms=100 || exit 1
+# (about 200 MB of table: over the default mem_limit, 64 MiB in this VM)
+load_vns latency_entries=262144 latency_timeout_ms=100 mem_limit=1G || exit 1
 in_v python3 $H gro $VI on >/dev/null
 in_e ip neigh replace 10.97.0.99 lladdr 52:54:00:f2:00:02 dev $E nud permanent
-ctl enable latency phy=$VI proto=udp dport=5106
+check $T/reset_enable ctl enable latency phy=$VI proto=udp dport=5106
+expect_eq $T/reset_big_table "$(view_get $VNS_PROC/status capacity collector=latency)" 262144
 bad=0
 for round in 1 2 3 4 5 6 7 8; do
   in_e "$VNS_TESTBIN/udpsend" 10.97.0.1 41007 10.97.0.99 5106 0 --seconds 4 >/dev/null &
