@@ -107,9 +107,13 @@ bool vns_tp_exists(const char *name)
 /*
  * register_kretprobe() checks that the symbol is a function entry before it
  * registers anything; 4.13 .. 5.10 without 97c753e62e6c turn a symbol that
- * does not resolve into -EINVAL there.  Tell it from a real -EINVAL by the
- * symbol where kallsyms_lookup_name() is exported (until 5.6); without it
- * (5.7 .. 5.10) -EINVAL is taken for a symbol not found.
+ * does not resolve into -EINVAL there.  A "module:symbol" name is taken for
+ * not found: the module may be going, or coming back, between that check
+ * and any later look-up (seen on 4.19: the symbol resolved again and the
+ * probe stayed unavailable), and the module notifier, which waits for
+ * vns_lock, tries again at its MODULE_STATE_COMING.  A name in vmlinux is
+ * told from a real -EINVAL by the symbol where kallsyms_lookup_name() is
+ * exported (until 5.6); without it (5.7 .. 5.10) it is taken for not found.
  */
 int vns_register_kretprobe(struct kretprobe *rp)
 {
@@ -117,11 +121,14 @@ int vns_register_kretprobe(struct kretprobe *rp)
 
 #ifndef HAVE_KPROBE_ON_FUNC_ENTRY_INT
 	if (err == -EINVAL && rp->kp.symbol_name) {
+		if (strchr(rp->kp.symbol_name, ':'))
+			err = -ENOENT;
 #ifdef HAVE_KALLSYMS_LOOKUP_NAME_EXPORTED
-		if (!kallsyms_lookup_name(rp->kp.symbol_name))
+		else if (!kallsyms_lookup_name(rp->kp.symbol_name))
 			err = -ENOENT;
 #else
-		err = -ENOENT;
+		else
+			err = -ENOENT;
 #endif
 	}
 #endif

@@ -59,7 +59,8 @@ done
 check $T/link in_e ping -c 1 -W 2 10.97.0.2
 echo "INFO e1000 $e -> $E, virtio-net $v -> $VI"
 
-load_vns || exit 1
+# (a 10 s timeout: a host that stalls the VM must not age a packet out between two stages)
+load_vns latency_timeout_ms=10000 || exit 1
 
 # recv NS ADDR PORT: a counting receiver in NS (udpsend --recv), ready when this returns
 recv_start() {
