@@ -31,7 +31,7 @@ unit:
 testbin:
 	$(MAKE) -C tests/vm all
 
-# A boot that hangs is stopped (scripts/vmrun.sh), and the whole VM suite keeps to an hour.
+# A boot that hangs is stopped (scripts/vmrun.sh), and the whole VM suite keeps to 4000 s.
 vm: cli testbin
 	VNS_VM_BUDGET=$${VNS_VM_BUDGET:-4000} tests/vm/run.sh
 
