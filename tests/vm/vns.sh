@@ -42,3 +42,28 @@ udp_send() { "$VNS_TESTBIN/udpsend" "$@" >/dev/null; }
 has_reasons() {
   grep -q reason /sys/kernel/tracing/events/skb/kfree_skb/format 2>/dev/null
 }
+
+# --- the selftest collector's probes on tun_net_xmit, and a TAP to drive them (60, 95) ---
+# pget KEY TYPE: KEY of the selftest probe of TYPE (kprobe, kretprobe) in the probes view
+pget() { view_get "$VNS_PROC/probes" "$1" collector=selftest probe=tun_net_xmit type="$2"; }
+tun_loaded() { grep -q '^tun ' /proc/modules && echo loaded || echo gone; }
+
+# tap_up: the TAP vt0 and its reader (tests/vm/tapreader.py holds the fd, which gives the TAP
+# a carrier), 192.0.2.1/24 with a permanent neighbour 192.0.2.2
+tap_up() {
+  coproc TAP { python3 "$VNS_REPO/tests/vm/tapreader.py" vt0 9; }
+  read -r ready <&"${TAP[0]}"
+  [ "$ready" = ready ] || return 1
+  sysctl -qw net.ipv6.conf.vt0.disable_ipv6=1
+  ip addr add 192.0.2.1/24 dev vt0
+  ip link set vt0 up
+  ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev vt0 nud permanent
+}
+# tap_down: sets SEEN to what the reader saw ("frames N udp M"); not in a $(...), whose
+# subshell would close only its own copy of the reader's stdin
+tap_down() {
+  exec {TAP[1]}>&-
+  read -r SEEN <&"${TAP[0]}"
+  wait "$TAP_PID" 2>/dev/null
+  ip link del vt0 2>/dev/null
+}

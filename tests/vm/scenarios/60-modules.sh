@@ -9,26 +9,7 @@
 T=modules
 MOD=$(vns_modname)
 P=$VNS_PROC/probes
-pget() { view_get $P "$1" collector=selftest probe=tun_net_xmit type="$2"; }
-tun_loaded() { grep -q '^tun ' /proc/modules && echo loaded || echo gone; }
-
-# the TAP and its reader (tests/vm/tapreader.py holds the fd, which gives the TAP a carrier)
-tap_up() {
-  coproc TAP { python3 "$VNS_REPO/tests/vm/tapreader.py" vt0 9; }
-  read -r ready <&"${TAP[0]}"
-  [ "$ready" = ready ] || return 1
-  sysctl -qw net.ipv6.conf.vt0.disable_ipv6=1
-  ip addr add 192.0.2.1/24 dev vt0
-  ip link set vt0 up
-  ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev vt0 nud permanent
-}
-# tap_down: sets SEEN to what the reader saw ("frames N udp M"); not in a $(...), whose
-# subshell would close only its own copy of the reader's stdin
-tap_down() {
-  exec {TAP[1]}>&-
-  read -r SEEN <&"${TAP[0]}"
-  wait "$TAP_PID" 2>/dev/null
-}
+# pget, tun_loaded, tap_up, tap_down: tests/vm/vns.sh
 
 rmmod tun 2>/dev/null
 if [ "$(tun_loaded)" = loaded ]; then

@@ -18,23 +18,17 @@ T=probes
 P=$VNS_PROC/probes
 TR=/sys/kernel/tracing
 [ -d $TR/events ] || TR=/sys/kernel/debug/tracing
-pget() { view_get $P "$1" collector=selftest probe=tun_net_xmit type="$2"; }
-tun_loaded() { grep -q '^tun ' /proc/modules && echo loaded || echo gone; }
-
-tap_up() {
-  coproc TAP { python3 "$VNS_REPO/tests/vm/tapreader.py" vt0 9; }
-  read -r ready <&"${TAP[0]}"
-  [ "$ready" = ready ] || return 1
-  sysctl -qw net.ipv6.conf.vt0.disable_ipv6=1
-  ip addr add 192.0.2.1/24 dev vt0
-  ip link set vt0 up
-  ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev vt0 nud permanent
-}
-tap_down() {
-  exec {TAP[1]}>&-
-  read -r SEEN <&"${TAP[0]}"
-  wait "$TAP_PID" 2>/dev/null
-  ip link del vt0 2>/dev/null
+# pget, tun_loaded, tap_up, tap_down: tests/vm/vns.sh
+# tap_hits SPORT N: N datagrams out of the TAP; sets SEEN (tap_down) and KHITS, RHITS: the
+# hits of the selftest kprobe and kretprobe meanwhile
+tap_hits() {
+  local c0 r0
+  tap_up || { fail $T/tap_up "no TAP"; return 1; }
+  c0=$(pget hits kprobe) r0=$(pget hits kretprobe)
+  udp_send 192.0.2.1 "$1" 192.0.2.2 9 "$2"
+  sleep 0.5
+  tap_down
+  KHITS=$(( $(pget hits kprobe) - c0 )) RHITS=$(( $(pget hits kretprobe) - r0 ))
 }
 
 ovs-dpctl del-dp ovs-system 2>/dev/null
@@ -115,14 +109,10 @@ want=$(( 2 * possible > 64 ? 2 * possible : 64 ))
 expect_eq $T/ct_maxactive "$(view_get $P maxactive collector=latency probe=nf_conntrack_in)" "$want"
 modprobe tun
 expect_eq $T/attached "$(pget state kprobe) $(pget state kretprobe)" "attached attached"
-tap_up || fail $T/tap_up "no TAP"
-c0=$(pget hits kprobe) r0=$(pget hits kretprobe)
-udp_send 192.0.2.1 40000 192.0.2.2 9 100
-sleep 0.5
-tap_down
+tap_hits 40000 100
 expect_eq $T/tap_received "$SEEN" "frames 100 udp 100"
-expect_eq $T/kprobe_hits "$(( $(pget hits kprobe) - c0 ))" 100
-expect_eq $T/kretprobe_hits "$(( $(pget hits kretprobe) - r0 ))" 100
+expect_eq $T/kprobe_hits "$KHITS" 100
+expect_eq $T/kretprobe_hits "$RHITS" 100
 expect_eq $T/missed "$(pget missed kprobe) $(pget missed kretprobe)" "0 0"
 
 # --- d. enable racing the module going -----------------------------------------------------------
@@ -143,13 +133,9 @@ expect_range $T/race_enables "$n" 20 1000000
 expect_eq $T/race_never_unavailable "$bad" 0
 modprobe tun
 expect_eq $T/race_attached "$(pget state kprobe) $(pget state kretprobe)" "attached attached"
-tap_up || fail $T/tap_up2 "no TAP"
-c0=$(pget hits kprobe) r0=$(pget hits kretprobe)
-udp_send 192.0.2.1 40001 192.0.2.2 9 50
-sleep 0.5
-tap_down
+tap_hits 40001 50
 expect_eq $T/race_tap_received "$SEEN" "frames 50 udp 50"
-expect_eq $T/race_hits "$(( $(pget hits kprobe) - c0 )) $(( $(pget hits kretprobe) - r0 ))" "50 50"
+expect_eq $T/race_hits "$KHITS $RHITS" "50 50"
 ctl disable selftest
 rmmod tun
 unload_vns
