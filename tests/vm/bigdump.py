@@ -11,7 +11,7 @@ from vnsnl import attrs, messages, msg, open_family
 VNS_A_DROP, VNS_A_TRUNCATED = 9, 20
 VNS_DROP_A_COUNT, VNS_DROP_A_STACK = 2, 9
 
-s, fam = open_family()
+s, fam = open_family(recvlen=4096)      # no recv() larger than a page
 if fam is None:
     sys.exit("bigdump: no family")
 s.send(msg(fam, VNS_CMD_DROP_GET, NLM_F_REQUEST | NLM_F_DUMP))

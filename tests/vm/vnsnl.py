@@ -37,15 +37,17 @@ def messages(buf):
         off += (ln + 3) & ~3
 
 
-def open_family(rcvbuf=None):
-    """a generic-netlink socket and the vnetscope family's id (None if not registered)"""
+def open_family(rcvbuf=None, recvlen=65536):
+    """a generic-netlink socket and the vnetscope family's id (None if not registered).
+    recvlen: the recv() size of the lookup; the kernel sizes later dump skbs after the largest
+    recv() the socket made (netlink's max_recvmsg_len)"""
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     if rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.send(msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_REQUEST,
                nla(CTRL_ATTR_FAMILY_NAME, b'vnetscope\0')))
     fam = None
-    for _, p in messages(s.recv(65536)):
+    for _, p in messages(s.recv(recvlen)):
         for t, d in attrs(p[4:]):
             if t == CTRL_ATTR_FAMILY_ID:
                 fam = struct.unpack_from('H', d)[0]
