@@ -119,6 +119,8 @@ int main(int argc, char **argv)
 
 		if (size >= 4)
 			memcpy(buf, &seq, 4);
+		else	/* its low bytes: 1 byte tells 255 datagrams apart */
+			memcpy(buf, (char *)&seq + 4 - size, size);
 		if (sendto(fd, buf, size, 0, (struct sockaddr *)&dst, dlen) < 0) {
 			/* an ICMP error queued on the socket: not a lost send */
 			if (errno == ECONNREFUSED)

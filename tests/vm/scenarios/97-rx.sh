@@ -116,7 +116,10 @@ ctl disable drops
 
 # --- 2. tot_len: 1-3 byte datagrams in frames padded to 60 bytes, in over e1000 --------------
 # (no socket on 5103: every datagram that reaches UDP counts in NoPorts; under TCG the e1000
-# may miss a frame or two, so the datagrams that came in are NoPorts' growth)
+# may miss a frame or two, so the datagrams that came in are NoPorts' growth).  An unconnected
+# socket's DF datagrams all have IPv4 ID 0, so the payload tells them apart: udpsend writes the
+# low bytes of its sequence number.  Two datagrams alike in every byte that overlap in flight
+# (5.x delivers a NAPI poll's packets as a list) are one identity to the collector.
 noports() { in_e awk '$1 == "Udp:" && n++ { print $3 }' /proc/net/snmp; }
 ctl enable latency phy=$E proto=udp dport=5103
 np0=$(noports)
@@ -126,6 +129,7 @@ done
 sleep 0.2
 np=$(( $(noports) - np0 ))
 keep $V padded
+keep $VNS_PROC/status padded-status
 expect_range $T/padded_arrived "$np" 140 150
 expect_eq $T/padded_phy_rx "$(pair PHY_RX L4_RCV)" "$np"
 expect_eq $T/padded_completed "$(lat_status completed)" "$np"
