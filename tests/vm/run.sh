@@ -6,7 +6,8 @@
 # (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots
 # the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh in it: every
 # tests/vm/scenarios/*.sh in order, or only the suites named ("smoke", "00-smoke", "cpu,overhead").
-# Kernels run one after the other; everything a run leaves is in build/vm/<kver>/: console.log,
+# Kernels run one after the other (VNS_VM_JOBS=2: two at a time, make check's default); everything
+# a run leaves is in build/vm/<kver>/: console.log,
 # results.txt, dmesg.txt, logs/<scenario>.log, build.log.
 #
 # Prints per kernel "<kver>: N passed, N failed, N skipped (T s)", and last "N passed, N failed"
@@ -70,6 +71,34 @@ for a in "${args[@]}"; do
   elif [[ $a =~ ^[0-9]+\.[0-9]+$ ]]; then kernels+=("!$a")   # a series lab-setup has not set up
   else kernels+=("$a"); fi
 done
+
+# VNS_VM_JOBS=2: two streams of kernels side by side (each a run.sh of its own over every second
+# kernel, one VM each: single-threaded TCG keeps a VM on one core), the first stream printed as it
+# runs, the second after it; then the sum over both.
+if [ "${VNS_VM_JOBS:-1}" -ge 2 ] && [ ${#args[@]} -ge 2 ]; then
+  sa=() sb=() i=0
+  for a in "${args[@]}"; do
+    if [ $((i % 2)) -eq 0 ]; then sa+=("$a"); else sb+=("$a"); fi
+    i=$((i + 1))
+  done
+  ob=$REPO/build/vm/stream-b.$$.out
+  mkdir -p "$REPO/build/vm"
+  VNS_VM_JOBS=1 "$0" ${suite:+--suite "$suite"} "${sb[@]}" > "$ob" 2>&1 &
+  pb=$!
+  VNS_VM_JOBS=1 "$0" ${suite:+--suite "$suite"} "${sa[@]}" | tee "$ob.a"
+  ra=${PIPESTATUS[0]}
+  wait $pb; rb=$?
+  sed '$d' "$ob"
+  pa=$(tail -n1 "$ob.a") pb2=$(tail -n1 "$ob")
+  num() { echo "$1" | awk -v f="$2" '/^[0-9]+ passed, [0-9]+ failed$/ { print $f; exit } END { if (!NR) print 0 }'; }
+  tp=$(( $(num "$pa" 1) + $(num "$pb2" 1) ))
+  tf=$(( $(num "$pa" 3) + $(num "$pb2" 3) ))
+  rm -f "$ob" "$ob.a"
+  echo "$tp passed, $tf failed"
+  if [ "$ra" -eq 2 ] || [ "$rb" -eq 2 ]; then exit 2; fi
+  if [ "$ra" -eq 0 ] && [ "$rb" -eq 0 ]; then exit 0; fi
+  exit 1
+fi
 
 total_p=0 total_f=0 skipped=()
 # The modules of every kernel are built one after the other in the background (nice), so that
