@@ -1,0 +1,4 @@
+/* 4.8+: struct ptr_ring (TUN's per-queue tx ring since 4.16) */
+#include <linux/ptr_ring.h>
+int vns_conftest(struct ptr_ring *r);
+int vns_conftest(struct ptr_ring *r) { return r->producer + r->size; }
