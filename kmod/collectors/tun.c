@@ -103,7 +103,7 @@ enum { VNS_TUN_FROM_VHOST = 1, VNS_TUN_FROM_WRITE };
 struct vns_tun {
 	unsigned int nr;		/* entries, a power of 2 */
 	struct vns_tunq *q;
-	struct vns_tunq_stats __percpu *stats;	/* nr per CPU */
+	struct vns_tunq_stats **stats;	/* nr_cpu_ids arrays of nr */
 	struct vns_tun_cpu __percpu *cpu;
 	struct task_struct *owners[VNS_TASK_SLOTS];
 	u8 from[VNS_TASK_SLOTS];		/* VNS_TUN_FROM_* */
@@ -125,7 +125,7 @@ static struct vns_tun_probe_ptrs {
 
 static struct vns_tunq_stats *vns_tun_stats(struct vns_tun *t, unsigned int i)
 {
-	return this_cpu_ptr(t->stats) + i;
+	return t->stats[smp_processor_id()] + i;
 }
 
 /* The entry of (@dev, @queue), inserted if new; -1 when the table is full */
@@ -524,18 +524,28 @@ static u64 vns_tun_mem_size(const struct vns_settings *s)
 
 	return sizeof(struct vns_tun) + (u64)nr * sizeof(struct vns_tunq) +
 	       (u64)num_possible_cpus() *
-	       (nr * sizeof(struct vns_tunq_stats) +
+	       (nr * sizeof(struct vns_tunq_stats) + sizeof(void *) +
 		sizeof(struct vns_tun_cpu));
+}
+
+/* One CPU's counters: its array of @t->nr (too big for alloc_percpu) */
+static size_t vns_tun_stats_size(const struct vns_tun *t)
+{
+	return t->nr * sizeof(struct vns_tunq_stats);
 }
 
 static void vns_tun_free(struct vns_collector *c)
 {
 	struct vns_tun *t = vns_tun;
+	unsigned int cpu;
 
 	if (!t)
 		return;
 	WRITE_ONCE(vns_tun, NULL);
-	free_percpu(t->stats);
+	if (t->stats)
+		for_each_possible_cpu(cpu)
+			vfree(t->stats[cpu]);
+	kfree(t->stats);
 	free_percpu(t->cpu);
 	vfree(t->q);
 	kfree(t);
@@ -549,8 +559,7 @@ static void vns_tun_clear(struct vns_collector *c)
 	memset(t->q, 0, t->nr * sizeof(*t->q));
 	memset(t->owners, 0, sizeof(t->owners));
 	for_each_possible_cpu(cpu) {
-		memset(per_cpu_ptr(t->stats, cpu), 0,
-		       t->nr * sizeof(struct vns_tunq_stats));
+		memset(t->stats[cpu], 0, vns_tun_stats_size(t));
 		memset(per_cpu_ptr(t->cpu, cpu), 0,
 		       sizeof(struct vns_tun_cpu));
 	}
@@ -559,6 +568,8 @@ static void vns_tun_clear(struct vns_collector *c)
 static int vns_tun_alloc(struct vns_collector *c)
 {
 	struct vns_tun *t;
+	unsigned int cpu;
+	int err = 0;
 
 	vns_sock_key_init();
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -566,11 +577,17 @@ static int vns_tun_alloc(struct vns_collector *c)
 		return -ENOMEM;
 	t->nr = vns_tun_nr();
 	t->q = vzalloc(t->nr * sizeof(*t->q));
-	t->stats = __alloc_percpu(t->nr * sizeof(struct vns_tunq_stats),
-				  __alignof__(struct vns_tunq_stats));
+	t->stats = kcalloc(nr_cpu_ids, sizeof(*t->stats), GFP_KERNEL);
+	for_each_possible_cpu(cpu)
+		if (t->stats)
+			t->stats[cpu] = vzalloc_node(vns_tun_stats_size(t),
+							cpu_to_node(cpu));
 	t->cpu = alloc_percpu(struct vns_tun_cpu);
 	vns_tun = t;
-	if (!t->q || !t->stats || !t->cpu) {
+	for_each_possible_cpu(cpu)
+		if (t->stats && !t->stats[cpu])
+			err = -ENOMEM;
+	if (!t->q || !t->stats || !t->cpu || err) {
 		vns_tun_free(c);
 		return -ENOMEM;
 	}
@@ -589,7 +606,7 @@ static void vns_tun_status(struct vns_collector *c, struct vns_coll_status *st)
 		if (READ_ONCE(t->q[i].key))
 			st->entries++;
 	for_each_possible_cpu(cpu) {
-		struct vns_tunq_stats *s = per_cpu_ptr(t->stats, cpu);
+		struct vns_tunq_stats *s = t->stats[cpu];
 
 		st->lost += READ_ONCE(per_cpu_ptr(t->cpu, cpu)->lost);
 		for (i = 0; i < t->nr; i++) {
@@ -651,7 +668,7 @@ static struct vns_snap *vns_tun_snapshot(struct vns_collector *c)
 		memcpy(r[n].name, q->name, IFNAMSIZ);
 		r[n].name[IFNAMSIZ - 1] = '\0';
 		for_each_possible_cpu(cpu)
-			vns_tun_sum(&r[n].s, per_cpu_ptr(t->stats, cpu) + i);
+			vns_tun_sum(&r[n].s, t->stats[cpu] + i);
 		n++;
 	}
 	snap->nr = n;

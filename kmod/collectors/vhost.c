@@ -86,7 +86,7 @@ struct vns_vh_cpu {
 struct vns_vhost {
 	unsigned int nr;
 	struct vns_vhq *q;
-	struct vns_vhq_stats __percpu *stats;	/* nr per CPU */
+	struct vns_vhq_stats **stats;	/* nr_cpu_ids arrays of nr */
 	struct vns_vh_cpu __percpu *cpu;
 	struct task_struct *owners[VNS_TASK_SLOTS];
 	struct vns_vh_run run[VNS_TASK_SLOTS];
@@ -251,7 +251,7 @@ static int vns_vh_run_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 	}
 	if (r->sk && READ_ONCE(q->sock_id) != vns_sock_id(r->sk))
 		WRITE_ONCE(q->sock_id, vns_sock_id(r->sk));
-	st = this_cpu_ptr(v->stats) + e;
+	st = v->stats[smp_processor_id()] + e;
 	if (r->cause == VNS_VH_CAUSE_KICK)
 		st->runs_kick++;
 	else if (r->cause == VNS_VH_CAUSE_NET)
@@ -509,18 +509,28 @@ static u64 vns_vh_mem_size(const struct vns_settings *s)
 
 	return sizeof(struct vns_vhost) + (u64)nr * sizeof(struct vns_vhq) +
 	       (u64)num_possible_cpus() *
-	       (nr * sizeof(struct vns_vhq_stats) +
+	       (nr * sizeof(struct vns_vhq_stats) + sizeof(void *) +
 		sizeof(struct vns_vh_cpu));
+}
+
+/* One CPU's counters: its array of @v->nr (too big for alloc_percpu) */
+static size_t vns_vh_stats_size(const struct vns_vhost *v)
+{
+	return v->nr * sizeof(struct vns_vhq_stats);
 }
 
 static void vns_vh_free(struct vns_collector *c)
 {
 	struct vns_vhost *v = vns_vh;
+	unsigned int cpu;
 
 	if (!v)
 		return;
 	WRITE_ONCE(vns_vh, NULL);
-	free_percpu(v->stats);
+	if (v->stats)
+		for_each_possible_cpu(cpu)
+			vfree(v->stats[cpu]);
+	kfree(v->stats);
 	free_percpu(v->cpu);
 	vfree(v->q);
 	vfree(v);
@@ -534,8 +544,7 @@ static void vns_vh_clear(struct vns_collector *c)
 	memset(v->q, 0, v->nr * sizeof(*v->q));
 	memset(v->owners, 0, sizeof(v->owners));
 	for_each_possible_cpu(cpu) {
-		memset(per_cpu_ptr(v->stats, cpu), 0,
-		       v->nr * sizeof(struct vns_vhq_stats));
+		memset(v->stats[cpu], 0, vns_vh_stats_size(v));
 		memset(per_cpu_ptr(v->cpu, cpu), 0, sizeof(struct vns_vh_cpu));
 	}
 }
@@ -543,6 +552,8 @@ static void vns_vh_clear(struct vns_collector *c)
 static int vns_vh_alloc(struct vns_collector *c)
 {
 	struct vns_vhost *v;
+	unsigned int cpu;
+	int err = 0;
 
 	vns_sock_key_init();
 	v = vzalloc(sizeof(*v));
@@ -550,11 +561,17 @@ static int vns_vh_alloc(struct vns_collector *c)
 		return -ENOMEM;
 	v->nr = vns_vh_nr();
 	v->q = vzalloc(v->nr * sizeof(*v->q));
-	v->stats = __alloc_percpu(v->nr * sizeof(struct vns_vhq_stats),
-				  __alignof__(struct vns_vhq_stats));
+	v->stats = kcalloc(nr_cpu_ids, sizeof(*v->stats), GFP_KERNEL);
+	for_each_possible_cpu(cpu)
+		if (v->stats)
+			v->stats[cpu] = vzalloc_node(vns_vh_stats_size(v),
+							cpu_to_node(cpu));
 	v->cpu = alloc_percpu(struct vns_vh_cpu);
 	vns_vh = v;
-	if (!v->q || !v->stats || !v->cpu) {
+	for_each_possible_cpu(cpu)
+		if (v->stats && !v->stats[cpu])
+			err = -ENOMEM;
+	if (!v->q || !v->stats || !v->cpu || err) {
 		vns_vh_free(c);
 		return -ENOMEM;
 	}
@@ -573,7 +590,7 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 		if (READ_ONCE(v->q[i].key))
 			st->entries++;
 	for_each_possible_cpu(cpu) {
-		struct vns_vhq_stats *s = per_cpu_ptr(v->stats, cpu);
+		struct vns_vhq_stats *s = v->stats[cpu];
 
 		st->lost += READ_ONCE(per_cpu_ptr(v->cpu, cpu)->lost);
 		for (i = 0; i < v->nr; i++) {
@@ -631,7 +648,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		r[n].qemu_pid = READ_ONCE(q->qemu_pid);
 		r[n].sock_id = READ_ONCE(q->sock_id);
 		for_each_possible_cpu(cpu)
-			vns_vh_sum(&r[n].s, per_cpu_ptr(v->stats, cpu) + i);
+			vns_vh_sum(&r[n].s, v->stats[cpu] + i);
 		n++;
 	}
 	snap->nr = n;
