@@ -426,7 +426,9 @@ static void vns_tun_rx(void *data, const struct sk_buff *skb)
 	}
 	st = vns_tun_stats(t, e);
 	st->rx_packets++;
-	st->rx_bytes += skb->len;
+	/* as tx_bytes: the frame, its Ethernet header pulled by now */
+	st->rx_bytes += skb->len + (skb_mac_header_was_set(skb) ?
+				    skb->data - skb_mac_header(skb) : 0);
 	if (t->from[n] == VNS_TUN_FROM_VHOST)
 		st->rx_vhost++;
 	else
