@@ -37,25 +37,24 @@ ip neigh replace 10.0.9.2 lladdr 52:54:00:12:34:56 dev tap0 nud permanent
 mkdir -p "$VNS_OUT/views"
 log=$VNS_OUT/views/$VNS_SCENARIO-l2.log
 : > "$log"
-# -cpu host,xsave=off: with XSAVE the nested guest does not come up (as virtlab's l2.sh)
-qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m 256 -smp 1 -nodefaults -display none \
-  -no-reboot -serial file:"$log" -kernel "$L2/vmlinuz" -initrd "$L2/ping.gz" \
+qemu-system-x86_64 -enable-kvm -cpu host -m 256 -smp 1 -nographic -no-reboot \
+  -kernel "$L2/vmlinuz" -initrd "$L2/ping.gz" \
   -append 'console=ttyS0 quiet panic=-1 ipv6.disable=1' \
   -netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=on \
-  -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 > /tmp/l2-qemu.log 2>&1 &
+  -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 > "$log" 2>&1 < /dev/null &
 qpid=$!
-# wait_for WORD SECONDS
+# wait_for WORD SECONDS: WORD in L2's console, or qemu gone, or the time out
 wait_for() {
-  local i
-  for ((i = 0; i < $2 * 2; i++)); do
+  local end=$((SECONDS + $2))
+  while [ $SECONDS -lt $end ]; do
     grep -q "$1" "$log" && return 0
     kill -0 $qpid 2>/dev/null || return 1
-    sleep 0.5
+    sleep 1
   done
   return 1
 }
 if ! wait_for L2-WARM 300; then
-  fail $S/l2_boot "the nested guest did not come up"; tail -n 20 "$log" | _vns_indent
+  fail $S/l2_boot "the nested guest did not come up"; tail -c 2000 "$log" | _vns_indent
   kill $qpid 2>/dev/null; wait; exit 1
 fi
 pass $S/l2_boot
@@ -95,6 +94,16 @@ expect_eq $S/vhost_qemu_pid "$(view_get $V qemu_pid dir=rx)" "$qpid"
 # the guest was notified of what vhost gave it; its kicks started TX runs
 expect_range $S/vhost_rx_signals "$(view_get $V signals dir=rx)" 1 1000
 expect_range $S/vhost_tx_kicks "$(view_get $V runs_kick dir=tx)" 1 1000
+
+# the CLI reads the same: the queue's JSON, and the virtqueues joined to tap0/0 for qemu's pid
+cli_tx=$("$VNS_CLI" tun --dev tap0 --queue 0 --json --no-enable |
+  python3 -c 'import json,sys; q=json.load(sys.stdin)["queues"]; print(q[0]["tx_packets"] if len(q) == 1 else "rows=%d" % len(q))')
+expect_eq $S/cli_tun_tx "$cli_tx" "$tx"
+cli_rows=$("$VNS_CLI" vhost --pid "$qpid" --dev tap0 --queue 0 --no-enable | grep -c " tap0/0 ")
+expect_eq $S/cli_vhost_joined "$cli_rows" 2
+"$VNS_CLI" vhost --no-enable | _vns_indent
+check $S/cli_vhost_json sh -c "'$VNS_CLI' vhost --json --no-enable | python3 -c 'import json,sys; json.load(sys.stdin)'"
+keep $VNS_PROC/probes probes
 
 # --- the ring full: qemu stopped, a flood toward the guest ---
 ring=$(view_get $T ring_size dev=tap0 queue=0)
