@@ -310,6 +310,8 @@ void vns_cpuhp_remove(int handle)
 #endif
 
 #ifdef HAVE_PTR_RING
+/* 4.19's ptr_ring.h uses kvmalloc_array() and kvfree() without mm.h */
+#include <linux/mm.h>
 #include <linux/ptr_ring.h>
 
 bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size)
@@ -340,6 +342,7 @@ bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size)
 #endif
 
 #ifdef HAVE_TUN_MSG_CTL
+#include <linux/mm.h>
 #include <linux/if_tun.h>
 #include <linux/socket.h>
 #include <net/xdp.h>

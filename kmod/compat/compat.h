@@ -580,10 +580,10 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size);
 
 /*
- * A batch that vhost_net hands to TUN's sendmsg (4.19+: msg_control is a
+ * A batch that vhost_net hands to TUN's sendmsg (4.20+: msg_control is a
  * struct tun_msg_ctl of type TUN_MSG_PTR, an array of XDP buffers): its
  * packets and their bytes.  false when @m carries one packet, and always
- * where there are no batches (3.10).  Compat.c.
+ * where there are no batches (4.19 and older).  Compat.c.
  */
 struct msghdr;
 bool vns_tun_msg_batch(const struct msghdr *m, u32 *pkts, u64 *bytes);
