@@ -1,4 +1,5 @@
 #!/bin/bash
+# vns-vm: nested timeout=900
 # 98-virt-tun: the tun and vhost collectors under a real nested guest (KVM inside the test VM,
 # booted with VNS_QEMU_OPTS='-cpu max'): its virtio-net NIC on TAP tap0 with vhost=on.
 # The guest pings 10.0.9.1 once (its ARP), says L2-WARM, sleeps, pings 20 times (L2-PINGED); the
@@ -37,13 +38,16 @@ ip neigh replace 10.0.9.2 lladdr 52:54:00:12:34:56 dev tap0 nud permanent
 mkdir -p "$VNS_OUT/views"
 log=$VNS_OUT/views/$VNS_SCENARIO-l2.log
 : > "$log"
-# xsave=off: with it on, L2 came up in 60 s on 6.1, without it not in 5 minutes (as l2.sh)
-qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m 256 -smp 1 -nographic -no-reboot \
-  -kernel "$L2/vmlinuz" -initrd "$L2/ping.gz" \
-  -append 'console=ttyS0 quiet panic=-1 ipv6.disable=1' \
-  -netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=on \
-  -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 > "$log" 2>&1 < /dev/null &
-qpid=$!
+# l2_boot CPU: qemu with -cpu CPU; sets qpid
+l2_boot() {
+  : > "$log"
+  qemu-system-x86_64 -enable-kvm -cpu "$1" -m 256 -smp 1 -nographic -no-reboot \
+    -kernel "$L2/vmlinuz" -initrd "$L2/ping.gz" \
+    -append 'console=ttyS0 quiet panic=-1 ipv6.disable=1' \
+    -netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=on \
+    -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56 > "$log" 2>&1 < /dev/null &
+  qpid=$!
+}
 # wait_for WORD SECONDS: WORD in L2's console, or qemu gone, or the time out
 wait_for() {
   local end=$((SECONDS + $2))
@@ -54,11 +58,21 @@ wait_for() {
   done
   return 1
 }
-# (a nested boot under TCG: 30 s alone, minutes on a loaded machine)
-if ! wait_for L2-WARM 600; then
-  fail $S/l2_boot "the nested guest did not come up"; tail -c 2000 "$log" | _vns_indent
-  kill $qpid 2>/dev/null; wait; exit 1
+# A nested boot under TCG takes 30 s alone, minutes on a loaded machine; and it hung, within
+# the time given, with XSAVE on a 6.1 test VM (as virtlab's l2.sh saw) and without it on a
+# 4.19 one: each is tried in turn.
+booted=
+for cpu in host,xsave=off host; do
+  l2_boot $cpu
+  if wait_for L2-WARM 330; then booted=$cpu; break; fi
+  echo "L2 with -cpu $cpu: no L2-WARM"; tail -c 300 "$log" | _vns_indent
+  kill $qpid 2>/dev/null; wait $qpid 2>/dev/null
+done
+if [ -z "$booted" ]; then
+  fail $S/l2_boot "the nested guest did not come up"
+  exit 1
 fi
+echo "L2 up with -cpu $booted"
 pass $S/l2_boot
 ctl reset tun
 ctl reset vhost
