@@ -24,7 +24,10 @@
 	VNS_COMMAND(irqoff,						\
 		    "stretches with interrupts or softirqs off, with stacks") \
 	VNS_COMMAND(latency,						\
-		    "packet latency stage by stage and end to end, histograms")
+		    "packet latency stage by stage and end to end, histograms") \
+	VNS_COMMAND(tun, "TUN/TAP queues: to the VM, drops, ring fill, from it") \
+	VNS_COMMAND(vhost,						\
+		    "vhost-net virtqueues: runs, packets, guest notifications")
 
 #define VNS_COMMAND_DECLARE(name, summary) \
 	int cmd_##name(int argc, char **argv);

@@ -35,16 +35,18 @@ static const struct vns_coll_args {
 	{ .name = "timers" },
 	{ .name = "irqoff", .timing = true },
 	{ .name = "latency", .filter = true, .dev = true, .path = true },
+	{ .name = "tun" },
+	{ .name = "vhost" },
 };
 
-#define VNS_COLLECTORS	"drops, softirqs, timers, irqoff, latency"
+#define VNS_COLLECTORS	"drops, softirqs, timers, irqoff, latency, tun, vhost"
 
 static const char vns_enable_usage[] =
 	"Usage: vnetscope enable drops [FILTER OPTIONS]\n"
 	"       vnetscope enable latency [FILTER OPTIONS] [phy=IFNAME] [dir=rx|tx|both]\n"
 	"                                [threshold=DURATION] [stage_threshold=DURATION]\n"
 	"       vnetscope enable irqoff [period=DURATION] [threshold=DURATION]\n"
-	"       vnetscope enable softirqs|timers\n"
+	"       vnetscope enable softirqs|timers|tun|vhost\n"
 	"\n"
 	"Turn a collector on.  Collectors: " VNS_COLLECTORS ".\n"
 	"With filter options, drops and latency record only the packets that\n"

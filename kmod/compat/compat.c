@@ -308,3 +308,63 @@ void vns_cpuhp_remove(int handle)
 #endif
 }
 #endif
+
+#ifdef HAVE_PTR_RING
+/* 4.19's ptr_ring.h uses kvmalloc_array() and kvfree() without mm.h */
+#include <linux/mm.h>
+#include <linux/ptr_ring.h>
+
+bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size)
+{
+	const struct ptr_ring *r = ring;
+	int producer, head, n;
+	void **queue, *slot;
+
+	if (copy_from_kernel_nofault(&producer, &r->producer, sizeof(int)) ||
+	    copy_from_kernel_nofault(&head, &r->consumer_head, sizeof(int)) ||
+	    copy_from_kernel_nofault(&n, &r->size, sizeof(int)) ||
+	    copy_from_kernel_nofault(&queue, &r->queue, sizeof(queue)))
+		return false;
+	if (n <= 0 || producer < 0 || producer >= n || head < 0 || head >= n)
+		return false;
+	/* a consumer zeroes the slots it took in batches: full before head */
+	if (copy_from_kernel_nofault(&slot, &queue[producer], sizeof(slot)))
+		return false;
+	*size = n;
+	*used = slot ? n : (producer - head + n) % n;
+	return true;
+}
+#else
+bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size)
+{
+	return false;
+}
+#endif
+
+#ifdef HAVE_TUN_MSG_CTL
+#include <linux/mm.h>
+#include <linux/if_tun.h>
+#include <linux/socket.h>
+#include <net/xdp.h>
+
+bool vns_tun_msg_batch(const struct msghdr *m, u32 *pkts, u64 *bytes)
+{
+	const struct tun_msg_ctl *ctl = m ? m->msg_control : NULL;
+	const struct xdp_buff *x;
+	unsigned int i;
+
+	if (!ctl || ctl->type != TUN_MSG_PTR)
+		return false;
+	x = ctl->ptr;
+	*pkts = ctl->num;
+	*bytes = 0;
+	for (i = 0; x && i < ctl->num; i++)
+		*bytes += x[i].data_end - x[i].data;
+	return true;
+}
+#else
+bool vns_tun_msg_batch(const struct msghdr *m, u32 *pkts, u64 *bytes)
+{
+	return false;
+}
+#endif

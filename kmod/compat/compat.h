@@ -561,4 +561,31 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #define VNS_NF_CONNTRACK_IN_SKB_ARG	3	/* (net, pf, hooknum, skb) */
 #endif
 
+/*
+ * Reading through a pointer whose owner may be going (a probe's remembered
+ * socket): 5.8 renamed probe_kernel_read() to copy_from_kernel_nofault().
+ */
+#include <linux/uaccess.h>
+#ifndef HAVE_COPY_FROM_KERNEL_NOFAULT
+#define copy_from_kernel_nofault(dst, src, size)			\
+	probe_kernel_read(dst, src, size)
+#endif
+
+/*
+ * A struct ptr_ring (4.8+; each TUN queue's tx ring since 4.16), read with
+ * nofault copies: the entries it holds (its size when the producer's next
+ * slot is taken: full, as the producer sees it) and its size.  false when
+ * it cannot be read, or where there is no such ring (3.10).  Compat.c.
+ */
+bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size);
+
+/*
+ * A batch that vhost_net hands to TUN's sendmsg (4.20+: msg_control is a
+ * struct tun_msg_ctl of type TUN_MSG_PTR, an array of XDP buffers): its
+ * packets and their bytes.  false when @m carries one packet, and always
+ * where there are no batches (4.19 and older).  Compat.c.
+ */
+struct msghdr;
+bool vns_tun_msg_batch(const struct msghdr *m, u32 *pkts, u64 *bytes);
+
 #endif /* _VNS_COMPAT_H */

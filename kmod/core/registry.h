@@ -13,6 +13,8 @@ VNS_COLLECTOR(softirqs)
 VNS_COLLECTOR(timers)
 VNS_COLLECTOR(irqoff)
 VNS_COLLECTOR(latency)
+VNS_COLLECTOR(tun)
+VNS_COLLECTOR(vhost)
 #ifdef VNS_SELFTEST
 VNS_COLLECTOR(selftest)
 #endif

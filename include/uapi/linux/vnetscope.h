@@ -63,6 +63,10 @@ enum vns_cmd {
 	 * off, or on without a threshold): an empty dump.
 	 */
 	VNS_CMD_EVENT_GET,
+	/* dump: one VNS_A_TUN message per TUN/TAP (device, queue) seen */
+	VNS_CMD_TUN_GET,
+	/* dump: one VNS_A_VHOST message per vhost-net virtqueue seen */
+	VNS_CMD_VHOST_GET,
 
 	__VNS_CMD_MAX,
 	VNS_CMD_MAX = __VNS_CMD_MAX - 1
@@ -95,6 +99,8 @@ enum vns_attr {
 				 * fit one message: it lacks attributes that
 				 * did not fit (its stack, its last hops)
 				 */
+	VNS_A_TUN,		/* nest: enum vns_tun_attr */
+	VNS_A_VHOST,		/* nest: enum vns_vhost_attr */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -505,6 +511,122 @@ enum vns_stage {
 
 	__VNS_STAGE_MAX,
 	VNS_STAGE_MAX = __VNS_STAGE_MAX - 1
+};
+
+/*
+ * The tun collector: per TUN/TAP device and queue, the packets it queued
+ * for its reader (the VM: tun_net_xmit), its drops by cause, the fill of
+ * the queue's tx ring after each packet queued (where the ring is known:
+ * learned when vhost-net attaches the queue), and the packets that came
+ * from the reader side (guest to host: tun_sendmsg by vhost-net,
+ * tun_chr_write_iter by qemu) with their GSO types.
+ */
+enum vns_tun_drop {
+	VNS_TUN_DROP_RING_FULL,	/* the queue's tx ring was full */
+	VNS_TUN_DROP_NO_QUEUE,	/* no reader attached to the queue */
+	VNS_TUN_DROP_FILTER,	/* TAP filter, socket filter, eBPF filter */
+	VNS_TUN_DROP_OTHER,
+
+	__VNS_TUN_DROP_MAX,
+	VNS_TUN_DROP_MAX = __VNS_TUN_DROP_MAX - 1
+};
+
+enum vns_tun_gso {
+	VNS_TUN_GSO_NONE,	/* not a GSO packet */
+	VNS_TUN_GSO_TCPV4,
+	VNS_TUN_GSO_TCPV6,
+	VNS_TUN_GSO_OTHER,
+
+	__VNS_TUN_GSO_MAX,
+	VNS_TUN_GSO_MAX = __VNS_TUN_GSO_MAX - 1
+};
+
+enum vns_tun_attr {
+	VNS_TUN_A_UNSPEC,
+	VNS_TUN_A_PAD,
+	VNS_TUN_A_IFINDEX,	/* u32 */
+	VNS_TUN_A_DEV,		/* string: device name when first seen */
+	VNS_TUN_A_QUEUE,	/* u32: tx queue (to the reader) = its rx
+				 * queue (from it)
+				 */
+	VNS_TUN_A_SOCK,		/* u32: opaque id of the queue's socket, as
+				 * VNS_VHOST_A_SOCK; absent when not seen
+				 */
+	VNS_TUN_A_TX_PACKETS,	/* u64: queued for the reader */
+	VNS_TUN_A_TX_BYTES,	/* u64 */
+	VNS_TUN_A_DROP,		/* nest, repeated: enum vns_tun_drop_attr */
+	VNS_TUN_A_RING_SIZE,	/* u32: the tx ring's size, absent unknown */
+	VNS_TUN_A_FILL_HIST,	/* nest: enum vns_hist_attr: entries in the
+				 * ring after each packet queued (unit:
+				 * entries); absent when the ring is unknown
+				 */
+	VNS_TUN_A_RX_PACKETS,	/* u64: from the reader, into the host */
+	VNS_TUN_A_RX_BYTES,	/* u64 */
+	VNS_TUN_A_RX_VHOST,	/* u64: of which through tun_sendmsg */
+	VNS_TUN_A_RX_WRITE,	/* u64: of which through write() */
+	VNS_TUN_A_GSO,		/* nest, repeated: enum vns_tun_gso_attr */
+
+	__VNS_TUN_A_MAX,
+	VNS_TUN_A_MAX = __VNS_TUN_A_MAX - 1
+};
+
+enum vns_tun_drop_attr {
+	VNS_TUN_DROP_A_UNSPEC,
+	VNS_TUN_DROP_A_PAD,
+	VNS_TUN_DROP_A_CAUSE,	/* u8: enum vns_tun_drop */
+	VNS_TUN_DROP_A_COUNT,	/* u64 */
+
+	__VNS_TUN_DROP_A_MAX,
+	VNS_TUN_DROP_A_MAX = __VNS_TUN_DROP_A_MAX - 1
+};
+
+enum vns_tun_gso_attr {
+	VNS_TUN_GSO_A_UNSPEC,
+	VNS_TUN_GSO_A_PAD,
+	VNS_TUN_GSO_A_TYPE,	/* u8: enum vns_tun_gso */
+	VNS_TUN_GSO_A_COUNT,	/* u64 */
+
+	__VNS_TUN_GSO_A_MAX,
+	VNS_TUN_GSO_A_MAX = __VNS_TUN_GSO_A_MAX - 1
+};
+
+/*
+ * The vhost collector: per vhost-net virtqueue (a device's RX or TX queue),
+ * its worker's runs (handle_rx / handle_tx) by what started them (a kick
+ * from the guest, or the TUN socket's wakeup), packets, bytes and time per
+ * run, the guest notifications it sent or that were suppressed, and how
+ * often it found the ring empty; with its worker thread, qemu's pid (from
+ * the worker's name "vhost-<pid>") and the TUN socket it serves.
+ */
+enum vns_vhost_dir {
+	VNS_VHOST_RX,		/* to the guest: handle_rx */
+	VNS_VHOST_TX,		/* from the guest: handle_tx */
+};
+
+enum vns_vhost_attr {
+	VNS_VHOST_A_UNSPEC,
+	VNS_VHOST_A_PAD,
+	VNS_VHOST_A_ID,		/* u32: opaque id of the vhost-net device */
+	VNS_VHOST_A_DIR,	/* u8: enum vns_vhost_dir */
+	VNS_VHOST_A_WORKER,	/* u32: the worker thread's pid */
+	VNS_VHOST_A_QEMU_PID,	/* u32: from its name; absent if none */
+	VNS_VHOST_A_SOCK,	/* u32: the TUN socket's id (VNS_TUN_A_SOCK);
+				 * absent when not seen
+				 */
+	VNS_VHOST_A_RUNS_KICK,	/* u64: runs started by a guest kick */
+	VNS_VHOST_A_RUNS_NET,	/* u64: runs started by the socket */
+	VNS_VHOST_A_PACKETS,	/* u64 */
+	VNS_VHOST_A_BYTES,	/* u64: as handed to or taken from TUN */
+	VNS_VHOST_A_PKT_HIST,	/* nest: enum vns_hist_attr: packets/run */
+	VNS_VHOST_A_BYTE_HIST,	/* nest: enum vns_hist_attr: bytes/run */
+	VNS_VHOST_A_TIME_HIST,	/* nest: enum vns_hist_attr: us/run */
+	VNS_VHOST_A_SIGNALS,	/* u64: guest notified (call eventfd) */
+	VNS_VHOST_A_SUPPRESSED,	/* u64: signal calls that notified not */
+	VNS_VHOST_A_EMPTY,	/* u64: ring found empty (notify enabled) */
+	VNS_VHOST_A_EMPTY_RACED, /* u64: ... but refilled meanwhile */
+
+	__VNS_VHOST_A_MAX,
+	VNS_VHOST_A_MAX = __VNS_VHOST_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VNETSCOPE_H */
