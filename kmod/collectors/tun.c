@@ -242,6 +242,7 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 	struct vns_tun *t;
 	const void *ring;
 	u32 used, size;
+	bool dropped;
 
 	t = READ_ONCE(vns_tun);
 	if (x->entry < 0 || !t)
@@ -250,7 +251,12 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 	pc = this_cpu_ptr(t->cpu);
 	q = &t->q[x->entry];
 	st = vns_tun_stats(t, x->entry);
-	if (regs_return_value(regs) == NETDEV_TX_OK) {
+	/*
+	 * 3.10 (RHEL 7 too) returns NETDEV_TX_OK after a drop: there the
+	 * drop is the skb freed within (kfree_skb), which only drops do.
+	 */
+	dropped = regs_return_value(regs) != NETDEV_TX_OK || pc->reason_seen;
+	if (!dropped) {
 		st->tx_packets++;
 		st->tx_bytes += x->len;
 		if (pc->sk && READ_ONCE(q->sk) != (unsigned long)pc->sk) {
@@ -457,11 +463,14 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_xmit_in,
 		.krp_ret = vns_tun_xmit_out,
 		.krp_data_size = sizeof(struct vns_tun_xmit),
+		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	{
+		/* 3.10's tun_net_xmit wakes the reader without it */
 		.name = "sock_def_readable",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_readable,
+		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
 	{
 		.name = "kfree_skb",
@@ -475,12 +484,15 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_ring_in,
 		.krp_ret = vns_tun_ring_out,
 		.krp_data_size = sizeof(void *),
+		/* 3.10 (RHEL 7) has tun_get_skb_array() instead */
+		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
 	{
 		.name = "tun_chr_close",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_close,
+		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	{
 		.name = "tun_sendmsg",

@@ -461,6 +461,19 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 		.krp_data_size = size,				\
 	}
 
+/* One whose handler reads arguments: see VNS_*ARGS_UNAVAIL */
+#define VNS_VH_KRP_ARGS(sym, mod, in, out, size, req, why)	\
+	{							\
+		.name = sym,					\
+		.module = mod,					\
+		.type = VNS_PROBE_KRETPROBE,			\
+		.required = req,				\
+		.krp_entry = in,				\
+		.krp_ret = out,					\
+		.krp_data_size = size,				\
+		.unavail = why,					\
+	}
+
 #define VNS_VH_KP(sym, mod, fn)					\
 	{							\
 		.name = sym,					\
@@ -471,14 +484,17 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 
 /* Order: enum VNS_VH_P_* first */
 static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
-	VNS_VH_KRP("handle_rx", VNS_VH_NET, vns_vh_rx_in, vns_vh_run_out,
-		   sizeof(int), true),
-	VNS_VH_KRP("handle_tx", VNS_VH_NET, vns_vh_tx_in, vns_vh_run_out,
-		   sizeof(int), true),
-	VNS_VH_KRP("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in, vns_vh_recv_out,
-		   sizeof(struct vns_vh_io), false),
-	VNS_VH_KRP("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in, vns_vh_send_out,
-		   sizeof(struct vns_vh_io), false),
+	VNS_VH_KRP_ARGS("handle_rx", VNS_VH_NET, vns_vh_rx_in, vns_vh_run_out,
+			sizeof(int), true, VNS_ARGS_UNAVAIL),
+	VNS_VH_KRP_ARGS("handle_tx", VNS_VH_NET, vns_vh_tx_in, vns_vh_run_out,
+			sizeof(int), true, VNS_ARGS_UNAVAIL),
+	/* 3.10: (iocb, sock, msg, len): &msg would be read as a length */
+	VNS_VH_KRP_ARGS("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in,
+			vns_vh_recv_out, sizeof(struct vns_vh_io), false,
+			VNS_SOCK_ARGS_UNAVAIL),
+	VNS_VH_KRP_ARGS("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in,
+			vns_vh_send_out, sizeof(struct vns_vh_io), false,
+			VNS_SOCK_ARGS_UNAVAIL),
 	VNS_VH_KRP("vhost_signal", VNS_VH_CORE, vns_vh_sig_in, vns_vh_sig_out,
 		   sizeof(int), false),
 	VNS_VH_KRP("vhost_add_used_and_signal", VNS_VH_CORE, vns_vh_sig1_in,
