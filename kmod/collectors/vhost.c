@@ -133,12 +133,20 @@ static int vns_vh_entry(struct vns_vhost *v, unsigned long net, u8 dir)
 	return -1;
 }
 
-/* qemu's pid from the worker's name, "vhost-<pid>"; 0 if none */
+/*
+ * qemu's pid (its tgid, as kvm's) from worker @p.  6.4+: the worker is a
+ * vhost_task, a thread of qemu (not PF_KTHREAD): its tgid.  Before 6.4 it
+ * is a kthread named "vhost-<pid>", the pid of the qemu thread that did
+ * VHOST_SET_OWNER (a thread id: qemu's pid when that was its main thread).
+ * 0 if none.
+ */
 static u32 vns_vh_qemu_pid(const struct task_struct *p)
 {
 	char comm[TASK_COMM_LEN];
 	unsigned int pid;
 
+	if (!(p->flags & PF_KTHREAD))
+		return task_tgid_nr((struct task_struct *)p);
 	memcpy(comm, p->comm, sizeof(comm));
 	comm[TASK_COMM_LEN - 1] = '\0';
 	if (strncmp(comm, "vhost-", 6) || kstrtouint(comm + 6, 10, &pid))
