@@ -210,8 +210,10 @@ static int vns_tun_drop_cause(struct vns_tun_cpu *pc, struct vns_tunq *q,
 	u32 used, size;
 	char name[32];
 
+	/* NOT_SPECIFIED (5.17, 5.18: tun gave no reason) tells nothing */
 	if (pc->reason_seen &&
-	    vns_drop_reason_name(pc->reason, name, sizeof(name))) {
+	    vns_drop_reason_name(pc->reason, name, sizeof(name)) &&
+	    strcmp(name, "NOT_SPECIFIED")) {
 		if (!strcmp(name, "FULL_RING"))
 			return VNS_TUN_DROP_RING_FULL;
 		if (!strcmp(name, "DEV_READY"))
@@ -252,10 +254,12 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 	q = &t->q[x->entry];
 	st = vns_tun_stats(t, x->entry);
 	/*
+	 * NET_XMIT_DROP: dropped (4.19+); not every other value is a drop.
 	 * 3.10 (RHEL 7 too) returns NETDEV_TX_OK after a drop: there the
 	 * drop is the skb freed within (kfree_skb), which only drops do.
+	 * Packets sent by tun_xdp_xmit() (XDP_REDIRECT) are not seen here.
 	 */
-	dropped = regs_return_value(regs) != NETDEV_TX_OK || pc->reason_seen;
+	dropped = regs_return_value(regs) == NET_XMIT_DROP || pc->reason_seen;
 	if (!dropped) {
 		st->tx_packets++;
 		st->tx_bytes += x->len;
