@@ -97,6 +97,7 @@ static struct vns_vhost *vns_vh;
 struct vns_vhost_rec {
 	u32 id, worker, qemu_pid, sock_id;
 	u8 dir;
+	bool signals_known;
 	struct vns_vhq_stats s;
 };
 
@@ -187,6 +188,8 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES];
 enum {
 	VNS_VH_P_RX, VNS_VH_P_TX, VNS_VH_P_RECV, VNS_VH_P_SEND,
 	VNS_VH_P_SIGNAL, VNS_VH_P_SIGNAL1, VNS_VH_P_SIGNALN, VNS_VH_P_EMPTY,
+	/* the last two */
+	VNS_VH_P_EVENTFD = VNS_VH_NR_PROBES - 2, VNS_VH_P_EVENTFD_MASK,
 };
 
 static int vns_vh_run_in(struct kretprobe_instance *ri, struct pt_regs *regs,
@@ -520,6 +523,17 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
 	VNS_VH_KP("eventfd_signal_mask", NULL, vns_vh_eventfd),
 };
 
+/*
+ * Whether signals and suppressed mean anything: without an eventfd probe
+ * every signal would look suppressed.  Under vns_lock (probe states).
+ */
+static bool vns_vh_signals_known(void)
+{
+	return vns_vh_probes[VNS_VH_P_EVENTFD].state == VNS_PROBE_ATTACHED ||
+	       vns_vh_probes[VNS_VH_P_EVENTFD_MASK].state ==
+	       VNS_PROBE_ATTACHED;
+}
+
 /* ---- tables ---- */
 
 static unsigned int vns_vh_nr(void)
@@ -627,8 +641,12 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 	}
 	vns_status_counter(st, "runs", runs);
 	vns_status_counter(st, "packets", pkts);
-	vns_status_counter(st, "signals", sig);
-	vns_status_counter(st, "suppressed", sup);
+	/* unknown: the eventfd probes' reasons are in the probe list */
+	vns_status_counter(st, "signals_known", vns_vh_signals_known());
+	if (vns_vh_signals_known()) {
+		vns_status_counter(st, "signals", sig);
+		vns_status_counter(st, "suppressed", sup);
+	}
 }
 
 static void vns_vh_sum(struct vns_vhq_stats *d, const struct vns_vhq_stats *s)
@@ -652,6 +670,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	struct vns_vhost_rec *r;
 	struct vns_snap *snap;
 	unsigned int i, cpu, n = 0;
+	bool known;
 
 	lockdep_assert_held(&vns_lock);
 	if (!vns_vhost_collector.on || !v)
@@ -660,6 +679,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
 	r = vns_snap_recs(snap, struct vns_vhost_rec);
+	known = vns_vh_signals_known();
 	for (i = 0; i < v->nr; i++) {
 		const struct vns_vhq *q = &v->q[i];
 		u64 key = READ_ONCE(q->key);
@@ -673,6 +693,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		r[n].sock_id = READ_ONCE(q->sock_id);
 		for_each_possible_cpu(cpu)
 			vns_vh_sum(&r[n].s, v->stats[cpu] + i);
+		r[n].signals_known = known;
 		n++;
 	}
 	snap->nr = n;
@@ -707,10 +728,11 @@ static int vns_vh_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nl_put_hist(skb, VNS_VHOST_A_PKT_HIST, &r->s.pkts) ||
 	    vns_nl_put_hist(skb, VNS_VHOST_A_BYTE_HIST, &r->s.byts) ||
 	    vns_nl_put_hist(skb, VNS_VHOST_A_TIME_HIST, &r->s.time) ||
-	    vns_nla_put_u64(skb, VNS_VHOST_A_SIGNALS, r->s.signals,
-			    VNS_VHOST_A_PAD) ||
-	    vns_nla_put_u64(skb, VNS_VHOST_A_SUPPRESSED, r->s.suppressed,
-			    VNS_VHOST_A_PAD) ||
+	    (r->signals_known &&
+	     (vns_nla_put_u64(skb, VNS_VHOST_A_SIGNALS, r->s.signals,
+			      VNS_VHOST_A_PAD) ||
+	      vns_nla_put_u64(skb, VNS_VHOST_A_SUPPRESSED, r->s.suppressed,
+			      VNS_VHOST_A_PAD))) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY, r->s.empty,
 			    VNS_VHOST_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY_RACED, r->s.raced,
@@ -730,11 +752,17 @@ static void vns_vh_show(struct seq_file *m, const struct vns_snap *s,
 	const struct vns_vhost_rec *r = rec;
 
 	seq_printf(m,
-		   "id=%08x dir=%s worker=%u qemu_pid=%u sock=%08x runs_kick=%llu runs_net=%llu packets=%llu bytes=%llu signals=%llu suppressed=%llu empty=%llu empty_raced=%llu",
+		   "id=%08x dir=%s worker=%u qemu_pid=%u sock=%08x runs_kick=%llu runs_net=%llu packets=%llu bytes=%llu",
 		   r->id, r->dir == VNS_VHOST_TX ? "tx" : "rx", r->worker,
 		   r->qemu_pid, r->sock_id, r->s.runs_kick, r->s.runs_net,
-		   r->s.packets, r->s.bytes, r->s.signals, r->s.suppressed,
-		   r->s.empty, r->s.raced);
+		   r->s.packets, r->s.bytes);
+	if (r->signals_known)
+		seq_printf(m, " signals=%llu suppressed=%llu", r->s.signals,
+			   r->s.suppressed);
+	else
+		seq_puts(m, " signals=- suppressed=-");
+	seq_printf(m, " empty=%llu empty_raced=%llu", r->s.empty,
+		   r->s.raced);
 	vns_seq_hist(m, "pkt_hist", &r->s.pkts);
 	vns_seq_hist(m, "byte_hist", &r->s.byts);
 	vns_seq_hist(m, "time_hist_us", &r->s.time);
