@@ -363,6 +363,12 @@ static int vns_vh_send_out(struct kretprobe_instance *ri,
 
 /* ---- within a run: notifications ---- */
 
+#ifdef PF_USER_WORKER
+#define VNS_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define VNS_PF_USER_WORKER	0
+#endif
+
 static int vns_vh_sig_enter(struct kretprobe_instance *ri, int p)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
@@ -420,6 +426,12 @@ static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
 
 	/* an interrupt on the worker's CPU is not the worker's */
 	if (!v || in_interrupt())
+		return 0;
+	/*
+	 * Before the scan of the task slots, for every eventfd user: a
+	 * worker is a kthread, or (6.4+) a vhost_task, a PF_USER_WORKER.
+	 */
+	if (!(current->flags & (PF_KTHREAD | VNS_PF_USER_WORKER)))
 		return 0;
 	r = vns_vh_current(v);
 	if (r && r->sig_depth) {
