@@ -210,8 +210,10 @@ static int vns_tun_drop_cause(struct vns_tun_cpu *pc, struct vns_tunq *q,
 	u32 used, size;
 	char name[32];
 
+	/* NOT_SPECIFIED (5.17, 5.18: tun gave no reason) tells nothing */
 	if (pc->reason_seen &&
-	    vns_drop_reason_name(pc->reason, name, sizeof(name))) {
+	    vns_drop_reason_name(pc->reason, name, sizeof(name)) &&
+	    strcmp(name, "NOT_SPECIFIED")) {
 		if (!strcmp(name, "FULL_RING"))
 			return VNS_TUN_DROP_RING_FULL;
 		if (!strcmp(name, "DEV_READY"))
@@ -242,6 +244,7 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 	struct vns_tun *t;
 	const void *ring;
 	u32 used, size;
+	bool dropped;
 
 	t = READ_ONCE(vns_tun);
 	if (x->entry < 0 || !t)
@@ -250,7 +253,14 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 	pc = this_cpu_ptr(t->cpu);
 	q = &t->q[x->entry];
 	st = vns_tun_stats(t, x->entry);
-	if (regs_return_value(regs) == NETDEV_TX_OK) {
+	/*
+	 * NET_XMIT_DROP: dropped (4.19+); not every other value is a drop.
+	 * 3.10 (RHEL 7 too) returns NETDEV_TX_OK after a drop: there the
+	 * drop is the skb freed within (kfree_skb), which only drops do.
+	 * Packets sent by tun_xdp_xmit() (XDP_REDIRECT) are not seen here.
+	 */
+	dropped = regs_return_value(regs) == NET_XMIT_DROP || pc->reason_seen;
+	if (!dropped) {
 		st->tx_packets++;
 		st->tx_bytes += x->len;
 		if (pc->sk && READ_ONCE(q->sk) != (unsigned long)pc->sk) {
@@ -457,11 +467,14 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_xmit_in,
 		.krp_ret = vns_tun_xmit_out,
 		.krp_data_size = sizeof(struct vns_tun_xmit),
+		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	{
+		/* 3.10's tun_net_xmit wakes the reader without it */
 		.name = "sock_def_readable",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_readable,
+		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
 	{
 		.name = "kfree_skb",
@@ -475,12 +488,15 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_ring_in,
 		.krp_ret = vns_tun_ring_out,
 		.krp_data_size = sizeof(void *),
+		/* 3.10 (RHEL 7) has tun_get_skb_array() instead */
+		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
 	{
 		.name = "tun_chr_close",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_close,
+		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	{
 		.name = "tun_sendmsg",

@@ -97,6 +97,7 @@ static struct vns_vhost *vns_vh;
 struct vns_vhost_rec {
 	u32 id, worker, qemu_pid, sock_id;
 	u8 dir;
+	bool signals_known;
 	struct vns_vhq_stats s;
 };
 
@@ -133,12 +134,20 @@ static int vns_vh_entry(struct vns_vhost *v, unsigned long net, u8 dir)
 	return -1;
 }
 
-/* qemu's pid from the worker's name, "vhost-<pid>"; 0 if none */
+/*
+ * qemu's pid (its tgid, as kvm's) from worker @p.  6.4+: the worker is a
+ * vhost_task, a thread of qemu (not PF_KTHREAD): its tgid.  Before 6.4 it
+ * is a kthread named "vhost-<pid>", the pid of the qemu thread that did
+ * VHOST_SET_OWNER (a thread id: qemu's pid when that was its main thread).
+ * 0 if none.
+ */
 static u32 vns_vh_qemu_pid(const struct task_struct *p)
 {
 	char comm[TASK_COMM_LEN];
 	unsigned int pid;
 
+	if (!(p->flags & PF_KTHREAD))
+		return task_tgid_nr((struct task_struct *)p);
 	memcpy(comm, p->comm, sizeof(comm));
 	comm[TASK_COMM_LEN - 1] = '\0';
 	if (strncmp(comm, "vhost-", 6) || kstrtouint(comm + 6, 10, &pid))
@@ -179,6 +188,8 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES];
 enum {
 	VNS_VH_P_RX, VNS_VH_P_TX, VNS_VH_P_RECV, VNS_VH_P_SEND,
 	VNS_VH_P_SIGNAL, VNS_VH_P_SIGNAL1, VNS_VH_P_SIGNALN, VNS_VH_P_EMPTY,
+	/* the last two */
+	VNS_VH_P_EVENTFD = VNS_VH_NR_PROBES - 2, VNS_VH_P_EVENTFD_MASK,
 };
 
 static int vns_vh_run_in(struct kretprobe_instance *ri, struct pt_regs *regs,
@@ -352,6 +363,12 @@ static int vns_vh_send_out(struct kretprobe_instance *ri,
 
 /* ---- within a run: notifications ---- */
 
+#ifdef PF_USER_WORKER
+#define VNS_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define VNS_PF_USER_WORKER	0
+#endif
+
 static int vns_vh_sig_enter(struct kretprobe_instance *ri, int p)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
@@ -410,6 +427,12 @@ static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
 	/* an interrupt on the worker's CPU is not the worker's */
 	if (!v || in_interrupt())
 		return 0;
+	/*
+	 * Before the scan of the task slots, for every eventfd user: a
+	 * worker is a kthread, or (6.4+) a vhost_task, a PF_USER_WORKER.
+	 */
+	if (!(current->flags & (PF_KTHREAD | VNS_PF_USER_WORKER)))
+		return 0;
 	r = vns_vh_current(v);
 	if (r && r->sig_depth) {
 		vns_probe_hit(container_of(kp, struct vns_probe, kp));
@@ -461,6 +484,19 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 		.krp_data_size = size,				\
 	}
 
+/* One whose handler reads arguments: see VNS_*ARGS_UNAVAIL */
+#define VNS_VH_KRP_ARGS(sym, mod, in, out, size, req, why)	\
+	{							\
+		.name = sym,					\
+		.module = mod,					\
+		.type = VNS_PROBE_KRETPROBE,			\
+		.required = req,				\
+		.krp_entry = in,				\
+		.krp_ret = out,					\
+		.krp_data_size = size,				\
+		.unavail = why,					\
+	}
+
 #define VNS_VH_KP(sym, mod, fn)					\
 	{							\
 		.name = sym,					\
@@ -471,14 +507,17 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 
 /* Order: enum VNS_VH_P_* first */
 static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
-	VNS_VH_KRP("handle_rx", VNS_VH_NET, vns_vh_rx_in, vns_vh_run_out,
-		   sizeof(int), true),
-	VNS_VH_KRP("handle_tx", VNS_VH_NET, vns_vh_tx_in, vns_vh_run_out,
-		   sizeof(int), true),
-	VNS_VH_KRP("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in, vns_vh_recv_out,
-		   sizeof(struct vns_vh_io), false),
-	VNS_VH_KRP("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in, vns_vh_send_out,
-		   sizeof(struct vns_vh_io), false),
+	VNS_VH_KRP_ARGS("handle_rx", VNS_VH_NET, vns_vh_rx_in, vns_vh_run_out,
+			sizeof(int), true, VNS_ARGS_UNAVAIL),
+	VNS_VH_KRP_ARGS("handle_tx", VNS_VH_NET, vns_vh_tx_in, vns_vh_run_out,
+			sizeof(int), true, VNS_ARGS_UNAVAIL),
+	/* 3.10: (iocb, sock, msg, len): &msg would be read as a length */
+	VNS_VH_KRP_ARGS("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in,
+			vns_vh_recv_out, sizeof(struct vns_vh_io), false,
+			VNS_SOCK_ARGS_UNAVAIL),
+	VNS_VH_KRP_ARGS("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in,
+			vns_vh_send_out, sizeof(struct vns_vh_io), false,
+			VNS_SOCK_ARGS_UNAVAIL),
 	VNS_VH_KRP("vhost_signal", VNS_VH_CORE, vns_vh_sig_in, vns_vh_sig_out,
 		   sizeof(int), false),
 	VNS_VH_KRP("vhost_add_used_and_signal", VNS_VH_CORE, vns_vh_sig1_in,
@@ -495,6 +534,17 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
 	VNS_VH_KP("eventfd_signal", NULL, vns_vh_eventfd),
 	VNS_VH_KP("eventfd_signal_mask", NULL, vns_vh_eventfd),
 };
+
+/*
+ * Whether signals and suppressed mean anything: without an eventfd probe
+ * every signal would look suppressed.  Under vns_lock (probe states).
+ */
+static bool vns_vh_signals_known(void)
+{
+	return vns_vh_probes[VNS_VH_P_EVENTFD].state == VNS_PROBE_ATTACHED ||
+	       vns_vh_probes[VNS_VH_P_EVENTFD_MASK].state ==
+	       VNS_PROBE_ATTACHED;
+}
 
 /* ---- tables ---- */
 
@@ -603,8 +653,12 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 	}
 	vns_status_counter(st, "runs", runs);
 	vns_status_counter(st, "packets", pkts);
-	vns_status_counter(st, "signals", sig);
-	vns_status_counter(st, "suppressed", sup);
+	/* unknown: the eventfd probes' reasons are in the probe list */
+	vns_status_counter(st, "signals_known", vns_vh_signals_known());
+	if (vns_vh_signals_known()) {
+		vns_status_counter(st, "signals", sig);
+		vns_status_counter(st, "suppressed", sup);
+	}
 }
 
 static void vns_vh_sum(struct vns_vhq_stats *d, const struct vns_vhq_stats *s)
@@ -628,6 +682,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	struct vns_vhost_rec *r;
 	struct vns_snap *snap;
 	unsigned int i, cpu, n = 0;
+	bool known;
 
 	lockdep_assert_held(&vns_lock);
 	if (!vns_vhost_collector.on || !v)
@@ -636,6 +691,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
 	r = vns_snap_recs(snap, struct vns_vhost_rec);
+	known = vns_vh_signals_known();
 	for (i = 0; i < v->nr; i++) {
 		const struct vns_vhq *q = &v->q[i];
 		u64 key = READ_ONCE(q->key);
@@ -649,6 +705,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		r[n].sock_id = READ_ONCE(q->sock_id);
 		for_each_possible_cpu(cpu)
 			vns_vh_sum(&r[n].s, v->stats[cpu] + i);
+		r[n].signals_known = known;
 		n++;
 	}
 	snap->nr = n;
@@ -683,10 +740,11 @@ static int vns_vh_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nl_put_hist(skb, VNS_VHOST_A_PKT_HIST, &r->s.pkts) ||
 	    vns_nl_put_hist(skb, VNS_VHOST_A_BYTE_HIST, &r->s.byts) ||
 	    vns_nl_put_hist(skb, VNS_VHOST_A_TIME_HIST, &r->s.time) ||
-	    vns_nla_put_u64(skb, VNS_VHOST_A_SIGNALS, r->s.signals,
-			    VNS_VHOST_A_PAD) ||
-	    vns_nla_put_u64(skb, VNS_VHOST_A_SUPPRESSED, r->s.suppressed,
-			    VNS_VHOST_A_PAD) ||
+	    (r->signals_known &&
+	     (vns_nla_put_u64(skb, VNS_VHOST_A_SIGNALS, r->s.signals,
+			      VNS_VHOST_A_PAD) ||
+	      vns_nla_put_u64(skb, VNS_VHOST_A_SUPPRESSED, r->s.suppressed,
+			      VNS_VHOST_A_PAD))) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY, r->s.empty,
 			    VNS_VHOST_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY_RACED, r->s.raced,
@@ -706,11 +764,17 @@ static void vns_vh_show(struct seq_file *m, const struct vns_snap *s,
 	const struct vns_vhost_rec *r = rec;
 
 	seq_printf(m,
-		   "id=%08x dir=%s worker=%u qemu_pid=%u sock=%08x runs_kick=%llu runs_net=%llu packets=%llu bytes=%llu signals=%llu suppressed=%llu empty=%llu empty_raced=%llu",
+		   "id=%08x dir=%s worker=%u qemu_pid=%u sock=%08x runs_kick=%llu runs_net=%llu packets=%llu bytes=%llu",
 		   r->id, r->dir == VNS_VHOST_TX ? "tx" : "rx", r->worker,
 		   r->qemu_pid, r->sock_id, r->s.runs_kick, r->s.runs_net,
-		   r->s.packets, r->s.bytes, r->s.signals, r->s.suppressed,
-		   r->s.empty, r->s.raced);
+		   r->s.packets, r->s.bytes);
+	if (r->signals_known)
+		seq_printf(m, " signals=%llu suppressed=%llu", r->s.signals,
+			   r->s.suppressed);
+	else
+		seq_puts(m, " signals=- suppressed=-");
+	seq_printf(m, " empty=%llu empty_raced=%llu", r->s.empty,
+		   r->s.raced);
 	vns_seq_hist(m, "pkt_hist", &r->s.pkts);
 	vns_seq_hist(m, "byte_hist", &r->s.byts);
 	vns_seq_hist(m, "time_hist_us", &r->s.time);

@@ -526,6 +526,25 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 }
 #endif
 
+/* The .unavail of a probe whose handler reads arguments */
+#ifdef VNS_HAVE_KPROBE_ARGS
+#define VNS_ARGS_UNAVAIL	NULL
+#else
+#define VNS_ARGS_UNAVAIL	"no kprobe arguments on this architecture"
+#endif
+
+/*
+ * proto_ops sendmsg/recvmsg (tun_sendmsg, tun_recvmsg): (sock, msg, len...)
+ * since 4.1; 3.10 (RHEL 7 too) has a kiocb first, where a handler reading
+ * (sock, msg, len) would take &msg for a length.  Such probes get
+ * VNS_SOCK_ARGS_UNAVAIL.
+ */
+#ifndef HAVE_PROTO_OPS_SENDMSG_SOCK
+#define VNS_SOCK_ARGS_UNAVAIL	"3.10 prototypes (kiocb first)"
+#else
+#define VNS_SOCK_ARGS_UNAVAIL	VNS_ARGS_UNAVAIL
+#endif
+
 /* dev->priv_flags of OVS internal ports (0: no such flag, 3.10) */
 #ifdef HAVE_IFF_OPENVSWITCH
 #define VNS_IFF_OPENVSWITCH	IFF_OPENVSWITCH
