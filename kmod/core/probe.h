@@ -26,6 +26,8 @@ struct vns_probe {
 	kretprobe_handler_t krp_ret;
 	size_t krp_data_size;
 	int krp_maxactive;		/* 0: from the CPU count */
+	/* set: this build cannot serve it (a header it needs is missing) */
+	const char *unavail;
 
 	/* set at init */
 	struct vns_collector *coll;

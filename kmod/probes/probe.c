@@ -205,6 +205,11 @@ static int vns_probe_attach(struct vns_probe *p, bool mod_here)
 	int err;
 
 	p->reason = NULL;
+	if (p->unavail) {
+		p->state = VNS_PROBE_UNAVAILABLE;
+		p->reason = p->unavail;
+		return -EOPNOTSUPP;
+	}
 	err = vns_probe_register(p);
 	if (err == -ENOENT && p->module && !mod_here &&
 	    p->type != VNS_PROBE_TRACEPOINT) {
