@@ -13,6 +13,7 @@ VNS_COLLECTOR(softirqs)
 VNS_COLLECTOR(timers)
 VNS_COLLECTOR(irqoff)
 VNS_COLLECTOR(latency)
+VNS_COLLECTOR(kvm)
 #ifdef VNS_SELFTEST
 VNS_COLLECTOR(selftest)
 #endif
