@@ -14,6 +14,7 @@ VNS_COLLECTOR(timers)
 VNS_COLLECTOR(irqoff)
 VNS_COLLECTOR(latency)
 VNS_COLLECTOR(kvm)
+VNS_COLLECTOR(virtio)
 #ifdef VNS_SELFTEST
 VNS_COLLECTOR(selftest)
 #endif
