@@ -24,7 +24,10 @@
 	VNS_COMMAND(irqoff,						\
 		    "stretches with interrupts or softirqs off, with stacks") \
 	VNS_COMMAND(latency,						\
-		    "packet latency stage by stage and end to end, histograms")
+		    "packet latency stage by stage and end to end, histograms") \
+	VNS_COMMAND(kvm, "KVM irqfd wakeups and injections per VM and GSI") \
+	VNS_COMMAND(virtio,						\
+		    "a guest's virtio-net queues: polls by caller, interrupts")
 
 #define VNS_COMMAND_DECLARE(name, summary) \
 	int cmd_##name(int argc, char **argv);
