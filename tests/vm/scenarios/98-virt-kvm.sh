@@ -141,6 +141,13 @@ PY
        "$(vsum $VIO polls_softirq dev=$VI)/$busy/$(vsum $VIO polls_other dev=$VI)," \
        "packets_busy $pbusy, irqs +$(( ${i1:-0} - ${i0:-0} )), irq_none $(vsum $VIO irq_none vdev=${vdev#virtio} name=input.0)"
   sysctl -qw net.core.busy_read=0 net.core.busy_poll=0
+  # the command: the same figures over netlink
+  "$VNS_CLI" virtio --dev $VI | sed 's/^/INFO cli: /'
+  js=$("$VNS_CLI" virtio --dev $VI --json)
+  expect_eq $T/cli_virtio_packets "$(echo "$js" | python3 -c 'import json,sys; print(sum(q["packets"] for q in json.load(sys.stdin)["queues"]))')" \
+    "$(vsum $VIO packets dev=$VI)"
+  expect_eq $T/cli_virtio_busy "$(echo "$js" | python3 -c 'import json,sys; print(sum(q["polls_busy"] for q in json.load(sys.stdin)["queues"]))')" "$busy"
+  expect_eq $T/cli_virtio_queue1 "$("$VNS_CLI" virtio --dev $VI --queue 1)" "no virtio data for $VI"
 fi
 grep -E "collector=virtio" $VNS_PROC/status | sed 's/^/INFO /'
 
@@ -193,6 +200,11 @@ for g in $(view_get $KV gsi type=gsi pid=$qpid); do
 done
 expect_eq $T/kvm_fast_eq_wakeups_in_per_gsi $bad 0
 echo "INFO kvm: wakeups_in $win fast $fast fast_ok $ok slow $slow"
+"$VNS_CLI" kvm --pid $qpid | sed 's/^/INFO cli: /'
+js=$("$VNS_CLI" kvm --pid $qpid --json)
+expect_eq $T/cli_kvm_signals "$(echo "$js" | python3 -c 'import json,sys; print(sum(g["wakeups_in"] for v in json.load(sys.stdin)["vms"] for g in v["gsis"]))')" "$win"
+expect_eq $T/cli_kvm_pid "$(echo "$js" | python3 -c 'import json,sys; print(" ".join(str(v["pid"]) for v in json.load(sys.stdin)["vms"]))')" "$qpid"
+expect_eq $T/cli_kvm_other_pid "$("$VNS_CLI" kvm --pid 1)" "no KVM data for pid 1"
 grep -E "collector=kvm" $VNS_PROC/status | sed 's/^/INFO /'
 ip link del tap0
 dmesg_clean $T/dmesg
