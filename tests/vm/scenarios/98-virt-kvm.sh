@@ -164,14 +164,15 @@ fi
 modprobe kvm_amd 2>/dev/null; modprobe vhost_net 2>/dev/null; modprobe tun 2>/dev/null
 lsmod | grep -E "^(kvm|kvm_amd|vhost_net|tun) " | sed 's/^/INFO /'
 ls -l /dev/kvm "$L2DIR/boot/vmlinuz-$L2K" 2>&1 | sed 's/^/INFO /'
-if [ ! -c /dev/kvm ] || [ ! -f "$L2DIR/boot/vmlinuz-$L2K" ]; then
-  skip $T/kvm "no /dev/kvm or no $L2K kernel for the nested guest"
+L2INITRD=${VNS_L2_INITRD_SH:-/work/shared/lab/l2-initrd.sh}
+if [ ! -c /dev/kvm ] || [ ! -f "$L2DIR/boot/vmlinuz-$L2K" ] || [ ! -f "$L2INITRD" ]; then
+  skip $T/kvm "no /dev/kvm, no $L2K kernel or no $L2INITRD for the nested guest (VNS_VM_SHARE)"
   exit 0
 fi
 ctl enable kvm || fail $T/enable_kvm "rejected"
 grep -E "collector=kvm" $VNS_PROC/probes | sed 's/^/INFO /'
 PINGS=20
-LAB=/var/cache/vns-lab bash /work/shared/lab/l2-initrd.sh $L2K /tmp/l2-initrd.gz \
+LAB=/var/cache/vns-lab bash "$L2INITRD" $L2K /tmp/l2-initrd.gz \
   "ping -c $PINGS -i 0.2 10.0.9.1" || { fail $T/l2_initrd "l2-initrd.sh"; exit 1; }
 ip tuntap add tap0 mode tap && ip addr add 10.0.9.1/24 dev tap0 && ip link set tap0 up
 qemu-system-x86_64 -enable-kvm -cpu host -m 256 -smp 1 -nographic -no-reboot \
