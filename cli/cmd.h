@@ -27,7 +27,10 @@
 		    "packet latency stage by stage and end to end, histograms") \
 	VNS_COMMAND(tun, "TUN/TAP queues: to the VM, drops, ring fill, from it") \
 	VNS_COMMAND(vhost,						\
-		    "vhost-net virtqueues: runs, packets, guest notifications")
+		    "vhost-net virtqueues: runs, packets, guest notifications") \
+	VNS_COMMAND(kvm, "KVM irqfd wakeups and injections per VM and GSI") \
+	VNS_COMMAND(virtio,						\
+		    "a guest's virtio-net queues: polls by caller, interrupts")
 
 #define VNS_COMMAND_DECLARE(name, summary) \
 	int cmd_##name(int argc, char **argv);

@@ -170,3 +170,35 @@ void vns_hist_print_json(const char *key, bool present,
 	vns_hist_json_buckets(h);
 	close_json_object();
 }
+
+void vns_hist_print_json_unit(const char *key, bool present,
+			      const struct vns_hist *h, const char *unit)
+{
+	char k[32];
+	unsigned int i;
+
+	if (!present) {
+		print_null(PRINT_JSON, key, NULL, NULL);
+		return;
+	}
+	open_json_object(key);
+	print_u64(PRINT_JSON, "count", NULL, h->count);
+	snprintf(k, sizeof(k), "sum_%s", unit);
+	print_u64(PRINT_JSON, k, NULL, h->sum);
+	snprintf(k, sizeof(k), "max_%s", unit);
+	print_u64(PRINT_JSON, k, NULL, h->max);
+	open_json_array("buckets");
+	for (i = 0; i < VNS_HIST_BUCKETS; i++) {
+		if (!h->buckets[i])
+			continue;
+		open_json_object(NULL);
+		snprintf(k, sizeof(k), "low_%s", unit);
+		print_u64(PRINT_JSON, k, NULL, vns_hist_low(i));
+		snprintf(k, sizeof(k), "high_%s", unit);
+		print_u64(PRINT_JSON, k, NULL, vns_hist_high(i));
+		print_u64(PRINT_JSON, "count", NULL, h->buckets[i]);
+		close_json_object();
+	}
+	close_json_array();
+	close_json_object();
+}

@@ -41,6 +41,12 @@ void vns_hist_print(const struct vns_hist *h, const char *unit);
  * "buckets":[{"low_us":..,"high_us":..,"count":..}], only the non-empty
  * buckets; or both as member @key, an object (null if not @present)
  */
+/*
+ * As vns_hist_print_json(), for a histogram of another unit than us:
+ * "sum_<unit>", "low_<unit>", ...  ("ns", "packets")
+ */
+void vns_hist_print_json_unit(const char *key, bool present,
+			      const struct vns_hist *h, const char *unit);
 void vns_hist_json_head(const struct vns_hist *h);
 void vns_hist_json_buckets(const struct vns_hist *h);
 void vns_hist_print_json(const char *key, bool present,

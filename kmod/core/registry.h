@@ -15,6 +15,8 @@ VNS_COLLECTOR(irqoff)
 VNS_COLLECTOR(latency)
 VNS_COLLECTOR(tun)
 VNS_COLLECTOR(vhost)
+VNS_COLLECTOR(kvm)
+VNS_COLLECTOR(virtio)
 #ifdef VNS_SELFTEST
 VNS_COLLECTOR(selftest)
 #endif

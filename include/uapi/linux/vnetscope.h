@@ -67,6 +67,14 @@ enum vns_cmd {
 	VNS_CMD_TUN_GET,
 	/* dump: one VNS_A_VHOST message per vhost-net virtqueue seen */
 	VNS_CMD_VHOST_GET,
+	/* dump: one VNS_A_KVM message per (VM, GSI) seen, all CPUs summed,
+	 * then one per VM (VNS_KVM_A_GSI absent)
+	 */
+	VNS_CMD_KVM_GET,
+	/* dump: one VNS_A_VIRTIO message per virtqueue (or NAPI context)
+	 * seen, all CPUs summed
+	 */
+	VNS_CMD_VIRTIO_GET,
 
 	__VNS_CMD_MAX,
 	VNS_CMD_MAX = __VNS_CMD_MAX - 1
@@ -101,6 +109,8 @@ enum vns_attr {
 				 */
 	VNS_A_TUN,		/* nest: enum vns_tun_attr */
 	VNS_A_VHOST,		/* nest: enum vns_vhost_attr */
+	VNS_A_KVM,		/* nest: enum vns_kvm_attr */
+	VNS_A_VIRTIO,		/* nest: enum vns_virtio_attr */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -627,6 +637,76 @@ enum vns_vhost_attr {
 
 	__VNS_VHOST_A_MAX,
 	VNS_VHOST_A_MAX = __VNS_VHOST_A_MAX - 1
+};
+
+/*
+ * One record of the kvm collector (VNS_CMD_KVM_GET): a VM (struct kvm, as
+ * an opaque id) and one of its GSIs, or the VM itself (no VNS_KVM_A_GSI).
+ */
+enum vns_kvm_attr {
+	VNS_KVM_A_UNSPEC,
+	VNS_KVM_A_PAD,
+	VNS_KVM_A_VM,		/* u64: opaque id of the VM (hashed pointer) */
+	VNS_KVM_A_PID,		/* u32: the qemu (KVM_RUN caller) tgid;
+				 * absent until a vCPU of the VM ran
+				 */
+	VNS_KVM_A_GSI,		/* u32: absent in the VM's own record */
+	VNS_KVM_A_WAKEUPS,	/* u64: irqfd_wakeup() calls */
+	VNS_KVM_A_WAKEUPS_IN,	/* u64: ... with EPOLLIN (a signal) */
+	VNS_KVM_A_WAKEUPS_HUP,	/* u64: ... with EPOLLHUP (eventfd closed) */
+	VNS_KVM_A_FAST,		/* u64: kvm_arch_set_irq_inatomic() calls */
+	VNS_KVM_A_FAST_OK,	/* u64: ... that injected (not -EWOULDBLOCK) */
+	VNS_KVM_A_SLOW,		/* u64: irqfd_inject() runs (the work) */
+	VNS_KVM_A_SET_IRQ,	/* u64: kvm_set_irq() calls for this GSI, any
+				 * caller (irqfd_inject asserts and
+				 * deasserts: 2 a run; KVM_IRQ_LINE)
+				 */
+	VNS_KVM_A_MSI,		/* u64: kvm_set_msi() calls (VM record) */
+	VNS_KVM_A_KICKS,	/* u64: kvm_vcpu_kick() calls (VM record) */
+	VNS_KVM_A_RUNS,		/* u64: KVM_RUN entries (VM record) */
+	VNS_KVM_A_LAT_FAST,	/* nest: enum vns_hist_attr, ns: irqfd signal
+				 * to the fast path's return
+				 */
+	VNS_KVM_A_LAT_SLOW,	/* nest: enum vns_hist_attr, ns: irqfd signal
+				 * (the first one pending) to irqfd_inject()
+				 */
+	VNS_KVM_A_LAT_LOST,	/* u64: slow paths not timed (table clash) */
+
+	__VNS_KVM_A_MAX,
+	VNS_KVM_A_MAX = __VNS_KVM_A_MAX - 1
+};
+
+/* VNS_VIRTIO_A_VQ_INDEX etc. of a record whose virtqueue is not known */
+#define VNS_VIRTIO_NONE		0xffffffffU
+
+/*
+ * One record of the virtio collector (VNS_CMD_VIRTIO_GET): a virtqueue
+ * (its NAPI polls, its interrupts) as seen in a guest.
+ */
+enum vns_virtio_attr {
+	VNS_VIRTIO_A_UNSPEC,
+	VNS_VIRTIO_A_PAD,
+	VNS_VIRTIO_A_DEV,	/* string: the net_device polling it */
+	VNS_VIRTIO_A_VDEV,	/* u32: virtio device index (virtioN) */
+	VNS_VIRTIO_A_VQ_INDEX,	/* u32: virtqueue index (rx queue N: 2N) */
+	VNS_VIRTIO_A_VQ_NAME,	/* string: "input.0" */
+	VNS_VIRTIO_A_IRQ,	/* u32: the IRQ vring_interrupt() ran for */
+	VNS_VIRTIO_A_POLL_SOFTIRQ, /* u64: virtnet_poll() from net_rx_action */
+	VNS_VIRTIO_A_POLL_BUSY,	/* u64: ... from napi_busy_loop() */
+	VNS_VIRTIO_A_POLL_OTHER, /* u64: ... from elsewhere (threaded NAPI,
+				  * netpoll, a busy poll migrated away)
+				  */
+	VNS_VIRTIO_A_PACKETS,	/* u64: sum of virtnet_poll() return values */
+	VNS_VIRTIO_A_PACKETS_BUSY, /* u64: ... of the napi_busy_loop() calls */
+	VNS_VIRTIO_A_POLL_FULL,	/* u64: polls that used their whole budget */
+	VNS_VIRTIO_A_HIST,	/* nest: enum vns_hist_attr: packets a poll */
+	VNS_VIRTIO_A_IRQS,	/* u64: vring_interrupt() calls */
+	VNS_VIRTIO_A_IRQ_NONE,	/* u64: ... that returned IRQ_NONE */
+	VNS_VIRTIO_A_REFILL_FAIL, /* u64: try_fill_recv() failures in a poll */
+	VNS_VIRTIO_A_NOBODY_CARED, /* u64: "nobody cared" reports for IRQ */
+
+	__VNS_VIRTIO_A_MAX,
+	VNS_VIRTIO_A_MAX = __VNS_VIRTIO_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VNETSCOPE_H */

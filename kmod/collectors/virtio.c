@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtio collector, for a guest: per virtqueue of a virtio-net device,
+ * its NAPI polls and its interrupts.
+ *
+ * - virtnet_poll(napi, budget) (virtio_net, the NAPI poll callback: its
+ *   address is taken, so it is out of line), a kretprobe: its return value
+ *   is the packets the poll took.  Its caller: net_rx_action() runs it in
+ *   a softirq (in_serving_softirq()); napi_busy_loop() (a socket with
+ *   SO_BUSY_POLL, net.core.busy_poll) with bottom halves only disabled,
+ *   marked per CPU with the busy-polling task between napi_busy_loop()'s
+ *   entry and return; anything else (threaded NAPI, netpoll, a busy poll
+ *   that moved to another CPU) is "other".
+ * - Which queue: receive_queue is private to virtio_net.c, but the poll
+ *   takes buffers from its virtqueue (virtqueue_get_buf[_ctx]() and
+ *   virtqueue_enable_cb_prepare(), exported by virtio_ring): the first
+ *   receive virtqueue (even index; the send queue of the same pair, which
+ *   a poll may clean, is odd) such a call names inside the poll, on this
+ *   CPU, is the poll's.  struct virtqueue is public: name ("input.0"),
+ *   index, vdev.
+ * - vring_interrupt(irq, vq), a kretprobe: IRQ_NONE when the ring had
+ *   nothing new (a shared line's other queue, or a spurious interrupt).
+ * - try_fill_recv() (static; where the compiler kept it out of line)
+ *   returning false: a receive refill failure, the queue's if in a poll.
+ * - __report_bad_irq(desc, ret) (kernel/irq/spurious.c, static): the
+ *   kernel's "irq N: nobody cared", after which it disables the IRQ;
+ *   joined to the virtqueues by IRQ number when read.
+ *
+ * Tables: per CPU, open-addressed by virtqueue (or NAPI context while the
+ * queue is not known), sized at enable (virtio_entries), full: lost;
+ * summed over the CPUs when read.
+ */
+#include <linux/hash.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/module.h>
+#include <linux/netdevice.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/virtio.h>
+
+#include "../core/collector.h"
+#include "../core/probe.h"
+#include "../core/snap.h"
+#include "../netlink/fill.h"
+#include "../views/text.h"
+
+static unsigned int virtio_entries = 64;
+module_param(virtio_entries, uint, 0444);
+MODULE_PARM_DESC(virtio_entries,
+		 "virtqueue entries per CPU of the virtio collector (default 64)");
+
+#define VNS_VIO_PROBES		16
+#define VNS_VIO_BAD_IRQS	8
+#define VNS_VIO_NAME_MAX	16
+
+enum {
+	VNS_VIO_POLL_SOFTIRQ,
+	VNS_VIO_POLL_BUSY,
+	VNS_VIO_POLL_OTHER,
+	VNS_VIO_PACKETS,
+	VNS_VIO_PACKETS_BUSY,
+	VNS_VIO_POLL_FULL,
+	VNS_VIO_IRQS,
+	VNS_VIO_IRQ_NONE,
+	VNS_VIO_REFILL_FAIL,
+	VNS_VIO_NOBODY_CARED,
+	VNS_VIO_NR
+};
+
+struct vns_vio_ent {
+	unsigned long key;		/* the vq, else the napi; 0: free */
+	bool is_vq;
+	u32 vdev, index, irq;		/* VNS_VIRTIO_NONE: not known */
+	char name[VNS_VIO_NAME_MAX];
+	char dev[IFNAMSIZ];
+	u64 c[VNS_VIO_NR];
+	struct vns_hist pkts;		/* packets a poll */
+};
+
+struct vns_vio_bad {
+	u32 irq;
+	u64 count;			/* 0: free */
+};
+
+struct vns_vio_cpu {
+	/* this CPU's poll (bottom halves off): its virtqueue once known */
+	bool in_poll;
+	unsigned long poll_vq;
+	u32 poll_refill_fail;
+	/* the task in napi_busy_loop() on this CPU */
+	struct task_struct *busy;
+	u64 lost;
+	u64 refill_fail_other;		/* outside a poll (refill work, open) */
+	struct vns_vio_bad bad[VNS_VIO_BAD_IRQS];
+	struct vns_vio_ent ent[];
+};
+
+struct vns_vio {
+	unsigned int n;
+	struct vns_vio_cpu *cpu[];
+};
+
+static struct vns_vio *vns_vio;
+
+enum {
+	VNS_VIO_P_POLL,
+	VNS_VIO_P_BUSY,
+	VNS_VIO_P_GET_BUF_CTX,
+	VNS_VIO_P_GET_BUF,
+	VNS_VIO_P_CB_PREPARE,
+	VNS_VIO_P_INTERRUPT,
+	VNS_VIO_P_REFILL,
+	VNS_VIO_P_BAD_IRQ,
+};
+
+static struct vns_probe vns_vio_probes[];
+
+static unsigned int vns_vio_entries(void)
+{
+	return clamp(virtio_entries, 16U, 65536U);
+}
+
+static void vns_vio_copy(char *d, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n - 1 && s[i]; i++)
+		d[i] = s[i];
+	d[i] = '\0';
+}
+
+/* The entry of @key in @pc, claimed if new; NULL (lost) if full */
+static struct vns_vio_ent *vns_vio_ent(struct vns_vio *v,
+				       struct vns_vio_cpu *pc,
+				       unsigned long key, bool is_vq)
+{
+	unsigned int i, h = hash_long(key, 32) % v->n;
+
+	for (i = 0; i < VNS_VIO_PROBES && i < v->n; i++) {
+		struct vns_vio_ent *e = &pc->ent[(h + i) % v->n];
+
+		if (e->key == key)
+			return e;
+		if (!e->key) {
+			e->key = key;
+			e->is_vq = is_vq;
+			e->vdev = VNS_VIRTIO_NONE;
+			e->index = VNS_VIRTIO_NONE;
+			e->irq = VNS_VIRTIO_NONE;
+			return e;
+		}
+	}
+	pc->lost++;
+	return NULL;
+}
+
+static void vns_vio_learn_vq(struct vns_vio_ent *e, struct virtqueue *vq)
+{
+	if (e->index != VNS_VIRTIO_NONE)
+		return;
+	e->index = vq->index;
+	e->vdev = vq->vdev ? vq->vdev->index : VNS_VIRTIO_NONE;
+	vns_vio_copy(e->name, vq->name, sizeof(e->name));
+}
+
+#ifdef VNS_HAVE_KPROBE_ARGS
+#define VNS_VIO_OK	NULL
+
+struct vns_vio_poll_data {
+	struct napi_struct *napi;
+	int budget;
+	u8 caller;			/* VNS_VIO_POLL_* */
+};
+
+static int vns_vio_poll_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vns_vio_poll_data *d = (void *)ri->data;
+	struct vns_vio_cpu *pc;
+	struct vns_vio *v;
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_POLL]);
+	v = READ_ONCE(vns_vio);
+	if (!vns_active(&vns_virtio_collector) || !v)
+		return 1;
+	d->napi = (void *)vns_kprobe_arg(regs, 0);
+	d->budget = (int)vns_kprobe_arg(regs, 1);
+	pc = v->cpu[smp_processor_id()];
+	if (in_serving_softirq())
+		d->caller = VNS_VIO_POLL_SOFTIRQ;
+	else if (READ_ONCE(pc->busy) == current)
+		d->caller = VNS_VIO_POLL_BUSY;
+	else
+		d->caller = VNS_VIO_POLL_OTHER;
+	pc->in_poll = true;
+	pc->poll_vq = 0;
+	pc->poll_refill_fail = 0;
+	return 0;
+}
+
+static int vns_vio_poll_out(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct vns_vio_poll_data *d = (void *)ri->data;
+	long ret = (long)regs_return_value(regs);
+	struct net_device *dev = d->napi ? d->napi->dev : NULL;
+	struct vns_vio_cpu *pc;
+	struct vns_vio_ent *e;
+	struct vns_vio *v;
+	unsigned long flags;
+
+	v = READ_ONCE(vns_vio);
+	if (!v)
+		return 0;
+	local_irq_save(flags);
+	pc = v->cpu[smp_processor_id()];
+	pc->in_poll = false;
+	if (pc->poll_vq)
+		e = vns_vio_ent(v, pc, pc->poll_vq, true);
+	else
+		e = vns_vio_ent(v, pc, (unsigned long)d->napi, false);
+	if (!e)
+		goto out;
+	if (pc->poll_vq)
+		vns_vio_learn_vq(e, (struct virtqueue *)pc->poll_vq);
+	if (!e->dev[0] && dev)
+		vns_vio_copy(e->dev, dev->name, sizeof(e->dev));
+	e->c[d->caller]++;
+	if (ret < 0)
+		ret = 0;
+	e->c[VNS_VIO_PACKETS] += ret;
+	if (d->caller == VNS_VIO_POLL_BUSY)
+		e->c[VNS_VIO_PACKETS_BUSY] += ret;
+	if (ret >= d->budget)
+		e->c[VNS_VIO_POLL_FULL]++;
+	vns_hist_add(&e->pkts, ret);
+	e->c[VNS_VIO_REFILL_FAIL] += pc->poll_refill_fail;
+out:
+	pc->poll_vq = 0;
+	pc->poll_refill_fail = 0;
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int vns_vio_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vns_vio *v;
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BUSY]);
+	v = READ_ONCE(vns_vio);
+	if (!vns_active(&vns_virtio_collector) || !v)
+		return 1;
+	WRITE_ONCE(v->cpu[smp_processor_id()]->busy, current);
+	return 0;
+}
+
+static int vns_vio_busy_out(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct vns_vio *v = READ_ONCE(vns_vio);
+	struct vns_vio_cpu *pc;
+
+	if (!v)
+		return 0;
+	/* where it returns: it may have moved since its entry */
+	pc = v->cpu[smp_processor_id()];
+	if (READ_ONCE(pc->busy) == current)
+		WRITE_ONCE(pc->busy, NULL);
+	return 0;
+}
+
+/* A virtqueue call inside this CPU's poll: the first receive queue's */
+static void vns_vio_vq_seen(struct vns_probe *p, struct pt_regs *regs)
+{
+	struct virtqueue *vq = (void *)vns_kprobe_arg(regs, 0);
+	struct vns_vio_cpu *pc;
+	struct vns_vio *v;
+
+	vns_probe_hit(p);
+	v = READ_ONCE(vns_vio);
+	if (!vns_active(&vns_virtio_collector) || !v || !vq)
+		return;
+	pc = v->cpu[smp_processor_id()];
+	if (pc->in_poll && !pc->poll_vq && !in_irq() && !(vq->index & 1))
+		pc->poll_vq = (unsigned long)vq;
+}
+
+static int vns_vio_get_buf_ctx(struct kprobe *p, struct pt_regs *regs)
+{
+	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_GET_BUF_CTX], regs);
+	return 0;
+}
+
+static int vns_vio_get_buf(struct kprobe *p, struct pt_regs *regs)
+{
+	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_GET_BUF], regs);
+	return 0;
+}
+
+static int vns_vio_cb_prepare(struct kprobe *p, struct pt_regs *regs)
+{
+	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_CB_PREPARE], regs);
+	return 0;
+}
+
+struct vns_vio_irq_data {
+	struct virtqueue *vq;
+	u32 irq;
+};
+
+static int vns_vio_irq_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vns_vio_irq_data *d = (void *)ri->data;
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_INTERRUPT]);
+	if (!vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio))
+		return 1;
+	d->irq = (u32)vns_kprobe_arg(regs, 0);
+	d->vq = (void *)vns_kprobe_arg(regs, 1);
+	return d->vq ? 0 : 1;
+}
+
+static int vns_vio_irq_out(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct vns_vio_irq_data *d = (void *)ri->data;
+	irqreturn_t ret = (irqreturn_t)regs_return_value(regs);
+	struct vns_vio_ent *e;
+	struct vns_vio *v;
+	unsigned long flags;
+
+	v = READ_ONCE(vns_vio);
+	if (!v)
+		return 0;
+	local_irq_save(flags);
+	e = vns_vio_ent(v, v->cpu[smp_processor_id()], (unsigned long)d->vq,
+			true);
+	if (e) {
+		vns_vio_learn_vq(e, d->vq);
+		e->irq = d->irq;
+		e->c[VNS_VIO_IRQS]++;
+		if (ret == IRQ_NONE)
+			e->c[VNS_VIO_IRQ_NONE]++;
+	}
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int vns_vio_refill_in(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_REFILL]);
+	return !vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio);
+}
+
+static int vns_vio_refill_out(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	struct vns_vio *v = READ_ONCE(vns_vio);
+	struct vns_vio_cpu *pc;
+	unsigned long flags;
+
+	/* bool: false is a failure (out of memory) */
+	if (!v || (regs_return_value(regs) & 0xff))
+		return 0;
+	local_irq_save(flags);
+	pc = v->cpu[smp_processor_id()];
+	if (pc->in_poll && !in_irq())
+		pc->poll_refill_fail++;
+	else
+		pc->refill_fail_other++;
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
+{
+	struct irq_desc *desc = (void *)vns_kprobe_arg(regs, 0);
+	struct vns_vio_cpu *pc;
+	struct vns_vio *v;
+	unsigned long flags;
+	unsigned int i;
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BAD_IRQ]);
+	v = READ_ONCE(vns_vio);
+	if (!vns_active(&vns_virtio_collector) || !v || !desc)
+		return 0;
+	local_irq_save(flags);
+	pc = v->cpu[smp_processor_id()];
+	for (i = 0; i < VNS_VIO_BAD_IRQS; i++) {
+		struct vns_vio_bad *b = &pc->bad[i];
+
+		if (b->count && b->irq != desc->irq_data.irq)
+			continue;
+		b->irq = desc->irq_data.irq;
+		b->count++;
+		break;
+	}
+	if (i == VNS_VIO_BAD_IRQS)
+		pc->lost++;
+	local_irq_restore(flags);
+	return 0;
+}
+#else
+#define VNS_VIO_OK		"no kprobe arguments on this architecture"
+#define vns_vio_poll_in		NULL
+#define vns_vio_poll_out	NULL
+#define vns_vio_busy_in		NULL
+#define vns_vio_busy_out	NULL
+#define vns_vio_get_buf_ctx	NULL
+#define vns_vio_get_buf		NULL
+#define vns_vio_cb_prepare	NULL
+#define vns_vio_irq_in		NULL
+#define vns_vio_irq_out		NULL
+#define vns_vio_refill_in	NULL
+#define vns_vio_refill_out	NULL
+#define vns_vio_bad_irq		NULL
+#endif
+
+#define VNS_VIO_NET	(IS_BUILTIN(CONFIG_VIRTIO_NET) ? NULL : "virtio_net")
+#define VNS_VIO_RING	(IS_BUILTIN(CONFIG_VIRTIO) ? NULL : "virtio_ring")
+
+#define VNS_VIO_KPROBE(sym, mod, fn)				\
+	{							\
+		.name = sym,					\
+		.module = mod,					\
+		.type = VNS_PROBE_KPROBE,			\
+		.kp_pre = fn,					\
+		.unavail = VNS_VIO_OK,				\
+	}
+
+#define VNS_VIO_KRETPROBE(sym, mod, in, out, size)		\
+	{							\
+		.name = sym,					\
+		.module = mod,					\
+		.type = VNS_PROBE_KRETPROBE,			\
+		.krp_entry = in,				\
+		.krp_ret = out,					\
+		.krp_data_size = size,				\
+		.unavail = VNS_VIO_OK,				\
+	}
+
+static struct vns_probe vns_vio_probes[] = {
+	[VNS_VIO_P_POLL] = VNS_VIO_KRETPROBE("virtnet_poll", VNS_VIO_NET,
+					     vns_vio_poll_in, vns_vio_poll_out,
+					     sizeof(struct vns_vio_poll_data)),
+	[VNS_VIO_P_BUSY] = VNS_VIO_KRETPROBE("napi_busy_loop", NULL,
+					     vns_vio_busy_in, vns_vio_busy_out,
+					     0),
+	[VNS_VIO_P_GET_BUF_CTX] = VNS_VIO_KPROBE("virtqueue_get_buf_ctx",
+						 VNS_VIO_RING,
+						 vns_vio_get_buf_ctx),
+	[VNS_VIO_P_GET_BUF] = VNS_VIO_KPROBE("virtqueue_get_buf", VNS_VIO_RING,
+					     vns_vio_get_buf),
+	[VNS_VIO_P_CB_PREPARE] = VNS_VIO_KPROBE("virtqueue_enable_cb_prepare",
+						VNS_VIO_RING,
+						vns_vio_cb_prepare),
+	[VNS_VIO_P_INTERRUPT] =
+		VNS_VIO_KRETPROBE("vring_interrupt", VNS_VIO_RING,
+				  vns_vio_irq_in, vns_vio_irq_out,
+				  sizeof(struct vns_vio_irq_data)),
+	[VNS_VIO_P_REFILL] = VNS_VIO_KRETPROBE("try_fill_recv", VNS_VIO_NET,
+					       vns_vio_refill_in,
+					       vns_vio_refill_out, 0),
+	[VNS_VIO_P_BAD_IRQ] = VNS_VIO_KPROBE("__report_bad_irq", NULL,
+					     vns_vio_bad_irq),
+};
+
+static size_t vns_vio_cpu_size(unsigned int n)
+{
+	return struct_size((struct vns_vio_cpu *)NULL, ent, n);
+}
+
+static void vns_vio_free(struct vns_collector *c)
+{
+	struct vns_vio *v = vns_vio;
+	int cpu;
+
+	if (!v)
+		return;
+	WRITE_ONCE(vns_vio, NULL);
+	for_each_possible_cpu(cpu)
+		vfree(v->cpu[cpu]);
+	kfree(v);
+}
+
+static void vns_vio_clear(struct vns_collector *c)
+{
+	struct vns_vio *v = vns_vio;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(v->cpu[cpu], 0, vns_vio_cpu_size(v->n));
+}
+
+static u64 vns_vio_mem_size(const struct vns_settings *s)
+{
+	return (u64)vns_vio_cpu_size(vns_vio_entries()) * num_possible_cpus() +
+	       struct_size((struct vns_vio *)NULL, cpu, nr_cpu_ids);
+}
+
+static int vns_vio_alloc(struct vns_collector *c)
+{
+	struct vns_vio *v;
+	int cpu;
+
+	v = kzalloc(struct_size(v, cpu, nr_cpu_ids), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->n = vns_vio_entries();
+	vns_vio = v;
+	for_each_possible_cpu(cpu) {
+		v->cpu[cpu] = vzalloc_node(vns_vio_cpu_size(v->n),
+					   cpu_to_node(cpu));
+		if (!v->cpu[cpu]) {
+			vns_vio_free(c);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void vns_vio_status(struct vns_collector *c, struct vns_coll_status *st)
+{
+	struct vns_vio *v = vns_vio;
+	u64 sum[VNS_VIO_NR] = { 0 }, other = 0, bad = 0;
+	unsigned int i, j;
+	int cpu;
+
+	st->capacity = v->n * num_possible_cpus();
+	for_each_possible_cpu(cpu) {
+		struct vns_vio_cpu *pc = v->cpu[cpu];
+
+		st->lost += READ_ONCE(pc->lost);
+		other += READ_ONCE(pc->refill_fail_other);
+		for (i = 0; i < VNS_VIO_BAD_IRQS; i++)
+			bad += READ_ONCE(pc->bad[i].count);
+		for (i = 0; i < v->n; i++) {
+			if (!READ_ONCE(pc->ent[i].key))
+				continue;
+			st->entries++;
+			for (j = 0; j < VNS_VIO_NR; j++)
+				sum[j] += READ_ONCE(pc->ent[i].c[j]);
+		}
+	}
+	vns_status_counter(st, "polls_softirq", sum[VNS_VIO_POLL_SOFTIRQ]);
+	vns_status_counter(st, "polls_busy", sum[VNS_VIO_POLL_BUSY]);
+	vns_status_counter(st, "polls_other", sum[VNS_VIO_POLL_OTHER]);
+	vns_status_counter(st, "packets", sum[VNS_VIO_PACKETS]);
+	vns_status_counter(st, "irqs", sum[VNS_VIO_IRQS]);
+	vns_status_counter(st, "irq_none", sum[VNS_VIO_IRQ_NONE]);
+	vns_status_counter(st, "refill_fail",
+			   sum[VNS_VIO_REFILL_FAIL] + other);
+	vns_status_counter(st, "nobody_cared", bad);
+}
+
+static void vns_vio_hist_sum(struct vns_hist *d, const struct vns_hist *s)
+{
+	unsigned int b;
+
+	d->count += s->count;
+	d->sum += s->sum;
+	if (s->max > d->max)
+		d->max = s->max;
+	for (b = 0; b < VNS_HIST_BUCKETS; b++)
+		d->buckets[b] += s->buckets[b];
+}
+
+static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
+{
+	struct vns_vio *v = vns_vio;
+	struct vns_vio_ent *r, *d;
+	struct vns_snap *snap;
+	unsigned int i, j, n = 0, nr = 0;
+	int cpu;
+
+	lockdep_assert_held(&vns_lock);
+	if (!vns_virtio_collector.on || !v)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < v->n; i++)
+			nr += !!READ_ONCE(v->cpu[cpu]->ent[i].key);
+	nr += num_possible_cpus() * VNS_VIO_BAD_IRQS;
+	snap = vns_snap_alloc(nr, sizeof(*r));
+	if (!snap)
+		return ERR_PTR(-ENOMEM);
+	r = vns_snap_recs(snap, struct vns_vio_ent);
+	for_each_possible_cpu(cpu) {
+		struct vns_vio_cpu *pc = v->cpu[cpu];
+
+		for (i = 0; i < v->n; i++) {
+			struct vns_vio_ent *e = &pc->ent[i];
+			unsigned long key = READ_ONCE(e->key);
+
+			if (!key)
+				continue;
+			for (j = 0; j < n && r[j].key != key; j++)
+				;
+			if (j == n) {
+				if (n == nr)
+					continue;
+				memset(&r[n], 0, sizeof(r[n]));
+				r[n].key = key;
+				r[n].vdev = VNS_VIRTIO_NONE;
+				r[n].index = VNS_VIRTIO_NONE;
+				r[n].irq = VNS_VIRTIO_NONE;
+				n++;
+			}
+			d = &r[j];
+			d->is_vq = e->is_vq;
+			if (READ_ONCE(e->index) != VNS_VIRTIO_NONE) {
+				d->index = e->index;
+				d->vdev = e->vdev;
+				memcpy(d->name, e->name, sizeof(d->name));
+				d->name[sizeof(d->name) - 1] = '\0';
+			}
+			if (READ_ONCE(e->irq) != VNS_VIRTIO_NONE)
+				d->irq = e->irq;
+			if (e->dev[0]) {
+				memcpy(d->dev, e->dev, sizeof(d->dev));
+				d->dev[sizeof(d->dev) - 1] = '\0';
+			}
+			for (j = 0; j < VNS_VIO_NR; j++)
+				d->c[j] += READ_ONCE(e->c[j]);
+			vns_vio_hist_sum(&d->pkts, &e->pkts);
+		}
+	}
+	/* "nobody cared": to that IRQ's queues, else a record of its own */
+	for_each_possible_cpu(cpu) {
+		struct vns_vio_cpu *pc = v->cpu[cpu];
+
+		for (i = 0; i < VNS_VIO_BAD_IRQS; i++) {
+			u64 cnt = READ_ONCE(pc->bad[i].count);
+			u32 irq = READ_ONCE(pc->bad[i].irq);
+			bool found = false;
+
+			if (!cnt)
+				continue;
+			for (j = 0; j < n; j++) {
+				if (r[j].irq == irq) {
+					r[j].c[VNS_VIO_NOBODY_CARED] += cnt;
+					found = true;
+				}
+			}
+			if (found || n == nr)
+				continue;
+			memset(&r[n], 0, sizeof(r[n]));
+			r[n].vdev = VNS_VIRTIO_NONE;
+			r[n].index = VNS_VIRTIO_NONE;
+			r[n].irq = irq;
+			r[n].c[VNS_VIO_NOBODY_CARED] = cnt;
+			n++;
+		}
+	}
+	snap->nr = n;
+	return snap;
+}
+
+/* ---- the record over netlink (VNS_CMD_VIRTIO_GET) ---- */
+
+static const u8 vns_vio_attr[VNS_VIO_NR] = {
+	[VNS_VIO_POLL_SOFTIRQ] = VNS_VIRTIO_A_POLL_SOFTIRQ,
+	[VNS_VIO_POLL_BUSY] = VNS_VIRTIO_A_POLL_BUSY,
+	[VNS_VIO_POLL_OTHER] = VNS_VIRTIO_A_POLL_OTHER,
+	[VNS_VIO_PACKETS] = VNS_VIRTIO_A_PACKETS,
+	[VNS_VIO_PACKETS_BUSY] = VNS_VIRTIO_A_PACKETS_BUSY,
+	[VNS_VIO_POLL_FULL] = VNS_VIRTIO_A_POLL_FULL,
+	[VNS_VIO_IRQS] = VNS_VIRTIO_A_IRQS,
+	[VNS_VIO_IRQ_NONE] = VNS_VIRTIO_A_IRQ_NONE,
+	[VNS_VIO_REFILL_FAIL] = VNS_VIRTIO_A_REFILL_FAIL,
+	[VNS_VIO_NOBODY_CARED] = VNS_VIRTIO_A_NOBODY_CARED,
+};
+
+static int vns_vio_fill(struct sk_buff *skb, const struct vns_snap *s,
+			const void *rec)
+{
+	const struct vns_vio_ent *r = rec;
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, VNS_A_VIRTIO);
+	if (!nest)
+		return -EMSGSIZE;
+	if ((r->dev[0] && nla_put_string(skb, VNS_VIRTIO_A_DEV, r->dev)) ||
+	    (r->vdev != VNS_VIRTIO_NONE &&
+	     nla_put_u32(skb, VNS_VIRTIO_A_VDEV, r->vdev)) ||
+	    (r->index != VNS_VIRTIO_NONE &&
+	     (nla_put_u32(skb, VNS_VIRTIO_A_VQ_INDEX, r->index) ||
+	      nla_put_string(skb, VNS_VIRTIO_A_VQ_NAME, r->name))) ||
+	    (r->irq != VNS_VIRTIO_NONE &&
+	     nla_put_u32(skb, VNS_VIRTIO_A_IRQ, r->irq)))
+		goto cancel;
+	for (i = 0; i < VNS_VIO_NR; i++)
+		if (vns_nla_put_u64(skb, vns_vio_attr[i], r->c[i],
+				    VNS_VIRTIO_A_PAD))
+			goto cancel;
+	if (vns_nl_put_hist(skb, VNS_VIRTIO_A_HIST, &r->pkts))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* ---- the record in the text view ---- */
+
+static const char *const vns_vio_keys[VNS_VIO_NR] = {
+	[VNS_VIO_POLL_SOFTIRQ] = "polls_softirq",
+	[VNS_VIO_POLL_BUSY] = "polls_busy",
+	[VNS_VIO_POLL_OTHER] = "polls_other",
+	[VNS_VIO_PACKETS] = "packets",
+	[VNS_VIO_PACKETS_BUSY] = "packets_busy",
+	[VNS_VIO_POLL_FULL] = "polls_full",
+	[VNS_VIO_IRQS] = "irqs",
+	[VNS_VIO_IRQ_NONE] = "irq_none",
+	[VNS_VIO_REFILL_FAIL] = "refill_fail",
+	[VNS_VIO_NOBODY_CARED] = "nobody_cared",
+};
+
+static void vns_seq_u32_or(struct seq_file *m, const char *key, u32 v)
+{
+	if (v == VNS_VIRTIO_NONE)
+		seq_printf(m, " %s=-", key);
+	else
+		seq_printf(m, " %s=%u", key, v);
+}
+
+static void vns_vio_show(struct seq_file *m, const struct vns_snap *s,
+			 const void *rec)
+{
+	const struct vns_vio_ent *r = rec;
+	unsigned int i;
+
+	seq_puts(m, "type=queue dev=");
+	vns_seq_word(m, r->dev[0] ? r->dev : "-");
+	vns_seq_u32_or(m, "vdev", r->vdev);
+	vns_seq_u32_or(m, "vq", r->index);
+	seq_puts(m, " name=");
+	vns_seq_word(m, r->name[0] ? r->name : "-");
+	vns_seq_u32_or(m, "irq", r->irq);
+	for (i = 0; i < VNS_VIO_NR; i++)
+		seq_printf(m, " %s=%llu", vns_vio_keys[i], r->c[i]);
+	vns_seq_hist(m, "pkts_hist", &r->pkts);
+	seq_putc(m, '\n');
+}
+
+/* Listed in the registry, core/registry.h */
+struct vns_collector vns_virtio_collector = {
+	.name = "virtio",
+	.probes = vns_vio_probes,
+	.nr_probes = ARRAY_SIZE(vns_vio_probes),
+	.alloc = vns_vio_alloc,
+	.mem_size = vns_vio_mem_size,
+	.free = vns_vio_free,
+	.clear = vns_vio_clear,
+	.status = vns_vio_status,
+	.nl_cmd = VNS_CMD_VIRTIO_GET,
+	.rec_size = sizeof(struct vns_vio_ent),
+	.snapshot = vns_vio_snapshot,
+	.fill = vns_vio_fill,
+	.show = vns_vio_show,
+};

@@ -1,0 +1,232 @@
+#!/bin/bash
+# 98-virt-kvm: the virtio (guest side) and kvm (irqfd) collectors on real devices (issue 13).
+# Throwaway home of these assertions until the nested-VM infrastructure (98-virt.sh) lands.
+#   1. virtio, in this VM: its virtio-net NIC on the qemu hub (scripts/vmrun.sh VNS_VM_HUB=1) in a
+#      netns, datagrams in from the e1000 on the same hub.  A flood: virtnet_poll runs from
+#      net_rx_action only, and its packets sum to the NIC's rx_packets delta exactly; the
+#      receive queue's vring_interrupt count equals its MSI-X line's /proc/interrupts delta.
+#      Then a receiver with SO_BUSY_POLL (net.core.busy_read/busy_poll=50): polls from
+#      napi_busy_loop appear, their packets are at most what the socket received, and the sum is
+#      still the rx_packets delta.
+#   2. kvm, with -cpu max (kvm_amd loads here): a nested guest under KVM with vhost=on on tap0
+#      pings this VM; for exactly that qemu's pid: irqfd wakeups with EPOLLIN > 0, each of them
+#      one fast-path attempt (fast == wakeups_in per GSI), injections (fast_ok + slow) > 0.
+. "$(dirname "$0")/../lib.sh"
+. "$VNS_REPO/tests/vm/vns.sh"
+T=virtkvm
+VIO=$VNS_PROC/virtio
+KV=$VNS_PROC/kvm
+in_e() { ip netns exec vns_e "$@"; }
+in_v() { ip netns exec vns_v "$@"; }
+# vsum FILE FIELD KEY=VALUE...: the sum of FIELD over the matching records
+vsum() {
+  local f=$1 k=$2; shift 2
+  view_get "$f" "$k" "$@" | awk '{ s += $1 } END { print s + 0 }'
+}
+# irqs_of NAME: the /proc/interrupts total of the line named NAME (all CPUs)
+irqs_of() {
+  awk -v n="$1" '$NF == n { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break; print s; f = 1 }
+                 END { if (!f) print "" }' /proc/interrupts
+}
+
+load_vns || exit 1
+trap 'cleanup_netns vns_e vns_v; unload_vns' EXIT
+
+# --- probes: what this kernel has -------------------------------------------------------------
+ctl enable virtio || fail $T/enable_virtio "rejected"
+grep -E "collector=virtio" $VNS_PROC/probes | sed 's/^/INFO /'
+
+# --- 1. virtio: the hub's virtio-net NIC ------------------------------------------------------
+modprobe virtio_net 2>/dev/null; modprobe e1000 2>/dev/null
+by_mac() {
+  local d
+  for d in /sys/class/net/*; do
+    [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { echo "${d##*/}"; return 0; }
+  done
+  return 1
+}
+for _ in $(seq 50); do
+  e=$(by_mac 52:54:00:e1:00:01) && v=$(by_mac 52:54:00:f2:00:02) && break
+  sleep 0.2
+done
+if [ -z "${e:-}" ] || [ -z "${v:-}" ]; then
+  skip $T/nics "no hub NICs: e1000='${e:-}' virtio='${v:-}'"
+else
+  VI=vns_virtio
+  vdev=$(basename "$(readlink -f /sys/class/net/$v/device)")   # virtioN
+  ip netns add vns_e; ip netns add vns_v
+  ip link set "$e" netns vns_e; ip link set "$v" netns vns_v
+  in_v ip link set "$v" name $VI
+  for ns in vns_e vns_v; do
+    ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    ip netns exec $ns ip link set lo up
+  done
+  in_e ip addr add 10.98.0.1/24 dev "$e"; in_v ip addr add 10.98.0.2/24 dev $VI
+  in_e ip link set "$e" up; in_v ip link set $VI up
+  for _ in $(seq 50); do in_e ping -c 1 -W 1 10.98.0.2 >/dev/null 2>&1 && break; sleep 0.2; done
+  check $T/link in_e ping -c 1 -W 2 10.98.0.2
+  in_e ip neigh replace 10.98.0.2 lladdr 52:54:00:f2:00:02 dev "$e" nud permanent
+  in_v ip neigh replace 10.98.0.1 lladdr 52:54:00:e1:00:01 dev $VI nud permanent
+  rxp() { in_v cat /sys/class/net/$VI/statistics/rx_packets; }
+  msix=$(irqs_of "$vdev-input.0")
+  echo "INFO virtio-net $v -> $VI ($vdev), MSI-X input.0 line: ${msix:-none}"
+  sleep 1
+
+  # 1a. a flood, nobody busy-polling
+  N=3000
+  ctl reset virtio
+  rx0=$(rxp); i0=$(irqs_of "$vdev-input.0")
+  in_e "$VNS_TESTBIN/udpsend" 10.98.0.1 4000 10.98.0.2 9 $N 64 >/dev/null
+  sleep 1
+  rx1=$(rxp); i1=$(irqs_of "$vdev-input.0")
+  keep $VIO flood
+  sed 's/^/INFO /' $VIO | grep "dev=$VI"
+  expect_eq $T/flood_rx_packets "$((rx1 - rx0 >= N))" 1
+  expect_eq $T/flood_packets_eq_rx "$(vsum $VIO packets dev=$VI)" "$((rx1 - rx0))"
+  expect_eq $T/flood_softirq_polls "$(( $(vsum $VIO polls_softirq dev=$VI) > 0 ))" 1
+  expect_eq $T/flood_no_busy_polls "$(vsum $VIO polls_busy dev=$VI)" 0
+  expect_eq $T/flood_queue_name "$(view_get $VIO name dev=$VI | head -1)" input.0
+  if [ -n "$i0" ]; then
+    expect_eq $T/flood_irqs_eq_proc "$(vsum $VIO irqs vdev=${vdev#virtio} name=input.0)" "$((i1 - i0))"
+  fi
+  echo "INFO flood: rx_packets +$((rx1 - rx0)) irqs(/proc) +$(( ${i1:-0} - ${i0:-0} )) irq_none $(vsum $VIO irq_none vdev=${vdev#virtio})"
+
+  # 1b. a busy-polling receiver
+  # global, not per netns: set from the initial one
+  sysctl -qw net.core.busy_read=50 net.core.busy_poll=50 net.core.rmem_max=8388608
+  udp_stat() { in_v awk -v k="$1" '/^Udp:/ { if (!n) { for (i = 2; i <= NF; i++) if ($i == k) c = i; n = 1 } else print $c }' /proc/net/snmp; }
+  ub0=$(udp_stat RcvbufErrors)
+  ctl reset virtio
+  rx0=$(rxp); i0=$(irqs_of "$vdev-input.0")
+  M=400
+  in_v python3 - 10.98.0.2 7000 $M > /tmp/busy.out 2>&1 <<'PY' &
+import signal, socket, sys
+# a blocking recv() busy-polls (sk_busy_loop); one with a timeout would poll() first
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 46, 50)    # SO_BUSY_POLL, us
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+s.bind((sys.argv[1], int(sys.argv[2])))
+n = 0
+def done(*_):
+    print(n)
+    sys.exit(0)
+signal.signal(signal.SIGALRM, done)
+signal.alarm(120)
+open('/tmp/busy.ready', 'w').close()
+while n < int(sys.argv[3]):
+    s.recv(2048)
+    n += 1
+done()
+PY
+  rpid=$!
+  for _ in $(seq 100); do [ -e /tmp/busy.ready ] && break; sleep 0.1; done
+  for _ in $(seq $((M / 20))); do
+    in_e "$VNS_TESTBIN/udpsend" 10.98.0.1 4001 10.98.0.2 7000 20 64 >/dev/null
+    sleep 0.05
+  done
+  wait $rpid
+  got=$(cat /tmp/busy.out)
+  sleep 0.5
+  rx1=$(rxp); i1=$(irqs_of "$vdev-input.0")
+  keep $VIO busy
+  sed 's/^/INFO /' $VIO | grep "dev=$VI"
+  busy=$(vsum $VIO polls_busy dev=$VI)
+  pbusy=$(vsum $VIO packets_busy dev=$VI)
+  ub=$(( $(udp_stat RcvbufErrors) - ub0 ))
+  expect_eq $T/busy_received_or_rcvbuf "$((got + ub))" $M
+  expect_eq $T/busy_packets_eq_rx "$(vsum $VIO packets dev=$VI)" "$((rx1 - rx0))"
+  expect_eq $T/busy_polls_seen "$((busy > 0))" 1
+  expect_eq $T/busy_packets_le_received "$((pbusy <= got))" 1
+  if [ -n "$i0" ]; then
+    expect_eq $T/busy_irqs_eq_proc "$(vsum $VIO irqs vdev=${vdev#virtio} name=input.0)" "$((i1 - i0))"
+  fi
+  echo "INFO busy: received $got (RcvbufErrors +$ub), rx_packets +$((rx1 - rx0)), polls softirq/busy/other" \
+       "$(vsum $VIO polls_softirq dev=$VI)/$busy/$(vsum $VIO polls_other dev=$VI)," \
+       "packets_busy $pbusy, irqs +$(( ${i1:-0} - ${i0:-0} )), irq_none $(vsum $VIO irq_none vdev=${vdev#virtio} name=input.0)"
+  sysctl -qw net.core.busy_read=0 net.core.busy_poll=0
+  # the command: the same figures over netlink
+  "$VNS_CLI" virtio --dev $VI | sed 's/^/INFO cli: /'
+  js=$("$VNS_CLI" virtio --dev $VI --json)
+  expect_eq $T/cli_virtio_packets "$(echo "$js" | python3 -c 'import json,sys; print(sum(q["packets"] for q in json.load(sys.stdin)["queues"]))')" \
+    "$(vsum $VIO packets dev=$VI)"
+  expect_eq $T/cli_virtio_busy "$(echo "$js" | python3 -c 'import json,sys; print(sum(q["polls_busy"] for q in json.load(sys.stdin)["queues"]))')" "$busy"
+  expect_eq $T/cli_virtio_queue1 "$("$VNS_CLI" virtio --dev $VI --queue 1)" "no virtio data for $VI"
+fi
+grep -E "collector=virtio" $VNS_PROC/status | sed 's/^/INFO /'
+
+# --- 2. kvm: a nested guest under KVM, vhost=on --------------------------------------------
+L2K=6.1.0-57-amd64
+L2DIR=/var/cache/vns-lab/$L2K
+if ! grep -qw svm /proc/cpuinfo; then
+  skip $T/kvm "no SVM in this VM (boot with VNS_QEMU_OPTS='-cpu max')"
+  exit 0
+fi
+modprobe kvm_amd 2>/dev/null; modprobe vhost_net 2>/dev/null; modprobe tun 2>/dev/null
+lsmod | grep -E "^(kvm|kvm_amd|vhost_net|tun) " | sed 's/^/INFO /'
+ls -l /dev/kvm "$L2DIR/boot/vmlinuz-$L2K" 2>&1 | sed 's/^/INFO /'
+L2INITRD=${VNS_L2_INITRD_SH:-/work/shared/lab/l2-initrd.sh}
+if [ ! -c /dev/kvm ] || [ ! -f "$L2DIR/boot/vmlinuz-$L2K" ] || [ ! -f "$L2INITRD" ]; then
+  skip $T/kvm "no /dev/kvm, no $L2K kernel or no $L2INITRD for the nested guest (VNS_VM_SHARE)"
+  exit 0
+fi
+ctl enable kvm || fail $T/enable_kvm "rejected"
+grep -E "collector=kvm" $VNS_PROC/probes | sed 's/^/INFO /'
+PINGS=20
+LAB=/var/cache/vns-lab bash "$L2INITRD" $L2K /tmp/l2-initrd.gz \
+  "ping -c $PINGS -i 0.2 10.0.9.1" || { fail $T/l2_initrd "l2-initrd.sh"; exit 1; }
+ip tuntap add tap0 mode tap && ip addr add 10.0.9.1/24 dev tap0 && ip link set tap0 up
+qemu-system-x86_64 -enable-kvm -cpu host -m 256 -smp 1 -nographic -no-reboot \
+  -kernel "$L2DIR/boot/vmlinuz-$L2K" -initrd /tmp/l2-initrd.gz \
+  -append 'console=ttyS0 quiet panic=-1' \
+  -netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=on \
+  -device virtio-net-pci,netdev=n0 > /tmp/l2.out 2>&1 &
+qpid=$!
+# the nested guest boots in ~40 s on an idle machine, far slower on a loaded one
+L2WAIT=${VNS_L2_WAIT:-600}
+timeout $L2WAIT tail --pid=$qpid -f /dev/null
+grep -E "L2-|packets|round-trip" /tmp/l2.out | sed 's/^/INFO L2: /'
+echo "INFO qemu pid $qpid"
+if kill -0 $qpid 2>/dev/null; then
+  kill $qpid; wait $qpid 2>/dev/null
+  fail $T/l2_done "the nested guest did not finish in ${L2WAIT}s: $(tail -c 300 /tmp/l2.out | tr -c '[:print:]' ' ')"
+  ip link del tap0
+  exit 1
+fi
+keep $KV nested
+sed 's/^/INFO /' $KV | cut -c1-400
+replies=$(sed -n 's/.* \([0-9]*\) packets received.*/\1/p' /tmp/l2.out)
+expect_eq $T/l2_ping "${replies:-0}" $PINGS
+win=$(vsum $KV wakeups_in type=gsi pid=$qpid)
+fast=$(vsum $KV fast type=gsi pid=$qpid)
+ok=$(vsum $KV fast_ok type=gsi pid=$qpid)
+slow=$(vsum $KV slow type=gsi pid=$qpid)
+expect_eq $T/kvm_wakeups_in "$((win > 0))" 1
+expect_eq $T/kvm_fast_eq_wakeups_in "$fast" "$win"
+expect_eq $T/kvm_injections "$((ok + slow > 0))" 1
+expect_eq $T/kvm_other_pids "$(view_count $KV type=gsi) $(view_count $KV type=vm)" \
+  "$(view_count $KV type=gsi pid=$qpid) $(view_count $KV type=vm pid=$qpid)"
+expect_eq $T/kvm_runs "$(( $(vsum $KV runs type=vm pid=$qpid) > 0 ))" 1
+bad=0
+for g in $(view_get $KV gsi type=gsi pid=$qpid); do
+  [ "$(vsum $KV fast type=gsi pid=$qpid gsi=$g)" = "$(vsum $KV wakeups_in type=gsi pid=$qpid gsi=$g)" ] || bad=$((bad + 1))
+done
+expect_eq $T/kvm_fast_eq_wakeups_in_per_gsi $bad 0
+echo "INFO kvm: wakeups_in $win fast $fast fast_ok $ok slow $slow"
+"$VNS_CLI" kvm --pid $qpid | sed 's/^/INFO cli: /'
+js=$("$VNS_CLI" kvm --pid $qpid --json)
+expect_eq $T/cli_kvm_signals "$(echo "$js" | python3 -c 'import json,sys; print(sum(g["wakeups_in"] for v in json.load(sys.stdin)["vms"] for g in v["gsis"]))')" "$win"
+expect_eq $T/cli_kvm_pid "$(echo "$js" | python3 -c 'import json,sys; print(" ".join(str(v["pid"]) for v in json.load(sys.stdin)["vms"]))')" "$qpid"
+expect_eq $T/cli_kvm_other_pid "$("$VNS_CLI" kvm --pid 1)" "no KVM data for pid 1"
+grep -E "collector=kvm" $VNS_PROC/status | sed 's/^/INFO /'
+# kvm.ko goes while the collector is on (the guest has exited): its probes wait, come back
+kstate() { view_get $VNS_PROC/probes state collector=kvm probe=irqfd_wakeup; }
+if rmmod kvm_amd kvm 2>/dev/null; then
+  expect_eq $T/kvm_rmmod_waiting "$(kstate)" waiting
+  modprobe kvm_amd
+  expect_eq $T/kvm_reload_attached "$(kstate)" attached
+  expect_eq $T/kvm_reload_state "$(view_get $VNS_PROC/status state collector=kvm)" on
+else
+  skip $T/kvm_rmmod "kvm_amd or kvm busy: $(lsmod | grep -E '^kvm' | tr '\n' ' ')"
+fi
+ip link del tap0
+dmesg_clean $T/dmesg
