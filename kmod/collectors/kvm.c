@@ -18,8 +18,12 @@
  *   signal that queued the work, kept for it in a small shared table
  *   keyed by the irqfd (a clash there is counted, not timed).  Signals
  *   that find the work already queued are served by the same run.
- * - kvm_set_irq(kvm, source, gsi, ...) per GSI, any caller; kvm_set_msi()
- *   and kvm_vcpu_kick() per VM.
+ * - kvm_set_irq(kvm, source, gsi, level, ...) per GSI, any caller, only
+ *   level 1 (an assertion: irqfd_inject() asserts, then deasserts);
+ *   kvm_set_msi(e, kvm, source, level, ...) with level 1 (the slow path's
+ *   and qemu's KVM_SIGNAL_MSI; level 0 is a no-op) and kvm_vcpu_kick()
+ *   per VM.  The fast path never calls kvm_set_msi(): the MSIs a VM was
+ *   sent are its GSIs' fast_ok plus its msi_slow.
  *
  * Tables: per CPU, an open-addressed table of (VM, GSI) entries, sized at
  * enable (kvm_entries), full: counted as lost; summed over the CPUs when
@@ -260,8 +264,11 @@ static int vns_kvm_inatomic_out(struct kretprobe_instance *ri,
 		goto out;
 	e->c[VNS_KVM_FAST]++;
 	if (ret != -EWOULDBLOCK) {
-		e->c[VNS_KVM_FAST_OK]++;
-		vns_hist_add(&e->fast, ktime_get_ns() - pc->ts);
+		/* > 0: delivered to as many vCPUs; else dropped (no target) */
+		if (ret > 0) {
+			e->c[VNS_KVM_FAST_OK]++;
+			vns_hist_add(&e->fast, ktime_get_ns() - pc->ts);
+		}
 		goto out;
 	}
 	/* irqfd_wakeup() queues the inject work next: time it from here */
@@ -313,6 +320,9 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
 {
 	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_SET_IRQ]);
+	/* level 1 only: each edge injection is a 1 then a 0 */
+	if (!(int)vns_kprobe_arg(regs, 3))
+		return 0;
 	vns_kvm_count(vns_kprobe_arg(regs, 0), (u32)vns_kprobe_arg(regs, 2),
 		      VNS_KVM_SET_IRQ);
 	return 0;
@@ -321,6 +331,9 @@ static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
 static int vns_kvm_msi(struct kprobe *p, struct pt_regs *regs)
 {
 	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_MSI]);
+	/* level 0 returns -1 at once: not an MSI */
+	if (!(int)vns_kprobe_arg(regs, 3))
+		return 0;
 	vns_kvm_count(vns_kprobe_arg(regs, 1), VNS_KVM_VM, VNS_KVM_MSI);
 	return 0;
 }
@@ -487,7 +500,7 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "wakeups", sum[VNS_KVM_WAKEUPS]);
 	vns_status_counter(st, "fast_injections", sum[VNS_KVM_FAST_OK]);
 	vns_status_counter(st, "slow_injections", sum[VNS_KVM_SLOW]);
-	vns_status_counter(st, "msi", sum[VNS_KVM_MSI]);
+	vns_status_counter(st, "msi_slow", sum[VNS_KVM_MSI]);
 	vns_status_counter(st, "kicks", sum[VNS_KVM_KICKS]);
 	vns_status_counter(st, "lat_lost", sum[VNS_KVM_LAT_LOST]);
 }
@@ -645,7 +658,7 @@ static const char *const vns_kvm_keys[VNS_KVM_NR] = {
 	[VNS_KVM_FAST_OK] = "fast_ok",
 	[VNS_KVM_SLOW] = "slow",
 	[VNS_KVM_SET_IRQ] = "set_irq",
-	[VNS_KVM_MSI] = "msi",
+	[VNS_KVM_MSI] = "msi_slow",
 	[VNS_KVM_KICKS] = "kicks",
 	[VNS_KVM_RUNS] = "runs",
 	[VNS_KVM_LAT_LOST] = "lat_lost",
