@@ -5,12 +5,15 @@
  *
  * - virtnet_poll(napi, budget) (virtio_net, the NAPI poll callback: its
  *   address is taken, so it is out of line), a kretprobe: its return value
- *   is the packets the poll took.  Its caller: net_rx_action() runs it in
- *   a softirq (in_serving_softirq()); napi_busy_loop() (a socket with
- *   SO_BUSY_POLL, net.core.busy_poll) with bottom halves only disabled,
- *   marked per CPU with the busy-polling task between napi_busy_loop()'s
- *   entry and return; anything else (threaded NAPI, netpoll, a busy poll
- *   that moved to another CPU) is "other".
+ *   is the packets the poll took.  Its caller, from the context at its
+ *   entry: net_rx_action() runs it in a softirq (in_serving_softirq());
+ *   napi_busy_loop() (a socket with SO_BUSY_POLL, net.core.busy_poll;
+ *   io_uring) in the busy-polling task with bottom halves only disabled
+ *   (not PF_KTHREAD); a kernel thread (threaded NAPI) and netpoll (budget
+ *   0, any context) are "other", and a netpoll call, which only cleans the
+ *   send queue, is never a full poll.  Only netpoll calls it in a hardirq,
+ *   and in_task() is no test here: x86's int3 kprobes (5.8+) run inside
+ *   nmi_enter().
  * - Which queue: receive_queue is private to virtio_net.c, but the poll
  *   takes buffers from its virtqueue (virtqueue_get_buf[_ctx]() and
  *   virtqueue_enable_cb_prepare(), exported by virtio_ring): the first
@@ -90,8 +93,6 @@ struct vns_vio_cpu {
 	bool in_poll;
 	unsigned long poll_vq;
 	u32 poll_refill_fail;
-	/* the task in napi_busy_loop() on this CPU */
-	struct task_struct *busy;
 	u64 lost;
 	u64 refill_fail_other;		/* outside a poll (refill work, open) */
 	struct vns_vio_bad bad[VNS_VIO_BAD_IRQS];
@@ -107,7 +108,6 @@ static struct vns_vio *vns_vio;
 
 enum {
 	VNS_VIO_P_POLL,
-	VNS_VIO_P_BUSY,
 	VNS_VIO_P_GET_BUF_CTX,
 	VNS_VIO_P_GET_BUF,
 	VNS_VIO_P_CB_PREPARE,
@@ -188,12 +188,14 @@ static int vns_vio_poll_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->napi = (void *)vns_kprobe_arg(regs, 0);
 	d->budget = (int)vns_kprobe_arg(regs, 1);
 	pc = v->cpu[smp_processor_id()];
-	if (in_serving_softirq())
+	if (!d->budget)
+		d->caller = VNS_VIO_POLL_OTHER;		/* netpoll */
+	else if (in_serving_softirq())
 		d->caller = VNS_VIO_POLL_SOFTIRQ;
-	else if (READ_ONCE(pc->busy) == current)
+	else if (!(current->flags & PF_KTHREAD))
 		d->caller = VNS_VIO_POLL_BUSY;
 	else
-		d->caller = VNS_VIO_POLL_OTHER;
+		d->caller = VNS_VIO_POLL_OTHER;		/* threaded NAPI */
 	pc->in_poll = true;
 	pc->poll_vq = 0;
 	pc->poll_refill_fail = 0;
@@ -233,7 +235,7 @@ static int vns_vio_poll_out(struct kretprobe_instance *ri,
 	e->c[VNS_VIO_PACKETS] += ret;
 	if (d->caller == VNS_VIO_POLL_BUSY)
 		e->c[VNS_VIO_PACKETS_BUSY] += ret;
-	if (ret >= d->budget)
+	if (d->budget && ret >= d->budget)
 		e->c[VNS_VIO_POLL_FULL]++;
 	vns_hist_add(&e->pkts, ret);
 	e->c[VNS_VIO_REFILL_FAIL] += pc->poll_refill_fail;
@@ -241,33 +243,6 @@ out:
 	pc->poll_vq = 0;
 	pc->poll_refill_fail = 0;
 	local_irq_restore(flags);
-	return 0;
-}
-
-static int vns_vio_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct vns_vio *v;
-
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BUSY]);
-	v = READ_ONCE(vns_vio);
-	if (!vns_active(&vns_virtio_collector) || !v)
-		return 1;
-	WRITE_ONCE(v->cpu[smp_processor_id()]->busy, current);
-	return 0;
-}
-
-static int vns_vio_busy_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
-{
-	struct vns_vio *v = READ_ONCE(vns_vio);
-	struct vns_vio_cpu *pc;
-
-	if (!v)
-		return 0;
-	/* where it returns: it may have moved since its entry */
-	pc = v->cpu[smp_processor_id()];
-	if (READ_ONCE(pc->busy) == current)
-		WRITE_ONCE(pc->busy, NULL);
 	return 0;
 }
 
@@ -407,8 +382,6 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 #define VNS_VIO_OK		"no kprobe arguments on this architecture"
 #define vns_vio_poll_in		NULL
 #define vns_vio_poll_out	NULL
-#define vns_vio_busy_in		NULL
-#define vns_vio_busy_out	NULL
 #define vns_vio_get_buf_ctx	NULL
 #define vns_vio_get_buf		NULL
 #define vns_vio_cb_prepare	NULL
@@ -446,9 +419,6 @@ static struct vns_probe vns_vio_probes[] = {
 	[VNS_VIO_P_POLL] = VNS_VIO_KRETPROBE("virtnet_poll", VNS_VIO_NET,
 					     vns_vio_poll_in, vns_vio_poll_out,
 					     sizeof(struct vns_vio_poll_data)),
-	[VNS_VIO_P_BUSY] = VNS_VIO_KRETPROBE("napi_busy_loop", NULL,
-					     vns_vio_busy_in, vns_vio_busy_out,
-					     0),
 	[VNS_VIO_P_GET_BUF_CTX] = VNS_VIO_KPROBE("virtqueue_get_buf_ctx",
 						 VNS_VIO_RING,
 						 vns_vio_get_buf_ctx),
