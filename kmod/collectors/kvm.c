@@ -136,8 +136,9 @@ static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 		if (e->kvm == kvm && e->gsi == gsi)
 			return e;
 		if (!e->kvm) {
-			e->kvm = kvm;
 			e->gsi = gsi;
+			/* readers see kvm set only with its gsi */
+			smp_store_release(&e->kvm, kvm);
 			return e;
 		}
 	}
@@ -274,10 +275,12 @@ static int vns_kvm_inatomic_out(struct kretprobe_instance *ri,
 	/* irqfd_wakeup() queues the inject work next: time it from here */
 	slot = vns_kvm_slot(k, pc->irqfd);
 	old = cmpxchg(&slot->irqfd, 0UL, pc->irqfd);
-	if (!old)
-		WRITE_ONCE(slot->ts, pc->ts);
-	else if (old != pc->irqfd)
+	if (!old) {
+		/* after the claim: vns_kvm_inject() reads irqfd, then ts */
+		smp_store_release(&slot->ts, pc->ts);
+	} else if (old != pc->irqfd) {
 		e->c[VNS_KVM_LAT_LOST]++;
+	}
 	/* else queued already, by an earlier signal: timed from that one */
 out:
 	local_irq_restore(flags);
@@ -300,10 +303,19 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	irqfd = container_of(work, struct kvm_kernel_irqfd, inject);
 	slot = vns_kvm_slot(k, (unsigned long)irqfd);
+	/*
+	 * A claim writes irqfd (cmpxchg), then ts: ts 0 is a claim not
+	 * done yet, whose signal queues this work again after it; the
+	 * slot is free once its ts is read and cleared.
+	 */
 	if (READ_ONCE(slot->irqfd) == (unsigned long)irqfd) {
-		ts = READ_ONCE(slot->ts);
-		/* the slot is free only once its ts is read */
-		smp_store_release(&slot->irqfd, 0UL);
+		/* pairs with the claim's release of ts */
+		ts = smp_load_acquire(&slot->ts);
+		if (ts) {
+			WRITE_ONCE(slot->ts, 0);
+			/* ts cleared before the slot is free */
+			smp_store_release(&slot->irqfd, 0UL);
+		}
 	}
 	local_irq_save(flags);
 	e = vns_kvm_ent(k, k->cpu[smp_processor_id()],
@@ -563,7 +575,8 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 
 		for (i = 0; i < k->n; i++) {
 			struct vns_kvm_ent *e = &pc->ent[i];
-			unsigned long kvm = READ_ONCE(e->kvm);
+			/* pairs with vns_kvm_ent(): gsi written first */
+			unsigned long kvm = smp_load_acquire(&e->kvm);
 
 			if (!kvm)
 				continue;

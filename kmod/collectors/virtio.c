@@ -145,11 +145,12 @@ static struct vns_vio_ent *vns_vio_ent(struct vns_vio *v,
 		if (e->key == key)
 			return e;
 		if (!e->key) {
-			e->key = key;
 			e->is_vq = is_vq;
 			e->vdev = VNS_VIRTIO_NONE;
 			e->index = VNS_VIRTIO_NONE;
 			e->irq = VNS_VIRTIO_NONE;
+			/* readers see key set only with the rest */
+			smp_store_release(&e->key, key);
 			return e;
 		}
 	}
@@ -161,9 +162,10 @@ static void vns_vio_learn_vq(struct vns_vio_ent *e, struct virtqueue *vq)
 {
 	if (e->index != VNS_VIRTIO_NONE)
 		return;
-	e->index = vq->index;
 	e->vdev = vq->vdev ? vq->vdev->index : VNS_VIRTIO_NONE;
 	vns_vio_copy(e->name, vq->name, sizeof(e->name));
+	/* readers see index set only with vdev and name */
+	smp_store_release(&e->index, vq->index);
 }
 
 #ifdef VNS_HAVE_KPROBE_ARGS
@@ -544,6 +546,7 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 	struct vns_vio_ent *r, *d;
 	struct vns_snap *snap;
 	unsigned int i, j, n = 0, nr = 0;
+	u32 idx;
 	int cpu;
 
 	lockdep_assert_held(&vns_lock);
@@ -562,7 +565,8 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 
 		for (i = 0; i < v->n; i++) {
 			struct vns_vio_ent *e = &pc->ent[i];
-			unsigned long key = READ_ONCE(e->key);
+			/* pairs with vns_vio_ent(): the rest written first */
+			unsigned long key = smp_load_acquire(&e->key);
 
 			if (!key)
 				continue;
@@ -580,8 +584,10 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			}
 			d = &r[j];
 			d->is_vq = e->is_vq;
-			if (READ_ONCE(e->index) != VNS_VIRTIO_NONE) {
-				d->index = e->index;
+			/* pairs with vns_vio_learn_vq() */
+			idx = smp_load_acquire(&e->index);
+			if (idx != VNS_VIRTIO_NONE) {
+				d->index = idx;
 				d->vdev = e->vdev;
 				memcpy(d->name, e->name, sizeof(d->name));
 				d->name[sizeof(d->name) - 1] = '\0';
