@@ -31,6 +31,7 @@
  */
 #include <linux/hash.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -530,23 +531,35 @@ static void vns_hist_sum(struct vns_hist *d, const struct vns_hist *s)
 }
 
 /*
+ * An index of a snapshot's records by (VM, GSI), open-addressed, at least
+ * twice the records in size: slot[h] is 0 (free) or a record's index + 1
+ */
+struct vns_kvm_idx {
+	u32 *slot;
+	unsigned int mask;
+};
+
+/*
  * @kvm's record for @gsi in @r[0..*n), added if new and *n < @max; NULL if
  * there is no room (entries taken since the snapshot counted them)
  */
 static struct vns_kvm_rec *vns_kvm_rec(struct vns_kvm_rec *r, unsigned int *n,
-				       unsigned int max, unsigned long kvm,
-				       u32 gsi)
+				       unsigned int max,
+				       const struct vns_kvm_idx *x,
+				       unsigned long kvm, u32 gsi)
 {
-	unsigned int i;
+	unsigned int h = hash_64((u64)kvm + gsi, 32) & x->mask;
+	u32 s;
 
-	for (i = 0; i < *n; i++)
-		if (r[i].e.kvm == kvm && r[i].e.gsi == gsi)
-			return &r[i];
+	for (; (s = x->slot[h]); h = (h + 1) & x->mask)
+		if (r[s - 1].e.kvm == kvm && r[s - 1].e.gsi == gsi)
+			return &r[s - 1];
 	if (*n >= max)
 		return NULL;
 	memset(&r[*n], 0, sizeof(r[*n]));
 	r[*n].e.kvm = kvm;
 	r[*n].e.gsi = gsi;
+	x->slot[h] = *n + 1;
 	return &r[(*n)++];
 }
 
@@ -554,6 +567,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 {
 	struct vns_kvm *k = vns_kvm;
 	struct vns_kvm_rec *r, *d, *vm;
+	struct vns_kvm_idx x;
 	struct vns_snap *snap;
 	unsigned int i, j, n = 0, nr;
 	int cpu;
@@ -569,10 +583,17 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 	snap = vns_snap_alloc(2 * nr + 1, sizeof(*r));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
+	x.mask = roundup_pow_of_two(2 * (2 * nr + 1)) - 1;
+	x.slot = vzalloc(array_size(x.mask + 1, sizeof(*x.slot)));
+	if (!x.slot) {
+		vns_snap_free(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	r = vns_snap_recs(snap, struct vns_kvm_rec);
 	for_each_possible_cpu(cpu) {
 		struct vns_kvm_cpu *pc = k->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < k->n; i++) {
 			struct vns_kvm_ent *e = &pc->ent[i];
 			/* pairs with vns_kvm_ent(): gsi written first */
@@ -580,7 +601,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 
 			if (!kvm)
 				continue;
-			d = vns_kvm_rec(r, &n, nr, kvm, READ_ONCE(e->gsi));
+			d = vns_kvm_rec(r, &n, nr, &x, kvm, READ_ONCE(e->gsi));
 			if (!d)
 				continue;
 			for (j = 0; j < VNS_KVM_NR; j++)
@@ -595,15 +616,16 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 	j = n;
 	for (i = 0; i < j; i++)
 		if (r[i].e.gsi != VNS_KVM_VM)
-			vns_kvm_rec(r, &n, 2 * nr, r[i].e.kvm, VNS_KVM_VM);
+			vns_kvm_rec(r, &n, 2 * nr, &x, r[i].e.kvm, VNS_KVM_VM);
 	for (i = 0; i < n; i++) {
 		r[i].vm = hash_64((u64)(r[i].e.kvm ^ k->salt), 48);
 		if (r[i].e.gsi == VNS_KVM_VM)
 			continue;
-		vm = vns_kvm_rec(r, &n, n, r[i].e.kvm, VNS_KVM_VM);
+		vm = vns_kvm_rec(r, &n, n, &x, r[i].e.kvm, VNS_KVM_VM);
 		if (vm)
 			r[i].e.pid = vm->e.pid;
 	}
+	vfree(x.slot);
 	snap->nr = n;
 	return snap;
 }

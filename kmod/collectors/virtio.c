@@ -37,6 +37,7 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/sched.h>
@@ -545,8 +546,8 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 	struct vns_vio *v = vns_vio;
 	struct vns_vio_ent *r, *d;
 	struct vns_snap *snap;
-	unsigned int i, j, n = 0, nr = 0;
-	u32 idx;
+	unsigned int i, j, h, n = 0, nr = 0, mask;
+	u32 idx, *slot;
 	int cpu;
 
 	lockdep_assert_held(&vns_lock);
@@ -559,10 +560,18 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 	snap = vns_snap_alloc(nr, sizeof(*r));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
+	/* the records by key, open-addressed: 0 free, else index + 1 */
+	mask = roundup_pow_of_two(2 * nr) - 1;
+	slot = vzalloc(array_size(mask + 1, sizeof(*slot)));
+	if (!slot) {
+		vns_snap_free(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	r = vns_snap_recs(snap, struct vns_vio_ent);
 	for_each_possible_cpu(cpu) {
 		struct vns_vio_cpu *pc = v->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < v->n; i++) {
 			struct vns_vio_ent *e = &pc->ent[i];
 			/* pairs with vns_vio_ent(): the rest written first */
@@ -570,11 +579,14 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 
 			if (!key)
 				continue;
-			for (j = 0; j < n && r[j].key != key; j++)
-				;
+			h = hash_long(key, 32) & mask;
+			while (slot[h] && r[slot[h] - 1].key != key)
+				h = (h + 1) & mask;
+			j = slot[h] ? slot[h] - 1 : n;
 			if (j == n) {
 				if (n == nr)
 					continue;
+				slot[h] = n + 1;
 				memset(&r[n], 0, sizeof(r[n]));
 				r[n].key = key;
 				r[n].vdev = VNS_VIRTIO_NONE;
@@ -603,10 +615,12 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			vns_vio_hist_sum(&d->pkts, &e->pkts);
 		}
 	}
+	vfree(slot);
 	/* "nobody cared": to that IRQ's queues, else a record of its own */
 	for_each_possible_cpu(cpu) {
 		struct vns_vio_cpu *pc = v->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < VNS_VIO_BAD_IRQS; i++) {
 			u64 cnt = READ_ONCE(pc->bad[i].count);
 			u32 irq = READ_ONCE(pc->bad[i].irq);
