@@ -23,11 +23,16 @@
  *   index, vdev.
  * - vring_interrupt(irq, vq), a kretprobe: IRQ_NONE when the ring had
  *   nothing new (a shared line's other queue, or a spurious interrupt).
+ *   Only a virtio-net device's queues (vq->vdev->id.device), not blk's
+ *   or console's.
  * - try_fill_recv() (static; where the compiler kept it out of line)
  *   returning false: a receive refill failure, the queue's if in a poll.
  * - __report_bad_irq(desc, ret) (kernel/irq/spurious.c, static): the
  *   kernel's "irq N: nobody cared", after which it disables the IRQ;
- *   joined to the virtqueues by IRQ number when read.
+ *   joined to the virtqueues by IRQ number when read.  Its other report,
+ *   "bogus return value" (ret above IRQ_HANDLED | IRQ_WAKE_THREAD), is
+ *   not counted; neither is anything where the prototype is the old
+ *   (irq, desc, ret), whose second argument is no such value.
  *
  * Tables: per CPU, open-addressed by virtqueue (or NAPI context while the
  * queue is not known), sized at enable (virtio_entries), full: lost;
@@ -44,6 +49,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/virtio.h>
+#include <linux/virtio_ids.h>
 
 #include "../core/collector.h"
 #include "../core/probe.h"
@@ -297,7 +303,9 @@ static int vns_vio_irq_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	d->irq = (u32)vns_kprobe_arg(regs, 0);
 	d->vq = (void *)vns_kprobe_arg(regs, 1);
-	return d->vq ? 0 : 1;
+	if (!d->vq || !d->vq->vdev || d->vq->vdev->id.device != VIRTIO_ID_NET)
+		return 1;
+	return 0;
 }
 
 static int vns_vio_irq_out(struct kretprobe_instance *ri,
@@ -364,6 +372,9 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BAD_IRQ]);
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v || !desc)
+		return 0;
+	/* "bogus return value", or the old prototype: desc is no desc */
+	if ((u32)vns_kprobe_arg(regs, 1) > (IRQ_HANDLED | IRQ_WAKE_THREAD))
 		return 0;
 	local_irq_save(flags);
 	pc = v->cpu[smp_processor_id()];
