@@ -53,7 +53,7 @@ static const struct {
 	{ VNS_KVM_A_SLOW, "slow" },
 	{ VNS_KVM_A_SET_IRQ, "set_irq" },
 	{ VNS_KVM_A_LAT_LOST, "lat_lost" },
-	{ VNS_KVM_A_MSI, "msi" },
+	{ VNS_KVM_A_MSI, "msi_slow" },
 	{ VNS_KVM_A_KICKS, "kicks" },
 	{ VNS_KVM_A_RUNS, "runs" },
 };
@@ -209,7 +209,7 @@ static void vns_kvm_vm_head(const struct vns_kvm_rec *r)
 		print_u64_opt(PRINT_ANY, "kicks", ", vCPU kicks %s",
 			      VNS_HAS(r, VNS_KVM_A_KICKS),
 			      r->c[VNS_KVM_A_KICKS]);
-		print_u64_opt(PRINT_ANY, "msi", ", kvm_set_msi %s",
+		print_u64_opt(PRINT_ANY, "msi_slow", ", slow MSIs %s",
 			      VNS_HAS(r, VNS_KVM_A_MSI), r->c[VNS_KVM_A_MSI]);
 	}
 	print_fp("\n");
@@ -259,9 +259,11 @@ static const char vns_kvm_usage[] =
 	"Report KVM's irqfd path per VM (the qemu process running its vCPUs)\n"
 	"and per GSI: irqfd wakeups (SIGNALS: with EPOLLIN), the fast path\n"
 	"(kvm_arch_set_irq_inatomic: attempts, injections), the slow path\n"
-	"(irqfd_inject work runs), kvm_set_irq calls, the average time from the\n"
-	"signal to the injection on each path; per VM, KVM_RUN entries, vCPU\n"
-	"kicks and kvm_set_msi calls.  Turns the kvm collector on if it is off.\n"
+	"(irqfd_inject work runs), kvm_set_irq assertions (level 1), the average\n"
+	"time from the signal to the injection on each path; per VM, KVM_RUN\n"
+	"entries, vCPU kicks and slow MSIs (kvm_set_msi, level 1: the slow path\n"
+	"and KVM_SIGNAL_MSI; MSIs sent = FAST OK + slow MSIs).  Turns the kvm\n"
+	"collector on if it is off.\n"
 	"\n"
 	"  --pid PID        only the VMs of this qemu process\n"
 	"  --gsi N          only GSI N\n"

@@ -18,8 +18,12 @@
  *   signal that queued the work, kept for it in a small shared table
  *   keyed by the irqfd (a clash there is counted, not timed).  Signals
  *   that find the work already queued are served by the same run.
- * - kvm_set_irq(kvm, source, gsi, ...) per GSI, any caller; kvm_set_msi()
- *   and kvm_vcpu_kick() per VM.
+ * - kvm_set_irq(kvm, source, gsi, level, ...) per GSI, any caller, only
+ *   level 1 (an assertion: irqfd_inject() asserts, then deasserts);
+ *   kvm_set_msi(e, kvm, source, level, ...) with level 1 (the slow path's
+ *   and qemu's KVM_SIGNAL_MSI; level 0 is a no-op) and kvm_vcpu_kick()
+ *   per VM.  The fast path never calls kvm_set_msi(): the MSIs a VM was
+ *   sent are its GSIs' fast_ok plus its msi_slow.
  *
  * Tables: per CPU, an open-addressed table of (VM, GSI) entries, sized at
  * enable (kvm_entries), full: counted as lost; summed over the CPUs when
@@ -27,6 +31,7 @@
  */
 #include <linux/hash.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -132,8 +137,9 @@ static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 		if (e->kvm == kvm && e->gsi == gsi)
 			return e;
 		if (!e->kvm) {
-			e->kvm = kvm;
 			e->gsi = gsi;
+			/* readers see kvm set only with its gsi */
+			smp_store_release(&e->kvm, kvm);
 			return e;
 		}
 	}
@@ -260,17 +266,22 @@ static int vns_kvm_inatomic_out(struct kretprobe_instance *ri,
 		goto out;
 	e->c[VNS_KVM_FAST]++;
 	if (ret != -EWOULDBLOCK) {
-		e->c[VNS_KVM_FAST_OK]++;
-		vns_hist_add(&e->fast, ktime_get_ns() - pc->ts);
+		/* > 0: delivered to as many vCPUs; else dropped (no target) */
+		if (ret > 0) {
+			e->c[VNS_KVM_FAST_OK]++;
+			vns_hist_add(&e->fast, ktime_get_ns() - pc->ts);
+		}
 		goto out;
 	}
 	/* irqfd_wakeup() queues the inject work next: time it from here */
 	slot = vns_kvm_slot(k, pc->irqfd);
 	old = cmpxchg(&slot->irqfd, 0UL, pc->irqfd);
-	if (!old)
-		WRITE_ONCE(slot->ts, pc->ts);
-	else if (old != pc->irqfd)
+	if (!old) {
+		/* after the claim: vns_kvm_inject() reads irqfd, then ts */
+		smp_store_release(&slot->ts, pc->ts);
+	} else if (old != pc->irqfd) {
 		e->c[VNS_KVM_LAT_LOST]++;
+	}
 	/* else queued already, by an earlier signal: timed from that one */
 out:
 	local_irq_restore(flags);
@@ -293,10 +304,19 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	irqfd = container_of(work, struct kvm_kernel_irqfd, inject);
 	slot = vns_kvm_slot(k, (unsigned long)irqfd);
+	/*
+	 * A claim writes irqfd (cmpxchg), then ts: ts 0 is a claim not
+	 * done yet, whose signal queues this work again after it; the
+	 * slot is free once its ts is read and cleared.
+	 */
 	if (READ_ONCE(slot->irqfd) == (unsigned long)irqfd) {
-		ts = READ_ONCE(slot->ts);
-		/* the slot is free only once its ts is read */
-		smp_store_release(&slot->irqfd, 0UL);
+		/* pairs with the claim's release of ts */
+		ts = smp_load_acquire(&slot->ts);
+		if (ts) {
+			WRITE_ONCE(slot->ts, 0);
+			/* ts cleared before the slot is free */
+			smp_store_release(&slot->irqfd, 0UL);
+		}
 	}
 	local_irq_save(flags);
 	e = vns_kvm_ent(k, k->cpu[smp_processor_id()],
@@ -313,6 +333,9 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
 {
 	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_SET_IRQ]);
+	/* level 1 only: each edge injection is a 1 then a 0 */
+	if (!(int)vns_kprobe_arg(regs, 3))
+		return 0;
 	vns_kvm_count(vns_kprobe_arg(regs, 0), (u32)vns_kprobe_arg(regs, 2),
 		      VNS_KVM_SET_IRQ);
 	return 0;
@@ -321,6 +344,9 @@ static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
 static int vns_kvm_msi(struct kprobe *p, struct pt_regs *regs)
 {
 	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_MSI]);
+	/* level 0 returns -1 at once: not an MSI */
+	if (!(int)vns_kprobe_arg(regs, 3))
+		return 0;
 	vns_kvm_count(vns_kprobe_arg(regs, 1), VNS_KVM_VM, VNS_KVM_MSI);
 	return 0;
 }
@@ -487,7 +513,7 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "wakeups", sum[VNS_KVM_WAKEUPS]);
 	vns_status_counter(st, "fast_injections", sum[VNS_KVM_FAST_OK]);
 	vns_status_counter(st, "slow_injections", sum[VNS_KVM_SLOW]);
-	vns_status_counter(st, "msi", sum[VNS_KVM_MSI]);
+	vns_status_counter(st, "msi_slow", sum[VNS_KVM_MSI]);
 	vns_status_counter(st, "kicks", sum[VNS_KVM_KICKS]);
 	vns_status_counter(st, "lat_lost", sum[VNS_KVM_LAT_LOST]);
 }
@@ -505,23 +531,35 @@ static void vns_hist_sum(struct vns_hist *d, const struct vns_hist *s)
 }
 
 /*
+ * An index of a snapshot's records by (VM, GSI), open-addressed, at least
+ * twice the records in size: slot[h] is 0 (free) or a record's index + 1
+ */
+struct vns_kvm_idx {
+	u32 *slot;
+	unsigned int mask;
+};
+
+/*
  * @kvm's record for @gsi in @r[0..*n), added if new and *n < @max; NULL if
  * there is no room (entries taken since the snapshot counted them)
  */
 static struct vns_kvm_rec *vns_kvm_rec(struct vns_kvm_rec *r, unsigned int *n,
-				       unsigned int max, unsigned long kvm,
-				       u32 gsi)
+				       unsigned int max,
+				       const struct vns_kvm_idx *x,
+				       unsigned long kvm, u32 gsi)
 {
-	unsigned int i;
+	unsigned int h = hash_64((u64)kvm + gsi, 32) & x->mask;
+	u32 s;
 
-	for (i = 0; i < *n; i++)
-		if (r[i].e.kvm == kvm && r[i].e.gsi == gsi)
-			return &r[i];
+	for (; (s = x->slot[h]); h = (h + 1) & x->mask)
+		if (r[s - 1].e.kvm == kvm && r[s - 1].e.gsi == gsi)
+			return &r[s - 1];
 	if (*n >= max)
 		return NULL;
 	memset(&r[*n], 0, sizeof(r[*n]));
 	r[*n].e.kvm = kvm;
 	r[*n].e.gsi = gsi;
+	x->slot[h] = *n + 1;
 	return &r[(*n)++];
 }
 
@@ -529,6 +567,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 {
 	struct vns_kvm *k = vns_kvm;
 	struct vns_kvm_rec *r, *d, *vm;
+	struct vns_kvm_idx x;
 	struct vns_snap *snap;
 	unsigned int i, j, n = 0, nr;
 	int cpu;
@@ -544,17 +583,25 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 	snap = vns_snap_alloc(2 * nr + 1, sizeof(*r));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
+	x.mask = roundup_pow_of_two(2 * (2 * nr + 1)) - 1;
+	x.slot = vzalloc(array_size(x.mask + 1, sizeof(*x.slot)));
+	if (!x.slot) {
+		vns_snap_free(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	r = vns_snap_recs(snap, struct vns_kvm_rec);
 	for_each_possible_cpu(cpu) {
 		struct vns_kvm_cpu *pc = k->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < k->n; i++) {
 			struct vns_kvm_ent *e = &pc->ent[i];
-			unsigned long kvm = READ_ONCE(e->kvm);
+			/* pairs with vns_kvm_ent(): gsi written first */
+			unsigned long kvm = smp_load_acquire(&e->kvm);
 
 			if (!kvm)
 				continue;
-			d = vns_kvm_rec(r, &n, nr, kvm, READ_ONCE(e->gsi));
+			d = vns_kvm_rec(r, &n, nr, &x, kvm, READ_ONCE(e->gsi));
 			if (!d)
 				continue;
 			for (j = 0; j < VNS_KVM_NR; j++)
@@ -569,15 +616,16 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 	j = n;
 	for (i = 0; i < j; i++)
 		if (r[i].e.gsi != VNS_KVM_VM)
-			vns_kvm_rec(r, &n, 2 * nr, r[i].e.kvm, VNS_KVM_VM);
+			vns_kvm_rec(r, &n, 2 * nr, &x, r[i].e.kvm, VNS_KVM_VM);
 	for (i = 0; i < n; i++) {
 		r[i].vm = hash_64((u64)(r[i].e.kvm ^ k->salt), 48);
 		if (r[i].e.gsi == VNS_KVM_VM)
 			continue;
-		vm = vns_kvm_rec(r, &n, n, r[i].e.kvm, VNS_KVM_VM);
+		vm = vns_kvm_rec(r, &n, n, &x, r[i].e.kvm, VNS_KVM_VM);
 		if (vm)
 			r[i].e.pid = vm->e.pid;
 	}
+	vfree(x.slot);
 	snap->nr = n;
 	return snap;
 }
@@ -645,7 +693,7 @@ static const char *const vns_kvm_keys[VNS_KVM_NR] = {
 	[VNS_KVM_FAST_OK] = "fast_ok",
 	[VNS_KVM_SLOW] = "slow",
 	[VNS_KVM_SET_IRQ] = "set_irq",
-	[VNS_KVM_MSI] = "msi",
+	[VNS_KVM_MSI] = "msi_slow",
 	[VNS_KVM_KICKS] = "kicks",
 	[VNS_KVM_RUNS] = "runs",
 	[VNS_KVM_LAT_LOST] = "lat_lost",

@@ -5,12 +5,15 @@
  *
  * - virtnet_poll(napi, budget) (virtio_net, the NAPI poll callback: its
  *   address is taken, so it is out of line), a kretprobe: its return value
- *   is the packets the poll took.  Its caller: net_rx_action() runs it in
- *   a softirq (in_serving_softirq()); napi_busy_loop() (a socket with
- *   SO_BUSY_POLL, net.core.busy_poll) with bottom halves only disabled,
- *   marked per CPU with the busy-polling task between napi_busy_loop()'s
- *   entry and return; anything else (threaded NAPI, netpoll, a busy poll
- *   that moved to another CPU) is "other".
+ *   is the packets the poll took.  Its caller, from the context at its
+ *   entry: net_rx_action() runs it in a softirq (in_serving_softirq());
+ *   napi_busy_loop() (a socket with SO_BUSY_POLL, net.core.busy_poll;
+ *   io_uring) in the busy-polling task with bottom halves only disabled
+ *   (not PF_KTHREAD); a kernel thread (threaded NAPI) and netpoll (budget
+ *   0, any context) are "other", and a netpoll call, which only cleans the
+ *   send queue, is never a full poll.  Only netpoll calls it in a hardirq,
+ *   and in_task() is no test here: x86's int3 kprobes (5.8+) run inside
+ *   nmi_enter().
  * - Which queue: receive_queue is private to virtio_net.c, but the poll
  *   takes buffers from its virtqueue (virtqueue_get_buf[_ctx]() and
  *   virtqueue_enable_cb_prepare(), exported by virtio_ring): the first
@@ -20,11 +23,16 @@
  *   index, vdev.
  * - vring_interrupt(irq, vq), a kretprobe: IRQ_NONE when the ring had
  *   nothing new (a shared line's other queue, or a spurious interrupt).
+ *   Only a virtio-net device's queues (vq->vdev->id.device), not blk's
+ *   or console's.
  * - try_fill_recv() (static; where the compiler kept it out of line)
  *   returning false: a receive refill failure, the queue's if in a poll.
  * - __report_bad_irq(desc, ret) (kernel/irq/spurious.c, static): the
  *   kernel's "irq N: nobody cared", after which it disables the IRQ;
- *   joined to the virtqueues by IRQ number when read.
+ *   joined to the virtqueues by IRQ number when read.  Its other report,
+ *   "bogus return value" (ret above IRQ_HANDLED | IRQ_WAKE_THREAD), is
+ *   not counted; neither is anything where the prototype is the old
+ *   (irq, desc, ret), whose second argument is no such value.
  *
  * Tables: per CPU, open-addressed by virtqueue (or NAPI context while the
  * queue is not known), sized at enable (virtio_entries), full: lost;
@@ -34,12 +42,14 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/virtio.h>
+#include <linux/virtio_ids.h>
 
 #include "../core/collector.h"
 #include "../core/probe.h"
@@ -90,8 +100,6 @@ struct vns_vio_cpu {
 	bool in_poll;
 	unsigned long poll_vq;
 	u32 poll_refill_fail;
-	/* the task in napi_busy_loop() on this CPU */
-	struct task_struct *busy;
 	u64 lost;
 	u64 refill_fail_other;		/* outside a poll (refill work, open) */
 	struct vns_vio_bad bad[VNS_VIO_BAD_IRQS];
@@ -107,7 +115,6 @@ static struct vns_vio *vns_vio;
 
 enum {
 	VNS_VIO_P_POLL,
-	VNS_VIO_P_BUSY,
 	VNS_VIO_P_GET_BUF_CTX,
 	VNS_VIO_P_GET_BUF,
 	VNS_VIO_P_CB_PREPARE,
@@ -145,11 +152,12 @@ static struct vns_vio_ent *vns_vio_ent(struct vns_vio *v,
 		if (e->key == key)
 			return e;
 		if (!e->key) {
-			e->key = key;
 			e->is_vq = is_vq;
 			e->vdev = VNS_VIRTIO_NONE;
 			e->index = VNS_VIRTIO_NONE;
 			e->irq = VNS_VIRTIO_NONE;
+			/* readers see key set only with the rest */
+			smp_store_release(&e->key, key);
 			return e;
 		}
 	}
@@ -161,9 +169,10 @@ static void vns_vio_learn_vq(struct vns_vio_ent *e, struct virtqueue *vq)
 {
 	if (e->index != VNS_VIRTIO_NONE)
 		return;
-	e->index = vq->index;
 	e->vdev = vq->vdev ? vq->vdev->index : VNS_VIRTIO_NONE;
 	vns_vio_copy(e->name, vq->name, sizeof(e->name));
+	/* readers see index set only with vdev and name */
+	smp_store_release(&e->index, vq->index);
 }
 
 #ifdef VNS_HAVE_KPROBE_ARGS
@@ -188,12 +197,14 @@ static int vns_vio_poll_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	d->napi = (void *)vns_kprobe_arg(regs, 0);
 	d->budget = (int)vns_kprobe_arg(regs, 1);
 	pc = v->cpu[smp_processor_id()];
-	if (in_serving_softirq())
+	if (!d->budget)
+		d->caller = VNS_VIO_POLL_OTHER;		/* netpoll */
+	else if (in_serving_softirq())
 		d->caller = VNS_VIO_POLL_SOFTIRQ;
-	else if (READ_ONCE(pc->busy) == current)
+	else if (!(current->flags & PF_KTHREAD))
 		d->caller = VNS_VIO_POLL_BUSY;
 	else
-		d->caller = VNS_VIO_POLL_OTHER;
+		d->caller = VNS_VIO_POLL_OTHER;		/* threaded NAPI */
 	pc->in_poll = true;
 	pc->poll_vq = 0;
 	pc->poll_refill_fail = 0;
@@ -233,7 +244,7 @@ static int vns_vio_poll_out(struct kretprobe_instance *ri,
 	e->c[VNS_VIO_PACKETS] += ret;
 	if (d->caller == VNS_VIO_POLL_BUSY)
 		e->c[VNS_VIO_PACKETS_BUSY] += ret;
-	if (ret >= d->budget)
+	if (d->budget && ret >= d->budget)
 		e->c[VNS_VIO_POLL_FULL]++;
 	vns_hist_add(&e->pkts, ret);
 	e->c[VNS_VIO_REFILL_FAIL] += pc->poll_refill_fail;
@@ -241,33 +252,6 @@ out:
 	pc->poll_vq = 0;
 	pc->poll_refill_fail = 0;
 	local_irq_restore(flags);
-	return 0;
-}
-
-static int vns_vio_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct vns_vio *v;
-
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BUSY]);
-	v = READ_ONCE(vns_vio);
-	if (!vns_active(&vns_virtio_collector) || !v)
-		return 1;
-	WRITE_ONCE(v->cpu[smp_processor_id()]->busy, current);
-	return 0;
-}
-
-static int vns_vio_busy_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
-{
-	struct vns_vio *v = READ_ONCE(vns_vio);
-	struct vns_vio_cpu *pc;
-
-	if (!v)
-		return 0;
-	/* where it returns: it may have moved since its entry */
-	pc = v->cpu[smp_processor_id()];
-	if (READ_ONCE(pc->busy) == current)
-		WRITE_ONCE(pc->busy, NULL);
 	return 0;
 }
 
@@ -319,7 +303,9 @@ static int vns_vio_irq_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 1;
 	d->irq = (u32)vns_kprobe_arg(regs, 0);
 	d->vq = (void *)vns_kprobe_arg(regs, 1);
-	return d->vq ? 0 : 1;
+	if (!d->vq || !d->vq->vdev || d->vq->vdev->id.device != VIRTIO_ID_NET)
+		return 1;
+	return 0;
 }
 
 static int vns_vio_irq_out(struct kretprobe_instance *ri,
@@ -387,6 +373,9 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v || !desc)
 		return 0;
+	/* "bogus return value", or the old prototype: desc is no desc */
+	if ((u32)vns_kprobe_arg(regs, 1) > (IRQ_HANDLED | IRQ_WAKE_THREAD))
+		return 0;
 	local_irq_save(flags);
 	pc = v->cpu[smp_processor_id()];
 	for (i = 0; i < VNS_VIO_BAD_IRQS; i++) {
@@ -407,8 +396,6 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 #define VNS_VIO_OK		"no kprobe arguments on this architecture"
 #define vns_vio_poll_in		NULL
 #define vns_vio_poll_out	NULL
-#define vns_vio_busy_in		NULL
-#define vns_vio_busy_out	NULL
 #define vns_vio_get_buf_ctx	NULL
 #define vns_vio_get_buf		NULL
 #define vns_vio_cb_prepare	NULL
@@ -446,9 +433,6 @@ static struct vns_probe vns_vio_probes[] = {
 	[VNS_VIO_P_POLL] = VNS_VIO_KRETPROBE("virtnet_poll", VNS_VIO_NET,
 					     vns_vio_poll_in, vns_vio_poll_out,
 					     sizeof(struct vns_vio_poll_data)),
-	[VNS_VIO_P_BUSY] = VNS_VIO_KRETPROBE("napi_busy_loop", NULL,
-					     vns_vio_busy_in, vns_vio_busy_out,
-					     0),
 	[VNS_VIO_P_GET_BUF_CTX] = VNS_VIO_KPROBE("virtqueue_get_buf_ctx",
 						 VNS_VIO_RING,
 						 vns_vio_get_buf_ctx),
@@ -573,7 +557,8 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 	struct vns_vio *v = vns_vio;
 	struct vns_vio_ent *r, *d;
 	struct vns_snap *snap;
-	unsigned int i, j, n = 0, nr = 0;
+	unsigned int i, j, h, n = 0, nr = 0, mask;
+	u32 idx, *slot;
 	int cpu;
 
 	lockdep_assert_held(&vns_lock);
@@ -586,21 +571,33 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 	snap = vns_snap_alloc(nr, sizeof(*r));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
+	/* the records by key, open-addressed: 0 free, else index + 1 */
+	mask = roundup_pow_of_two(2 * nr) - 1;
+	slot = vzalloc(array_size(mask + 1, sizeof(*slot)));
+	if (!slot) {
+		vns_snap_free(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	r = vns_snap_recs(snap, struct vns_vio_ent);
 	for_each_possible_cpu(cpu) {
 		struct vns_vio_cpu *pc = v->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < v->n; i++) {
 			struct vns_vio_ent *e = &pc->ent[i];
-			unsigned long key = READ_ONCE(e->key);
+			/* pairs with vns_vio_ent(): the rest written first */
+			unsigned long key = smp_load_acquire(&e->key);
 
 			if (!key)
 				continue;
-			for (j = 0; j < n && r[j].key != key; j++)
-				;
+			h = hash_long(key, 32) & mask;
+			while (slot[h] && r[slot[h] - 1].key != key)
+				h = (h + 1) & mask;
+			j = slot[h] ? slot[h] - 1 : n;
 			if (j == n) {
 				if (n == nr)
 					continue;
+				slot[h] = n + 1;
 				memset(&r[n], 0, sizeof(r[n]));
 				r[n].key = key;
 				r[n].vdev = VNS_VIRTIO_NONE;
@@ -610,8 +607,10 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			}
 			d = &r[j];
 			d->is_vq = e->is_vq;
-			if (READ_ONCE(e->index) != VNS_VIRTIO_NONE) {
-				d->index = e->index;
+			/* pairs with vns_vio_learn_vq() */
+			idx = smp_load_acquire(&e->index);
+			if (idx != VNS_VIRTIO_NONE) {
+				d->index = idx;
 				d->vdev = e->vdev;
 				memcpy(d->name, e->name, sizeof(d->name));
 				d->name[sizeof(d->name) - 1] = '\0';
@@ -627,10 +626,12 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			vns_vio_hist_sum(&d->pkts, &e->pkts);
 		}
 	}
+	vfree(slot);
 	/* "nobody cared": to that IRQ's queues, else a record of its own */
 	for_each_possible_cpu(cpu) {
 		struct vns_vio_cpu *pc = v->cpu[cpu];
 
+		cond_resched();
 		for (i = 0; i < VNS_VIO_BAD_IRQS; i++) {
 			u64 cnt = READ_ONCE(pc->bad[i].count);
 			u32 irq = READ_ONCE(pc->bad[i].irq);

@@ -13,12 +13,12 @@
 #include "virtio.h"
 
 #define KVM_TEXT_300 \
-	"VM a1, qemu pid 300: KVM_RUN 70, vCPU kicks 50, kvm_set_msi 2\n" \
+	"VM a1, qemu pid 300: KVM_RUN 70, vCPU kicks 50, slow MSIs 2\n" \
 	"    GSI   WAKEUPS   SIGNALS      FAST   FAST OK      SLOW   SET_IRQ  FAST AVG  SLOW AVG\n" \
 	"     24         3         3         3         3         0         0   4.000us         -\n" \
 	"     25        12        12        12        10         2         4   4.000us         -\n"
 #define KVM_JSON_300_24 \
-	"{\"vms\":[{\"vm\":161,\"pid\":300,\"runs\":70,\"kicks\":50,\"msi\":2,\"gsis\":[{\"gsi\":24,\"wakeups\":3,\"wakeups_in\":3,\"fast\":3,\"fast_ok\":3,\"slow\":0,\"set_irq\":0,\"wakeups_hup\":0,\"lat_lost\":0,\"fast_lat\":{\"count\":3,\"sum_ns\":12000,\"max_ns\":5000,\"buckets\":[{\"low_ns\":4096,\"high_ns\":8191,\"count\":3}]},\"slow_lat\":{\"count\":0,\"sum_ns\":0,\"max_ns\":0,\"buckets\":[]}}]}]}"
+	"{\"vms\":[{\"vm\":161,\"pid\":300,\"runs\":70,\"kicks\":50,\"msi_slow\":2,\"gsis\":[{\"gsi\":24,\"wakeups\":3,\"wakeups_in\":3,\"fast\":3,\"fast_ok\":3,\"slow\":0,\"set_irq\":0,\"wakeups_hup\":0,\"lat_lost\":0,\"fast_lat\":{\"count\":3,\"sum_ns\":12000,\"max_ns\":5000,\"buckets\":[{\"low_ns\":4096,\"high_ns\":8191,\"count\":3}]},\"slow_lat\":{\"count\":0,\"sum_ns\":0,\"max_ns\":0,\"buckets\":[]}}]}]}"
 #define VIO_TEXT_ALL \
 	"DEV         VDEV   VQ NAME         IRQ  POLL IRQ POLL BUSY  POLL OTH  BUSY%   PACKETS  PKT/P      IRQS  NONE% REFILL NOBODY\n" \
 	"eth0           0    0 input.0       25        80        20         0  20.0%       300    3.0       100  25.0%      0      0\n" \

@@ -692,13 +692,15 @@ enum vns_virtio_attr {
 	VNS_VIRTIO_A_VQ_NAME,	/* string: "input.0" */
 	VNS_VIRTIO_A_IRQ,	/* u32: the IRQ vring_interrupt() ran for */
 	VNS_VIRTIO_A_POLL_SOFTIRQ, /* u64: virtnet_poll() from net_rx_action */
-	VNS_VIRTIO_A_POLL_BUSY,	/* u64: ... from napi_busy_loop() */
+	VNS_VIRTIO_A_POLL_BUSY,	/* u64: ... in a task: napi_busy_loop() */
 	VNS_VIRTIO_A_POLL_OTHER, /* u64: ... from elsewhere (threaded NAPI,
-				  * netpoll, a busy poll migrated away)
+				  * netpoll)
 				  */
 	VNS_VIRTIO_A_PACKETS,	/* u64: sum of virtnet_poll() return values */
 	VNS_VIRTIO_A_PACKETS_BUSY, /* u64: ... of the napi_busy_loop() calls */
-	VNS_VIRTIO_A_POLL_FULL,	/* u64: polls that used their whole budget */
+	VNS_VIRTIO_A_POLL_FULL,	/* u64: polls that used their whole budget
+				 * (not netpoll's 0)
+				 */
 	VNS_VIRTIO_A_HIST,	/* nest: enum vns_hist_attr: packets a poll */
 	VNS_VIRTIO_A_IRQS,	/* u64: vring_interrupt() calls */
 	VNS_VIRTIO_A_IRQ_NONE,	/* u64: ... that returned IRQ_NONE */
