@@ -30,7 +30,9 @@
 		    "vhost-net virtqueues: runs, packets, guest notifications") \
 	VNS_COMMAND(kvm, "KVM irqfd wakeups and injections per VM and GSI") \
 	VNS_COMMAND(virtio,						\
-		    "a guest's virtio-net queues: polls by caller, interrupts")
+		    "a guest's virtio-net queues: polls by caller, interrupts") \
+	VNS_COMMAND(vmpath,						\
+		    "one VM port's chain: TUN queues, vhost, irqfd, drops")
 
 #define VNS_COMMAND_DECLARE(name, summary) \
 	int cmd_##name(int argc, char **argv);
