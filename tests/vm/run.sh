@@ -41,7 +41,14 @@ while [ $# -gt 0 ]; do
 done
 
 # --- the scenarios ---
-nscen=0
+# A scenario's header may say what it needs from the boot, in a line "# vns-vm: WORD...":
+#   nested     a nested guest (tests/vm/l2.sh): the VM boots with qemu's -cpu max (TCG emulates
+#              AMD SVM, so kvm_amd loads in it) and tests/vm/l2-build.sh builds the L2 guest's
+#              files first (build/l2/, its log in build/vm/l2-build.log)
+#   timeout=S  its own timeout instead of VNS_SCENARIO_TIMEOUT (tests/vm/guest.sh reads it too)
+# One boot per kernel still serves every scenario: with a nested one among them, all run
+# under -cpu max.
+nscen=0 nested=0 scen_tmo=0
 for f in "$REPO"/tests/vm/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
@@ -49,11 +56,22 @@ for f in "$REPO"/tests/vm/scenarios/*.sh; do
     case ",$suite," in *",$n,"*|*",$n.sh,"*|*",${n#[0-9][0-9]-},"*) ;; *) continue;; esac
   fi
   nscen=$((nscen + 1))
+  tags=$(sed -n 's/^# vns-vm: *//p' "$f" | head -n 1)
+  case " $tags " in *" nested "*) nested=1;; esac
+  t=$(printf '%s\n' $tags | sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p')
+  scen_tmo=$((scen_tmo + ${t:-$STMO} + 20))
 done
 if [ "$nscen" -eq 0 ]; then
   echo "run.sh: no scenario matches '${suite:-*}' in tests/vm/scenarios" >&2; exit 2
 fi
-VMTMO=${VNS_VM_TIMEOUT:-$((180 + nscen * (STMO + 20)))}
+VMTMO=${VNS_VM_TIMEOUT:-$((180 + scen_tmo))}
+if [ "$nested" = 1 ]; then
+  case " ${VNS_QEMU_OPTS:-} " in
+    *" -cpu "*) ;;
+    *) VNS_QEMU_OPTS="-cpu max ${VNS_QEMU_OPTS:-}";;
+  esac
+  export VNS_QEMU_OPTS
+fi
 
 # --- the kernels: "<kver>" or "!<what>" when a series cannot be resolved ---
 # Without arguments, every supported series: one that lab-setup did not put in the list is
@@ -77,13 +95,21 @@ total_p=0 total_f=0 skipped=()
 # the other; each kernel waits for its own. Results in $BLD/<kver>.{ko,log,rc}.
 BLD=$REPO/build/vm/.build.$$
 mkdir -p "$BLD"
+# With a nested scenario, the L2 guest's files are built after the first kernel's module.
 (
+  l2=$nested
   for kv in "${kernels[@]}"; do
     [ "${kv#!}" = "$kv" ] || continue
     # (one build per kernel at a time in this tree: another run may be building it too)
     VNS_SELFTEST=1 flock "$REPO/build/vm/$kv.build-lock" nice -n 10 \
       "$REPO/scripts/build-kmod.sh" "$kv" > "$BLD/$kv.ko" 2> "$BLD/$kv.log"
     echo $? > "$BLD/$kv.rc"
+    if [ "$l2" = 1 ]; then
+      l2=0
+      "$REPO/tests/vm/l2-build.sh" "$REPO/build/l2" > "$REPO/build/vm/l2-build.log" 2>&1 ||
+        rm -f "$REPO/build/l2/initrd.gz"        # the scenario fails: no stale guest
+      echo done > "$BLD/l2.rc"
+    fi
   done
 ) &
 builder=$!
@@ -124,6 +150,9 @@ for kv in "${kernels[@]}"; do
   echo "--- $kv"
 
   while ! [ -s "$BLD/$kv.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
+  if [ "$nested" = 1 ]; then
+    while ! [ -s "$BLD/l2.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
+  fi
   cp "$BLD/$kv.ko" "$out/ko.txt" 2>/dev/null; cp "$BLD/$kv.log" "$out/build.log" 2>/dev/null
   if [ "$(cat "$BLD/$kv.rc" 2>/dev/null)" != 0 ]; then
     f=1
@@ -138,6 +167,7 @@ for kv in "${kernels[@]}"; do
   q() { printf '%q' "$1"; }
   gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
   gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
+  [ "$nested" = 1 ] && gcmd+=" VNS_L2=$(q "$REPO/build/l2")"
   gcmd+=" bash $(q "$REPO/tests/vm/guest.sh")${suite:+ --suite $(q "$suite")}"
   tb=$(date +%s)
   # qemu 7.2's multi-threaded TCG mishandles the kernel's live code patching (text_poke_bp) when
