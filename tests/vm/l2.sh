@@ -45,7 +45,7 @@ L2_TAP=tap0 L2_BR=br0 L2_PHY=b0 L2_FAR_NS=vns_f
 L2_IP=10.0.9.2 L2_MAC=52:54:00:09:00:02
 L2_FAR_IP=10.0.9.1 L2_FAR_MAC=02:00:00:09:00:01
 L2_BR_IP=10.0.9.3 L2_BR_MAC=02:00:00:09:00:03
-L2_DIR=/tmp/vns-l2
+L2_DIR=${L2_DIR:-/tmp/vns-l2}
 L2_LOG=$L2_DIR/console.log
 L2_QEMU_PID= L2_CAT_PID= L2_IN= L2_SEQ=0 L2_BOOT_S= L2_STOP=
 
@@ -82,7 +82,7 @@ l2_net_down() {
 }
 
 l2_start() {
-  local t0 why=
+  local t0 end why=
   [ -s "$VNS_L2/initrd.gz" ] && [ -s "$VNS_L2/vmlinuz" ] ||
     { echo "l2: no $VNS_L2/initrd.gz (tests/vm/l2-build.sh)" >&2; return 1; }
   modprobe -a kvm_amd vhost_net tun bridge veth 2>&1 | sed 's/^/l2: /' >&2
@@ -96,7 +96,7 @@ l2_start() {
   L2_CAT_PID=$!
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  qemu-system-x86_64 -enable-kvm -cpu host -m ${L2_MEM:-256} -smp ${L2_SMP:-1} -nodefaults \
+  ${L2_WRAP:-} qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m ${L2_MEM:-256} -smp ${L2_SMP:-1} -nodefaults \
     -display none -no-reboot -pidfile $L2_DIR/qemu.pid \
     -kernel "$VNS_L2/vmlinuz" -initrd "$VNS_L2/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 ipv6.disable=1 ${L2_APPEND:-}" \
@@ -105,10 +105,11 @@ l2_start() {
     -device virtio-net-pci,netdev=n0,mac=$L2_MAC "$@" > $L2_DIR/qemu.log 2>&1 &
   L2_QEMU_PID=$!
   exec {L2_IN}<>$L2_DIR/con.in
-  for _ in $(seq $(( ${L2_BOOT_TIMEOUT:-300} * 4 ))); do
+  end=$((SECONDS + ${L2_BOOT_TIMEOUT:-300}))
+  while [ $SECONDS -lt $end ]; do
     grep -q '^L2-UP' $L2_LOG 2>/dev/null && break
     kill -0 $L2_QEMU_PID 2>/dev/null || { why="qemu exited"; break; }
-    sleep 0.25
+    sleep 0.5
   done
   if ! grep -q '^L2-UP' $L2_LOG; then
     echo "l2: no L2-UP from L2 (${why:-timed out after ${L2_BOOT_TIMEOUT:-300} s}); qemu: $(tail -n 3 $L2_DIR/qemu.log | tr '\n' ' ')" >&2
