@@ -1,7 +1,10 @@
 # tests/vm/l2.sh: a nested (L2) guest under KVM inside the test VM, for the scenarios of the
 # virtualization layer (98-virt); source after lib.sh. Needs the test VM booted with qemu's
-# `-cpu max` (TCG emulates AMD SVM, so kvm_amd loads) and the files of tests/vm/l2-build.sh
-# ($VNS_L2); tests/vm/run.sh does both for a scenario whose header has "# vns-vm: nested".
+# `-cpu max` (TCG emulates AMD SVM, so kvm_amd loads), one vCPU under TCG's multi-threaded
+# loop (two under the single-threaded one stall L2), and the files of tests/vm/l2-build.sh
+# ($VNS_L2): tests/vm/run.sh gives a scenario whose header has "# vns-vm: nested" such a
+# boot of its own. One L2 boot serves the whole scenario: L2 up, collectors on, traffic,
+# checks, L2 down, then what needs it gone.
 #
 # The network (l2_start makes it, l2_net_down removes it; static neighbours everywhere and no
 # IPv6, so that the TAP carries the test's packets only):
@@ -36,6 +39,9 @@
 #   l2_vhost_fds            the number of qemu's fds open on /dev/vhost-net
 #   l2_net_down             removes tap0, br0, b0 and vns_f
 #   l2_cleanup              l2_stop if running, then l2_net_down (for a trap on EXIT)
+# Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_APPEND (more of L2's kernel
+# command line, e.g. loglevel=7 to see its boot), L2_BOOT_TIMEOUT (300), L2_WRAP (a command
+# qemu runs under, e.g. "taskset -c 0"), L2_LOG (the console log, default in /tmp/vns-l2).
 # In L2: busybox, /vns/vnetscope.ko (built for L2's kernel, $(cat $VNS_L2/kver)), /bin/udpsend
 # (tests/vm/udpsend.c, static: `udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC]` counts what
 # arrives, busy-polling with SO_BUSY_POLL), debugfs and tracefs mounted.
@@ -46,7 +52,7 @@ L2_IP=10.0.9.2 L2_MAC=52:54:00:09:00:02
 L2_FAR_IP=10.0.9.1 L2_FAR_MAC=02:00:00:09:00:01
 L2_BR_IP=10.0.9.3 L2_BR_MAC=02:00:00:09:00:03
 L2_DIR=${L2_DIR:-/tmp/vns-l2}
-L2_LOG=$L2_DIR/console.log
+L2_LOG=${L2_LOG:-$L2_DIR/console.log}
 L2_QEMU_PID= L2_CAT_PID= L2_IN= L2_SEQ=0 L2_BOOT_S= L2_STOP=
 
 _l2_nov6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" 2>/dev/null; true; }
