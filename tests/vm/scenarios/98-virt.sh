@@ -25,6 +25,7 @@ P=$VNS_PROC/probes
 N=50          # baseline pings
 ND=10         # pings of the details run
 info() { echo "INFO $*"; }
+phase() { echo "INFO ${SECONDS}s: $*"; }
 pair() { view_get $V count type=pair from="$1" to="$2"; }
 lat_status() { view_get $VNS_PROC/status "$1" collector=latency; }
 pstate() { view_get $P state collector="$1" probe="$2"; }
@@ -56,6 +57,7 @@ ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp || { fail $T/lat_enable "en
 if ! grep -q '^tun ' /proc/modules; then
   expect_eq $T/tun_probe_waiting "$(pstate latency tun_net_xmit)" waiting
 fi
+phase "L2 start"
 if ! l2_start; then
   fail $T/l2_start "the nested guest did not come up (see above, $VNS_OUT/l2-console.log)"
   exit 1
@@ -77,6 +79,7 @@ keep $P probes-up
 #     l2_run 'insmod /vns/vnetscope.ko' and its views read with l2_run cat) ------------------------
 
 # --- 1. the guest's pings: TAP counters, vhost, the latency VM path ------------------------------
+phase "pings"
 ctl reset latency
 tx0=$(tapstat tx_packets) rx0=$(tapstat rx_packets) sw0=$(vhost_switches)
 l2_run -t 120 "ping -q -c $N -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping.txt
@@ -106,8 +109,13 @@ expect_eq $T/lat_completed "$(lat_status completed)" $((sent + got))
 
 # --- 1b. details: netem delays what goes to the VM; only the replies are listed -----------------
 # (a 200 ms delay against a 100 ms threshold: a stall of the emulator must not reach either)
-read_events() { timeout 1 cat $VNS_PROC/events > "$1.raw"; grep -v '^#' "$1.raw" > "$1"; true; }
+# (what waits, read without blocking: no clock that a slow guest could run out of)
+read_events() {
+  dd if=$VNS_PROC/events of="$1.raw" iflag=nonblock bs=65536 status=none 2>/dev/null
+  grep -v '^#' "$1.raw" > "$1"; true
+}
 field() { tr ' ' '\n' < "$1" | sed -n "s/^$2=//p"; }
+phase "details"
 ctl disable latency
 ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp threshold=100ms ||
   fail $T/details_enable "enable latency threshold=100ms"
@@ -115,6 +123,7 @@ if tc qdisc add dev $L2_TAP root netem delay 200ms; then
   l2_run -t 120 "ping -c $ND -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping-delayed.txt
   sleep 0.3
   read_events $VNS_OUT/virt-details.txt
+  keep $VNS_PROC/status details-status
   tc qdisc del dev $L2_TAP root
   E=$VNS_OUT/virt-details.txt
   keep $V details
@@ -138,8 +147,16 @@ ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp
 # --- kvm/virtio collectors' assertions on the pings above (98-virt-kvm) --------------------------
 
 # --- flood and busy-poll phases (scenarios 2 and 3; tunvhost, kvmvirtio): here, L2 still up -----
+#   A busy-polling receiver in L2 and a flood toward it from the far end, for example:
+#     l2_run 'sysctl -qw net.core.busy_poll=50
+#       udpsend --recv 10.0.9.2 7000 3 --busy-poll 50 > /tmp/bp.txt 2>&1 &'
+#     ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" $L2_FAR_IP 41000 $L2_IP 7000 0 --seconds 5
+#     l2_run 'sleep 4; cat /tmp/bp.txt'          ("ready", then the datagrams received)
+#   The module inside L2 (the test build for L2's kernel): l2_run 'insmod /vns/vnetscope.ko',
+#   its views with l2_run 'cat /proc/vnetscope/...', its control with l2_run 'echo ... > ...'.
 
 # --- L2 down -------------------------------------------------------------------------------------
+phase "L2 down"
 expect_eq $T/l2_dmesg_clean "$(l2_run 'dmesg | grep -cE "BUG:|WARNING:|Oops|Call Trace"')" 0
 l2_stop
 expect_eq $T/l2_poweroff "$L2_STOP" clean
@@ -147,6 +164,7 @@ expect_eq $T/l2_console_clean "$(l2_splat)" ""
 expect_eq $T/vhost_worker_gone "$(l2_vhost_tids | wc -l)" 0
 
 # --- 4. the modules go while the collectors are on, and come back --------------------------------
+phase "modules"
 l2_net_down
 expect_eq $T/lat_on "$(lat_status state)" on
 for m in vhost_net tun; do
@@ -176,3 +194,4 @@ ctl disable drops
 unload_vns || fail $T/unload2 "rmmod vnetscope"
 rmmod vhost_net vhost vhost_iotlb tun kvm_amd kvm 2>/dev/null
 dmesg_clean $T/dmesg_clean
+phase "done"
