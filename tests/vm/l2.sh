@@ -25,14 +25,15 @@
 #                           its init (L2_BOOT_TIMEOUT, default 300 s). Sets L2_QEMU_PID and
 #                           L2_BOOT_S (seconds from qemu's start to L2's shell). Status 0 or 1.
 #   l2_run [-t S] CMD       runs CMD (sh syntax, may span lines) in L2 with stdin /dev/null and
-#                           prints its output (stdout and stderr, as the serial console carried
+#                           prints its output (stdout and stderr, as the virtio console carried
 #                           it); returns its exit status, 124 after S seconds (default 120) without
 #                           an end, 125 when L2 is not running. Each CMD runs in its own sh: no
 #                           variable or cd is kept; what it starts in the background runs on (send
 #                           its output to a file in L2's /tmp, not to the console).
 #   l2_stop                 powers L2 off (poweroff -f) and waits for qemu (30 s, then kill);
-#                           L2_STOP is "clean" or "killed". The L2 console is kept in
-#                           $VNS_OUT/l2-console.log.
+#                           L2_STOP is "clean" or "killed". L2's serial console (its kernel's
+#                           messages) is kept in $VNS_OUT/l2-console.log, the command channel
+#                           (virtio console hvc0) in $VNS_OUT/l2-commands.log.
 #   l2_splat                the first kernel splat line in L2's console, if any
 #   l2_vhost_tids           the tasks named vhost-<qemu pid> (the vhost-net worker: a kernel
 #                           thread before 6.4, a thread of qemu after), one per line
@@ -41,7 +42,8 @@
 #   l2_cleanup              l2_stop if running, then l2_net_down (for a trap on EXIT)
 # Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_APPEND (more of L2's kernel
 # command line, e.g. loglevel=7 to see its boot), L2_BOOT_TIMEOUT (300), L2_WRAP (a command
-# qemu runs under, e.g. "taskset -c 0"), L2_LOG (the console log, default in /tmp/vns-l2).
+# qemu runs under, e.g. "taskset -c 0"), L2_LOG and L2_KLOG (the command channel's and the serial
+# console's logs, default in /tmp/vns-l2).
 # In L2: busybox, /vns/vnetscope.ko (built for L2's kernel, $(cat $VNS_L2/kver)), /bin/udpsend
 # (tests/vm/udpsend.c, static: `udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC]` counts what
 # arrives, busy-polling with SO_BUSY_POLL), debugfs and tracefs mounted.
@@ -52,8 +54,9 @@ L2_IP=10.0.9.2 L2_MAC=52:54:00:09:00:02
 L2_FAR_IP=10.0.9.1 L2_FAR_MAC=02:00:00:09:00:01
 L2_BR_IP=10.0.9.3 L2_BR_MAC=02:00:00:09:00:03
 L2_DIR=${L2_DIR:-/tmp/vns-l2}
-L2_LOG=${L2_LOG:-$L2_DIR/console.log}
-L2_QEMU_PID= L2_CAT_PID= L2_IN= L2_SEQ=0 L2_BOOT_S= L2_STOP=
+L2_LOG=${L2_LOG:-$L2_DIR/console.log}     # the command channel (hvc0)
+L2_KLOG=${L2_KLOG:-$L2_DIR/kernel.log}    # L2's serial console: its kernel's messages
+L2_QEMU_PID= L2_CAT_PID= L2_IN= L2_BOOT_S= L2_STOP=
 
 _l2_nov6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" 2>/dev/null; true; }
 
@@ -97,7 +100,8 @@ l2_start() {
   l2_net || return 1
   rm -rf $L2_DIR; mkdir -p $L2_DIR
   mkfifo $L2_DIR/con.in $L2_DIR/con.out
-  : > $L2_LOG
+  : > $L2_LOG; : > $L2_KLOG
+  echo 0 > $L2_DIR/seq
   cat $L2_DIR/con.out >> $L2_LOG &
   L2_CAT_PID=$!
   t0=$(date +%s.%N)
@@ -106,7 +110,8 @@ l2_start() {
     -display none -no-reboot -pidfile $L2_DIR/qemu.pid \
     -kernel "$VNS_L2/vmlinuz" -initrd "$VNS_L2/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 ipv6.disable=1 ${L2_APPEND:-}" \
-    -chardev pipe,id=con,path=$L2_DIR/con -serial chardev:con \
+    -serial file:$L2_KLOG -device virtio-serial-pci \
+    -chardev pipe,id=con,path=$L2_DIR/con -device virtconsole,chardev=con \
     -netdev tap,id=n0,ifname=$L2_TAP,script=no,downscript=no,vhost=on \
     -device virtio-net-pci,netdev=n0,mac=$L2_MAC "$@" > $L2_DIR/qemu.log 2>&1 &
   L2_QEMU_PID=$!
@@ -119,7 +124,7 @@ l2_start() {
   done
   if ! grep -q '^L2-UP' $L2_LOG; then
     echo "l2: no L2-UP from L2 (${why:-timed out after ${L2_BOOT_TIMEOUT:-300} s}); qemu: $(tail -n 3 $L2_DIR/qemu.log | tr '\n' ' ')" >&2
-    tail -n 15 $L2_LOG | tr -d '\r' | sed 's/^/l2 console: /' >&2
+    tail -n 15 $L2_KLOG | tr -d '\r' | sed 's/^/l2 console: /' >&2
     return 1
   fi
   L2_BOOT_S=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.1f", t1 - t0 }')
@@ -131,7 +136,8 @@ l2_run() {
   if [ -z "$L2_QEMU_PID" ] || ! kill -0 "$L2_QEMU_PID" 2>/dev/null; then
     echo "l2_run: L2 is not running" >&2; return 125
   fi
-  L2_SEQ=$((L2_SEQ + 1)); seq=$L2_SEQ
+  # (a file: l2_run often runs in a $(...) subshell)
+  read -r seq < $L2_DIR/seq; seq=$((seq + 1)); echo $seq > $L2_DIR/seq
   off=$(stat -c %s $L2_LOG)
   b64=$(printf '%s\n' "$*" | base64 -w0)
   # chunks of 2000 characters (a multiple of 4), under the tty's 4095-byte line
@@ -141,7 +147,9 @@ l2_run() {
   done
   printf 'R %s %s\n' $seq "$b64" >&"$L2_IN"
   end=$((SECONDS + tmo))
-  while ! tail -c +$((off + 1)) $L2_LOG | tr -d '\r' | grep -qE "@@L2END $seq [0-9]+\$"; do
+  # (seq grows: "@@L2END 3 " is in no other command's end line; the tty's \r after the
+  # status says the line is whole)
+  while ! grep -qE "@@L2END $seq [0-9]+"$'\r' $L2_LOG; do
     if [ $SECONDS -ge $end ]; then echo "l2_run: no end of '$*' after ${tmo}s" >&2; return 124; fi
     kill -0 "$L2_QEMU_PID" 2>/dev/null || { echo "l2_run: L2 died running '$*'" >&2; return 125; }
     sleep 0.2
@@ -153,13 +161,15 @@ l2_run() {
     END { exit rc + 0 }'
 }
 
-l2_splat() { tr -d '\r' < $L2_LOG 2>/dev/null | grep -m1 -E "$VNS_SPLAT_RE"; }
+l2_splat() { cat $L2_KLOG $L2_LOG 2>/dev/null | tr -d '\r' | grep -m1 -E "$VNS_SPLAT_RE"; }
 
 l2_vhost_tids() {
-  local f
+  local f c
   [ -n "$L2_QEMU_PID" ] || return 0
+  # (read, not cat: a fork per task is seconds under TCG)
   for f in /proc/[0-9]*/task/[0-9]*/comm; do
-    [ "$(cat "$f" 2>/dev/null)" = "vhost-$L2_QEMU_PID" ] && { f=${f%/comm}; echo "${f##*/}"; }
+    read -r c < "$f" 2>/dev/null || continue
+    [ "$c" = "vhost-$L2_QEMU_PID" ] && { f=${f%/comm}; echo "${f##*/}"; }
   done
   return 0
 }
@@ -190,7 +200,8 @@ l2_stop() {
   # the console reader ends at qemu's exit (or never opened the pipe if qemu did not start)
   for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$L2_CAT_PID" 2>/dev/null || break; sleep 0.2; done
   kill "$L2_CAT_PID" 2>/dev/null; wait "$L2_CAT_PID" 2>/dev/null
-  tr -d '\r' < $L2_LOG > "$VNS_OUT/l2-console.log" 2>/dev/null
+  tr -d '\r' < $L2_KLOG > "$VNS_OUT/l2-console.log" 2>/dev/null
+  tr -d '\r' < $L2_LOG > "$VNS_OUT/l2-commands.log" 2>/dev/null
   cp $L2_DIR/qemu.log "$VNS_OUT/l2-qemu.log" 2>/dev/null
   L2_QEMU_PID= L2_CAT_PID=
 }
