@@ -1,10 +1,10 @@
 #!/bin/bash
 # vmrun.sh [-o OUTDIR] KVER GUEST_CMD [TIMEOUT_S]
 #
-# Boots kernel KVER under qemu (TCG; 2 vCPUs, VNS_VM_MEM MiB, default 2048) with the host's root
-# filesystem shared read-only over 9p and the kernel's own module tree at /lib/modules, runs
-# GUEST_CMD (a bash command line) inside with Debian's userland from the host, and exits with its
-# status. The guest sees:
+# Boots kernel KVER under qemu (TCG; VNS_VM_SMP vCPUs, default 2; VNS_VM_MEM MiB, default 2048)
+# with the host's root filesystem shared read-only over 9p and the kernel's own module tree at
+# /lib/modules, runs GUEST_CMD (a bash command line) inside with Debian's userland from the host,
+# and exits with its status. The guest sees:
 #   /            the host root, read-only (only what the host has installed exists in the guest)
 #   /lib/modules KVER's module tree (modprobe and module autoloading work; there is no udev)
 #   /mnt         OUTDIR, read-write (default: a fresh mktemp dir, printed on stderr)
@@ -162,7 +162,7 @@ rm -f "$OUT/.qemu.pid" "$OUT/.qemu-rc" "$OUT/.qemu-hung"
 # shellcheck disable=SC2086  # VNS_QEMU_OPTS is a list of options
 {
   timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
-    -m "${VNS_VM_MEM:-2048}" -smp 2 -nographic -no-reboot -pidfile "$OUT/.qemu.pid" \
+    -m "${VNS_VM_MEM:-2048}" -smp "${VNS_VM_SMP:-2}" -nographic -no-reboot -pidfile "$OUT/.qemu.pid" \
     -kernel "$VMLINUZ" -initrd "$IR" -append "$APPEND" \
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \

@@ -11,7 +11,9 @@
 # A scenario's output goes to $VNS_OUT/logs/<scenario>.log and to the console; its result lines
 # are collected in $VNS_OUT/results.txt, plus a FAIL line when it times out
 # (VNS_SCENARIO_TIMEOUT, default 600 s), exits nonzero without reporting a FAIL, or reports
-# nothing. Between scenarios the module is unloaded and leftover network namespaces are removed.
+# nothing; a scenario whose header has a line "# vns-vm: timeout=S" gets S seconds instead
+# ("# vns-vm: nested": tests/vm/run.sh boots for tests/vm/l2.sh and sets VNS_L2, the L2 guest's
+# files). Between scenarios the module is unloaded and leftover network namespaces are removed.
 # A heartbeat line goes to the console every minute. At the end: the kernel log goes to $VNS_OUT/dmesg.txt, and "GUEST-DONE" is printed.
 # Exit status: 0 if nothing failed, 1 otherwise.
 set -u
@@ -58,8 +60,11 @@ for f in "${scenarios[@]}"; do
   echo "=== $VNS_SCENARIO"
   t0=$(date +%s)
   : > "$log"
+  # its own timeout, from a header line "# vns-vm: ... timeout=S" (tests/vm/run.sh)
+  stmo=$(sed -n 's/^# vns-vm: *//p' "$f" | head -n 1 | tr ' ' '\n' | sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p')
+  stmo=${stmo:-$TMO}
   # timeout makes its own process group: on timeout it kills the whole scenario.
-  (cd /tmp && exec timeout -k 10 "$TMO" bash "$f" </dev/null >"$log" 2>&1) &
+  (cd /tmp && exec timeout -k 10 "$stmo" bash "$f" </dev/null >"$log" 2>&1) &
   spid=$!
   tail -n +1 -s 0.3 -f --pid=$spid "$log" 2>/dev/null &
   tpid=$!
@@ -69,7 +74,7 @@ for f in "${scenarios[@]}"; do
 
   grep -E '^(PASS|FAIL|SKIP) ' "$log" >> "$results"
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    note "FAIL $VNS_SCENARIO: timed out after ${TMO}s"
+    note "FAIL $VNS_SCENARIO: timed out after ${stmo}s"
   elif [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
     note "FAIL $VNS_SCENARIO: died with status $rc (last output: $(grep -v '^ *$' "$log" | tail -n 1))"
   elif ! grep -qE '^(PASS|FAIL|SKIP) ' "$log"; then

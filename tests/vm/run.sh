@@ -6,9 +6,12 @@
 # (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots
 # the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh in it: every
 # tests/vm/scenarios/*.sh in order, or only the suites named ("smoke", "00-smoke", "cpu,overhead").
+# The scenarios marked "# vns-vm: nested" (a KVM guest inside the VM) run in a second boot of
+# the kernel, after the others (see below).
 # Kernels run one after the other (VNS_VM_JOBS=2: two at a time, make check's default); everything
-# a run leaves is in build/vm/<kver>/: console.log,
-# results.txt, dmesg.txt, logs/<scenario>.log, build.log.
+# a run leaves is in build/vm/<kver>/: console.log, results.txt, dmesg.txt, logs/<scenario>.log,
+# build.log; the nested boot's in build/vm/<kver>/nested/ (with l2-console.log, the nested
+# guest's console).
 #
 # Prints per kernel "<kver>: N passed, N failed, N skipped (T s)", and last "N passed, N failed"
 # over all kernels. A kernel splat, a timeout, a scenario or guest that died, or a module that
@@ -18,10 +21,11 @@
 #
 # Environment: VNS_LAB (default /var/cache/vns-lab), VNS_ALLOW_SKIP, VNS_SCENARIO_TIMEOUT
 # (per scenario, default 420 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
-# VNS_VM_BUDGET (seconds for the whole run: a boot gets at most what is left of it, and a kernel
-# reached with less than 120 s left fails as "out of time"; default none; make check sets 3600),
-# and what scripts/vmrun.sh takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM, VNS_VM_HUB: default 1
-# here, VNS_VM_HUB=0 for a guest with the user-networking NIC only).
+# VNS_VM_BUDGET (seconds for the whole run: a boot gets at most what is left of it, and a boot
+# reached with less than 120 s left fails as "out of time"; default none; make check sets 4000),
+# VNS_NESTED_SMP (vCPUs of the nested scenarios' boot, default 1), and what scripts/vmrun.sh
+# takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM, VNS_VM_SMP, VNS_VM_HUB: default 1 here,
+# VNS_VM_HUB=0 for a guest with the user-networking NIC only).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=${VNS_LAB:-/var/cache/vns-lab}
@@ -42,19 +46,36 @@ while [ $# -gt 0 ]; do
 done
 
 # --- the scenarios ---
-nscen=0
+# A scenario's header may say what it needs from the boot, in a line "# vns-vm: WORD...":
+#   nested     a nested guest under KVM (tests/vm/l2.sh); tests/vm/l2-build.sh builds the L2
+#              guest's files first (build/l2/, its log in build/vm/l2-build.log)
+#   timeout=S  its own timeout instead of VNS_SCENARIO_TIMEOUT (tests/vm/guest.sh reads it too)
+# The nested scenarios run in a boot of their own, after the others' (build/vm/<kver>/nested/):
+# qemu's -cpu max (TCG emulates AMD SVM, so kvm_amd loads), one vCPU (VNS_NESTED_SMP), and
+# TCG's multi-threaded loop, which with one vCPU is one thread. Single-threaded TCG's
+# round-robin loop over two vCPUs, which the other scenarios need (see below), stalls a nested
+# guest for minutes at a time (its boot stops at random points, idle); one vCPU cannot race
+# live code patching across vCPUs, which is why the other boot is single-threaded.
+plain=() nest=() plain_tmo=0 nest_tmo=0
 for f in "$REPO"/tests/vm/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
   if [ -n "$suite" ]; then
     case ",$suite," in *",$n,"*|*",$n.sh,"*|*",${n#[0-9][0-9]-},"*) ;; *) continue;; esac
   fi
-  nscen=$((nscen + 1))
+  tags=$(sed -n 's/^# vns-vm: *//p' "$f" | head -n 1)
+  # shellcheck disable=SC2086  # a word list
+  t=$(printf '%s\n' $tags | sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p')
+  case " $tags " in
+    *" nested "*) nest+=("$n"); nest_tmo=$((nest_tmo + ${t:-$STMO} + 20));;
+    *) plain+=("$n"); plain_tmo=$((plain_tmo + ${t:-$STMO} + 20));;
+  esac
 done
-if [ "$nscen" -eq 0 ]; then
+if [ $(( ${#plain[@]} + ${#nest[@]} )) -eq 0 ]; then
   echo "run.sh: no scenario matches '${suite:-*}' in tests/vm/scenarios" >&2; exit 2
 fi
-VMTMO=${VNS_VM_TIMEOUT:-$((180 + nscen * (STMO + 20)))}
+nested=0; [ ${#nest[@]} -gt 0 ] && nested=1
+list() { local IFS=,; echo "$*"; }
 
 # --- the kernels: "<kver>" or "!<what>" when a series cannot be resolved ---
 # Without arguments, every supported series: one that lab-setup did not put in the list is
@@ -106,17 +127,89 @@ total_p=0 total_f=0 skipped=()
 # the other; each kernel waits for its own. Results in $BLD/<kver>.{ko,log,rc}.
 BLD=$REPO/build/vm/.build.$$
 mkdir -p "$BLD"
+# With a nested scenario, the L2 guest's files are built after the first kernel's module.
 (
+  l2=$nested
   for kv in "${kernels[@]}"; do
     [ "${kv#!}" = "$kv" ] || continue
     # (one build per kernel at a time in this tree: another run may be building it too)
     VNS_SELFTEST=1 flock "$REPO/build/vm/$kv.build-lock" nice -n 10 \
       "$REPO/scripts/build-kmod.sh" "$kv" > "$BLD/$kv.ko" 2> "$BLD/$kv.log"
     echo $? > "$BLD/$kv.rc"
+    if [ "$l2" = 1 ]; then
+      l2=0
+      "$REPO/tests/vm/l2-build.sh" "$REPO/build/l2" > "$REPO/build/vm/l2-build.log" 2>&1 ||
+        rm -f "$REPO/build/l2/initrd.gz"        # the scenario fails: no stale guest
+      echo done > "$BLD/l2.rc"
+    fi
   done
 ) &
 builder=$!
 trap 'kill $builder 2>/dev/null; rm -rf "$BLD"' EXIT
+
+q() { printf '%q' "$1"; }
+# boot_kernel KIND OUTDIR SCENARIOS TIMEOUT: one boot of $kv running SCENARIOS (comma-separated)
+# with tests/vm/guest.sh; adds to p, f, s and extra. Status 1 when the run is out of time.
+boot_kernel() {
+  local kind=$1 bout=$2 names=$3 tmo=$4 gcmd tb rc boot r cur during left l
+  local tcg=${VNS_TCG_THREAD-single} smp=${VNS_VM_SMP:-2} hub=${VNS_VM_HUB-1} qopts=${VNS_QEMU_OPTS:-}
+  if [ "$deadline" -gt 0 ]; then
+    left=$(( deadline - $(date +%s) ))
+    if [ "$left" -lt 120 ]; then
+      extra+=("FAIL $kv: out of time (VNS_VM_BUDGET=${VNS_VM_BUDGET}s spent) before the $kind boot")
+      return 1
+    fi
+    [ "$left" -lt "$tmo" ] && tmo=$left
+  fi
+  gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
+  gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
+  # qemu 7.2's multi-threaded TCG mishandles the kernel's live code patching (text_poke_bp) when
+  # a static key flips under load: 6.12 dies with "Oops: int3" at the kfree_skb tracepoint's
+  # static branch, vnetscope loaded or not (tests/vm/tcg-int3.sh reproduces it with tracefs
+  # alone), and 4.19 livelocks with a CPU trapping on a stale int3 while the other waits in
+  # text_poke_bp's IPI. Single-threaded TCG does not show it, so the suite runs with it.
+  # Two more NICs on a qemu hub (an e1000 and a virtio-net) for the scenarios that need real
+  # devices on both ends (97-rx); the first NIC stays the user-networking one.
+  if [ "$kind" = nested ]; then
+    gcmd+=" VNS_L2=$(q "$REPO/build/l2")"
+    tcg=multi smp=${VNS_NESTED_SMP:-1} hub=0
+    case " $qopts " in *" -cpu "*) ;; *) qopts="-cpu max $qopts";; esac
+  fi
+  gcmd+=" bash $(q "$REPO/tests/vm/guest.sh") --suite $(q "$names")"
+  tb=$(date +%s)
+  VNS_VM_HUB=$hub VNS_TCG_THREAD=$tcg VNS_VM_SMP=$smp VNS_QEMU_OPTS=$qopts \
+    VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$bout" "$kv" "$gcmd" "$tmo" 2>&1 |
+    tee "$bout/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
+  rc=${PIPESTATUS[0]}
+  boot=$(( $(date +%s) - tb ))
+  [ "$kind" = nested ] && echo "  ($kv: the nested boot took ${boot}s)"
+
+  r=$bout/results.txt
+  # The scenario that was running when the guest went down, if any: its results so far count.
+  cur=$(awk '/^=== / { if ($NF == "s") cur = ""; else cur = $2 } END { print cur }' "$bout/console.log" 2>/dev/null)
+  during=
+  if [ -n "$cur" ] && [ -f "$bout/logs/$cur.log" ]; then
+    during=" (during $cur)"
+    grep -E '^(PASS|FAIL|SKIP) ' "$bout/logs/$cur.log" >> "$r"
+  fi
+  if [ -f "$r" ]; then
+    p=$((p + $(grep -c '^PASS ' "$r"))); f=$((f + $(grep -c '^FAIL ' "$r"))); s=$((s + $(grep -c '^SKIP ' "$r")))
+  fi
+  case $rc in
+    97) extra+=("FAIL $kv: $(grep -m1 '^vmrun: kernel splat' "$bout/vmrun.out")$during");;
+    98) extra+=("FAIL $kv: $(grep -m1 '^vmrun: no exit marker' "$bout/vmrun.out" || echo 'no exit marker'), VM ran ${boot}s$during");;
+    *)
+      if ! grep -q '^GUEST-DONE' "$bout/console.log"; then
+        extra+=("FAIL $kv: tests/vm/guest.sh died (status $rc)")
+      elif [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$r" 2>/dev/null; then
+        extra+=("FAIL $kv: tests/vm/guest.sh exited with status $rc")
+      fi
+      if l=$(grep -m1 -E "$SPLAT_RE" "$bout/dmesg.txt" 2>/dev/null); then
+        extra+=("FAIL $kv: kernel splat in dmesg: $l")
+      fi;;
+  esac
+  return 0
+}
 
 deadline=0
 [ "${VNS_VM_BUDGET:-0}" -gt 0 ] && deadline=$(( $(date +%s) + VNS_VM_BUDGET ))
@@ -133,15 +226,6 @@ for kv in "${kernels[@]}"; do
   fi
   if [ -n "$why" ]; then echo "SKIP $kv: $why"; skipped+=("$kv"); continue; fi
 
-  tmo=$VMTMO
-  if [ "$deadline" -gt 0 ]; then
-    left=$(( deadline - $(date +%s) ))
-    if [ "$left" -lt 120 ]; then
-      echo "FAIL $kv: out of time (VNS_VM_BUDGET=${VNS_VM_BUDGET}s spent)"
-      total_f=$((total_f + 1)); continue
-    fi
-    [ "$left" -lt "$tmo" ] && tmo=$left
-  fi
   out=$REPO/build/vm/$kv
   # One run per kernel at a time in this tree (another one would delete our output dir).
   mkdir -p "$REPO/build/vm"
@@ -153,6 +237,9 @@ for kv in "${kernels[@]}"; do
   echo "--- $kv"
 
   while ! [ -s "$BLD/$kv.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
+  if [ "$nested" = 1 ]; then
+    while ! [ -s "$BLD/l2.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
+  fi
   cp "$BLD/$kv.ko" "$out/ko.txt" 2>/dev/null; cp "$BLD/$kv.log" "$out/build.log" 2>/dev/null
   if [ "$(cat "$BLD/$kv.rc" 2>/dev/null)" != 0 ]; then
     f=1
@@ -164,54 +251,30 @@ for kv in "${kernels[@]}"; do
   fi
   ko=$(grep -m1 '/vnetscope\.ko$' "$out/ko.txt" || head -n 1 "$out/ko.txt")
 
-  q() { printf '%q' "$1"; }
-  gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
-  gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
-  gcmd+=" bash $(q "$REPO/tests/vm/guest.sh")${suite:+ --suite $(q "$suite")}"
-  tb=$(date +%s)
-  # qemu 7.2's multi-threaded TCG mishandles the kernel's live code patching (text_poke_bp) when
-  # a static key flips under load: 6.12 dies with "Oops: int3" at the kfree_skb tracepoint's
-  # static branch, vnetscope loaded or not (tests/vm/tcg-int3.sh reproduces it with tracefs
-  # alone), and 4.19 livelocks with a CPU trapping on a stale int3 while the other waits in
-  # text_poke_bp's IPI. Single-threaded TCG does not show it, so the suite runs with it.
-  tcg=${VNS_TCG_THREAD-single}
-  # Two more NICs on a qemu hub (an e1000 and a virtio-net) for the scenarios that need real
-  # devices on both ends (97-rx); the first NIC stays the user-networking one.
-  VNS_VM_HUB=${VNS_VM_HUB-1} VNS_TCG_THREAD=$tcg VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$out" "$kv" "$gcmd" "$tmo" 2>&1 |
-    tee "$out/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
-  rc=${PIPESTATUS[0]}
-  boot=$(( $(date +%s) - tb ))
-
-  r=$out/results.txt
-  # The scenario that was running when the guest went down, if any: its results so far count.
-  cur=$(awk '/^=== / { if ($NF == "s") cur = ""; else cur = $2 } END { print cur }' "$out/console.log" 2>/dev/null)
-  during=
-  if [ -n "$cur" ] && [ -f "$out/logs/$cur.log" ]; then
-    during=" (during $cur)"
-    grep -E '^(PASS|FAIL|SKIP) ' "$out/logs/$cur.log" >> "$r"
-  fi
-  if [ -f "$r" ]; then
-    p=$(grep -c '^PASS ' "$r"); f=$(grep -c '^FAIL ' "$r"); s=$(grep -c '^SKIP ' "$r")
-  fi
-  case $rc in
-    97) extra+=("FAIL $kv: $(grep -m1 '^vmrun: kernel splat' "$out/vmrun.out")$during");;
-    98) extra+=("FAIL $kv: $(grep -m1 '^vmrun: no exit marker' "$out/vmrun.out" || echo 'no exit marker'), VM ran ${boot}s$during");;
-    *)
-      if ! grep -q '^GUEST-DONE' "$out/console.log"; then
-        extra+=("FAIL $kv: tests/vm/guest.sh died (status $rc)")
-      elif [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
-        extra+=("FAIL $kv: tests/vm/guest.sh exited with status $rc")
-      fi
-      if l=$(grep -m1 -E "$SPLAT_RE" "$out/dmesg.txt" 2>/dev/null); then
-        extra+=("FAIL $kv: kernel splat in dmesg: $l")
-      fi;;
-  esac
+  # one boot for the plain scenarios, one for the nested ones (in nested/)
+  for kind in plain nested; do
+    if [ "$kind" = plain ]; then
+      [ ${#plain[@]} -gt 0 ] || continue
+      bout=$out names=$(list "${plain[@]}") btmo=$((180 + plain_tmo))
+    else
+      [ ${#nest[@]} -gt 0 ] || continue
+      bout=$out/nested names=$(list "${nest[@]}") btmo=$((180 + nest_tmo))
+      mkdir -p "$bout"
+    fi
+    boot_kernel "$kind" "$bout" "$names" "${VNS_VM_TIMEOUT:-$btmo}" || break
+  done
   f=$((f + ${#extra[@]}))
   echo "$kv: $p passed, $f failed, $s skipped ($(( $(date +%s) - t0 )) s)"
   if [ "$f" -gt 0 ]; then
-    { [ -f "$r" ] && grep '^FAIL ' "$r"; printf '%s\n' "${extra[@]}"; } | sed '/^$/d; s/^/  /'
-    echo "  --- last 30 console lines (build/vm/$kv/console.log):"
-    tail -n 30 "$out/console.log" 2>/dev/null | sed 's/^/  | /'
+    for r in "$out/results.txt" "$out/nested/results.txt"; do
+      [ -f "$r" ] && grep '^FAIL ' "$r"
+    done | sed 's/^/  /'
+    printf '%s\n' "${extra[@]}" | sed '/^$/d; s/^/  /'
+    for c in "$out/console.log" "$out/nested/console.log"; do
+      [ -f "$c" ] || continue
+      echo "  --- last 30 console lines (${c#"$REPO"/}):"
+      tail -n 30 "$c" | sed 's/^/  | /'
+    done
   fi
   total_p=$((total_p + p)); total_f=$((total_f + f))
   exec 8>&-

@@ -5,9 +5,11 @@
  *	bound socket: one flow, an exact number of packets.  IPv4 or IPv6.
  *	The first 4 bytes are a sequence number (big endian, from 1), so that
  *	every datagram is a distinct packet to the latency collector.
- * udpsend --recv ADDR PORT IDLE_S
+ * udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC]
  *	Counts the datagrams that arrive on ADDR:PORT and prints the count
- *	once none came for IDLE_S seconds.
+ *	once none came for IDLE_S seconds.  With --busy-poll, the socket has
+ *	SO_BUSY_POLL=USEC and waits in a blocking recv() (SO_RCVTIMEO), which
+ *	busy-polls the device's NAPI (napi_busy_loop) before it sleeps.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,7 +54,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int recv_count(const char *ip, int port, double idle)
+static int recv_count(const char *ip, int port, double idle, int busy_us)
 {
 	struct sockaddr_storage ss;
 	struct pollfd pfd;
@@ -66,9 +69,32 @@ static int recv_count(const char *ip, int port, double idle)
 		perror("udpsend: socket/bind");
 		return 1;
 	}
+	if (busy_us > 0) {
+		struct timeval tv = {
+			.tv_sec = (time_t)idle,
+			.tv_usec = (suseconds_t)((idle - (time_t)idle) * 1e6),
+		};
+
+		if (setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &busy_us,
+			       sizeof(busy_us)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+			perror("udpsend: SO_BUSY_POLL/SO_RCVTIMEO");
+			return 1;
+		}
+	}
 	/* ready: the caller may start sending */
 	printf("ready\n");
 	fflush(stdout);
+	if (busy_us > 0) {
+		for (;;) {
+			if (recv(fd, buf, sizeof(buf), 0) >= 0)
+				n++;
+			else if (errno != EINTR)
+				break;	/* EAGAIN: IDLE_S without one */
+		}
+		printf("%ld\n", n);
+		return 0;
+	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (poll(&pfd, 1, (int)(idle * 1000)) > 0)
@@ -88,7 +114,11 @@ int main(int argc, char **argv)
 	int fd, i;
 
 	if (argc == 5 && !strcmp(argv[1], "--recv"))
-		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]));
+		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]), 0);
+	if (argc == 7 && !strcmp(argv[1], "--recv") &&
+	    !strcmp(argv[5], "--busy-poll"))
+		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]),
+				  atoi(argv[6]));
 	if (argc < 6) {
 		fprintf(stderr, "usage: udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]\n");
 		return 2;
