@@ -108,7 +108,7 @@ expect_eq $T/reset_entries "$(view_count $V)" 0
 expect_range $T/reset_seen "$(status_get seen)" 0 2
 ctl disable drops
 expect_eq $T/disabled "$(status_get state)" off
-expect_eq $T/probe_detached "$(view_get $VNS_PROC/probes state probe=kfree_skb)" detached
+expect_eq $T/probe_detached "$(view_get $VNS_PROC/probes state collector=drops probe=kfree_skb)" detached
 
 cleanup_netns
 dmesg_clean $T/dmesg_clean
