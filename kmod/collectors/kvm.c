@@ -518,18 +518,6 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "lat_lost", sum[VNS_KVM_LAT_LOST]);
 }
 
-static void vns_hist_sum(struct vns_hist *d, const struct vns_hist *s)
-{
-	unsigned int b;
-
-	d->count += s->count;
-	d->sum += s->sum;
-	if (s->max > d->max)
-		d->max = s->max;
-	for (b = 0; b < VNS_HIST_BUCKETS; b++)
-		d->buckets[b] += s->buckets[b];
-}
-
 /*
  * An index of a snapshot's records by (VM, GSI), open-addressed, at least
  * twice the records in size: slot[h] is 0 (free) or a record's index + 1
@@ -608,8 +596,8 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 				d->e.c[j] += READ_ONCE(e->c[j]);
 			if (READ_ONCE(e->pid))
 				d->e.pid = READ_ONCE(e->pid);
-			vns_hist_sum(&d->e.fast, &e->fast);
-			vns_hist_sum(&d->e.slow, &e->slow);
+			vns_hist_merge(&d->e.fast, &e->fast);
+			vns_hist_merge(&d->e.slow, &e->slow);
 		}
 	}
 	/* every VM has its record; its GSIs carry its pid */

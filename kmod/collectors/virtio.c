@@ -540,18 +540,6 @@ static void vns_vio_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "nobody_cared", bad);
 }
 
-static void vns_vio_hist_sum(struct vns_hist *d, const struct vns_hist *s)
-{
-	unsigned int b;
-
-	d->count += s->count;
-	d->sum += s->sum;
-	if (s->max > d->max)
-		d->max = s->max;
-	for (b = 0; b < VNS_HIST_BUCKETS; b++)
-		d->buckets[b] += s->buckets[b];
-}
-
 static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 {
 	struct vns_vio *v = vns_vio;
@@ -623,7 +611,7 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			}
 			for (j = 0; j < VNS_VIO_NR; j++)
 				d->c[j] += READ_ONCE(e->c[j]);
-			vns_vio_hist_sum(&d->pkts, &e->pkts);
+			vns_hist_merge(&d->pkts, &e->pkts);
 		}
 	}
 	vfree(slot);
