@@ -70,24 +70,39 @@ recv_start() {
 recv_count() { local n; read -r n <&"${RECV[0]}"; wait "$RECV_PID" 2>/dev/null; echo "$n"; }
 
 # --- 1. RX on virtio-net, GRO off: 1000 datagrams, 1000 PHY_RX -> L4_RCV ------------------
+# l4miss: the latency collector's L4_RCV hits the kprobe layer missed (a kprobe hit on a CPU
+# already running a kprobe handler: here the sender's IP_OUT handler in process context, taken
+# by the virtio interrupt whose softirq reaches udp_rcv). Seen once in CI (993 of 1000 under two
+# VMs); the kernel counts each one, so the scenario accounts for them exactly.
+l4miss() {
+  awk '$1 == "collector=latency" && ($2 == "probe=udp_rcv" || $2 == "probe=__udp4_lib_rcv") {
+    for (i = 3; i <= NF; i++) if ($i ~ /^missed=/) { sub("missed=", "", $i); s += $i } }
+    END { print s + 0 }' $VNS_PROC/probes
+}
 ctl enable latency phy=$VI proto=udp dport=5101 || { fail $T/enable "control write failed"; exit 1; }
+m0=$(l4miss)
 recv_start vns_v 10.97.0.2 5101
 in_e "$VNS_TESTBIN/udpsend" 10.97.0.1 41001 10.97.0.2 5101 1000 >/dev/null
 got=$(recv_count)
-# every followed packet completes or ages out (10 s) before the counts are read: under load a
-# few may still be between PHY_RX and L4_RCV when the receiver has gone idle
-for _ in $(seq 120); do
+# every followed packet completes or ages out (10 s timeout, a reaper every 5 s) before the
+# counts are read: under load a few may still be between PHY_RX and L4_RCV when the receiver
+# has gone idle, and one whose L4_RCV hit was missed only leaves the table by ageing
+for _ in $(seq 250); do
   [ "$(( $(lat_status completed) + $(lat_status incomplete) ))" -ge "$(lat_status tracked)" ] && break
   sleep 0.1
 done
+miss=$(( $(l4miss) - m0 ))
 keep $V virtio
 keep $VNS_PROC/status virtio-status
+keep $VNS_PROC/probes virtio-probes
 # (the receiver, slow under TCG, may overflow its socket: what the device got is the point)
-echo "INFO the receiver got $got of 1000"
-expect_eq $T/virtio_phy_rx "$(pair PHY_RX L4_RCV)" 1000
-expect_eq $T/virtio_rx_total "$(total rx)" 1000
+echo "INFO the receiver got $got of 1000; L4_RCV hits missed by the kprobe layer: $miss"
 expect_eq $T/virtio_tracked "$(lat_status tracked)" 1000
-expect_eq $T/virtio_completed "$(lat_status completed)" 1000
+expect_eq $T/virtio_phy_rx "$(pair PHY_RX L4_RCV)" $((1000 - miss))
+expect_eq $T/virtio_rx_total "$(total rx)" $((1000 - miss))
+expect_eq $T/virtio_completed "$(lat_status completed)" $((1000 - miss))
+expect_eq $T/virtio_incomplete "$(lat_status incomplete)" "$miss"
+expect_eq $T/virtio_missed_few "$(( miss <= 20 ))" 1
 
 # a drop to a closed port on that device: the right flow
 ctl enable drops dev=$VI proto=udp
