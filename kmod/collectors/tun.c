@@ -155,6 +155,7 @@ struct vns_tun {
 	unsigned int nev;		/* events per CPU, a power of 2 */
 	struct vns_tun_evring **ev;	/* nr_cpu_ids rings */
 	atomic_t dead;			/* entries evicted, not reclaimed */
+	atomic_long_t evicted;		/* entries evicted since enable */
 	bool nb_on;			/* vns_tun_nb registered */
 	struct task_struct *owners[VNS_TASK_SLOTS];
 	u8 from[VNS_TASK_SLOTS];		/* VNS_TUN_FROM_* */
@@ -248,8 +249,10 @@ static int vns_tun_entry(struct vns_tun *t, const struct net_device *dev,
 /* Evict entry @n if its key is still @key */
 static void vns_tun_evict(struct vns_tun *t, unsigned int n, u64 key)
 {
-	if (cmpxchg(&t->q[n].key, key, VNS_TUNQ_DEAD) == key)
+	if (cmpxchg(&t->q[n].key, key, VNS_TUNQ_DEAD) == key) {
 		atomic_inc(&t->dead);
+		atomic_long_inc(&t->evicted);
+	}
 }
 
 static bool vns_tunq_live(u64 key)
@@ -501,6 +504,7 @@ static void vns_tun_ring_learn(void)
 	void *(*get)(struct file *f);
 	unsigned long ring;
 	struct file *f;
+	void *sym;
 
 	WRITE_ONCE(vns_tun_ring_off, 0);
 	vns_tun_ring_errno = 0;
@@ -509,11 +513,12 @@ static void vns_tun_ring_learn(void)
 		vns_tun_ring_state = VNS_TUN_RING_NONE;
 		return;
 	}
-	get = __symbol_get("tun_get_tx_ring");
-	if (!get) {
+	sym = __symbol_get("tun_get_tx_ring");
+	if (!sym) {
 		vns_tun_ring_state = VNS_TUN_RING_NO_TUN;
 		return;
 	}
+	get = sym;
 	f = filp_open("/dev/net/tun", O_RDWR, 0);
 	if (IS_ERR(f)) {
 		vns_tun_ring_state = VNS_TUN_RING_OPEN_FAILED;
@@ -532,7 +537,7 @@ static void vns_tun_ring_learn(void)
 	}
 	fput(f);
 out:
-	__symbol_put("tun_get_tx_ring");
+	symbol_put_addr(sym);
 }
 
 /* module_free(mod): a tun going away takes its layout with it */
@@ -846,6 +851,7 @@ static void vns_tun_clear(struct vns_collector *c)
 	memset(t->q, 0, t->nr * sizeof(*t->q));
 	memset(t->owners, 0, sizeof(t->owners));
 	atomic_set(&t->dead, 0);
+	atomic_long_set(&t->evicted, 0);
 	for_each_possible_cpu(cpu) {
 		memset(t->stats[cpu], 0, vns_tun_stats_size(t->nr));
 		memset(t->ev[cpu], 0, vns_tun_evring_size(t->nev));
@@ -942,7 +948,7 @@ static void vns_tun_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "events", events);
 	vns_status_counter(st, "events_lost", vns_tun_ev_lost(t));
 	vns_status_counter(st, "event_capacity", t->nev);
-	vns_status_counter(st, "evicted", atomic_read(&t->dead));
+	vns_status_counter(st, "evicted", atomic_long_read(&t->evicted));
 }
 
 static void vns_tun_sum(struct vns_tunq_stats *dst,
