@@ -48,24 +48,34 @@ expect_eq $T/ring_learned_at_enable "$(tget ring)" 1
 expect_eq $T/ring_known "$(tget ring_known)" 1
 expect_eq $T/event_capacity "$(tget event_capacity)" $CAP
 
-# --- a source port whose flow TUN puts on queue 1 ---------------------------------------------
-# one datagram per candidate: it lands on queue 1 when queue 1's count grows (queue 0's reader
-# would get it otherwise); SPORT stays the first that did
-SPORT='' q1=0
+# --- a source port whose flow TUN puts on queue 1, and one it puts on queue 0 -------------------
+# one datagram per candidate: it lands on queue 1 when queue 1's count grows, else on queue 0
+# (whose count grows, and whose reader gets it); SPORT is the first on queue 1, SPORT0 the
+# first on queue 0
+SPORT='' SPORT0='' q0=0 q1=0
 for p in $(seq 40000 40063); do
   udp_send 192.0.2.1 $p 192.0.2.2 $DPORT 1
-  n=$(view_get $V tx_packets dev=vq0 queue=1)
-  n=${n:-0}
-  if [ "$n" -gt "$q1" ]; then SPORT=$p q1=$n; break; fi
+  n1=$(view_get $V tx_packets dev=vq0 queue=1) n0=$(view_get $V tx_packets dev=vq0 queue=0)
+  if [ "${n1:-0}" -gt "$q1" ]; then
+    [ -n "$SPORT" ] || SPORT=$p
+  elif [ "${n0:-0}" -gt "$q0" ]; then
+    [ -n "$SPORT0" ] || SPORT0=$p
+  fi
+  q0=${n0:-0} q1=${n1:-0}
+  [ -n "$SPORT" ] && [ -n "$SPORT0" ] && break
 done
-[ -n "$SPORT" ] || { fail $T/sport "no port of 64 hashed to queue 1"; exit 1; }
-expect_eq $T/probe_on_queue1 "$q1" 1
-# the same flow again: queue 1 again (queue 0 unchanged)
-q0=$(view_get $V tx_packets dev=vq0 queue=0)
+[ -n "$SPORT" ] && [ -n "$SPORT0" ] ||
+  { fail $T/sport "no port of 64 hashed to queue 1 (${SPORT:-none}) or 0 (${SPORT0:-none})"; exit 1; }
+expect_eq $T/probes_one_each "$((q0 + q1))" $((SPORT > SPORT0 ? SPORT - 40000 + 1 : SPORT0 - 40000 + 1))
+# each flow again: the same queue (the other's count unchanged)
+b0=$q0 b1=$q1
 udp_send 192.0.2.1 $SPORT 192.0.2.2 $DPORT 1
-expect_eq $T/probe_again_queue1 "$(view_get $V tx_packets dev=vq0 queue=1)" 2
-expect_eq $T/probe_not_queue0 "$(view_get $V tx_packets dev=vq0 queue=0)" "${q0:-0}"
-echo "    flow 192.0.2.1:$SPORT -> 192.0.2.2:$DPORT on queue 1; ring $RING"
+expect_eq $T/probe_again_queue1 "$(view_get $V tx_packets dev=vq0 queue=1)" $((b1 + 1))
+expect_eq $T/probe_not_queue0 "$(view_get $V tx_packets dev=vq0 queue=0)" "$b0"
+udp_send 192.0.2.1 $SPORT0 192.0.2.2 $DPORT 1
+expect_eq $T/probe_again_queue0 "$(view_get $V tx_packets dev=vq0 queue=0)" $((b0 + 1))
+expect_eq $T/probe_not_queue1 "$(view_get $V tx_packets dev=vq0 queue=1)" $((b1 + 1))
+echo "    flow 192.0.2.1:$SPORT -> 192.0.2.2:$DPORT on queue 1, :$SPORT0 on queue 0; ring $RING"
 
 # --- the flood, from CPU 0 -----------------------------------------------------------------------
 ctl enable drops dev=vq0 proto=udp dport=$DPORT || fail $T/drops_enable "control write failed"
@@ -91,6 +101,7 @@ for c in no_queue filter other; do
   expect_eq $T/queue1_$c "$(view_get $TF drop_$c dev=vq0 queue=1)" 0
 done
 expect_eq $T/queue1_tx "$(view_get $TF tx_packets dev=vq0 queue=1)" "$RING"
+expect_eq $T/queue0_tx "$(view_get $TF tx_packets dev=vq0 queue=0)" $((b0 + 1))
 expect_eq $T/ring_size "$(view_get $TF ring_size dev=vq0 queue=1)" "$RING"
 expect_eq $T/fill_max_eq_ring "$(view_get $TF fill_max dev=vq0 queue=1)" "$RING"
 
@@ -139,8 +150,13 @@ ctl disable drops
 # --- T3: the netns is in the key; a TAP in another netns is apart ------------------------------
 expect_eq $T/queue_netns "$(view_get $V netns dev=vq0 queue=1)" "$(stat -L -c %i /proc/self/ns/net)"
 ip netns add vns_tr
-coproc TAPN { ip netns exec vns_tr python3 "$VNS_REPO/tests/vm/tapmq.py" vq0 1 0; }
-read -r ready <&"${TAPN[0]}"
+# bash has one coproc at a time: this reader's stdin is a FIFO, its output a file
+rm -f /tmp/vns-tapn.in /tmp/vns-tapn.out
+mkfifo /tmp/vns-tapn.in
+ip netns exec vns_tr python3 "$VNS_REPO/tests/vm/tapmq.py" vq0 1 0 </tmp/vns-tapn.in >/tmp/vns-tapn.out &
+TAPN_PID=$!
+exec {TAPN_W}>/tmp/vns-tapn.in
+for _ in $(seq 50); do grep -q ready /tmp/vns-tapn.out && break; sleep 0.2; done
 ip netns exec vns_tr sysctl -qw net.ipv6.conf.vq0.disable_ipv6=1
 ip -n vns_tr addr add 198.51.100.1/24 dev vq0
 ip -n vns_tr link set vq0 up
@@ -149,9 +165,9 @@ ip netns exec vns_tr "$VNS_TESTBIN/udpsend" 198.51.100.1 41000 198.51.100.2 $DPO
 nsid=$(stat -L -c %i /var/run/netns/vns_tr)
 expect_eq $T/other_netns_queue "$(view_get $V tx_packets dev=vq0 queue=0 netns=$nsid)" 3
 expect_eq $T/other_netns_apart "$(view_count $V dev=vq0)" 3
-exec {TAPN[1]}>&-
-read -r _ <&"${TAPN[0]}"
+exec {TAPN_W}>&-
 wait "$TAPN_PID" 2>/dev/null
+expect_eq $T/other_netns_reader "$(tail -n 1 /tmp/vns-tapn.out)" q0=3
 ip netns del vns_tr
 expect_eq $T/closed_netns_gone "$(view_count $V dev=vq0 netns=$nsid)" 0
 
@@ -160,8 +176,10 @@ ip link del vq0
 expect_eq $T/deleted_entries "$(view_count $V dev=vq0)" 0
 expect_eq $T/deleted_status "$(tget entries)" 0
 exec {TAPQ[1]}>&-
-read -r _ <&"${TAPQ[0]}"
+read -r seen <&"${TAPQ[0]}"
 wait "$TAPQ_PID" 2>/dev/null
+# queue 0's reader got every packet TUN queued on queue 0
+expect_eq $T/queue0_reader "$seen" "q0=$((b0 + 1))"
 # the events stay: they are history
 expect_eq $T/events_kept_after "$(view_count $V event=ring_full ifname=vq0)" "$KEPT"
 
