@@ -35,6 +35,7 @@ static const struct nla_policy vns_drop_policy[VNS_DROP_A_MAX + 1] = {
 	[VNS_DROP_A_FLOW] = { .type = NLA_NESTED },
 	[VNS_DROP_A_STACK] = { .type = NLA_NESTED },
 	[VNS_DROP_A_STACK_ID] = { .type = NLA_U32 },
+	[VNS_DROP_A_QUEUE] = { .type = NLA_U32 },
 };
 
 static void vns_drop_free(struct vns_drop *e)
@@ -56,6 +57,10 @@ static int vns_drop_parse(struct vns_drop *e, struct nlattr *nest)
 	e->count = nla_get_u64(tb[VNS_DROP_A_COUNT]);
 	if (tb[VNS_DROP_A_IFINDEX])
 		e->ifindex = nla_get_u32(tb[VNS_DROP_A_IFINDEX]);
+	if (tb[VNS_DROP_A_QUEUE]) {
+		e->queue = nla_get_u32(tb[VNS_DROP_A_QUEUE]);
+		e->has_queue = true;
+	}
 	if (tb[VNS_DROP_A_REASON]) {
 		e->reason = nla_get_u32(tb[VNS_DROP_A_REASON]);
 		e->has_reason = true;
@@ -114,7 +119,9 @@ bool vns_drop_same(const struct vns_drop *a, const struct vns_drop *b)
 {
 	return a->has_stack_id == b->has_stack_id &&
 	       (!a->has_stack_id || a->stack_id == b->stack_id) &&
-	       a->ifindex == b->ifindex && a->has_reason == b->has_reason &&
+	       a->ifindex == b->ifindex && a->has_queue == b->has_queue &&
+	       (!a->has_queue || a->queue == b->queue) &&
+	       a->has_reason == b->has_reason &&
 	       (!a->has_reason || a->reason == b->reason) &&
 	       vns_streq(a->reason_name, b->reason_name) &&
 	       vns_streq(a->location, b->location) &&
@@ -125,12 +132,13 @@ bool vns_drop_same(const struct vns_drop *a, const struct vns_drop *b)
 
 static u64 vns_drop_hash(const struct vns_drop *e)
 {
-	u64 w[3] = {
+	u64 w[4] = {
 		e->has_stack_id ? (u64)1 << 32 | e->stack_id : 0,
 		e->has_reason ? (u64)1 << 32 | e->reason : 0,
 		e->ifindex,
+		e->has_queue ? (u64)1 << 32 | e->queue : 0,
 	};
-	u64 h = vns_hash_words(w, 3, 0);
+	u64 h = vns_hash_words(w, 4, 0);
 
 	if (e->reason_name)
 		h = vns_hash_bytes(e->reason_name, strlen(e->reason_name), h);
@@ -259,6 +267,9 @@ void vns_drop_print(size_t rank, const struct vns_drop *e, u64 count)
 	print_u64(PRINT_ANY, "count", " Count: %llu", count);
 	print_string(PRINT_ANY, "dev", " [device: %s]", e->dev);
 	print_u64(PRINT_JSON, "ifindex", NULL, e->ifindex);
+	print_u64_opt(PRINT_JSON, "queue", NULL, e->has_queue, e->queue);
+	if (e->has_queue)
+		print_fp(" [queue: %u]", e->queue);
 	print_string(PRINT_JSON, "reason", NULL, e->reason_name);
 	print_u64_opt(PRINT_JSON, "reason_code", NULL, e->has_reason,
 		      e->reason);

@@ -14,9 +14,11 @@ struct nlattr;
 struct vns_drop {
 	u64 count;
 	u32 ifindex;
+	u32 queue;		/* if has_queue */
 	u32 reason;		/* if has_reason */
 	u32 stack_id;		/* if has_stack_id */
 	bool has_reason;
+	bool has_queue;		/* VNS_DROP_A_QUEUE: the device's queue */
 	bool has_stack_id;
 	bool has_flow;		/* false: not IP */
 	bool has_stack;		/* false: lost, the stack table was full */
@@ -45,7 +47,10 @@ struct vns_drop_view {
 int vns_drops_add(struct vns_drops *d, struct nlattr *nest);
 void vns_drops_free(struct vns_drops *d);
 
-/* The same table entry in two reads: stack, device, reason, location, flow */
+/*
+ * The same table entry in two reads: stack, device and queue, reason,
+ * location, flow
+ */
 bool vns_drop_same(const struct vns_drop *a, const struct vns_drop *b);
 
 /* Every entry of @cur, as the kernel ranked it; *@view to free() */

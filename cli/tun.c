@@ -3,7 +3,8 @@
  * vnetscope tun: per TUN/TAP device and queue, the packets queued for the
  * reader (the VM) and the drops by cause, the tx ring's fill, and what came
  * from the reader (VNS_CMD_TUN_GET), once (cumulative since enable) or every
- * interval (the growth since the previous read).
+ * interval (the growth since the previous read); or, with --events, the
+ * last drops one by one with their flows.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,11 +15,13 @@
 #include <netlink/attr.h>
 
 #include "cmd.h"
+#include "drops.h"
 #include "histo.h"
 #include "loop.h"
 #include "nl.h"
 #include "print.h"
 #include "read.h"
+#include "status.h"
 #include "tun.h"
 #include "util.h"
 
@@ -45,7 +48,43 @@ static const struct nla_policy vns_tun_policy[VNS_TUN_A_MAX + 1] = {
 	[VNS_TUN_A_RX_VHOST] = { .type = NLA_U64 },
 	[VNS_TUN_A_RX_WRITE] = { .type = NLA_U64 },
 	[VNS_TUN_A_GSO] = { .type = NLA_NESTED },
+	[VNS_TUN_A_NETNS] = { .type = NLA_U32 },
 };
+
+static const struct nla_policy vns_tun_ev_policy[VNS_TUN_EV_A_MAX + 1] = {
+	[VNS_TUN_EV_A_TIME_NS] = { .type = NLA_U64 },
+	[VNS_TUN_EV_A_AGE_NS] = { .type = NLA_U64 },
+	[VNS_TUN_EV_A_CPU] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_CAUSE] = { .type = NLA_U8 },
+	[VNS_TUN_EV_A_IFINDEX] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_DEV] = { .type = NLA_STRING },
+	[VNS_TUN_EV_A_NETNS] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_QUEUE] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_FILL] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_RING_SIZE] = { .type = NLA_U32 },
+	[VNS_TUN_EV_A_FLOW] = { .type = NLA_NESTED },
+};
+
+static const char *const vns_tun_ring_whys[] = {
+	[VNS_TUN_RING_UNKNOWN] =
+		"not learned yet (no queue attached by vhost-net since)",
+	[VNS_TUN_RING_NO_TUN] =
+		"tun was not loaded when the collector was enabled",
+	[VNS_TUN_RING_OPEN_FAILED] =
+		"/dev/net/tun could not be opened at enable",
+	[VNS_TUN_RING_UNLOADED] = "tun was unloaded since",
+	[VNS_TUN_RING_NONE] = "this kernel's TUN has no tx ring",
+};
+
+const char *vns_tun_ring_why(unsigned int state)
+{
+	if (state == VNS_TUN_RING_ENABLE || state == VNS_TUN_RING_VHOST)
+		return NULL;
+	if (state < VNS_ARRAY_SIZE(vns_tun_ring_whys) &&
+	    vns_tun_ring_whys[state])
+		return vns_tun_ring_whys[state];
+	return "unknown";
+}
 
 static const struct nla_policy vns_tun_pair_policy[VNS_TUN_DROP_A_MAX + 1] = {
 	[VNS_TUN_DROP_A_CAUSE] = { .type = NLA_U8 },
@@ -78,12 +117,55 @@ static int vns_tun_pair(struct nlattr *nest, u64 *counts, unsigned int max)
 	return 0;
 }
 
+static int vns_tun_ev_add(struct vns_tun *t, struct nlattr *nest)
+{
+	struct nlattr *tb[VNS_TUN_EV_A_MAX + 1];
+	struct vns_tun_ev *e;
+
+	if (nla_parse_nested(tb, VNS_TUN_EV_A_MAX, nest, vns_tun_ev_policy) ||
+	    !tb[VNS_TUN_EV_A_TIME_NS] || !tb[VNS_TUN_EV_A_IFINDEX] ||
+	    !tb[VNS_TUN_EV_A_QUEUE] || !tb[VNS_TUN_EV_A_CAUSE])
+		return -EBADMSG;
+	if (vns_grow(&t->ev, t->nev, sizeof(*t->ev)))
+		return -ENOMEM;
+	e = &t->ev[t->nev];
+	memset(e, 0, sizeof(*e));
+	e->ns = nla_get_u64(tb[VNS_TUN_EV_A_TIME_NS]);
+	e->age_ns = vns_nla_u64_or0(tb[VNS_TUN_EV_A_AGE_NS]);
+	e->cause = nla_get_u8(tb[VNS_TUN_EV_A_CAUSE]);
+	e->ifindex = nla_get_u32(tb[VNS_TUN_EV_A_IFINDEX]);
+	e->queue = nla_get_u32(tb[VNS_TUN_EV_A_QUEUE]);
+	if (tb[VNS_TUN_EV_A_CPU])
+		e->cpu = nla_get_u32(tb[VNS_TUN_EV_A_CPU]);
+	if (tb[VNS_TUN_EV_A_NETNS])
+		e->net = nla_get_u32(tb[VNS_TUN_EV_A_NETNS]);
+	if (tb[VNS_TUN_EV_A_DEV])
+		snprintf(e->dev, sizeof(e->dev), "%s",
+			 (const char *)nla_data(tb[VNS_TUN_EV_A_DEV]));
+	else
+		snprintf(e->dev, sizeof(e->dev), "if%u", e->ifindex);
+	if (tb[VNS_TUN_EV_A_FILL] && tb[VNS_TUN_EV_A_RING_SIZE]) {
+		e->has_fill = true;
+		e->fill = nla_get_u32(tb[VNS_TUN_EV_A_FILL]);
+		e->ring_size = nla_get_u32(tb[VNS_TUN_EV_A_RING_SIZE]);
+	}
+	if (tb[VNS_TUN_EV_A_FLOW]) {
+		if (vns_flow_parse(&e->flow, tb[VNS_TUN_EV_A_FLOW]))
+			return -EBADMSG;
+		e->has_flow = true;
+	}
+	t->nev++;
+	return 0;
+}
+
 int vns_tun_add(struct vns_tun *t, struct nlattr **top)
 {
 	struct nlattr *tb[VNS_TUN_A_MAX + 1], *a;
 	struct vns_tunq *q;
 	int rem;
 
+	if (top[VNS_A_TUN_EVENT])
+		return vns_tun_ev_add(t, top[VNS_A_TUN_EVENT]);
 	if (!top[VNS_A_TUN])
 		return 0;
 	if (nla_parse_nested(tb, VNS_TUN_A_MAX, top[VNS_A_TUN],
@@ -104,6 +186,8 @@ int vns_tun_add(struct vns_tun *t, struct nlattr **top)
 		snprintf(q->dev, sizeof(q->dev), "if%u", q->ifindex);
 	if (tb[VNS_TUN_A_SOCK])
 		q->sock = nla_get_u32(tb[VNS_TUN_A_SOCK]);
+	if (tb[VNS_TUN_A_NETNS])
+		q->net = nla_get_u32(tb[VNS_TUN_A_NETNS]);
 	if (tb[VNS_TUN_A_RING_SIZE])
 		q->ring_size = nla_get_u32(tb[VNS_TUN_A_RING_SIZE]);
 	q->tx_packets = vns_nla_u64_or0(tb[VNS_TUN_A_TX_PACKETS]);
@@ -134,6 +218,8 @@ static int vns_tunq_cmp(const void *pa, const void *pb)
 
 	if (d)
 		return d;
+	if (a->net != b->net)
+		return a->net < b->net ? -1 : 1;
 	if (a->ifindex != b->ifindex)
 		return a->ifindex < b->ifindex ? -1 : 1;
 	return a->queue < b->queue ? -1 : a->queue > b->queue;
@@ -150,6 +236,9 @@ void vns_tun_free(struct vns_tun *t)
 	free(t->q);
 	t->q = NULL;
 	t->n = 0;
+	free(t->ev);
+	t->ev = NULL;
+	t->nev = 0;
 }
 
 void vns_tun_delta(struct vns_tun *cur, const struct vns_tun *prev)
@@ -164,6 +253,7 @@ void vns_tun_delta(struct vns_tun *cur, const struct vns_tun *prev)
 		p = NULL;
 		for (j = 0; j < prev->n && !p; j++)
 			if (prev->q[j].ifindex == c->ifindex &&
+			    prev->q[j].net == c->net &&
 			    prev->q[j].queue == c->queue)
 				p = &prev->q[j];
 		/* new, or reset since (a count went down): all of it is new */
@@ -181,6 +271,15 @@ void vns_tun_delta(struct vns_tun *cur, const struct vns_tun *prev)
 		for (k = 0; k <= VNS_TUN_GSO_MAX; k++)
 			c->gso[k] = vns_sub(c->gso[k], p->gso[k]);
 		vns_hist_delta(&c->fill, &p->fill);
+	}
+	/* the events: only those after the previous read's newest */
+	if (prev->nev) {
+		u64 last = prev->ev[prev->nev - 1].ns;
+
+		for (i = j = 0; i < cur->nev; i++)
+			if (cur->ev[i].ns > last)
+				cur->ev[j++] = cur->ev[i];
+		cur->nev = j;
 	}
 }
 
@@ -240,6 +339,8 @@ static void vns_tunq_print(const struct vns_tunq *q, bool hist)
 		print_fp("\n");
 	}
 	vns_hist_print_json("fill_hist", q->ring_size != 0, &q->fill);
+	if (VNS_HAS_Q(q, VNS_TUN_A_NETNS))
+		print_uint(PRINT_JSON, "netns", NULL, q->net);
 	close_json_object();
 	if (hist && q->ring_size && q->fill.count) {
 		print_fp("\n%s queue %u: tx ring fill after each packet queued (ring of %u):\n",
@@ -270,6 +371,76 @@ void vns_tun_print(const struct vns_tun *t, const struct vns_tun_args *a)
 			 a->dev || a->queue >= 0 ? " that matches" : "");
 }
 
+static bool vns_tun_ev_shown(const struct vns_tun_ev *e,
+			     const struct vns_tun_args *a)
+{
+	return (!a->dev || !strcmp(a->dev, e->dev)) &&
+	       (a->queue < 0 || (u64)a->queue == e->queue);
+}
+
+void vns_tun_print_events(const struct vns_tun *t,
+			  const struct vns_tun_info *info,
+			  const struct vns_tun_args *a)
+{
+	char flow[VNS_FLOW_STR_MAX], when[32], fill[24];
+	size_t i, shown = 0;
+
+	print_fp("%-20s %12s %-12s %5s %4s %-9s %11s  %s\n", "TIME(s)",
+		 "AGE(ms)", "DEV", "QUEUE", "CPU", "CAUSE", "FILL/RING", "FLOW");
+	open_json_array("events");
+	for (i = 0; i < t->nev; i++) {
+		const struct vns_tun_ev *e = &t->ev[i];
+
+		if (!vns_tun_ev_shown(e, a))
+			continue;
+		shown++;
+		open_json_object(NULL);
+		snprintf(when, sizeof(when), "%llu.%09llu",
+			 (unsigned long long)(e->ns / 1000000000ULL),
+			 (unsigned long long)(e->ns % 1000000000ULL));
+		print_fp("%-20s", when);
+		print_u64(PRINT_JSON, "time_ns", NULL, e->ns);
+		print_u64(PRINT_JSON, "age_ns", NULL, e->age_ns);
+		print_fp(" %12.3f", (double)e->age_ns / 1e6);
+		print_string(PRINT_ANY, "dev", " %-12s", e->dev);
+		print_uint(PRINT_JSON, "ifindex", NULL, e->ifindex);
+		if (e->net)
+			print_uint(PRINT_JSON, "netns", NULL, e->net);
+		print_uint(PRINT_ANY, "queue", " %5u", e->queue);
+		print_uint(PRINT_ANY, "cpu", " %4u", e->cpu);
+		print_enum(PRINT_ANY, "cause", " %-9s", true,
+			   vns_tun_drop_names, VNS_TUN_DROP_MAX + 1, e->cause);
+		if (e->has_fill)
+			snprintf(fill, sizeof(fill), "%u/%u", e->fill,
+				 e->ring_size);
+		else
+			snprintf(fill, sizeof(fill), "-");
+		print_fp(" %11s", fill);
+		print_u64_opt(PRINT_JSON, "fill", NULL, e->has_fill, e->fill);
+		print_u64_opt(PRINT_JSON, "ring_size", NULL, e->has_fill,
+			      e->ring_size);
+		if (e->has_flow) {
+			vns_flow_format(&e->flow, flow, sizeof(flow));
+			print_fp("  %s\n", flow);
+			open_json_object("flow");
+			vns_drop_flow_json(&e->flow);
+			close_json_object();
+		} else {
+			print_fp("  non-IP\n");
+			print_null(PRINT_JSON, "flow", NULL, NULL);
+		}
+		close_json_object();
+	}
+	close_json_array();
+	if (!shown)
+		print_fp("no TUN/TAP drop event%s\n",
+			 a->dev || a->queue >= 0 ? " that matches" : "");
+	print_u64_opt(PRINT_ANY, "events_lost", "events lost (overwritten): %s",
+		      info->has_events, info->events_lost);
+	print_u64_opt(PRINT_ANY, "event_capacity", ", kept per CPU: %s\n",
+		      info->has_events, info->event_capacity);
+}
+
 /* ---- the command ---- */
 
 static const char vns_tun_usage[] =
@@ -284,9 +455,14 @@ static const char vns_tun_usage[] =
 	"(through vhost-net's sendmsg or write()) with their GSO types.\n"
 	"SOCK is the queue's socket, as vnetscope vhost shows it.  Turns the\n"
 	"tun collector on if it is off.\n"
+	"With --events, the last drops instead, oldest first: each with its\n"
+	"time (the kernel's monotonic clock, and how long ago), queue, cause,\n"
+	"the ring's fill and the packet's flow; the kernel keeps the last\n"
+	"tun_events (module parameter) per CPU and counts the ones overwritten.\n"
 	"\n"
 	"  --dev IFNAME     only that device\n"
 	"  --queue N        only queue N\n"
+	"  --events         the drop events (with --interval: the new ones)\n"
 	"  --interval S     every S seconds (e.g. 0.5), the growth since the\n"
 	"                   previous report; until SIGINT/SIGTERM\n"
 	"  --count N        stop after N reports\n"
@@ -298,6 +474,7 @@ static const char vns_tun_usage[] =
 #define VNS_OPT_HIST	0x101
 #define VNS_OPT_DEV	0x102
 #define VNS_OPT_QUEUE	0x103
+#define VNS_OPT_EVENTS	0x104
 
 static int vns_tun_opt(void *args, int c, const char *arg)
 {
@@ -319,6 +496,9 @@ static int vns_tun_opt(void *args, int c, const char *arg)
 	case VNS_OPT_HIST:
 		a->hist = true;
 		return 0;
+	case VNS_OPT_EVENTS:
+		a->events = true;
+		return 0;
 	default:
 		return -1;
 	}
@@ -331,6 +511,7 @@ int vns_tun_parse(struct vns_tun_args *a, int argc, char **argv)
 		{ "queue", required_argument, NULL, VNS_OPT_QUEUE },
 		VNS_LOOP_OPTIONS,
 		{ "hist", no_argument, NULL, VNS_OPT_HIST },
+		{ "events", no_argument, NULL, VNS_OPT_EVENTS },
 		VNS_READ_OPTIONS
 	};
 
@@ -343,8 +524,34 @@ int vns_tun_parse(struct vns_tun_args *a, int argc, char **argv)
 
 struct vns_tun_snap {
 	struct vns_tun t;
+	struct vns_tun_info info;
 	struct timespec when;		/* CLOCK_REALTIME */
 };
+
+/* The events' and the ring's counters in the tun collector's status */
+static int vns_tun_info_read(struct vns_nl *nl, struct vns_tun_info *info)
+{
+	const struct vns_collector *c;
+	struct vns_status st;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	ret = vns_status_get(nl, &st);
+	if (ret)
+		return ret;
+	c = vns_status_coll(&st, "tun");
+	if (c) {
+		info->has_events =
+			vns_coll_counter(c, "events_lost",
+					 &info->events_lost) &&
+			vns_coll_counter(c, "event_capacity",
+					 &info->event_capacity);
+		info->has_ring = vns_coll_counter(c, "ring", &info->ring);
+		vns_coll_counter(c, "ring_errno", &info->ring_errno);
+	}
+	vns_status_free(&st);
+	return 0;
+}
 
 static int vns_tun_cb(struct nlattr **tb, struct nlattr *attrs, int len,
 		      void *arg)
@@ -361,6 +568,9 @@ static int vns_snap_read(struct vns_nl *nl, const void *args, void *snap)
 
 	(void)args;
 	memset(sn, 0, sizeof(*sn));
+	ret = vns_tun_info_read(nl, &sn->info);
+	if (ret)
+		return ret;
 	clock_gettime(CLOCK_REALTIME, &sn->when);
 	ret = vns_nl_dump(nl, VNS_CMD_TUN_GET, "tun read", vns_tun_cb, &sn->t);
 	if (ret)
@@ -380,21 +590,37 @@ static int vns_report(const void *args, const void *pcur, const void *pprev)
 	const struct vns_tun_snap *cur = pcur, *prev = pprev;
 	const struct vns_tun_args *a = args;
 	struct vns_tun d = cur->t;
+	const char *why;
 
 	if (prev) {
 		d.q = malloc((d.n ? d.n : 1) * sizeof(*d.q));
-		if (!d.q) {
+		d.ev = malloc((d.nev ? d.nev : 1) * sizeof(*d.ev));
+		if (!d.q || !d.ev) {
+			free(d.q);
+			free(d.ev);
 			vns_err("report failed: out of memory");
 			return VNS_EXIT_FAIL;
 		}
 		memcpy(d.q, cur->t.q, d.n * sizeof(*d.q));
+		memcpy(d.ev, cur->t.ev, d.nev * sizeof(*d.ev));
 		vns_tun_delta(&d, &prev->t);
 	}
 	vns_report_begin(&a->read, &cur->when);
-	vns_tun_print(&d, a);
+	if (a->events)
+		vns_tun_print_events(&d, &cur->info, a);
+	else
+		vns_tun_print(&d, a);
+	why = cur->info.has_ring ? vns_tun_ring_why(cur->info.ring) : NULL;
+	if (why && cur->info.ring_errno)
+		print_fp("tx rings unknown: %s (%s)\n", why,
+			 strerror((int)cur->info.ring_errno));
+	else if (why)
+		print_fp("tx rings unknown: %s\n", why);
 	vns_report_end(&a->read, &cur->when);
-	if (prev)
+	if (prev) {
 		free(d.q);
+		free(d.ev);
+	}
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * The drop collector: where in the kernel are packets dropped, for which
  * flow, how often.  One probe on skb:kfree_skb.  Each drop that passes the
  * filter is counted in a per-CPU table keyed by (location, stack, device,
- * reason, flow); the stack is captured only after the filter matched.
+ * the device's queue, reason, flow); the stack is captured only after the
+ * filter matched.
  * Readers merge the per-CPU tables into a ranked snapshot.
  */
 #include <linux/if_ether.h>
@@ -43,11 +44,15 @@ static const bool vns_have_drop_reason = true;
 static const bool vns_have_drop_reason;
 #endif
 
+/* VNS_DROP_A_QUEUE absent: no device, or no queue recorded */
+#define VNS_DROP_NO_QUEUE	U32_MAX
+
 /* One record of a snapshot: a (stack, device, reason, flow) and its count */
 struct vns_drop_rec {
 	u64 count;
 	unsigned long location;
 	u32 ifindex;
+	u32 queue;
 	u32 reason;
 	u32 stack_id;
 	char dev[IFNAMSIZ];
@@ -61,7 +66,7 @@ struct vns_drop_key {
 	u32 stack_id;
 	u32 ifindex;
 	u32 reason;
-	u32 pad;
+	u32 queue;		/* VNS_DROP_NO_QUEUE: none */
 	struct vns_flow flow;
 };
 
@@ -102,6 +107,22 @@ static void vns_skb_flow(const struct sk_buff *skb, struct vns_flow *f)
 
 	if (proto)
 		vns_skb_parse(skb, vns_skb_nh_rx(skb), proto, f, NULL);
+}
+
+/*
+ * The queue of @skb on @dev: where it was received (its device still
+ * @dev, skb_iif), the rx queue the driver recorded, if it did; else (sent,
+ * or forwarded from elsewhere) the tx queue that was picked for it.
+ */
+static u32 vns_skb_queue(const struct sk_buff *skb,
+			 const struct net_device *dev)
+{
+	if (!dev)
+		return VNS_DROP_NO_QUEUE;
+	if (skb->skb_iif == dev->ifindex)
+		return skb_rx_queue_recorded(skb) ? skb_get_rx_queue(skb) :
+						    VNS_DROP_NO_QUEUE;
+	return skb_get_queue_mapping(skb);
 }
 
 static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,
@@ -168,6 +189,7 @@ static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
 	/* Only now the expensive part: the stack */
 	key.location = (unsigned long)location;
 	key.ifindex = dev ? dev->ifindex : 0;
+	key.queue = vns_skb_queue(skb, dev);
 	key.reason = reason;
 	key.stack_id = vns_stack_capture(d->stacks);
 	if (key.stack_id == VNS_STACK_NONE)
@@ -301,7 +323,8 @@ static bool vns_rec_same(const struct vns_drop_rec *r,
 			 const struct vns_drop_key *k)
 {
 	return r->location == k->location && r->stack_id == k->stack_id &&
-	       r->ifindex == k->ifindex && r->reason == k->reason &&
+	       r->ifindex == k->ifindex && r->queue == k->queue &&
+	       r->reason == k->reason &&
 	       !memcmp(&r->flow, &k->flow, sizeof(k->flow));
 }
 
@@ -368,6 +391,7 @@ static struct vns_snap *vns_drops_snapshot(struct vns_collector *c)
 			r->location = e->key.location;
 			r->stack_id = e->key.stack_id;
 			r->ifindex = e->key.ifindex;
+			r->queue = e->key.queue;
 			r->reason = e->key.reason;
 			r->flow = e->key.flow;
 			memcpy(r->dev, e->dev, IFNAMSIZ);
@@ -404,6 +428,8 @@ static int vns_drop_fill(struct sk_buff *skb, const struct vns_snap *s,
 	if (vns_nla_put_u64(skb, VNS_DROP_A_COUNT, r->count, VNS_DROP_A_PAD) ||
 	    nla_put_u32(skb, VNS_DROP_A_IFINDEX, r->ifindex) ||
 	    (r->dev[0] && nla_put_string(skb, VNS_DROP_A_DEV, r->dev)) ||
+	    (r->queue != VNS_DROP_NO_QUEUE &&
+	     nla_put_u32(skb, VNS_DROP_A_QUEUE, r->queue)) ||
 	    vns_nl_put_sym(skb, VNS_DROP_A_LOCATION, r->location, true) ||
 	    nla_put_u32(skb, VNS_DROP_A_STACK_ID, r->stack_id))
 		goto cancel;
@@ -437,8 +463,13 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	const char *proto;
 	unsigned int i;
 
-	seq_printf(m, "count=%llu dev=%s ifindex=%u reason=", r->count,
+	seq_printf(m, "count=%llu dev=%s ifindex=%u queue=", r->count,
 		   r->dev[0] ? r->dev : "-", r->ifindex);
+	if (r->queue != VNS_DROP_NO_QUEUE)
+		seq_printf(m, "%u", r->queue);
+	else
+		seq_putc(m, '-');
+	seq_puts(m, " reason=");
 	if (!vns_have_drop_reason)
 		seq_puts(m, "-");
 	else if (vns_drop_reason_name(r->reason, reason, sizeof(reason)))

@@ -18,7 +18,12 @@
  *    queue's &tfile->tx_ring, file->private_data being the tfile: their
  *    difference is where the ring sits in a tun_file, so that the ring of
  *    a socket seen in sock_def_readable() is known, and read (struct
- *    ptr_ring is public) after each packet queued.
+ *    ptr_ring is public) after each packet queued.  Learned at enable,
+ *    when tun is loaded, from a TUN file of our own (opened, asked,
+ *    closed: tun_chr_open() allocates the tfile and its empty ring,
+ *    attached to no device), and each time vhost-net asks; forgotten when
+ *    tun is unloaded (module_free), as another tun may lay it out
+ *    otherwise.
  *  - The drop's cause: the skb's drop reason (kfree_skb within
  *    tun_net_xmit, 5.19+: FULL_RING, DEV_READY, the filters); before drop
  *    reasons, a queue past the device's real_num_tx_queues has no reader,
@@ -28,22 +33,38 @@
  *    tun_chr_write_iter(), the skbs of a TUN device handed to the stack
  *    (the net:*_entry receive tracepoints), on the queue TUN recorded.
  *
- * One table of (ifindex, queue) keys, shared, claimed with cmpxchg();
- * the counters are per CPU and summed on read.  tun_net_xmit runs with
- * bottom halves off (no migration between its entry and return): its
- * per-CPU state needs no more; the sendmsg/write side may sleep and is
- * followed per task (core/task.h).
+ * One table of (netns, ifindex, queue) keys, shared, claimed with
+ * cmpxchg(); the counters are per CPU and summed on read.  A device's
+ * entries are evicted when it unregisters (a netdevice notifier) and a
+ * queue's when its TUN file closes: marked dead, skipped by lookups, and
+ * reclaimed (zeroed, freed) by the next reader after handlers that may
+ * still use them are done.  Two CPUs inserting one new key at once may
+ * make two entries of it: readers merge them.
+ *
+ * Each drop is also an event (time, device, queue, ring fill, flow) in a
+ * per-CPU ring of the last tun_events, written by its CPU with interrupts
+ * off; each slot carries its sequence number, written last, so that a
+ * reader copies only whole events; overwritten events are counted.
+ *
+ * tun_net_xmit runs with bottom halves off (no migration between its entry
+ * and return): its per-CPU state needs no more; the sendmsg/write side may
+ * sleep and is followed per task (core/task.h).
  */
+#include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
+#include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/sock.h>
 
 #include "../core/collector.h"
 #include "../core/probe.h"
+#include "../core/skb.h"
 #include "../core/snap.h"
 #include "../core/sockid.h"
 #include "../core/task.h"
@@ -55,7 +76,14 @@ module_param(tun_entries, uint, 0444);
 MODULE_PARM_DESC(tun_entries,
 		 "TUN/TAP (device, queue) entries kept (default 64)");
 
+static unsigned int tun_events = 256;
+module_param(tun_events, uint, 0444);
+MODULE_PARM_DESC(tun_events,
+		 "TUN/TAP drop events kept per CPU, the last ones (default 256)");
+
 #define VNS_TUN_PROBES	16	/* slots tried before an insert is lost */
+#define VNS_TUNQ_BUSY	(~0ULL)		/* key: being claimed */
+#define VNS_TUNQ_DEAD	(~0ULL - 1)	/* key: evicted, to reclaim */
 
 static const char *const vns_tun_drop_names[] = {
 	[VNS_TUN_DROP_RING_FULL] = "ring_full",
@@ -74,6 +102,7 @@ static const char *const vns_tun_gso_names[] = {
 /* A (device, queue): its key, shared by all CPUs */
 struct vns_tunq {
 	u64 key;		/* ifindex << 16 | queue, + 1; 0: free */
+	u32 net;		/* its netns, vns_net_id() */
 	char name[IFNAMSIZ];
 	unsigned long sk;		/* its socket when last seen, or 0 */
 	u32 sock_id;
@@ -95,7 +124,25 @@ struct vns_tun_cpu {
 	struct sock *sk;		/* its queue's, from sk_data_ready() */
 	u32 reason;
 	bool reason_seen;
+	struct vns_flow flow;		/* of the skb dropped, at kfree_skb */
 	u64 lost;
+};
+
+/* A drop event */
+struct vns_tun_ev {
+	u64 seq;			/* its number + 1; 0 while written */
+	u64 ns;				/* ktime_get_ns() */
+	u32 ifindex, net, fill, ring_size;	/* ring_size 0: unknown */
+	u16 queue;
+	u8 cause;			/* enum vns_tun_drop */
+	char dev[IFNAMSIZ];
+	struct vns_flow flow;
+};
+
+/* A CPU's last events: written by that CPU only, interrupts off */
+struct vns_tun_evring {
+	u64 head;			/* events written */
+	struct vns_tun_ev ev[];
 };
 
 enum { VNS_TUN_FROM_VHOST = 1, VNS_TUN_FROM_WRITE };
@@ -105,18 +152,45 @@ struct vns_tun {
 	struct vns_tunq *q;
 	struct vns_tunq_stats **stats;	/* nr_cpu_ids arrays of nr */
 	struct vns_tun_cpu __percpu *cpu;
+	unsigned int nev;		/* events per CPU, a power of 2 */
+	struct vns_tun_evring **ev;	/* nr_cpu_ids rings */
+	atomic_t dead;			/* entries evicted, not reclaimed */
+	atomic_long_t evicted;		/* entries evicted since enable */
+	bool nb_on;			/* vns_tun_nb registered */
 	struct task_struct *owners[VNS_TASK_SLOTS];
 	u8 from[VNS_TASK_SLOTS];		/* VNS_TUN_FROM_* */
 };
 
 static struct vns_tun *vns_tun;
-/* Where a struct tun_file holds its tx ring: learned, kept (0: unknown) */
+/*
+ * Where a struct tun_file holds its tx ring (0: unknown), and how it was
+ * learned or why not (enum vns_tun_ring_state; the error of the open)
+ */
 static unsigned long vns_tun_ring_off;
+static int vns_tun_ring_state;
+static int vns_tun_ring_errno;
 
+/* A record: a queue's, or an event */
 struct vns_tun_rec {
-	u32 ifindex, queue, sock_id, ring_size;
+	bool event;
+	u32 ifindex, queue, net, sock_id, ring_size;
 	char name[IFNAMSIZ];
 	struct vns_tunq_stats s;
+	u32 cpu;			/* event */
+	struct vns_tun_ev ev;		/* event */
+};
+
+/* The probes the handlers count hits on, by index in vns_tun_probes[] */
+enum {
+	VNS_TUN_P_XMIT,
+	VNS_TUN_P_READABLE,
+	VNS_TUN_P_KFREE,
+	VNS_TUN_P_RING,
+	VNS_TUN_P_CLOSE,
+	VNS_TUN_P_SEND,
+	VNS_TUN_P_WRITE,
+	VNS_TUN_P_MODFREE,
+	VNS_TUN_P_RX,		/* the receive tracepoints from here on */
 };
 
 static struct vns_tun_probe_ptrs {
@@ -128,28 +202,62 @@ static struct vns_tunq_stats *vns_tun_stats(struct vns_tun *t, unsigned int i)
 	return t->stats[smp_processor_id()] + i;
 }
 
-/* The entry of (@dev, @queue), inserted if new; -1 when the table is full */
+static u64 vns_tun_key(const struct net_device *dev, u16 queue)
+{
+	return ((u64)(u32)dev->ifindex << 16 | queue) + 1;
+}
+
+/*
+ * The entry of (@dev, @queue), inserted if new; -1 when the table is full.
+ * Every slot of the key's run is looked at before a free one is taken:
+ * reclaimed entries leave holes in runs.
+ */
 static int vns_tun_entry(struct vns_tun *t, const struct net_device *dev,
 			 u16 queue)
 {
-	u64 key = ((u64)dev->ifindex << 16 | queue) + 1;
-	unsigned int h = hash_64(key, 32), i;
+	u64 key = vns_tun_key(dev, queue);
+	u32 net = vns_net_id(dev_net(dev));
+	unsigned int h = hash_64(key ^ (u64)net << 32, 32), i, n;
+	struct vns_tunq *q;
+	int free = -1;
 
 	for (i = 0; i < VNS_TUN_PROBES && i < t->nr; i++) {
-		unsigned int n = (h + i) & (t->nr - 1);
-		struct vns_tunq *q = &t->q[n];
-		u64 cur = READ_ONCE(q->key);
+		u64 cur;
 
-		if (cur == key)
+		n = (h + i) & (t->nr - 1);
+		q = &t->q[n];
+		/* pairs with the release below: net is the key's */
+		cur = smp_load_acquire(&q->key);
+		if (cur == key && READ_ONCE(q->net) == net)
 			return n;
-		if (!cur && !cmpxchg(&q->key, 0, key)) {
-			memcpy(q->name, dev->name, IFNAMSIZ);
-			return n;
-		}
-		if (READ_ONCE(q->key) == key)
-			return n;
+		if (!cur && free < 0)
+			free = n;
 	}
-	return -1;
+	if (free < 0 || cmpxchg(&t->q[free].key, 0, VNS_TUNQ_BUSY))
+		return -1;
+	q = &t->q[free];
+	WRITE_ONCE(q->net, net);
+	memcpy(q->name, dev->name, IFNAMSIZ);
+	WRITE_ONCE(q->sk, 0);
+	WRITE_ONCE(q->sock_id, 0);
+	WRITE_ONCE(q->ring_size, 0);
+	/* the fields before the key that lookups match on */
+	smp_store_release(&q->key, key);
+	return free;
+}
+
+/* Evict entry @n if its key is still @key */
+static void vns_tun_evict(struct vns_tun *t, unsigned int n, u64 key)
+{
+	if (cmpxchg(&t->q[n].key, key, VNS_TUNQ_DEAD) == key) {
+		atomic_inc(&t->dead);
+		atomic_long_inc(&t->evicted);
+	}
+}
+
+static bool vns_tunq_live(u64 key)
+{
+	return key && key != VNS_TUNQ_BUSY && key != VNS_TUNQ_DEAD;
 }
 
 static bool vns_tun_dev(const struct net_device *dev)
@@ -200,6 +308,7 @@ static int vns_tun_xmit_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pc->skb = skb;
 	pc->sk = NULL;
 	pc->reason_seen = false;
+	pc->flow.family = 0;
 	return 0;
 }
 
@@ -231,6 +340,37 @@ static int vns_tun_drop_cause(struct vns_tun_cpu *pc, struct vns_tunq *q,
 	if (ring && vns_ptr_ring_state(ring, &used, &size) && used == size)
 		return VNS_TUN_DROP_RING_FULL;
 	return VNS_TUN_DROP_OTHER;
+}
+
+/* A drop as the next event of this CPU's ring; interrupts off */
+static void vns_tun_event(struct vns_tun *t, struct vns_tun_cpu *pc,
+			  const struct vns_tunq *q,
+			  const struct vns_tun_xmit *x, u8 cause)
+{
+	struct vns_tun_evring *r = t->ev[smp_processor_id()];
+	u64 n = r->head;
+	struct vns_tun_ev *e = &r->ev[n & (t->nev - 1)];
+	const void *ring = vns_tun_ring(READ_ONCE(q->sk));
+	u32 used, size;
+
+	WRITE_ONCE(e->seq, 0);
+	smp_wmb();	/* the reader sees seq 0 before any torn field */
+	e->ns = ktime_get_ns();
+	e->ifindex = x->dev->ifindex;
+	e->net = READ_ONCE(q->net);
+	e->queue = x->queue;
+	e->cause = cause;
+	memcpy(e->dev, q->name, IFNAMSIZ);
+	e->flow = pc->flow;
+	e->fill = 0;
+	e->ring_size = 0;
+	if (ring && vns_ptr_ring_state(ring, &used, &size)) {
+		e->fill = used;
+		e->ring_size = size;
+	}
+	smp_wmb();	/* the fields before their sequence number */
+	WRITE_ONCE(e->seq, n + 1);
+	WRITE_ONCE(r->head, n + 1);
 }
 
 static int vns_tun_xmit_out(struct kretprobe_instance *ri,
@@ -274,7 +414,10 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 				WRITE_ONCE(q->ring_size, size);
 		}
 	} else {
-		st->drops[vns_tun_drop_cause(pc, q, x)]++;
+		u8 cause = vns_tun_drop_cause(pc, q, x);
+
+		st->drops[cause]++;
+		vns_tun_event(t, pc, q, x, cause);
 	}
 	pc->skb = NULL;
 	pc->sk = NULL;
@@ -308,9 +451,15 @@ static void vns_tun_kfree_skb(VNS_KFREE_SKB_PROTO(data, skb, location))
 		return;
 	pc = this_cpu_ptr(t->cpu);
 	if (pc->skb == skb) {
+		u16 proto = vns_skb_ip_proto(skb);
+
 		vns_probe_hit(data);
 		pc->reason = VNS_KFREE_SKB_REASON;
 		pc->reason_seen = true;
+		/* the flow, as the drop collector parses it */
+		if (proto)
+			vns_skb_parse(skb, vns_skb_nh_rx(skb), proto, &pc->flow,
+				      NULL);
 	}
 }
 
@@ -332,9 +481,73 @@ static int vns_tun_ring_out(struct kretprobe_instance *ri,
 
 	/* an error pointer, or not within a tun_file: not learned */
 	if (tfile && !IS_ERR_VALUE(ring) && ring > tfile &&
-	    ring - tfile < PAGE_SIZE)
+	    ring - tfile < PAGE_SIZE) {
 		WRITE_ONCE(vns_tun_ring_off, ring - tfile);
+		if (READ_ONCE(vns_tun_ring_state) != VNS_TUN_RING_ENABLE)
+			WRITE_ONCE(vns_tun_ring_state, VNS_TUN_RING_VHOST);
+	}
 	return 0;
+}
+
+/*
+ * Learn where a tun_file holds its tx ring (T2: queues attached before the
+ * collector was enabled never call tun_get_tx_ring() again): if tun is
+ * loaded, open a TUN file of our own (tun_chr_open(): a tfile with an
+ * empty ring, on no device), ask tun_get_tx_ring() for its ring, close it.
+ * The same code on 4.16 .. 6.12: tun_get_tx_ring() checks f_op is
+ * tun_fops and returns &tfile->tx_ring, tfile = file->private_data.  The
+ * symbol's reference keeps tun loaded meanwhile; the close (fput()) runs
+ * when this task returns to user space.
+ */
+static void vns_tun_ring_learn(void)
+{
+	void *(*get)(struct file *f);
+	unsigned long ring;
+	struct file *f;
+	void *sym;
+
+	WRITE_ONCE(vns_tun_ring_off, 0);
+	vns_tun_ring_errno = 0;
+	/* 3.10 (RHEL 7) has no tx ring (no struct ptr_ring) to learn */
+	if (!VNS_HAVE_PTR_RING) {
+		vns_tun_ring_state = VNS_TUN_RING_NONE;
+		return;
+	}
+	sym = __symbol_get("tun_get_tx_ring");
+	if (!sym) {
+		vns_tun_ring_state = VNS_TUN_RING_NO_TUN;
+		return;
+	}
+	get = sym;
+	f = filp_open("/dev/net/tun", O_RDWR, 0);
+	if (IS_ERR(f)) {
+		vns_tun_ring_state = VNS_TUN_RING_OPEN_FAILED;
+		vns_tun_ring_errno = -PTR_ERR(f);
+		goto out;
+	}
+	ring = (unsigned long)get(f);
+	if (f->private_data && !IS_ERR_VALUE(ring) &&
+	    ring > (unsigned long)f->private_data &&
+	    ring - (unsigned long)f->private_data < PAGE_SIZE) {
+		WRITE_ONCE(vns_tun_ring_off,
+			   ring - (unsigned long)f->private_data);
+		vns_tun_ring_state = VNS_TUN_RING_ENABLE;
+	} else {
+		vns_tun_ring_state = VNS_TUN_RING_UNKNOWN;
+	}
+	fput(f);
+out:
+	symbol_put_addr(sym);
+}
+
+/* module_free(mod): a tun going away takes its layout with it */
+static void vns_tun_module_free(void *data, struct module *mod)
+{
+	if (strcmp(mod->name, "tun"))
+		return;
+	vns_probe_hit(data);
+	WRITE_ONCE(vns_tun_ring_off, 0);
+	WRITE_ONCE(vns_tun_ring_state, VNS_TUN_RING_UNLOADED);
 }
 
 /* tun_chr_close(inode, file): the queue's socket goes */
@@ -349,11 +562,46 @@ static int vns_tun_close(struct kprobe *kp, struct pt_regs *regs)
 	if (!t || !file)
 		return 0;
 	sk = (unsigned long)file->private_data;
-	for (i = 0; i < t->nr; i++)
-		if (READ_ONCE(t->q[i].sk) == sk)
+	/* the queue's reader is gone: so is its entry (T3) */
+	for (i = 0; i < t->nr; i++) {
+		/* pairs with vns_tun_entry()'s release */
+		u64 key = smp_load_acquire(&t->q[i].key);
+
+		if (vns_tunq_live(key) && READ_ONCE(t->q[i].sk) == sk) {
 			WRITE_ONCE(t->q[i].sk, 0);
+			vns_tun_evict(t, i, key);
+		}
+	}
 	return 0;
 }
+
+/* A TUN/TAP device unregisters (or leaves its netns): evict its entries */
+static int vns_tun_netdev(struct notifier_block *nb, unsigned long event,
+			  void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vns_tun *t = READ_ONCE(vns_tun);
+	u32 net;
+	unsigned int i;
+
+	if (event != NETDEV_UNREGISTER || !t || !vns_tun_dev(dev))
+		return NOTIFY_DONE;
+	net = vns_net_id(dev_net(dev));
+	for (i = 0; i < t->nr; i++) {
+		struct vns_tunq *q = &t->q[i];
+		/* pairs with vns_tun_entry()'s release: net is the key's */
+		u64 key = smp_load_acquire(&q->key);
+
+		if (vns_tunq_live(key) && READ_ONCE(q->net) == net &&
+		    ((key - 1) >> 16) == (u32)dev->ifindex)
+			vns_tun_evict(t, i, key);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vns_tun_nb = {
+	.notifier_call = vns_tun_netdev,
+};
 
 /* ---- guest to host: tun_sendmsg (vhost-net), tun_chr_write_iter ---- */
 
@@ -459,7 +707,7 @@ out:
 #define VNS_TUN_MOD	(IS_BUILTIN(CONFIG_TUN) ? NULL : "tun")
 
 static struct vns_probe vns_tun_probes[] = {
-	{
+	[VNS_TUN_P_XMIT] = {
 		.name = "tun_net_xmit",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KRETPROBE,
@@ -469,19 +717,19 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_data_size = sizeof(struct vns_tun_xmit),
 		.unavail = VNS_ARGS_UNAVAIL,
 	},
-	{
+	[VNS_TUN_P_READABLE] = {
 		/* 3.10's tun_net_xmit wakes the reader without it */
 		.name = "sock_def_readable",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_readable,
 		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
-	{
+	[VNS_TUN_P_KFREE] = {
 		.name = "kfree_skb",
 		.type = VNS_PROBE_TRACEPOINT,
 		.tp_func = vns_tun_kfree_skb,
 	},
-	{
+	[VNS_TUN_P_RING] = {
 		.name = "tun_get_tx_ring",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KRETPROBE,
@@ -491,14 +739,14 @@ static struct vns_probe vns_tun_probes[] = {
 		/* 3.10 (RHEL 7) has tun_get_skb_array() instead */
 		.unavail = VNS_SOCK_ARGS_UNAVAIL,
 	},
-	{
+	[VNS_TUN_P_CLOSE] = {
 		.name = "tun_chr_close",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_close,
 		.unavail = VNS_ARGS_UNAVAIL,
 	},
-	{
+	[VNS_TUN_P_SEND] = {
 		.name = "tun_sendmsg",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KRETPROBE,
@@ -506,7 +754,7 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_ret = vns_tun_from_out,
 		.krp_data_size = sizeof(int),
 	},
-	{
+	[VNS_TUN_P_WRITE] = {
 		.name = "tun_chr_write_iter",
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KRETPROBE,
@@ -514,7 +762,13 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_ret = vns_tun_from_out,
 		.krp_data_size = sizeof(int),
 	},
-	VNS_TUN_RX_TP("netif_receive_skb_entry"),
+	[VNS_TUN_P_MODFREE] = {
+		/* forgets the ring's place when tun goes */
+		.name = "module_free",
+		.type = VNS_PROBE_TRACEPOINT,
+		.tp_func = vns_tun_module_free,
+	},
+	[VNS_TUN_P_RX] = VNS_TUN_RX_TP("netif_receive_skb_entry"),
 	VNS_TUN_RX_TP("netif_receive_skb_list_entry"),
 	VNS_TUN_RX_TP("netif_rx_entry"),
 	VNS_TUN_RX_TP("netif_rx_ni_entry"),
@@ -523,10 +777,10 @@ static struct vns_probe vns_tun_probes[] = {
 };
 
 static struct vns_tun_probe_ptrs vns_tun_pp = {
-	.xmit = &vns_tun_probes[0],
-	.ring = &vns_tun_probes[3],
-	.send = &vns_tun_probes[5],
-	.write = &vns_tun_probes[6],
+	.xmit = &vns_tun_probes[VNS_TUN_P_XMIT],
+	.ring = &vns_tun_probes[VNS_TUN_P_RING],
+	.send = &vns_tun_probes[VNS_TUN_P_SEND],
+	.write = &vns_tun_probes[VNS_TUN_P_WRITE],
 };
 
 /* ---- tables ---- */
@@ -536,20 +790,32 @@ static unsigned int vns_tun_nr(void)
 	return roundup_pow_of_two(clamp(tun_entries, 4U, 65536U));
 }
 
+static unsigned int vns_tun_nev(void)
+{
+	return roundup_pow_of_two(clamp(tun_events, 1U, 65536U));
+}
+
+/* One CPU's counters: its array of @nr (too big for alloc_percpu) */
+static size_t vns_tun_stats_size(unsigned int nr)
+{
+	return nr * sizeof(struct vns_tunq_stats);
+}
+
+/* One CPU's events */
+static size_t vns_tun_evring_size(unsigned int nev)
+{
+	return sizeof(struct vns_tun_evring) +
+	       nev * sizeof(struct vns_tun_ev);
+}
+
 static u64 vns_tun_mem_size(const struct vns_settings *s)
 {
 	unsigned int nr = vns_tun_nr();
 
 	return sizeof(struct vns_tun) + (u64)nr * sizeof(struct vns_tunq) +
 	       (u64)num_possible_cpus() *
-	       (nr * sizeof(struct vns_tunq_stats) + sizeof(void *) +
-		sizeof(struct vns_tun_cpu));
-}
-
-/* One CPU's counters: its array of @t->nr (too big for alloc_percpu) */
-static size_t vns_tun_stats_size(const struct vns_tun *t)
-{
-	return t->nr * sizeof(struct vns_tunq_stats);
+	       (vns_tun_stats_size(nr) + vns_tun_evring_size(vns_tun_nev()) +
+		2 * sizeof(void *) + sizeof(struct vns_tun_cpu));
 }
 
 static void vns_tun_free(struct vns_collector *c)
@@ -559,16 +825,24 @@ static void vns_tun_free(struct vns_collector *c)
 
 	if (!t)
 		return;
+	/* waits for a notifier call in progress (rtnl) */
+	if (t->nb_on)
+		unregister_netdevice_notifier(&vns_tun_nb);
 	WRITE_ONCE(vns_tun, NULL);
-	if (t->stats)
-		for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		if (t->stats)
 			vfree(t->stats[cpu]);
+		if (t->ev)
+			vfree(t->ev[cpu]);
+	}
 	kfree(t->stats);
+	kfree(t->ev);
 	free_percpu(t->cpu);
 	vfree(t->q);
 	kfree(t);
 }
 
+/* With handlers paused */
 static void vns_tun_clear(struct vns_collector *c)
 {
 	struct vns_tun *t = vns_tun;
@@ -576,10 +850,14 @@ static void vns_tun_clear(struct vns_collector *c)
 
 	memset(t->q, 0, t->nr * sizeof(*t->q));
 	memset(t->owners, 0, sizeof(t->owners));
+	atomic_set(&t->dead, 0);
+	atomic_long_set(&t->evicted, 0);
 	for_each_possible_cpu(cpu) {
-		memset(t->stats[cpu], 0, vns_tun_stats_size(t));
+		memset(t->stats[cpu], 0, vns_tun_stats_size(t->nr));
+		memset(t->ev[cpu], 0, vns_tun_evring_size(t->nev));
 		memset(per_cpu_ptr(t->cpu, cpu), 0,
 		       sizeof(struct vns_tun_cpu));
+		cond_resched();
 	}
 }
 
@@ -594,39 +872,65 @@ static int vns_tun_alloc(struct vns_collector *c)
 	if (!t)
 		return -ENOMEM;
 	t->nr = vns_tun_nr();
+	t->nev = vns_tun_nev();
 	t->q = vzalloc(t->nr * sizeof(*t->q));
 	t->stats = kcalloc(nr_cpu_ids, sizeof(*t->stats), GFP_KERNEL);
-	for_each_possible_cpu(cpu)
-		if (t->stats)
-			t->stats[cpu] = vzalloc_node(vns_tun_stats_size(t),
-							cpu_to_node(cpu));
+	t->ev = kcalloc(nr_cpu_ids, sizeof(*t->ev), GFP_KERNEL);
 	t->cpu = alloc_percpu(struct vns_tun_cpu);
 	vns_tun = t;
-	for_each_possible_cpu(cpu)
-		if (t->stats && !t->stats[cpu])
-			err = -ENOMEM;
-	if (!t->q || !t->stats || !t->cpu || err) {
-		vns_tun_free(c);
-		return -ENOMEM;
+	if (!t->q || !t->stats || !t->ev || !t->cpu)
+		goto nomem;
+	for_each_possible_cpu(cpu) {
+		t->stats[cpu] = vzalloc_node(vns_tun_stats_size(t->nr),
+					     cpu_to_node(cpu));
+		t->ev[cpu] = vzalloc_node(vns_tun_evring_size(t->nev),
+					  cpu_to_node(cpu));
+		if (!t->stats[cpu] || !t->ev[cpu])
+			goto nomem;
 	}
 	vns_tun_clear(c);
+	err = register_netdevice_notifier(&vns_tun_nb);
+	if (err) {
+		vns_tun_free(c);
+		return err;
+	}
+	t->nb_on = true;
+	vns_tun_ring_learn();
 	return 0;
+nomem:
+	vns_tun_free(c);
+	return -ENOMEM;
+}
+
+/* Events overwritten before a reader took them, all CPUs */
+static u64 vns_tun_ev_lost(const struct vns_tun *t)
+{
+	unsigned int cpu;
+	u64 lost = 0, head;
+
+	for_each_possible_cpu(cpu) {
+		head = READ_ONCE(t->ev[cpu]->head);
+		if (head > t->nev)
+			lost += head - t->nev;
+	}
+	return lost;
 }
 
 static void vns_tun_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_tun *t = vns_tun;
-	u64 tx = 0, drops = 0, rx = 0;
+	u64 tx = 0, drops = 0, rx = 0, events = 0;
 	unsigned int cpu, i, d;
 
 	st->capacity = t->nr;
 	for (i = 0; i < t->nr; i++)
-		if (READ_ONCE(t->q[i].key))
+		if (vns_tunq_live(READ_ONCE(t->q[i].key)))
 			st->entries++;
 	for_each_possible_cpu(cpu) {
 		struct vns_tunq_stats *s = t->stats[cpu];
 
 		st->lost += READ_ONCE(per_cpu_ptr(t->cpu, cpu)->lost);
+		events += min_t(u64, READ_ONCE(t->ev[cpu]->head), t->nev);
 		for (i = 0; i < t->nr; i++) {
 			tx += READ_ONCE(s[i].tx_packets);
 			rx += READ_ONCE(s[i].rx_packets);
@@ -638,6 +942,13 @@ static void vns_tun_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "drops", drops);
 	vns_status_counter(st, "rx_packets", rx);
 	vns_status_counter(st, "ring_known", READ_ONCE(vns_tun_ring_off) != 0);
+	vns_status_counter(st, "ring", READ_ONCE(vns_tun_ring_state));
+	if (vns_tun_ring_errno)
+		vns_status_counter(st, "ring_errno", vns_tun_ring_errno);
+	vns_status_counter(st, "events", events);
+	vns_status_counter(st, "events_lost", vns_tun_ev_lost(t));
+	vns_status_counter(st, "event_capacity", t->nev);
+	vns_status_counter(st, "evicted", atomic_long_read(&t->evicted));
 }
 
 static void vns_tun_sum(struct vns_tunq_stats *dst,
@@ -658,29 +969,106 @@ static void vns_tun_sum(struct vns_tunq_stats *dst,
 	vns_hist_merge(&dst->fill, &s->fill);
 }
 
+/*
+ * Entries evicted since the last read: once no handler can be using them
+ * any more, zero their counters and free them.  Under vns_lock.
+ */
+static void vns_tun_reclaim(struct vns_tun *t)
+{
+	unsigned int i, cpu;
+
+	if (!atomic_read(&t->dead))
+		return;
+	vns_sync_handlers();
+	for (i = 0; i < t->nr; i++) {
+		struct vns_tunq *q = &t->q[i];
+
+		if (READ_ONCE(q->key) != VNS_TUNQ_DEAD)
+			continue;
+		for_each_possible_cpu(cpu)
+			memset(t->stats[cpu] + i, 0, sizeof(t->stats[cpu][i]));
+		atomic_dec(&t->dead);
+		/* the counters zeroed before the slot is free */
+		smp_store_release(&q->key, 0);
+	}
+}
+
+static int vns_tun_rec_cmp(const void *a, const void *b)
+{
+	const struct vns_tun_rec *x = a, *y = b;
+
+	if (x->event != y->event)
+		return x->event ? 1 : -1;
+	if (x->event) {
+		if (x->ev.ns != y->ev.ns)
+			return x->ev.ns < y->ev.ns ? -1 : 1;
+		return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+	}
+	if (x->net != y->net)
+		return x->net < y->net ? -1 : 1;
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return x->queue < y->queue ? -1 : x->queue > y->queue;
+}
+
+/* Copy CPU @cpu's events into @r (whole ones only); how many */
+static unsigned int vns_tun_ev_copy(const struct vns_tun *t, unsigned int cpu,
+				    struct vns_tun_rec *r)
+{
+	const struct vns_tun_evring *ring = t->ev[cpu];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->nev; i++) {
+		const struct vns_tun_ev *e = &ring->ev[i];
+		u64 seq = READ_ONCE(e->seq);
+
+		if (!seq)
+			continue;
+		smp_rmb();	/* the fields after the sequence number */
+		r[n].ev = *e;
+		/* the copy before the second look at the sequence number */
+		smp_rmb();
+		if (READ_ONCE(e->seq) != seq)
+			continue;	/* rewritten meanwhile */
+		r[n].event = true;
+		r[n].cpu = cpu;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Per (netns, device, queue) a record, entries of one key merged; then the
+ * events of every CPU, oldest first.
+ */
 static struct vns_snap *vns_tun_snapshot(struct vns_collector *c)
 {
 	struct vns_tun *t = vns_tun;
 	struct vns_tun_rec *r;
 	struct vns_snap *snap;
-	unsigned int i, cpu, n = 0;
+	unsigned int i, cpu, n = 0, m, ncpu = 0;
 
 	lockdep_assert_held(&vns_lock);
 	if (!vns_tun_collector.on || !t)
 		return NULL;
-	snap = vns_snap_alloc(t->nr, sizeof(*r));
+	vns_tun_reclaim(t);
+	for_each_possible_cpu(cpu)
+		ncpu++;
+	snap = vns_snap_alloc(t->nr + ncpu * t->nev, sizeof(*r));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
 	r = vns_snap_recs(snap, struct vns_tun_rec);
 	for (i = 0; i < t->nr; i++) {
 		const struct vns_tunq *q = &t->q[i];
-		u64 key = READ_ONCE(q->key);
+		/* pairs with vns_tun_entry()'s release */
+		u64 key = smp_load_acquire(&q->key);
 
-		if (!key)
+		if (!vns_tunq_live(key))
 			continue;
 		key--;
 		r[n].ifindex = key >> 16;
 		r[n].queue = key & 0xffff;
+		r[n].net = READ_ONCE(q->net);
 		r[n].sock_id = READ_ONCE(q->sock_id);
 		r[n].ring_size = READ_ONCE(q->ring_size);
 		memcpy(r[n].name, q->name, IFNAMSIZ);
@@ -689,6 +1077,29 @@ static struct vns_snap *vns_tun_snapshot(struct vns_collector *c)
 			vns_tun_sum(&r[n].s, t->stats[cpu] + i);
 		n++;
 	}
+	sort(r, n, sizeof(*r), vns_tun_rec_cmp, NULL);
+	/* an entry made twice by a race: one record */
+	for (i = 1, m = n ? 1 : 0; i < n; i++) {
+		struct vns_tun_rec *p = &r[m - 1];
+
+		if (!vns_tun_rec_cmp(p, &r[i])) {
+			vns_tun_sum(&p->s, &r[i].s);
+			if (!p->sock_id)
+				p->sock_id = r[i].sock_id;
+			p->ring_size = max(p->ring_size, r[i].ring_size);
+			continue;
+		}
+		if (m != i)
+			r[m] = r[i];
+		m++;
+	}
+	n = m;
+	m = n;
+	for_each_possible_cpu(cpu) {
+		n += vns_tun_ev_copy(t, cpu, r + n);
+		cond_resched();
+	}
+	sort(r + m, n - m, sizeof(*r), vns_tun_rec_cmp, NULL);
 	snap->nr = n;
 	return snap;
 }
@@ -711,6 +1122,41 @@ static int vns_tun_put_pair(struct sk_buff *skb, int type, int a_key,
 	return 0;
 }
 
+static u64 vns_tun_age(const struct vns_snap *s, u64 ns)
+{
+	return s->now_ns > ns ? s->now_ns - ns : 0;
+}
+
+static int vns_tun_event_fill(struct sk_buff *skb, const struct vns_snap *s,
+			      const struct vns_tun_rec *r)
+{
+	const struct vns_tun_ev *e = &r->ev;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, VNS_A_TUN_EVENT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (vns_nla_put_u64(skb, VNS_TUN_EV_A_TIME_NS, e->ns,
+			    VNS_TUN_EV_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TUN_EV_A_AGE_NS, vns_tun_age(s, e->ns),
+			    VNS_TUN_EV_A_PAD) ||
+	    nla_put_u32(skb, VNS_TUN_EV_A_CPU, r->cpu) ||
+	    nla_put_u8(skb, VNS_TUN_EV_A_CAUSE, e->cause) ||
+	    nla_put_u32(skb, VNS_TUN_EV_A_IFINDEX, e->ifindex) ||
+	    vns_nl_put_strn(skb, VNS_TUN_EV_A_DEV, e->dev, IFNAMSIZ) ||
+	    nla_put_u32(skb, VNS_TUN_EV_A_NETNS, e->net) ||
+	    nla_put_u32(skb, VNS_TUN_EV_A_QUEUE, e->queue) ||
+	    (e->ring_size &&
+	     (nla_put_u32(skb, VNS_TUN_EV_A_FILL, e->fill) ||
+	      nla_put_u32(skb, VNS_TUN_EV_A_RING_SIZE, e->ring_size))) ||
+	    vns_nl_put_flow(skb, VNS_TUN_EV_A_FLOW, &e->flow)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int vns_tun_fill(struct sk_buff *skb, const struct vns_snap *s,
 			const void *rec)
 {
@@ -718,11 +1164,14 @@ static int vns_tun_fill(struct sk_buff *skb, const struct vns_snap *s,
 	struct nlattr *nest;
 	unsigned int i;
 
+	if (r->event)
+		return vns_tun_event_fill(skb, s, r);
 	nest = nla_nest_start(skb, VNS_A_TUN);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, VNS_TUN_A_IFINDEX, r->ifindex) ||
 	    nla_put_string(skb, VNS_TUN_A_DEV, r->name) ||
+	    nla_put_u32(skb, VNS_TUN_A_NETNS, r->net) ||
 	    nla_put_u32(skb, VNS_TUN_A_QUEUE, r->queue) ||
 	    (r->sock_id && nla_put_u32(skb, VNS_TUN_A_SOCK, r->sock_id)) ||
 	    vns_nla_put_u64(skb, VNS_TUN_A_TX_PACKETS, r->s.tx_packets,
@@ -764,12 +1213,59 @@ cancel:
 
 /* ---- the record in the text view ---- */
 
+/*
+ * An event's line has no dev= or queue= key (ifname=, txq=), so that a
+ * queue's line is found by dev= and queue= alone.
+ */
+static void vns_tun_event_show(struct seq_file *m, const struct vns_snap *s,
+			       const struct vns_tun_rec *r)
+{
+	const struct vns_tun_ev *e = &r->ev;
+	const struct vns_flow *f = &e->flow;
+	char name[IFNAMSIZ];
+	const char *proto;
+
+	memcpy(name, e->dev, IFNAMSIZ);
+	name[IFNAMSIZ - 1] = '\0';
+	seq_printf(m, "event=%s time_ns=%llu age_ns=%llu cpu=%u ifname=",
+		   vns_tun_drop_names[e->cause], e->ns, vns_tun_age(s, e->ns),
+		   r->cpu);
+	vns_seq_word(m, name);
+	seq_printf(m, " ifindex=%u netns=%u txq=%u", e->ifindex, e->net,
+		   e->queue);
+	if (e->ring_size)
+		seq_printf(m, " fill=%u ring_size=%u", e->fill, e->ring_size);
+	else
+		seq_puts(m, " fill=- ring_size=-");
+	if (!f->family) {
+		seq_puts(m, " family=-\n");
+		return;
+	}
+	proto = vns_proto_name(f->proto);
+	seq_printf(m, " family=%s", f->family == VNS_AF_INET ? "ipv4" : "ipv6");
+	if (proto)
+		seq_printf(m, " proto=%s", proto);
+	else
+		seq_printf(m, " proto=%u", f->proto);
+	vns_seq_addr(m, "src", f->family, f->src);
+	vns_seq_addr(m, "dst", f->family, f->dst);
+	if (vns_proto_has_ports(f->proto))
+		seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
+	else if (vns_proto_is_icmp(f->proto))
+		seq_printf(m, " type=%u code=%u", f->icmp_type, f->icmp_code);
+	seq_putc(m, '\n');
+}
+
 static void vns_tun_show(struct seq_file *m, const struct vns_snap *s,
 			 const void *rec)
 {
 	const struct vns_tun_rec *r = rec;
 	unsigned int i;
 
+	if (r->event) {
+		vns_tun_event_show(m, s, r);
+		return;
+	}
 	seq_puts(m, "dev=");
 	vns_seq_word(m, r->name);
 	seq_printf(m, " ifindex=%u queue=%u sock=%08x tx_packets=%llu tx_bytes=%llu",
@@ -790,7 +1286,7 @@ static void vns_tun_show(struct seq_file *m, const struct vns_snap *s,
 		seq_printf(m, " gso_%s=%llu", vns_tun_gso_names[i],
 			   r->s.gso[i]);
 	vns_seq_hist(m, "fill_hist", &r->s.fill);
-	seq_putc(m, '\n');
+	seq_printf(m, " netns=%u\n", r->net);
 }
 
 /* Listed in the registry, core/registry.h */

@@ -597,6 +597,11 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
  * it cannot be read, or where there is no such ring (3.10).  Compat.c.
  */
 bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size);
+#ifdef HAVE_PTR_RING
+#define VNS_HAVE_PTR_RING	1
+#else
+#define VNS_HAVE_PTR_RING	0
+#endif
 
 /*
  * A batch that vhost_net hands to TUN's sendmsg (4.20+: msg_control is a
@@ -606,5 +611,16 @@ bool vns_ptr_ring_state(const void *ring, u32 *used, u32 *size);
  */
 struct msghdr;
 bool vns_tun_msg_batch(const struct msghdr *m, u32 *pkts, u64 *bytes);
+
+/*
+ * A network namespace's stable id, as ip netns identify and /proc/PID/ns/net
+ * show it (its inode number): net->ns.inum since 3.19 (ns_common), before
+ * that net->proc_inum (3.10, RHEL 7).
+ */
+#ifdef HAVE_NET_NS_INUM
+#define vns_net_id(net)	((u32)(net)->ns.inum)
+#else
+#define vns_net_id(net)	((u32)(net)->proc_inum)
+#endif
 
 #endif /* _VNS_COMPAT_H */

@@ -74,6 +74,7 @@ struct tdrop {
 	u64 count;
 	u32 ifindex;
 	const char *dev;
+	unsigned int queue1;		/* the queue + 1; 0: absent */
 	int reason;			/* -1: absent */
 	const char *reason_name;
 	const char *location;
@@ -97,6 +98,8 @@ static int add(struct vns_drops *d, const struct tdrop *t)
 	nla_put_u32(msg, VNS_DROP_A_IFINDEX, t->ifindex);
 	if (t->dev)
 		nla_put_string(msg, VNS_DROP_A_DEV, t->dev);
+	if (t->queue1)
+		nla_put_u32(msg, VNS_DROP_A_QUEUE, t->queue1 - 1);
 	if (t->reason >= 0)
 		nla_put_u32(msg, VNS_DROP_A_REASON, (u32)t->reason);
 	if (t->reason_name)
@@ -142,7 +145,7 @@ static const struct tdrop t_udp = {
 };
 
 static const struct tdrop t_icmp = {
-	.count = 4, .ifindex = 5, .dev = "veth0", .reason = -1,
+	.count = 4, .ifindex = 5, .dev = "veth0", .queue1 = 3, .reason = -1,
 	.reason_name = "NETFILTER_DROP", .location = "nf_hook_slow+0x8e/0xb0",
 	.flow = &f_icmp, .stack_id = 9,
 	.stack = { "kfree_skb_reason+0x4e/0x110", "nf_hook_slow+0x8e/0xb0" },
@@ -208,7 +211,7 @@ static void test_drop_parse_print(void)
 		  "    kfree_skb_reason+0x4e/0x110\n"
 		  "    __udp4_lib_rcv+0x5a/0xb40\n");
 	CHECK_STR(print(&d.v[1], 2, 4),
-		  "#2 Count: 4 [device: veth0] [reason: NETFILTER_DROP]\n"
+		  "#2 Count: 4 [device: veth0] [queue: 2] [reason: NETFILTER_DROP]\n"
 		  "    icmp 10.0.0.1 -> 10.0.0.2 type 8 code 0\n"
 		  "    location: nf_hook_slow+0x8e/0xb0\n"
 		  "    kfree_skb_reason+0x4e/0x110\n"
@@ -225,7 +228,7 @@ static void test_drop_parse_print(void)
 		  "    tcp_v6_rcv+0x10/0x900\n");
 
 	CHECK_STR(JSON_ELEM(vns_drop_print(1, &d.v[0], 23)),
-		  "{\"count\":23,\"dev\":\"lo\",\"ifindex\":1,"
+		  "{\"count\":23,\"dev\":\"lo\",\"ifindex\":1,\"queue\":null,"
 		  "\"reason\":\"NO_SOCKET\",\"reason_code\":3,"
 		  "\"location\":\"__udp4_lib_rcv+0x5a/0xb40\","
 		  "\"flow\":{\"family\":\"ipv4\",\"src\":\"127.0.0.1\","
@@ -234,7 +237,8 @@ static void test_drop_parse_print(void)
 		  "\"stack\":[\"kfree_skb_reason+0x4e/0x110\","
 		  "\"__udp4_lib_rcv+0x5a/0xb40\"]}");
 	CHECK_STR(JSON_ELEM(vns_drop_print(1, &d.v[2], 5)),
-		  "{\"count\":5,\"dev\":null,\"ifindex\":0,\"reason\":null,"
+		  "{\"count\":5,\"dev\":null,\"ifindex\":0,\"queue\":null,"
+		  "\"reason\":null,"
 		  "\"reason_code\":2,\"location\":\"arp_rcv+0x1/0x2\","
 		  "\"flow\":null,\"stack\":null}");
 
@@ -334,7 +338,7 @@ static void test_drop_delta(void)
 	}
 	free(v);
 
-	/* every identity field counts: ifindex, reason, location, stack */
+	/* every identity field counts: ifindex, queue, reason, location, stack */
 	vns_drops_free(&cur);
 	t = with_count(t_udp, 24);
 	t.ifindex = 2;
@@ -351,14 +355,22 @@ static void test_drop_delta(void)
 	t = with_count(t_udp, 28);
 	t.dev = "renamed";		/* the device name is not identity */
 	add(&cur, &t);
+	t = with_count(t_udp, 29);
+	t.queue1 = 2;			/* another queue: another entry */
+	add(&cur, &t);
+	t = with_count(t_icmp, 30);
+	t.queue1 = 1;			/* queue 0, not 2 */
+	add(&cur, &t);
 	CHECK_INT(vns_drops_delta(&prev, &cur, &v, &n), 0);
-	CHECK_INT(n, 5);
-	if (n == 5) {
-		CHECK_INT(v[0].count, 27);
-		CHECK_INT(v[1].count, 26);
-		CHECK_INT(v[2].count, 25);
-		CHECK_INT(v[3].count, 24);
-		CHECK_INT(v[4].count, 5);	/* 28 - 23 */
+	CHECK_INT(n, 7);
+	if (n == 7) {
+		CHECK_INT(v[0].count, 30);
+		CHECK_INT(v[1].count, 29);
+		CHECK_INT(v[2].count, 27);
+		CHECK_INT(v[3].count, 26);
+		CHECK_INT(v[4].count, 25);
+		CHECK_INT(v[5].count, 24);
+		CHECK_INT(v[6].count, 5);	/* 28 - 23 */
 	}
 	free(v);
 

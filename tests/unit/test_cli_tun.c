@@ -154,6 +154,107 @@ out:
 	vns_tun_free(&t);
 }
 
+/* A drop event as the kernel sends it; @fill < 0: ring unknown */
+static int add_ev(struct vns_tun *t, u64 ns, u32 queue, long fill,
+		  const struct vns_flow_info *fi)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_TUN_EVENT);
+	nla_put_u64(msg, VNS_TUN_EV_A_TIME_NS, ns);
+	nla_put_u64(msg, VNS_TUN_EV_A_AGE_NS, 2500000);
+	nla_put_u32(msg, VNS_TUN_EV_A_CPU, 1);
+	nla_put_u8(msg, VNS_TUN_EV_A_CAUSE, VNS_TUN_DROP_RING_FULL);
+	nla_put_u32(msg, VNS_TUN_EV_A_IFINDEX, 5);
+	nla_put_string(msg, VNS_TUN_EV_A_DEV, "tap0");
+	nla_put_u32(msg, VNS_TUN_EV_A_NETNS, 4026531840U);
+	nla_put_u32(msg, VNS_TUN_EV_A_QUEUE, queue);
+	if (fill >= 0) {
+		nla_put_u32(msg, VNS_TUN_EV_A_FILL, (u32)fill);
+		nla_put_u32(msg, VNS_TUN_EV_A_RING_SIZE, 500);
+	}
+	if (fi)
+		put_flow(msg, VNS_TUN_EV_A_FLOW, fi);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_tun_add(t, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void test_tun_events(void)
+{
+	struct vns_flow_info fi = ports(flow(VNS_AF_INET, 17, "10.0.9.1",
+					     "10.0.9.2"), 5000, 9);
+	const struct vns_tun_info info = {
+		.has_events = true, .events_lost = 7, .event_capacity = 256,
+	};
+	struct vns_tun_args a = { .queue = -1, .events = true };
+	struct vns_tun t, prev;
+	FILE *f;
+
+	memset(&t, 0, sizeof(t));
+	CHECK_INT(add_ev(&t, 12000000001ULL, 1, 500, &fi), 0);
+	CHECK_INT(add_ev(&t, 12000000002ULL, 0, -1, NULL), 0);
+	CHECK_INT(t.nev, 2);
+	CHECK_INT(t.n, 0);
+	if (t.nev != 2)
+		goto out;
+	CHECK(t.ev[0].has_fill && t.ev[0].fill == 500 &&
+	      t.ev[0].ring_size == 500 && t.ev[0].has_flow &&
+	      t.ev[0].net == 4026531840U && !t.ev[1].has_fill &&
+	      !t.ev[1].has_flow, "events parsed");
+	a.queue = 1;
+	f = out_open();
+	vns_tun_print_events(&t, &info, &a);
+	CHECK_STR(out_close(f),
+		  "TIME(s)                   AGE(ms) DEV          QUEUE  CPU CAUSE       FILL/RING  FLOW\n"
+		  "12.000000001                2.500 tap0             1    1 ring_full     500/500  udp 10.0.9.1:5000 -> 10.0.9.2:9\n"
+		  "events lost (overwritten): 7, kept per CPU: 256\n");
+	a.queue = 0;
+	CHECK_STR(JSON_DOC(vns_tun_print_events(&t, &info, &a)),
+		  "{\"events\":[{\"time_ns\":12000000002,\"age_ns\":2500000,"
+		  "\"dev\":\"tap0\",\"ifindex\":5,\"netns\":4026531840,"
+		  "\"queue\":0,\"cpu\":1,\"cause\":\"ring_full\","
+		  "\"fill\":null,\"ring_size\":null,\"flow\":null}],"
+		  "\"events_lost\":7,\"event_capacity\":256}");
+	a.queue = 3;
+	f = out_open();
+	vns_tun_print_events(&t, &info, &a);
+	CHECK(strstr(out_close(f), "no TUN/TAP drop event that matches\n"),
+	      "no event matches");
+
+	/* an interval: only the events after the previous read's newest */
+	prev = t;
+	memset(&t, 0, sizeof(t));
+	CHECK_INT(add_ev(&t, 12000000002ULL, 0, -1, NULL), 0);
+	CHECK_INT(add_ev(&t, 13000000000ULL, 1, 499, &fi), 0);
+	vns_tun_delta(&t, &prev);
+	CHECK(t.nev == 1 && t.ev[0].ns == 13000000000ULL, "new events only");
+	vns_tun_free(&prev);
+
+	/* malformed: no time */
+	{
+		struct nlattr *tb[VNS_A_MAX + 1], *n;
+		struct nl_msg *msg = nlmsg_alloc();
+
+		n = nla_nest_start(msg, VNS_A_TUN_EVENT);
+		nla_put_u32(msg, VNS_TUN_EV_A_IFINDEX, 5);
+		nla_nest_end(msg, n);
+		msg_tb(msg, tb);
+		CHECK_INT(vns_tun_add(&t, tb), -EBADMSG);
+		nlmsg_free(msg);
+	}
+	CHECK(vns_tun_ring_why(VNS_TUN_RING_ENABLE) == NULL &&
+	      vns_tun_ring_why(VNS_TUN_RING_VHOST) == NULL &&
+	      strstr(vns_tun_ring_why(VNS_TUN_RING_NO_TUN), "not loaded"),
+	      "ring state texts");
+out:
+	vns_tun_free(&t);
+}
+
 struct tvh {
 	u32 id, worker, qemu, sock;
 	u8 dir;
@@ -299,6 +400,8 @@ static void test_args(void)
 	      args.tun.hist && args.tun.read.json && args.tun.read.no_enable &&
 	      args.tun.read.interval == 1 && args.tun.read.count == 2,
 	      "tun: all options");
+	CHECK_INT(run(parse, "tun", "--events", "--queue", "1", NULL), -1);
+	CHECK(args.tun.events && args.tun.queue == 1, "tun --events");
 	CHECK_INT(run(parse, "tun", "--queue", "65536", NULL), VNS_EXIT_USAGE);
 	CHECK_STR(cap_out, "vnetscope: invalid queue '65536' (0..65535)\n");
 	CHECK_INT(run(parse, "tun", "--dev", "a-name-too-long-for-it", NULL),
@@ -323,6 +426,7 @@ static void test_args(void)
 int main(void)
 {
 	test_tun();
+	test_tun_events();
 	test_vhost();
 	test_args();
 	free(memout_buf);

@@ -55,7 +55,7 @@ static void test_join(void)
 		vq(12, 100, VNS_VHOST_RX), vq(21, 200, VNS_VHOST_RX),
 		vq(0, 300, VNS_VHOST_RX), vq(12, 0, VNS_VHOST_TX),
 	};
-	struct vns_tun tun = { t, VNS_ARRAY_SIZE(t) };
+	struct vns_tun tun = { .q = t, .n = VNS_ARRAY_SIZE(t) };
 	struct vns_vhost vh = { v, VNS_ARRAY_SIZE(v) };
 	bool *mine;
 

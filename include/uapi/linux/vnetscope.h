@@ -63,7 +63,9 @@ enum vns_cmd {
 	 * off, or on without a threshold): an empty dump.
 	 */
 	VNS_CMD_EVENT_GET,
-	/* dump: one VNS_A_TUN message per TUN/TAP (device, queue) seen */
+	/* dump: one VNS_A_TUN message per TUN/TAP (device, queue) seen,
+	 * then one VNS_A_TUN_EVENT message per drop event kept, oldest first
+	 */
 	VNS_CMD_TUN_GET,
 	/* dump: one VNS_A_VHOST message per vhost-net virtqueue seen */
 	VNS_CMD_VHOST_GET,
@@ -111,6 +113,7 @@ enum vns_attr {
 	VNS_A_VHOST,		/* nest: enum vns_vhost_attr */
 	VNS_A_KVM,		/* nest: enum vns_kvm_attr */
 	VNS_A_VIRTIO,		/* nest: enum vns_virtio_attr */
+	VNS_A_TUN_EVENT,	/* nest: enum vns_tun_event_attr */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1
@@ -253,6 +256,11 @@ enum vns_drop_attr {
 	VNS_DROP_A_STACK,	/* nest: enum vns_stack_attr; absent if lost */
 	VNS_DROP_A_STACK_ID,	/* u32: id in the stack table, or
 				 * VNS_STACK_ID_NONE when the table was full
+				 */
+	VNS_DROP_A_QUEUE,	/* u32: the device's queue: the rx queue the
+				 * driver recorded when dropped where it was
+				 * received, else the tx queue chosen for it;
+				 * absent when none (no device, not recorded)
 				 */
 
 	__VNS_DROP_A_MAX,
@@ -575,6 +583,9 @@ enum vns_tun_attr {
 	VNS_TUN_A_RX_VHOST,	/* u64: of which through tun_sendmsg */
 	VNS_TUN_A_RX_WRITE,	/* u64: of which through write() */
 	VNS_TUN_A_GSO,		/* nest, repeated: enum vns_tun_gso_attr */
+	VNS_TUN_A_NETNS,	/* u32: the device's network namespace (its
+				 * inode number, as /proc/PID/ns/net shows)
+				 */
 
 	__VNS_TUN_A_MAX,
 	VNS_TUN_A_MAX = __VNS_TUN_A_MAX - 1
@@ -709,6 +720,49 @@ enum vns_virtio_attr {
 
 	__VNS_VIRTIO_A_MAX,
 	VNS_VIRTIO_A_MAX = __VNS_VIRTIO_A_MAX - 1
+};
+
+/*
+ * The tun collector's drop events (VNS_A_TUN_EVENT records of
+ * VNS_CMD_TUN_GET): each drop in tun_net_xmit with its time, queue, the
+ * ring's fill and the packet's flow, in a ring of the last tun_events
+ * (module parameter) per CPU; what older events were overwritten is the
+ * status counter "events_lost".
+ */
+enum vns_tun_event_attr {
+	VNS_TUN_EV_A_UNSPEC,
+	VNS_TUN_EV_A_PAD,
+	VNS_TUN_EV_A_TIME_NS,	/* u64: CLOCK_MONOTONIC (ktime_get_ns()) */
+	VNS_TUN_EV_A_AGE_NS,	/* u64: how long before the dump */
+	VNS_TUN_EV_A_CPU,	/* u32 */
+	VNS_TUN_EV_A_CAUSE,	/* u8: enum vns_tun_drop */
+	VNS_TUN_EV_A_IFINDEX,	/* u32 */
+	VNS_TUN_EV_A_DEV,	/* string: device name */
+	VNS_TUN_EV_A_NETNS,	/* u32: as VNS_TUN_A_NETNS */
+	VNS_TUN_EV_A_QUEUE,	/* u32 */
+	VNS_TUN_EV_A_FILL,	/* u32: entries in the queue's tx ring at the
+				 * drop; absent when the ring is unknown
+				 */
+	VNS_TUN_EV_A_RING_SIZE,	/* u32: absent when the ring is unknown */
+	VNS_TUN_EV_A_FLOW,	/* nest: enum vns_flow_attr; absent if not IP */
+
+	__VNS_TUN_EV_A_MAX,
+	VNS_TUN_EV_A_MAX = __VNS_TUN_EV_A_MAX - 1
+};
+
+/*
+ * Where the tun collector knows the TUN queues' tx rings from: the status
+ * counter "ring" of the tun collector (with "ring_errno" when the open of
+ * /dev/net/tun failed).
+ */
+enum vns_tun_ring_state {
+	VNS_TUN_RING_UNKNOWN,	/* not learned (no queue attached by vhost) */
+	VNS_TUN_RING_ENABLE,	/* learned at enable from a TUN file */
+	VNS_TUN_RING_VHOST,	/* learned when vhost-net attached a queue */
+	VNS_TUN_RING_NO_TUN,	/* tun was not loaded at enable */
+	VNS_TUN_RING_OPEN_FAILED, /* /dev/net/tun could not be opened */
+	VNS_TUN_RING_UNLOADED,	/* tun was unloaded since */
+	VNS_TUN_RING_NONE,	/* this kernel's TUN has no tx ring (3.10) */
 };
 
 #endif /* _UAPI_LINUX_VNETSCOPE_H */

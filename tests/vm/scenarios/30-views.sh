@@ -18,7 +18,7 @@ keep $VNS_PROC/drops procfs
 expect_eq $T/procfs_count "$(view_sum $VNS_PROC/drops sport=40200 dport=9)" 12
 expect_eq $T/procfs_probe "$(view_get $VNS_PROC/probes state collector=drops probe=kfree_skb type=tracepoint)" attached
 expect_eq $T/procfs_keys "$(grep -v '^#' $VNS_PROC/drops | head -n 1 | tr ' ' '\n' | cut -d= -f1 | head -n 8 | tr '\n' ' ')" \
-  "count dev ifindex reason location family proto src "
+  "count dev ifindex queue reason location family proto "
 expect_eq $T/stack_last "$(grep -v '^#' $VNS_PROC/drops | head -n 1 | awk '{ print $NF }' | cut -d= -f1)" stack
 expect_eq $T/procfs_root_only "$(setpriv --reuid=65534 --regid=65534 --clear-groups cat $VNS_PROC/drops >/dev/null 2>&1 && echo readable || echo denied)" denied
 
