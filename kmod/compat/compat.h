@@ -438,6 +438,13 @@ static inline int vns_genl_register(struct genl_family *f,
 #define in_hardirq()	in_irq()
 #endif
 
+/* A user worker (6.4+: io_uring's and vhost's threads of a process) */
+#ifdef PF_USER_WORKER
+#define VNS_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define VNS_PF_USER_WORKER	0
+#endif
+
 /* ---- timers, hrtimers, tasklets, CPU hotplug ---- */
 
 #ifndef HAVE_KTIME_GET_NS
