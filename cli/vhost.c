@@ -203,8 +203,11 @@ static void vns_vhq_print(const struct vns_vhq *q, const struct vns_tunq *tq,
 	else
 		snprintf(avg, sizeof(avg), "-");
 	print_fp(" %8s", avg);
-	print_u64(PRINT_ANY, "signals", " %9llu", q->signals);
-	print_u64(PRINT_ANY, "suppressed", " %10llu", q->suppressed);
+	/* absent where the module has no eventfd probe: unknown, not 0 */
+	print_u64_opt(PRINT_ANY, "signals", " %9s",
+		      VNS_HAS_VQ(q, VNS_VHOST_A_SIGNALS), q->signals);
+	print_u64_opt(PRINT_ANY, "suppressed", " %10s",
+		      VNS_HAS_VQ(q, VNS_VHOST_A_SUPPRESSED), q->suppressed);
 	print_u64(PRINT_ANY, "empty", " %8llu", q->empty);
 	print_u64(PRINT_ANY, "empty_raced", " %8llu", q->raced);
 	print_fp("\n");

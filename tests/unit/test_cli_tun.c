@@ -159,6 +159,7 @@ struct tvh {
 	u8 dir;
 	u64 kick, net, pkts, bytes, sig, sup, empty;
 	u64 ph[8];
+	bool no_sig;		/* the module has no eventfd probe */
 };
 
 static int add_vh(struct vns_vhost *v, const struct tvh *q)
@@ -180,8 +181,10 @@ static int add_vh(struct vns_vhost *v, const struct tvh *q)
 	nla_put_u64(msg, VNS_VHOST_A_PACKETS, q->pkts);
 	nla_put_u64(msg, VNS_VHOST_A_BYTES, q->bytes);
 	put_hist(msg, VNS_VHOST_A_PKT_HIST, q->pkts, 2, q->ph, 8);
-	nla_put_u64(msg, VNS_VHOST_A_SIGNALS, q->sig);
-	nla_put_u64(msg, VNS_VHOST_A_SUPPRESSED, q->sup);
+	if (!q->no_sig) {
+		nla_put_u64(msg, VNS_VHOST_A_SIGNALS, q->sig);
+		nla_put_u64(msg, VNS_VHOST_A_SUPPRESSED, q->sup);
+	}
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY, q->empty);
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY_RACED, 0);
 	nla_nest_end(msg, n);
@@ -256,6 +259,23 @@ static void test_vhost(void)
 		     "{\"id\":\"00000022\",\"dir\":\"rx\",\"worker\":901,"
 		     "\"qemu_pid\":null,\"sock\":null,\"runs_kick\":1,"),
 	      "JSON: %s", JSON_DOC(vns_vhost_print(&v, &t, &a)));
+
+	/* signals unknown (no eventfd probe): "-" and null, never 0 */
+	prev = v;
+	memset(&v, 0, sizeof(v));
+	q = t_tx;
+	q.no_sig = true;
+	CHECK_INT(add_vh(&v, &q), 0);
+	f = out_open();
+	vns_vhost_print(&v, &t, &a);
+	CHECK(strstr(out_close(f),
+		     "         -          -       10        0\n"),
+	      "signals unknown: text");
+	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, &t, &a)),
+		     "\"signals\":null,\"suppressed\":null,"),
+	      "signals unknown: JSON: %s", JSON_DOC(vns_vhost_print(&v, &t, &a)));
+	vns_vhost_free(&v);
+	v = prev;
 
 	/* growth */
 	prev = v;
