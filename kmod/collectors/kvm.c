@@ -28,9 +28,9 @@
  * - kvm_arch_destroy_vm(kvm) (called once, by kvm_destroy_vm(), when the
  *   VM's last reference goes: its vCPUs and irqfds gone), a kretprobe: at
  *   its return, before the struct kvm is freed, the VM's entries are
- *   evicted (counters zeroed, slots freed for reuse), so that the next VM
- *   at that address starts anew; this scans every CPU's table, once per
- *   VM.
+ *   marked gone: shown (gone=1) until their slots are needed, they never
+ *   match again, so that the next VM at that address starts anew (its
+ *   counters, its pid); this scans every CPU's table, once per VM.
  *
  * Tables: per CPU, an open-addressed table of (VM, GSI) entries, sized at
  * enable (kvm_entries), full: counted as lost; summed over the CPUs when
@@ -72,8 +72,8 @@ MODULE_PARM_DESC(kvm_entries,
 #define VNS_KVM_PROBES		16
 /* Slow-path signals waiting for their irqfd_inject(), all CPUs */
 #define VNS_KVM_PENDING		256
-/* An entry's kvm: evicted, reusable (0: free); a pending slot's: claimed */
-#define VNS_KVM_DEAD		1UL
+/* An entry's kvm | GONE: the VM was destroyed; a pending slot's: claimed */
+#define VNS_KVM_GONE		1UL
 #define VNS_KVM_CLAIMING	1UL
 
 enum {
@@ -135,14 +135,14 @@ static unsigned int vns_kvm_entries(void)
 	return clamp(kvm_entries, 16U, 65536U);
 }
 
-static bool vns_kvm_used(unsigned long kvm)
+static bool vns_kvm_gone(unsigned long kvm)
 {
-	return kvm && kvm != VNS_KVM_DEAD;
+	return kvm & VNS_KVM_GONE;
 }
 
 /*
- * @kvm's entry for @gsi in @pc, claimed if new (an evicted one reused);
- * NULL (lost) if full
+ * @kvm's entry for @gsi in @pc, claimed if new: a free one, else a gone
+ * one (zeroed: no handler writes it any more); NULL (lost) if full
  */
 static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 				       struct vns_kvm_cpu *pc,
@@ -152,7 +152,7 @@ static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 	unsigned int i, h;
 	unsigned long cur;
 
-	if (!vns_kvm_used(kvm))
+	if (!kvm || vns_kvm_gone(kvm))
 		return NULL;
 	h = hash_64((u64)kvm + gsi, 32) % k->n;
 	for (i = 0; i < VNS_KVM_PROBES && i < k->n; i++) {
@@ -161,20 +161,23 @@ static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 		cur = READ_ONCE(e->kvm);
 		if (cur == kvm && e->gsi == gsi)
 			return e;
-		if (cur == VNS_KVM_DEAD && !cand)
-			cand = e;
 		if (!cur) {
-			if (!cand)
-				cand = e;
+			cand = e;
 			break;
 		}
+		if (vns_kvm_gone(cur) && !cand)
+			cand = e;
 	}
 	if (!cand) {
 		pc->lost++;
 		return NULL;
 	}
-	/* pairs with vns_kvm_evict(): its zeroes before its release */
-	smp_rmb();
+	if (cand->kvm) {
+		cand->pid = 0;
+		memset(cand->c, 0, sizeof(cand->c));
+		memset(&cand->fast, 0, sizeof(cand->fast));
+		memset(&cand->slow, 0, sizeof(cand->slow));
+	}
 	cand->gsi = gsi;
 	/* readers see kvm set only with its gsi */
 	smp_store_release(&cand->kvm, kvm);
@@ -419,9 +422,9 @@ static int vns_kvm_run(struct kprobe *p, struct pt_regs *regs)
 }
 
 /*
- * The VM at @kvm goes: zero its entries on every CPU and free them.  No
+ * The VM at @kvm goes: its entries on every CPU are marked gone.  No
  * handler writes them any more (its vCPUs, irqfds and their works are
- * gone); a CPU's handler reuses a freed entry after it sees it freed.
+ * gone); a CPU's handler reuses a gone entry only after it sees it so.
  */
 static void vns_kvm_evict(struct vns_kvm *k, unsigned long kvm)
 {
@@ -436,12 +439,8 @@ static void vns_kvm_evict(struct vns_kvm *k, unsigned long kvm)
 
 			if (READ_ONCE(e->kvm) != kvm)
 				continue;
-			e->pid = 0;
-			memset(e->c, 0, sizeof(e->c));
-			memset(&e->fast, 0, sizeof(e->fast));
-			memset(&e->slow, 0, sizeof(e->slow));
-			/* zeroed before the entry can be reused */
-			smp_store_release(&e->kvm, VNS_KVM_DEAD);
+			/* its last counters before it can be reused */
+			smp_store_release(&e->kvm, kvm | VNS_KVM_GONE);
 			atomic_long_inc(&k->evicted);
 		}
 	}
@@ -464,7 +463,7 @@ static int vns_kvm_destroy_out(struct kretprobe_instance *ri,
 	unsigned long kvm = *(unsigned long *)ri->data;
 	struct vns_kvm *k = READ_ONCE(vns_kvm);
 
-	if (k && vns_kvm_used(kvm))
+	if (k && kvm && !vns_kvm_gone(kvm))
 		vns_kvm_evict(k, kvm);
 	return 0;
 }
@@ -590,8 +589,9 @@ static int vns_kvm_alloc(struct vns_collector *c)
 static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_kvm *k = vns_kvm;
-	u64 sum[VNS_KVM_NR] = { 0 };
+	u64 sum[VNS_KVM_NR] = { 0 }, gone = 0;
 	unsigned int i, j;
+	unsigned long kvm;
 	int cpu;
 
 	st->capacity = k->n * num_possible_cpus();
@@ -600,9 +600,11 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 
 		st->lost += READ_ONCE(pc->lost);
 		for (i = 0; i < k->n; i++) {
-			if (!vns_kvm_used(READ_ONCE(pc->ent[i].kvm)))
+			kvm = READ_ONCE(pc->ent[i].kvm);
+			if (!kvm)
 				continue;
 			st->entries++;
+			gone += vns_kvm_gone(kvm);
 			for (j = 0; j < VNS_KVM_NR; j++)
 				sum[j] += READ_ONCE(pc->ent[i].c[j]);
 		}
@@ -613,7 +615,9 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "msi_slow", sum[VNS_KVM_MSI]);
 	vns_status_counter(st, "kicks", sum[VNS_KVM_KICKS]);
 	vns_status_counter(st, "lat_lost", sum[VNS_KVM_LAT_LOST]);
+	/* entries of destroyed VMs: since enable; gone, still shown */
 	vns_status_counter(st, "evicted", atomic_long_read(&k->evicted));
+	vns_status_counter(st, "gone", gone);
 }
 
 /*
@@ -664,7 +668,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 	nr = 0;
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < k->n; i++)
-			nr += vns_kvm_used(READ_ONCE(k->cpu[cpu]->ent[i].kvm));
+			nr += !!READ_ONCE(k->cpu[cpu]->ent[i].kvm);
 	/* each (VM, GSI) and, at worst, as many VMs */
 	snap = vns_snap_alloc(2 * nr + 1, sizeof(*r));
 	if (!snap)
@@ -685,7 +689,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 			/* pairs with vns_kvm_ent(): gsi written first */
 			unsigned long kvm = smp_load_acquire(&e->kvm);
 
-			if (!vns_kvm_used(kvm))
+			if (!kvm)
 				continue;
 			d = vns_kvm_rec(r, &n, nr, &x, kvm, READ_ONCE(e->gsi));
 			if (!d)
@@ -704,6 +708,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 		if (r[i].e.gsi != VNS_KVM_VM)
 			vns_kvm_rec(r, &n, 2 * nr, &x, r[i].e.kvm, VNS_KVM_VM);
 	for (i = 0; i < n; i++) {
+		/* a gone VM's differs: the next at its address is another */
 		r[i].vm = hash_64((u64)(r[i].e.kvm ^ k->salt), 48);
 		if (r[i].e.gsi == VNS_KVM_VM)
 			continue;
@@ -762,6 +767,8 @@ static int vns_kvm_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    (vns_nl_put_hist(skb, VNS_KVM_A_LAT_FAST, &r->e.fast) ||
 	     vns_nl_put_hist(skb, VNS_KVM_A_LAT_SLOW, &r->e.slow)))
 		goto cancel;
+	if (vns_kvm_gone(r->e.kvm) && nla_put_flag(skb, VNS_KVM_A_GONE))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -799,6 +806,7 @@ static void vns_kvm_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = 0; i < VNS_KVM_NR; i++)
 		if (vns_kvm_of_vm(i) == is_vm)
 			seq_printf(m, " %s=%llu", vns_kvm_keys[i], r->e.c[i]);
+	seq_printf(m, " gone=%d", vns_kvm_gone(r->e.kvm));
 	if (!is_vm) {
 		vns_seq_hist(m, "fast_ns", &r->e.fast);
 		vns_seq_hist(m, "slow_ns", &r->e.slow);

@@ -35,8 +35,9 @@
  *  - vhost_net_release(inode, file) (file->private_data is the device) and,
  *    inside it, vhost_dev_cleanup(): the device goes.  Its runs are flushed
  *    and its worker stopped by then, and its memory is freed after: its
- *    entries are evicted there (their counters zeroed, the slots reusable),
- *    so that the next device at that address starts anew.
+ *    entries are marked gone there.  They are shown (gone=1) until their
+ *    slots are needed, and never match again: the next device at that
+ *    address starts anew, with its own worker and qemu pid.
  * A run may sleep and migrate: its state is the worker's task slot
  * (core/task.h, vhost_tasks of them), added to the per-CPU counters when
  * it ends; a reset meanwhile makes its return a no-op (the slot's
@@ -77,10 +78,10 @@ MODULE_PARM_DESC(vhost_tasks,
 /* Devices being released at once */
 #define VNS_VH_RELEASES		16
 
-/* A virtqueue's key: net | dir; or one of these (net is aligned) */
+/* A virtqueue's key: net | dir, | GONE once the device went; or these */
 #define VNS_VHQ_FREE		0ULL
-#define VNS_VHQ_DEAD		2ULL	/* evicted: reusable */
 #define VNS_VHQ_BUSY		4ULL	/* being claimed */
+#define VNS_VHQ_GONE		4ULL	/* net is aligned: a key's bit 2 */
 
 enum { VNS_VH_CAUSE_KICK = 1, VNS_VH_CAUSE_NET };
 
@@ -131,7 +132,7 @@ static struct vns_vhost *vns_vh;
 struct vns_vhost_rec {
 	u32 id, worker, qemu_pid, sock_id;
 	u8 dir;
-	bool signals_known;
+	bool signals_known, gone;
 	struct vns_vhq_stats s;
 };
 
@@ -163,21 +164,26 @@ static struct vns_vh_run *vns_vh_mine(struct vns_vhost *v,
 
 static bool vns_vh_key_used(u64 key)
 {
-	return key != VNS_VHQ_FREE && key != VNS_VHQ_DEAD &&
-	       key != VNS_VHQ_BUSY;
+	return key != VNS_VHQ_FREE && key != VNS_VHQ_BUSY;
+}
+
+static bool vns_vh_key_gone(u64 key)
+{
+	return vns_vh_key_used(key) && (key & VNS_VHQ_GONE);
 }
 
 /*
- * The entry of (@net, @dir), or -1; claimed if new when @claim.  Evicted
- * slots are passed over, and reused by a claim.  A key is inserted by one
- * task only (the device's worker, whose runs of both queues are
- * serialized), so that two claims of one key never race.
+ * The entry of (@net, @dir), or -1; claimed if new when @claim: a free
+ * slot, else the first gone one (its counters zeroed first: nothing
+ * writes them any more).  A key is inserted by one task only (the device's
+ * worker, whose runs of both queues are serialized), so that two claims of
+ * one key never race.
  */
 static int vns_vh_lookup(struct vns_vhost *v, unsigned long net, u8 dir,
 			 bool claim)
 {
 	u64 key = (u64)net | dir, cur, seen = 0;
-	unsigned int h = hash_64(key, 32), i;
+	unsigned int h = hash_64(key, 32), i, cpu;
 	int cand = -1;
 
 	for (i = 0; i < VNS_VHOST_PROBES && i < v->nr; i++) {
@@ -186,22 +192,23 @@ static int vns_vh_lookup(struct vns_vhost *v, unsigned long net, u8 dir,
 		cur = READ_ONCE(v->q[n].key);
 		if (cur == key)
 			return n;
-		if (cur == VNS_VHQ_DEAD && cand < 0) {
+		if (cur == VNS_VHQ_FREE) {
 			cand = n;
 			seen = cur;
-		}
-		if (cur == VNS_VHQ_FREE) {
-			if (cand < 0) {
-				cand = n;
-				seen = cur;
-			}
 			break;
+		}
+		if (vns_vh_key_gone(cur) && cand < 0) {
+			cand = n;
+			seen = cur;
 		}
 	}
 	if (!claim || cand < 0 ||
 	    cmpxchg(&v->q[cand].key, seen, VNS_VHQ_BUSY) != seen)
 		return -1;
-	/* an evicted slot's counters were zeroed before it was freed */
+	if (seen != VNS_VHQ_FREE)
+		for_each_possible_cpu(cpu)
+			memset(v->stats[cpu] + cand, 0,
+			       sizeof(*v->stats[cpu]));
 	v->q[cand].id = vns_sock_id((void *)net);
 	v->q[cand].worker = 0;
 	v->q[cand].qemu_pid = 0;
@@ -212,13 +219,12 @@ static int vns_vh_lookup(struct vns_vhost *v, unsigned long net, u8 dir,
 }
 
 /*
- * The device at @net goes: its entries' counters are zeroed and their
- * slots freed for reuse.  No run of it is in flight (flushed, its worker
- * stopped), and no other handler writes these entries.
+ * The device at @net goes: its entries are marked gone, kept for readers
+ * until a claim needs their slots.  No run of it is in flight (flushed,
+ * its worker stopped): no handler writes them any more.
  */
 static void vns_vh_evict(struct vns_vhost *v, unsigned long net)
 {
-	unsigned int cpu;
 	u8 dir;
 	int e;
 
@@ -226,11 +232,12 @@ static void vns_vh_evict(struct vns_vhost *v, unsigned long net)
 		e = vns_vh_lookup(v, net, dir, false);
 		if (e < 0)
 			continue;
-		for_each_possible_cpu(cpu)
-			memset(v->stats[cpu] + e, 0, sizeof(*v->stats[cpu]));
-		WRITE_ONCE(v->q[e].id, 0);
-		/* the counters zeroed before the slot can be claimed */
-		smp_store_release(&v->q[e].key, VNS_VHQ_DEAD);
+		/* another id: the next device at this address is another */
+		WRITE_ONCE(v->q[e].id,
+			   vns_sock_id((void *)(net | VNS_VHQ_GONE)));
+		/* its last counters written before it can be claimed */
+		smp_store_release(&v->q[e].key,
+				  (u64)net | dir | VNS_VHQ_GONE);
 		this_cpu_inc(v->cpu->evicted);
 	}
 }
@@ -873,13 +880,16 @@ static int vns_vh_alloc(struct vns_collector *c)
 static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_vhost *v = vns_vh;
-	u64 runs = 0, pkts = 0, sig = 0, sup = 0, evicted = 0;
+	u64 runs = 0, pkts = 0, sig = 0, sup = 0, evicted = 0, gone = 0;
 	unsigned int cpu, i;
+	u64 key;
 
 	st->capacity = v->nr;
-	for (i = 0; i < v->nr; i++)
-		if (vns_vh_key_used(READ_ONCE(v->q[i].key)))
-			st->entries++;
+	for (i = 0; i < v->nr; i++) {
+		key = READ_ONCE(v->q[i].key);
+		st->entries += vns_vh_key_used(key);
+		gone += vns_vh_key_gone(key);
+	}
 	for_each_possible_cpu(cpu) {
 		struct vns_vhq_stats *s = v->stats[cpu];
 
@@ -901,7 +911,9 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 		vns_status_counter(st, "signals", sig);
 		vns_status_counter(st, "suppressed", sup);
 	}
+	/* devices' virtqueues released: since enable; gone, still shown */
 	vns_status_counter(st, "evicted", evicted);
+	vns_status_counter(st, "gone", gone);
 }
 
 static void vns_vh_sum(struct vns_vhq_stats *d, const struct vns_vhq_stats *s)
@@ -943,6 +955,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		if (!vns_vh_key_used(key))
 			continue;
 		r[n].dir = key & 1;
+		r[n].gone = vns_vh_key_gone(key);
 		r[n].id = READ_ONCE(q->id);
 		r[n].worker = READ_ONCE(q->worker);
 		r[n].qemu_pid = READ_ONCE(q->qemu_pid);
@@ -992,7 +1005,8 @@ static int vns_vh_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY, r->s.empty,
 			    VNS_VHOST_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY_RACED, r->s.raced,
-			    VNS_VHOST_A_PAD)) {
+			    VNS_VHOST_A_PAD) ||
+	    (r->gone && nla_put_flag(skb, VNS_VHOST_A_GONE))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -1017,8 +1031,8 @@ static void vns_vh_show(struct seq_file *m, const struct vns_snap *s,
 			   r->s.suppressed);
 	else
 		seq_puts(m, " signals=- suppressed=-");
-	seq_printf(m, " empty=%llu empty_raced=%llu", r->s.empty,
-		   r->s.raced);
+	seq_printf(m, " empty=%llu empty_raced=%llu gone=%d", r->s.empty,
+		   r->s.raced, r->gone);
 	vns_seq_hist(m, "pkt_hist", &r->s.pkts);
 	vns_seq_hist(m, "byte_hist", &r->s.byts);
 	vns_seq_hist(m, "time_hist_us", &r->s.time);
