@@ -173,6 +173,9 @@ static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 		return NULL;
 	}
 	if (cand->kvm) {
+		WRITE_ONCE(cand->kvm, 0);
+		/* readers skip it until it is the new VM's */
+		smp_wmb();
 		cand->pid = 0;
 		memset(cand->c, 0, sizeof(cand->c));
 		memset(&cand->fast, 0, sizeof(cand->fast));
