@@ -160,6 +160,7 @@ struct tvh {
 	u64 kick, net, pkts, bytes, sig, sup, empty;
 	u64 ph[8];
 	bool no_sig;		/* the module has no eventfd probe */
+	bool gone;		/* the device was released */
 };
 
 static int add_vh(struct vns_vhost *v, const struct tvh *q)
@@ -187,6 +188,8 @@ static int add_vh(struct vns_vhost *v, const struct tvh *q)
 	}
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY, q->empty);
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY_RACED, 0);
+	if (q->gone)
+		nla_put_flag(msg, VNS_VHOST_A_GONE);
 	nla_nest_end(msg, n);
 	msg_tb(msg, tb);
 	ret = vns_vhost_add(v, tb);
@@ -265,15 +268,18 @@ static void test_vhost(void)
 	memset(&v, 0, sizeof(v));
 	q = t_tx;
 	q.no_sig = true;
+	q.gone = true;
 	CHECK_INT(add_vh(&v, &q), 0);
 	f = out_open();
 	vns_vhost_print(&v, &t, &a);
 	CHECK(strstr(out_close(f),
-		     "         -          -       10        0\n"),
-	      "signals unknown: text");
+		     "         -          -       10        0 gone\n"),
+	      "signals unknown, gone: text");
 	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, &t, &a)),
 		     "\"signals\":null,\"suppressed\":null,"),
 	      "signals unknown: JSON: %s", JSON_DOC(vns_vhost_print(&v, &t, &a)));
+	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, &t, &a)), "\"gone\":true"),
+	      "gone: JSON");
 	vns_vhost_free(&v);
 	v = prev;
 
