@@ -88,25 +88,26 @@ expect_range $T/kvm_entries "$kvm_entries" 2 100000
 
 # --- 2. the guest goes: eviction -----------------------------------------------------------------
 expect_eq $T/l2_dmesg_clean "$(l2_run 'dmesg | grep -cE "BUG:|WARNING:|Oops|Call Trace"')" 0
+qpid=$L2_QEMU_PID     # (l2_stop forgets it)
 l2_stop
 expect_eq $T/l2_poweroff "$L2_STOP" clean
 # the VM's last reference may go after qemu's exit (an irqfd's cleanup work)
 for _ in $(seq 50); do [ "$(st kvm gone)" = "$(st kvm entries)" ] && break; sleep 0.2; done
 keep $S gone-status
-keep $V gone
-keep $K gone
+keep $V vhost-gone
+keep $K kvm-gone
 grep -E 'collector=(vhost|kvm) ' $S | sed 's/^/    | /'
 # kept for readers, marked gone: they never match again, the next device or VM starts anew
 expect_eq $T/vhost_entries_kept "$(st vhost entries)" 2
 expect_eq $T/vhost_gone "$(st vhost gone)" 2
 expect_eq $T/vhost_evicted "$(st vhost evicted)" 2
 expect_eq $T/vhost_records_gone "$(view_count $V gone=1) $(view_count $V gone=0)" "2 0"
-expect_eq $T/vhost_gone_qemu_pid "$(view_get $V qemu_pid dir=rx)" "$L2_QEMU_PID"
+expect_eq $T/vhost_gone_qemu_pid "$(view_get $V qemu_pid dir=rx)" "$qpid"
 expect_eq $T/vhost_gone_packets "$(view_get $V packets dir=rx)" "$(view_get $VP packets dir=rx)"
 expect_eq $T/kvm_gone "$(st kvm gone)" "$(st kvm entries)"
 expect_range $T/kvm_evicted "$(st kvm evicted)" "$kvm_entries" 100000
 expect_eq $T/kvm_records_gone "$(view_count $K gone=0)" 0
-expect_eq $T/kvm_gone_vm_pid "$(view_get $K pid type=vm)" "$L2_QEMU_PID"
+expect_eq $T/kvm_gone_vm_pid "$(view_get $K pid type=vm)" "$qpid"
 keep $P probes
 ctl disable vhost
 ctl disable kvm
