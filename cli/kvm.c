@@ -38,6 +38,7 @@ static const struct nla_policy vns_kvm_policy[VNS_KVM_A_MAX + 1] = {
 	[VNS_KVM_A_LAT_FAST] = { .type = NLA_NESTED },
 	[VNS_KVM_A_LAT_SLOW] = { .type = NLA_NESTED },
 	[VNS_KVM_A_LAT_LOST] = { .type = NLA_U64 },
+	[VNS_KVM_A_GONE] = { .type = NLA_FLAG },
 };
 
 /* The u64 counters, and their JSON keys */
@@ -211,6 +212,11 @@ static void vns_kvm_vm_head(const struct vns_kvm_rec *r)
 			      r->c[VNS_KVM_A_KICKS]);
 		print_u64_opt(PRINT_ANY, "msi_slow", ", slow MSIs %s",
 			      VNS_HAS(r, VNS_KVM_A_MSI), r->c[VNS_KVM_A_MSI]);
+	}
+	/* destroyed: its last figures, until the module needs the room */
+	if (VNS_HAS(r, VNS_KVM_A_GONE)) {
+		print_bool(PRINT_JSON, "gone", NULL, true);
+		print_fp(" (gone)");
 	}
 	print_fp("\n");
 }

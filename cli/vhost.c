@@ -41,6 +41,7 @@ static const struct nla_policy vns_vhost_policy[VNS_VHOST_A_MAX + 1] = {
 	[VNS_VHOST_A_SUPPRESSED] = { .type = NLA_U64 },
 	[VNS_VHOST_A_EMPTY] = { .type = NLA_U64 },
 	[VNS_VHOST_A_EMPTY_RACED] = { .type = NLA_U64 },
+	[VNS_VHOST_A_GONE] = { .type = NLA_FLAG },
 };
 
 int vns_vhost_add(struct vns_vhost *v, struct nlattr **top)
@@ -203,10 +204,18 @@ static void vns_vhq_print(const struct vns_vhq *q, const struct vns_tunq *tq,
 	else
 		snprintf(avg, sizeof(avg), "-");
 	print_fp(" %8s", avg);
-	print_u64(PRINT_ANY, "signals", " %9llu", q->signals);
-	print_u64(PRINT_ANY, "suppressed", " %10llu", q->suppressed);
+	/* absent where the module has no eventfd probe: unknown, not 0 */
+	print_u64_opt(PRINT_ANY, "signals", " %9s",
+		      VNS_HAS_VQ(q, VNS_VHOST_A_SIGNALS), q->signals);
+	print_u64_opt(PRINT_ANY, "suppressed", " %10s",
+		      VNS_HAS_VQ(q, VNS_VHOST_A_SUPPRESSED), q->suppressed);
 	print_u64(PRINT_ANY, "empty", " %8llu", q->empty);
 	print_u64(PRINT_ANY, "empty_raced", " %8llu", q->raced);
+	/* released: its last figures, until the module needs the room */
+	if (VNS_HAS_VQ(q, VNS_VHOST_A_GONE)) {
+		print_bool(PRINT_JSON, "gone", NULL, true);
+		print_fp(" gone");
+	}
 	print_fp("\n");
 	vns_hist_print_json("pkt_hist", VNS_HAS_VQ(q, VNS_VHOST_A_PKT_HIST),
 			    &q->pkts);

@@ -25,9 +25,19 @@
  *   per VM.  The fast path never calls kvm_set_msi(): the MSIs a VM was
  *   sent are its GSIs' fast_ok plus its msi_slow.
  *
+ * - kvm_arch_destroy_vm(kvm) (called once, by kvm_destroy_vm(), when the
+ *   VM's last reference goes: its vCPUs and irqfds gone), a kretprobe: at
+ *   its return, before the struct kvm is freed, the VM's entries are
+ *   marked gone: shown (gone=1) until their slots are needed, they never
+ *   match again, so that the next VM at that address starts anew (its
+ *   counters, its pid); this scans every CPU's table, once per VM.
+ *
  * Tables: per CPU, an open-addressed table of (VM, GSI) entries, sized at
  * enable (kvm_entries), full: counted as lost; summed over the CPUs when
- * read.  Handlers write their CPU's table with interrupts disabled.
+ * read.  Handlers write their CPU's table with interrupts disabled; an
+ * entry is published with smp_store_release() of its VM once filled, and
+ * only an eviction writes another CPU's entries (of a VM with no handler
+ * left).
  */
 #include <linux/hash.h>
 #include <linux/ktime.h>
@@ -62,6 +72,9 @@ MODULE_PARM_DESC(kvm_entries,
 #define VNS_KVM_PROBES		16
 /* Slow-path signals waiting for their irqfd_inject(), all CPUs */
 #define VNS_KVM_PENDING		256
+/* An entry's kvm | GONE: the VM was destroyed; a pending slot's: claimed */
+#define VNS_KVM_GONE		1UL
+#define VNS_KVM_CLAIMING	1UL
 
 enum {
 	VNS_KVM_WAKEUPS,
@@ -103,13 +116,14 @@ struct vns_kvm_cpu {
 };
 
 struct vns_kvm_pending {
-	unsigned long irqfd;		/* 0: free */
+	unsigned long irqfd;		/* 0: free; published with its ts */
 	u64 ts;
 };
 
 struct vns_kvm {
 	unsigned int n;			/* entries per CPU */
 	unsigned long salt;
+	atomic_long_t evicted;
 	struct vns_kvm_pending pending[VNS_KVM_PENDING];
 	struct vns_kvm_cpu *cpu[];
 };
@@ -121,30 +135,56 @@ static unsigned int vns_kvm_entries(void)
 	return clamp(kvm_entries, 16U, 65536U);
 }
 
-/* @kvm's entry for @gsi in @pc, claimed if new; NULL (lost) if full */
+static bool vns_kvm_gone(unsigned long kvm)
+{
+	return kvm & VNS_KVM_GONE;
+}
+
+/*
+ * @kvm's entry for @gsi in @pc, claimed if new: a free one, else a gone
+ * one (zeroed: no handler writes it any more); NULL (lost) if full
+ */
 static struct vns_kvm_ent *vns_kvm_ent(struct vns_kvm *k,
 				       struct vns_kvm_cpu *pc,
 				       unsigned long kvm, u32 gsi)
 {
+	struct vns_kvm_ent *cand = NULL;
 	unsigned int i, h;
+	unsigned long cur;
 
-	if (!kvm)
+	if (!kvm || vns_kvm_gone(kvm))
 		return NULL;
 	h = hash_64((u64)kvm + gsi, 32) % k->n;
 	for (i = 0; i < VNS_KVM_PROBES && i < k->n; i++) {
 		struct vns_kvm_ent *e = &pc->ent[(h + i) % k->n];
 
-		if (e->kvm == kvm && e->gsi == gsi)
+		cur = READ_ONCE(e->kvm);
+		if (cur == kvm && e->gsi == gsi)
 			return e;
-		if (!e->kvm) {
-			e->gsi = gsi;
-			/* readers see kvm set only with its gsi */
-			smp_store_release(&e->kvm, kvm);
-			return e;
+		if (!cur) {
+			cand = e;
+			break;
 		}
+		if (vns_kvm_gone(cur) && !cand)
+			cand = e;
 	}
-	pc->lost++;
-	return NULL;
+	if (!cand) {
+		pc->lost++;
+		return NULL;
+	}
+	if (cand->kvm) {
+		WRITE_ONCE(cand->kvm, 0);
+		/* readers skip it until it is the new VM's */
+		smp_wmb();
+		cand->pid = 0;
+		memset(cand->c, 0, sizeof(cand->c));
+		memset(&cand->fast, 0, sizeof(cand->fast));
+		memset(&cand->slow, 0, sizeof(cand->slow));
+	}
+	cand->gsi = gsi;
+	/* readers see kvm set only with its gsi */
+	smp_store_release(&cand->kvm, kvm);
+	return cand;
 }
 
 /* Count @what for (@kvm, @gsi) on this CPU */
@@ -174,6 +214,7 @@ enum {
 	VNS_KVM_P_MSI,
 	VNS_KVM_P_KICK,
 	VNS_KVM_P_RUN,
+	VNS_KVM_P_DESTROY,
 };
 
 #if defined(HAVE_KVM_IRQFD_H) && defined(VNS_HAVE_KPROBE_ARGS)
@@ -275,14 +316,18 @@ static int vns_kvm_inatomic_out(struct kretprobe_instance *ri,
 	}
 	/* irqfd_wakeup() queues the inject work next: time it from here */
 	slot = vns_kvm_slot(k, pc->irqfd);
-	old = cmpxchg(&slot->irqfd, 0UL, pc->irqfd);
+	old = cmpxchg(&slot->irqfd, 0UL, VNS_KVM_CLAIMING);
 	if (!old) {
-		/* after the claim: vns_kvm_inject() reads irqfd, then ts */
-		smp_store_release(&slot->ts, pc->ts);
+		slot->ts = pc->ts;
+		/* vns_kvm_inject() sees the irqfd only with its ts */
+		smp_store_release(&slot->irqfd, pc->irqfd);
 	} else if (old != pc->irqfd) {
 		e->c[VNS_KVM_LAT_LOST]++;
 	}
-	/* else queued already, by an earlier signal: timed from that one */
+	/*
+	 * else queued already, by an earlier signal: timed from that one
+	 * (an irqfd's signals are serialized by its eventfd's wait lock)
+	 */
 out:
 	local_irq_restore(flags);
 	return 0;
@@ -305,18 +350,13 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 	irqfd = container_of(work, struct kvm_kernel_irqfd, inject);
 	slot = vns_kvm_slot(k, (unsigned long)irqfd);
 	/*
-	 * A claim writes irqfd (cmpxchg), then ts: ts 0 is a claim not
-	 * done yet, whose signal queues this work again after it; the
-	 * slot is free once its ts is read and cleared.
+	 * A claim marks the slot, writes ts, then publishes the irqfd; a
+	 * claim still in progress is another irqfd's.  Free once ts is read.
 	 */
-	if (READ_ONCE(slot->irqfd) == (unsigned long)irqfd) {
-		/* pairs with the claim's release of ts */
-		ts = smp_load_acquire(&slot->ts);
-		if (ts) {
-			WRITE_ONCE(slot->ts, 0);
-			/* ts cleared before the slot is free */
-			smp_store_release(&slot->irqfd, 0UL);
-		}
+	if (smp_load_acquire(&slot->irqfd) == (unsigned long)irqfd) {
+		ts = slot->ts;
+		/* ts read before the slot is free */
+		smp_store_release(&slot->irqfd, 0UL);
 	}
 	local_irq_save(flags);
 	e = vns_kvm_ent(k, k->cpu[smp_processor_id()],
@@ -383,6 +423,53 @@ static int vns_kvm_run(struct kprobe *p, struct pt_regs *regs)
 	local_irq_restore(flags);
 	return 0;
 }
+
+/*
+ * The VM at @kvm goes: its entries on every CPU are marked gone.  No
+ * handler writes them any more (its vCPUs, irqfds and their works are
+ * gone); a CPU's handler reuses a gone entry only after it sees it so.
+ */
+static void vns_kvm_evict(struct vns_kvm *k, unsigned long kvm)
+{
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vns_kvm_cpu *pc = k->cpu[cpu];
+
+		for (i = 0; i < k->n; i++) {
+			struct vns_kvm_ent *e = &pc->ent[i];
+
+			if (READ_ONCE(e->kvm) != kvm)
+				continue;
+			/* its last counters before it can be reused */
+			smp_store_release(&e->kvm, kvm | VNS_KVM_GONE);
+			atomic_long_inc(&k->evicted);
+		}
+	}
+}
+
+static int vns_kvm_destroy_in(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_DESTROY]);
+	if (!vns_active(&vns_kvm_collector) || !READ_ONCE(vns_kvm))
+		return 1;
+	*(unsigned long *)ri->data = vns_kprobe_arg(regs, 0);
+	return 0;
+}
+
+/* Its return: the VM's memory is freed after, by kvm_destroy_vm() */
+static int vns_kvm_destroy_out(struct kretprobe_instance *ri,
+			       struct pt_regs *regs)
+{
+	unsigned long kvm = *(unsigned long *)ri->data;
+	struct vns_kvm *k = READ_ONCE(vns_kvm);
+
+	if (k && kvm && !vns_kvm_gone(kvm))
+		vns_kvm_evict(k, kvm);
+	return 0;
+}
 #else
 /* before 4.5 (not RHEL 7.8): struct _irqfd, private to eventfd.c */
 #define VNS_KVM_OK	"no <linux/kvm_irqfd.h> or kprobe arguments"
@@ -395,6 +482,8 @@ static int vns_kvm_run(struct kprobe *p, struct pt_regs *regs)
 #define vns_kvm_msi		NULL
 #define vns_kvm_kick		NULL
 #define vns_kvm_run		NULL
+#define vns_kvm_destroy_in	NULL
+#define vns_kvm_destroy_out	NULL
 #endif
 
 /* In kvm.ko, unless built in */
@@ -432,6 +521,15 @@ static struct vns_probe vns_kvm_probes[] = {
 	[VNS_KVM_P_KICK] = VNS_KVM_KPROBE("kvm_vcpu_kick", vns_kvm_kick),
 	[VNS_KVM_P_RUN] = VNS_KVM_KPROBE("kvm_arch_vcpu_ioctl_run",
 					 vns_kvm_run),
+	[VNS_KVM_P_DESTROY] = {
+		.name = "kvm_arch_destroy_vm",
+		.module = VNS_KVM_MODULE,
+		.type = VNS_PROBE_KRETPROBE,
+		.krp_entry = vns_kvm_destroy_in,
+		.krp_ret = vns_kvm_destroy_out,
+		.krp_data_size = sizeof(unsigned long),
+		.unavail = VNS_KVM_OK,
+	},
 };
 
 static size_t vns_kvm_cpu_size(unsigned int n)
@@ -458,6 +556,7 @@ static void vns_kvm_clear(struct vns_collector *c)
 	int cpu;
 
 	memset(k->pending, 0, sizeof(k->pending));
+	atomic_long_set(&k->evicted, 0);
 	for_each_possible_cpu(cpu)
 		memset(k->cpu[cpu], 0, vns_kvm_cpu_size(k->n));
 }
@@ -493,8 +592,9 @@ static int vns_kvm_alloc(struct vns_collector *c)
 static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_kvm *k = vns_kvm;
-	u64 sum[VNS_KVM_NR] = { 0 };
+	u64 sum[VNS_KVM_NR] = { 0 }, gone = 0;
 	unsigned int i, j;
+	unsigned long kvm;
 	int cpu;
 
 	st->capacity = k->n * num_possible_cpus();
@@ -503,9 +603,11 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 
 		st->lost += READ_ONCE(pc->lost);
 		for (i = 0; i < k->n; i++) {
-			if (!READ_ONCE(pc->ent[i].kvm))
+			kvm = READ_ONCE(pc->ent[i].kvm);
+			if (!kvm)
 				continue;
 			st->entries++;
+			gone += vns_kvm_gone(kvm);
 			for (j = 0; j < VNS_KVM_NR; j++)
 				sum[j] += READ_ONCE(pc->ent[i].c[j]);
 		}
@@ -516,6 +618,9 @@ static void vns_kvm_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "msi_slow", sum[VNS_KVM_MSI]);
 	vns_status_counter(st, "kicks", sum[VNS_KVM_KICKS]);
 	vns_status_counter(st, "lat_lost", sum[VNS_KVM_LAT_LOST]);
+	/* entries of destroyed VMs: since enable; gone, still shown */
+	vns_status_counter(st, "evicted", atomic_long_read(&k->evicted));
+	vns_status_counter(st, "gone", gone);
 }
 
 /*
@@ -606,6 +711,7 @@ static struct vns_snap *vns_kvm_snapshot(struct vns_collector *c)
 		if (r[i].e.gsi != VNS_KVM_VM)
 			vns_kvm_rec(r, &n, 2 * nr, &x, r[i].e.kvm, VNS_KVM_VM);
 	for (i = 0; i < n; i++) {
+		/* a gone VM's differs: the next at its address is another */
 		r[i].vm = hash_64((u64)(r[i].e.kvm ^ k->salt), 48);
 		if (r[i].e.gsi == VNS_KVM_VM)
 			continue;
@@ -664,6 +770,8 @@ static int vns_kvm_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    (vns_nl_put_hist(skb, VNS_KVM_A_LAT_FAST, &r->e.fast) ||
 	     vns_nl_put_hist(skb, VNS_KVM_A_LAT_SLOW, &r->e.slow)))
 		goto cancel;
+	if (vns_kvm_gone(r->e.kvm) && nla_put_flag(skb, VNS_KVM_A_GONE))
+		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -701,6 +809,7 @@ static void vns_kvm_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = 0; i < VNS_KVM_NR; i++)
 		if (vns_kvm_of_vm(i) == is_vm)
 			seq_printf(m, " %s=%llu", vns_kvm_keys[i], r->e.c[i]);
+	seq_printf(m, " gone=%d", vns_kvm_gone(r->e.kvm));
 	if (!is_vm) {
 		vns_seq_hist(m, "fast_ns", &r->e.fast);
 		vns_seq_hist(m, "slow_ns", &r->e.slow);

@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The vhost collector: per vhost-net virtqueue (a vhost-net device's RX or
- * TX queue), the runs of its worker (handle_rx, handle_tx) by what started
- * them, the packets, bytes and time of each run, the guest notifications it
- * sent or did not send, and how often it found the ring empty; with the
- * worker's pid, qemu's pid (the worker is named "vhost-<qemu pid>") and the
- * TUN socket the queue serves (its id is the tun collector's).
+ * TX queue), the runs of its worker by what started them, the packets,
+ * bytes and time of each run, the guest notifications it sent or did not
+ * send, and how often it found the ring empty; with the worker's pid,
+ * qemu's pid (its tgid, as the kvm collector's) and the TUN socket the
+ * queue serves (its id is the tun collector's).
  *
  * vhost's structures (struct vhost_net, vhost_virtqueue) are private: no
  * handler reads them.  What they use:
- *  - handle_rx(net), handle_tx(net) (vhost_net.ko, static, called by the
- *    work callbacks): a kretprobe, the run's time; @net is the device,
- *    known by an opaque id.
- *  - The work callbacks handle_{rx,tx}_{kick,net}: a kick from the guest
- *    (the virtqueue's kick eventfd) or the socket's wakeup; they call
- *    handle_rx/tx right away on the same CPU.
+ *  - The work callbacks handle_{rx,tx}_{kick,net}(work) (vhost_net.ko,
+ *    address taken: out of line), each a kretprobe: a run, started by a
+ *    kick from the guest (the virtqueue's kick eventfd) or by the socket's
+ *    wakeup, the cause fixed by the probe; its time from entry to return.
+ *    Each calls handle_rx(net) or handle_tx(net) (static, called by two
+ *    callbacks), whose kprobe gives the run its device, @net, known by an
+ *    opaque id.
  *  - Within a run, by the worker itself: tun_recvmsg() returns each
  *    packet's length (RX), tun_sendmsg() takes one packet or a batch of XDP
  *    buffers (TX), both on the TUN queue's socket; vhost_signal(),
@@ -22,15 +23,36 @@
  *    exported: the latter inlines the former) decide whether to notify the
  *    guest, which they do with eventfd_signal() (eventfd_signal_mask()
  *    6.8+): a decision without it was suppressed (the guest asked for no
- *    interrupt, or no call eventfd); vhost_enable_notify() returns false
- *    when the ring was still empty after notifications were turned back on.
+ *    interrupt, or no call eventfd).  Where neither eventfd probe attaches
+ *    (6.8+ inlines eventfd_signal()), signals and suppressed are unknown,
+ *    never all suppressed.
+ *  - vhost_enable_notify(dev, vq) returns false when the ring was still
+ *    empty after notifications were turned back on.  A run's first
+ *    vhost_disable_notify(dev, vq) is on its own virtqueue (handle_rx and
+ *    handle_tx begin with it); busy polling (vhost_net_busy_poll(), and
+ *    4.19's RX peek) enables notifications of the device's other virtqueue:
+ *    an enable on another vq than the run's counts for the other direction.
+ *  - vhost_net_release(inode, file) (file->private_data is the device) and,
+ *    inside it, vhost_dev_cleanup(): the device goes.  Its runs are flushed
+ *    and its worker stopped by then, and its memory is freed after: its
+ *    entries are marked gone there.  They are shown (gone=1) until their
+ *    slots are needed, and never match again: the next device at that
+ *    address starts anew, with its own worker and qemu pid.
  * A run may sleep and migrate: its state is the worker's task slot
- * (core/task.h), added to the per-CPU counters when it ends.
+ * (core/task.h, vhost_tasks of them), added to the per-CPU counters when
+ * it ends; a reset meanwhile makes its return a no-op (the slot's
+ * generation).  The eventfd probes fire for every eventfd on the host: they
+ * return at once unless the task is a kernel thread or (6.4+) a user
+ * worker, and only then look up the task in a window of 16 slots.
  */
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/socket.h>
 #include <linux/vmalloc.h>
@@ -47,13 +69,25 @@ static unsigned int vhost_entries = 64;
 module_param(vhost_entries, uint, 0444);
 MODULE_PARM_DESC(vhost_entries, "vhost-net virtqueues kept (default 64)");
 
-#define VNS_VHOST_PROBES	16
+static unsigned int vhost_tasks = 64;
+module_param(vhost_tasks, uint, 0444);
+MODULE_PARM_DESC(vhost_tasks,
+		 "vhost workers followed in a run at once (default 64)");
 
-enum { VNS_VH_CAUSE_NONE, VNS_VH_CAUSE_KICK, VNS_VH_CAUSE_NET };
+#define VNS_VHOST_PROBES	16
+/* Devices being released at once */
+#define VNS_VH_RELEASES		16
+
+/* A virtqueue's key: net | dir, | GONE once the device went; or these */
+#define VNS_VHQ_FREE		0ULL
+#define VNS_VHQ_BUSY		4ULL	/* being claimed */
+#define VNS_VHQ_GONE		4ULL	/* net is aligned: a key's bit 2 */
+
+enum { VNS_VH_CAUSE_KICK = 1, VNS_VH_CAUSE_NET };
 
 /* A virtqueue: its key and what it is attached to, shared by all CPUs */
 struct vns_vhq {
-	u64 key;			/* net | dir; 0: free */
+	u64 key;
 	u32 id;				/* opaque id of net */
 	u32 worker, qemu_pid, sock_id;
 };
@@ -67,20 +101,19 @@ struct vns_vhq_stats {
 /* A run in progress, in its worker's task slot */
 struct vns_vh_run {
 	unsigned long net;
+	const void *vq;			/* its own virtqueue, once seen */
 	u8 dir, cause;
 	u8 sig_depth;
 	bool sig_sent;
 	u64 start_ns;
 	u64 packets, bytes;
 	u64 signals, suppressed, empty, raced;
+	u64 empty_other, raced_other;	/* of the device's other vq */
 	const void *sk;
 };
 
-/* The work callback that just started on this CPU: its cause */
 struct vns_vh_cpu {
-	struct task_struct *task;
-	u8 cause;
-	u64 lost;
+	u64 lost, evicted;
 };
 
 struct vns_vhost {
@@ -88,8 +121,10 @@ struct vns_vhost {
 	struct vns_vhq *q;
 	struct vns_vhq_stats **stats;	/* nr_cpu_ids arrays of nr */
 	struct vns_vh_cpu __percpu *cpu;
-	struct task_struct *owners[VNS_TASK_SLOTS];
-	struct vns_vh_run run[VNS_TASK_SLOTS];
+	struct vns_tasks tasks;		/* workers in a run */
+	struct vns_vh_run *run;		/* tasks.nr */
+	struct vns_tasks rel;		/* tasks in vhost_net_release() */
+	unsigned long rel_net[VNS_VH_RELEASES];
 };
 
 static struct vns_vhost *vns_vh;
@@ -97,175 +132,247 @@ static struct vns_vhost *vns_vh;
 struct vns_vhost_rec {
 	u32 id, worker, qemu_pid, sock_id;
 	u8 dir;
-	bool signals_known;
+	bool signals_known, gone;
 	struct vns_vhq_stats s;
 };
 
-/* The run of the current task, or NULL */
-static struct vns_vh_run *vns_vh_current(struct vns_vhost *v)
+/* The run of the current task, or NULL; @ref: its slot, for a return */
+static struct vns_vh_run *vns_vh_current(struct vns_vhost *v,
+					 struct vns_task_ref *ref)
 {
 	int n;
 
+	ref->n = -1;
 	if (!v)
 		return NULL;
-	n = vns_task_slot(v->owners);
-	return n < 0 ? NULL : &v->run[n];
+	n = vns_tasks_slot(&v->tasks);
+	if (n < 0)
+		return NULL;
+	ref->n = n;
+	ref->gen = READ_ONCE(v->tasks.gen[n]);
+	return &v->run[n];
 }
 
-static int vns_vh_entry(struct vns_vhost *v, unsigned long net, u8 dir)
+/* At a return: the run of @ref if still the current task's, or NULL */
+static struct vns_vh_run *vns_vh_mine(struct vns_vhost *v,
+				      const struct vns_task_ref *ref)
 {
-	u64 key = (u64)net | dir;
-	unsigned int h = hash_64(key, 32), i;
+	if (!v || !vns_tasks_mine(&v->tasks, ref))
+		return NULL;
+	return &v->run[ref->n];
+}
 
-	for (i = 0; i < VNS_VHOST_PROBES && i < v->nr; i++) {
-		unsigned int n = (h + i) & (v->nr - 1);
-		struct vns_vhq *q = &v->q[n];
-		u64 cur = READ_ONCE(q->key);
+static bool vns_vh_key_used(u64 key)
+{
+	return key != VNS_VHQ_FREE && key != VNS_VHQ_BUSY;
+}
 
-		if (cur == key)
-			return n;
-		if (!cur && !cmpxchg(&q->key, 0, key)) {
-			WRITE_ONCE(q->id, vns_sock_id((void *)net));
-			return n;
-		}
-		if (READ_ONCE(q->key) == key)
-			return n;
-	}
-	return -1;
+static bool vns_vh_key_gone(u64 key)
+{
+	return vns_vh_key_used(key) && (key & VNS_VHQ_GONE);
 }
 
 /*
- * qemu's pid (its tgid, as kvm's) from worker @p.  6.4+: the worker is a
- * vhost_task, a thread of qemu (not PF_KTHREAD): its tgid.  Before 6.4 it
- * is a kthread named "vhost-<pid>", the pid of the qemu thread that did
- * VHOST_SET_OWNER (a thread id: qemu's pid when that was its main thread).
- * 0 if none.
+ * The entry of (@net, @dir), or -1; claimed if new when @claim: a free
+ * slot, else the first gone one (its counters zeroed first: nothing
+ * writes them any more).  A key is inserted by one task only (the device's
+ * worker, whose runs of both queues are serialized), so that two claims of
+ * one key never race.
  */
-static u32 vns_vh_qemu_pid(const struct task_struct *p)
+static int vns_vh_lookup(struct vns_vhost *v, unsigned long net, u8 dir,
+			 bool claim)
 {
+	u64 key = (u64)net | dir, cur, seen = 0;
+	unsigned int h = hash_64(key, 32), i, cpu;
+	int cand = -1;
+
+	for (i = 0; i < VNS_VHOST_PROBES && i < v->nr; i++) {
+		unsigned int n = (h + i) & (v->nr - 1);
+
+		cur = READ_ONCE(v->q[n].key);
+		if (cur == key)
+			return n;
+		if (cur == VNS_VHQ_FREE) {
+			cand = n;
+			seen = cur;
+			break;
+		}
+		if (vns_vh_key_gone(cur) && cand < 0) {
+			cand = n;
+			seen = cur;
+		}
+	}
+	if (!claim || cand < 0 ||
+	    cmpxchg(&v->q[cand].key, seen, VNS_VHQ_BUSY) != seen)
+		return -1;
+	if (seen != VNS_VHQ_FREE)
+		for_each_possible_cpu(cpu)
+			memset(v->stats[cpu] + cand, 0,
+			       sizeof(*v->stats[cpu]));
+	v->q[cand].id = vns_sock_id((void *)net);
+	v->q[cand].worker = 0;
+	v->q[cand].qemu_pid = 0;
+	v->q[cand].sock_id = 0;
+	/* readers see the key only with the fields */
+	smp_store_release(&v->q[cand].key, key);
+	return cand;
+}
+
+/*
+ * The device at @net goes: its entries are marked gone, kept for readers
+ * until a claim needs their slots.  No run of it is in flight (flushed,
+ * its worker stopped): no handler writes them any more.
+ */
+static void vns_vh_evict(struct vns_vhost *v, unsigned long net)
+{
+	u8 dir;
+	int e;
+
+	for (dir = VNS_VHOST_RX; dir <= VNS_VHOST_TX; dir++) {
+		e = vns_vh_lookup(v, net, dir, false);
+		if (e < 0)
+			continue;
+		/* another id: the next device at this address is another */
+		WRITE_ONCE(v->q[e].id,
+			   vns_sock_id((void *)(net | VNS_VHQ_GONE)));
+		/* its last counters written before it can be claimed */
+		smp_store_release(&v->q[e].key,
+				  (u64)net | dir | VNS_VHQ_GONE);
+		this_cpu_inc(v->cpu->evicted);
+	}
+}
+
+/*
+ * qemu's pid (its tgid, as the kvm collector's) from the worker, the
+ * current task.  6.4+: the worker is a vhost_task, a thread of qemu (not
+ * PF_KTHREAD): its tgid.  Before 6.4 it is a kthread named "vhost-<pid>",
+ * the pid of the qemu thread that did VHOST_SET_OWNER, a thread id: its
+ * thread group's, if that thread still runs with the mm the worker uses
+ * (qemu's, kthread_use_mm() while it serves the device).  0 if none.
+ */
+static u32 vns_vh_qemu_pid(void)
+{
+	struct task_struct *t, *p = current;
 	char comm[TASK_COMM_LEN];
 	unsigned int pid;
+	u32 tgid = 0;
 
 	if (!(p->flags & PF_KTHREAD))
-		return task_tgid_nr((struct task_struct *)p);
+		return task_tgid_nr(p);
 	memcpy(comm, p->comm, sizeof(comm));
 	comm[TASK_COMM_LEN - 1] = '\0';
-	if (strncmp(comm, "vhost-", 6) || kstrtouint(comm + 6, 10, &pid))
+	if (strncmp(comm, "vhost-", 6) || kstrtouint(comm + 6, 10, &pid) ||
+	    !p->mm)
 		return 0;
-	return pid;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (t && READ_ONCE(t->mm) == p->mm)
+		tgid = task_tgid_nr(t);
+	rcu_read_unlock();
+	return tgid;
 }
 
-/* ---- the work callbacks: what started the run ---- */
+static struct vns_probe vns_vh_probes[];
 
-static int vns_vh_cause(struct kprobe *kp, u8 cause)
-{
-	struct vns_vhost *v = READ_ONCE(vns_vh);
-	struct vns_vh_cpu *pc;
-
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
-	if (!vns_active(&vns_vhost_collector) || !v)
-		return 0;
-	pc = this_cpu_ptr(v->cpu);
-	pc->task = current;
-	pc->cause = cause;
-	return 0;
-}
-
-static int vns_vh_kick(struct kprobe *kp, struct pt_regs *regs)
-{
-	return vns_vh_cause(kp, VNS_VH_CAUSE_KICK);
-}
-
-static int vns_vh_net(struct kprobe *kp, struct pt_regs *regs)
-{
-	return vns_vh_cause(kp, VNS_VH_CAUSE_NET);
-}
-
-/* ---- handle_rx(net), handle_tx(net): a run ---- */
-
-#define VNS_VH_NR_PROBES	14
-static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES];
 enum {
+	VNS_VH_P_RX_KICK, VNS_VH_P_RX_NET, VNS_VH_P_TX_KICK, VNS_VH_P_TX_NET,
 	VNS_VH_P_RX, VNS_VH_P_TX, VNS_VH_P_RECV, VNS_VH_P_SEND,
-	VNS_VH_P_SIGNAL, VNS_VH_P_SIGNAL1, VNS_VH_P_SIGNALN, VNS_VH_P_EMPTY,
-	/* the last two */
-	VNS_VH_P_EVENTFD = VNS_VH_NR_PROBES - 2, VNS_VH_P_EVENTFD_MASK,
+	VNS_VH_P_SIGNAL, VNS_VH_P_SIGNAL1, VNS_VH_P_SIGNALN,
+	VNS_VH_P_DISABLE, VNS_VH_P_EMPTY, VNS_VH_P_RELEASE, VNS_VH_P_CLEANUP,
+	VNS_VH_P_EVENTFD, VNS_VH_P_EVENTFD_MASK,
+	VNS_VH_NR_PROBES
 };
 
-static int vns_vh_run_in(struct kretprobe_instance *ri, struct pt_regs *regs,
-			 u8 dir)
+/* ---- the work callbacks: a run, and what started it ---- */
+
+static int vns_vh_run_in(struct kretprobe_instance *ri, int p, u8 dir,
+			 u8 cause)
 {
+	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_vh_run *r;
-	struct vns_vh_cpu *pc;
-	int n;
 
-	*(int *)ri->data = -1;
+	vns_probe_hit(&vns_vh_probes[p]);
 	if (!vns_active(&vns_vhost_collector) || !v)
-		return 0;
-	pc = this_cpu_ptr(v->cpu);
-	n = vns_task_claim(v->owners);
-	if (n < 0) {
-		pc->lost++;
-		return 0;
+		return 1;
+	if (!vns_tasks_claim(&v->tasks, ref)) {
+		this_cpu_inc(v->cpu->lost);
+		return 1;
 	}
-	r = &v->run[n];
+	r = &v->run[ref->n];
 	memset(r, 0, sizeof(*r));
-	r->net = vns_kprobe_arg(regs, 0);
 	r->dir = dir;
-	if (pc->task == current) {
-		r->cause = pc->cause;
-		pc->task = NULL;
-	}
+	r->cause = cause;
 	r->start_ns = ktime_get_ns();
-	*(int *)ri->data = n;
 	return 0;
 }
 
-static int vns_vh_rx_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int vns_vh_rx_kick_in(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
 {
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_RX]);
-	return vns_vh_run_in(ri, regs, VNS_VHOST_RX);
+	return vns_vh_run_in(ri, VNS_VH_P_RX_KICK, VNS_VHOST_RX,
+			     VNS_VH_CAUSE_KICK);
 }
 
-static int vns_vh_tx_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int vns_vh_rx_net_in(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
 {
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_TX]);
-	return vns_vh_run_in(ri, regs, VNS_VHOST_TX);
+	return vns_vh_run_in(ri, VNS_VH_P_RX_NET, VNS_VHOST_RX,
+			     VNS_VH_CAUSE_NET);
+}
+
+static int vns_vh_tx_kick_in(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	return vns_vh_run_in(ri, VNS_VH_P_TX_KICK, VNS_VHOST_TX,
+			     VNS_VH_CAUSE_KICK);
+}
+
+static int vns_vh_tx_net_in(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	return vns_vh_run_in(ri, VNS_VH_P_TX_NET, VNS_VHOST_TX,
+			     VNS_VH_CAUSE_NET);
+}
+
+/* The worker's pid, qemu's and the socket, learned on a change */
+static void vns_vh_learn(struct vns_vhq *q, const struct vns_vh_run *r)
+{
+	u32 pid = task_pid_nr(current);
+
+	if (READ_ONCE(q->worker) != pid) {
+		WRITE_ONCE(q->qemu_pid, vns_vh_qemu_pid());
+		WRITE_ONCE(q->worker, pid);
+	}
+	if (r->sk && READ_ONCE(q->sock_id) != vns_sock_id(r->sk))
+		WRITE_ONCE(q->sock_id, vns_sock_id(r->sk));
 }
 
 static int vns_vh_run_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	const struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);
-	int n = *(int *)ri->data, e;
 	struct vns_vhq_stats *st;
 	struct vns_vh_run *r;
 	unsigned long flags;
-	struct vns_vhq *q;
-	u32 pid, qpid;
+	int e;
 
-	if (n < 0 || !v)
-		return 0;
-	r = &v->run[n];
+	r = vns_vh_mine(v, ref);
+	if (!r)
+		return 0;		/* reset meanwhile: not ours */
+	if (!r->net)
+		goto release;		/* no handle_rx/tx: nothing served */
 	local_irq_save(flags);
-	e = vns_vh_entry(v, r->net, r->dir);
+	e = vns_vh_lookup(v, r->net, r->dir, true);
 	if (e < 0) {
-		this_cpu_ptr(v->cpu)->lost++;
+		this_cpu_inc(v->cpu->lost);
 		goto out;
 	}
-	q = &v->q[e];
-	pid = task_pid_nr(current);
-	if (READ_ONCE(q->worker) != pid) {
-		qpid = vns_vh_qemu_pid(current);
-		WRITE_ONCE(q->worker, pid);
-		WRITE_ONCE(q->qemu_pid, qpid);
-	}
-	if (r->sk && READ_ONCE(q->sock_id) != vns_sock_id(r->sk))
-		WRITE_ONCE(q->sock_id, vns_sock_id(r->sk));
+	vns_vh_learn(&v->q[e], r);
 	st = v->stats[smp_processor_id()] + e;
 	if (r->cause == VNS_VH_CAUSE_KICK)
 		st->runs_kick++;
-	else if (r->cause == VNS_VH_CAUSE_NET)
+	else
 		st->runs_net++;
 	st->packets += r->packets;
 	st->bytes += r->bytes;
@@ -277,16 +384,52 @@ static int vns_vh_run_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 	vns_hist_add(&st->byts, r->bytes);
 	vns_hist_add(&st->time, (ktime_get_ns() - r->start_ns) /
 				NSEC_PER_USEC);
+	if (r->empty_other || r->raced_other) {
+		e = vns_vh_lookup(v, r->net, r->dir ^ 1, true);
+		if (e < 0) {
+			this_cpu_inc(v->cpu->lost);
+			goto out;
+		}
+		st = v->stats[smp_processor_id()] + e;
+		st->empty += r->empty_other;
+		st->raced += r->raced_other;
+	}
 out:
 	local_irq_restore(flags);
-	vns_task_release(v->owners, n);
+release:
+	vns_tasks_release(&v->tasks, ref);
+	return 0;
+}
+
+/* handle_rx(net), handle_tx(net): the run's device */
+static void vns_vh_handle(int p, struct pt_regs *regs, u8 dir)
+{
+	struct vns_vhost *v = READ_ONCE(vns_vh);
+	struct vns_task_ref ref;
+	struct vns_vh_run *r;
+
+	vns_probe_hit(&vns_vh_probes[p]);
+	r = vns_vh_current(v, &ref);
+	if (r && r->dir == dir && !r->net)
+		r->net = vns_kprobe_arg(regs, 0);
+}
+
+static int vns_vh_rx(struct kprobe *kp, struct pt_regs *regs)
+{
+	vns_vh_handle(VNS_VH_P_RX, regs, VNS_VHOST_RX);
+	return 0;
+}
+
+static int vns_vh_tx(struct kprobe *kp, struct pt_regs *regs)
+{
+	vns_vh_handle(VNS_VH_P_TX, regs, VNS_VHOST_TX);
 	return 0;
 }
 
 /* ---- within a run: packets through TUN ---- */
 
 struct vns_vh_io {
-	int n;
+	struct vns_task_ref ref;
 	u32 packets;
 	u64 bytes;
 };
@@ -299,11 +442,9 @@ static struct vns_vh_run *vns_vh_io_in(struct kretprobe_instance *ri,
 	struct socket *sock;
 	struct vns_vh_run *r;
 
-	io->n = -1;
-	r = vns_vh_current(v);
+	r = vns_vh_current(v, &io->ref);
 	if (!r)
 		return NULL;
-	io->n = r - v->run;
 	sock = (struct socket *)vns_kprobe_arg(regs, 0);
 	if (sock)
 		r->sk = READ_ONCE(sock->sk);
@@ -314,21 +455,21 @@ static struct vns_vh_run *vns_vh_io_in(struct kretprobe_instance *ri,
 static int vns_vh_recv_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	vns_probe_hit(&vns_vh_probes[VNS_VH_P_RECV]);
-	vns_vh_io_in(ri, regs);
-	return 0;
+	return !vns_vh_io_in(ri, regs);
 }
 
 static int vns_vh_recv_out(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_vh_io *io = (void *)ri->data;
 	long ret = regs_return_value(regs);
+	struct vns_vh_run *r;
 
-	if (io->n < 0 || !v || ret <= 0)
+	r = vns_vh_mine(READ_ONCE(vns_vh), &io->ref);
+	if (!r || ret <= 0)
 		return 0;
-	v->run[io->n].packets++;
-	v->run[io->n].bytes += ret;
+	r->packets++;
+	r->bytes += ret;
 	return 0;
 }
 
@@ -339,7 +480,7 @@ static int vns_vh_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	vns_probe_hit(&vns_vh_probes[VNS_VH_P_SEND]);
 	if (!vns_vh_io_in(ri, regs))
-		return 0;
+		return 1;
 	if (!vns_tun_msg_batch((const struct msghdr *)vns_kprobe_arg(regs, 1),
 			       &io->packets, &io->bytes)) {
 		io->packets = 1;
@@ -351,37 +492,30 @@ static int vns_vh_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int vns_vh_send_out(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_vh_io *io = (void *)ri->data;
+	struct vns_vh_run *r;
 
-	if (io->n < 0 || !v || (long)regs_return_value(regs) < 0)
+	r = vns_vh_mine(READ_ONCE(vns_vh), &io->ref);
+	if (!r || (long)regs_return_value(regs) < 0)
 		return 0;
-	v->run[io->n].packets += io->packets;
-	v->run[io->n].bytes += io->bytes;
+	r->packets += io->packets;
+	r->bytes += io->bytes;
 	return 0;
 }
 
 /* ---- within a run: notifications ---- */
 
-#ifdef PF_USER_WORKER
-#define VNS_PF_USER_WORKER	PF_USER_WORKER
-#else
-#define VNS_PF_USER_WORKER	0
-#endif
-
 static int vns_vh_sig_enter(struct kretprobe_instance *ri, int p)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
+	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vh_run *r;
 
 	vns_probe_hit(&vns_vh_probes[p]);
-	*(int *)ri->data = -1;
-	r = vns_vh_current(v);
+	r = vns_vh_current(READ_ONCE(vns_vh), ref);
 	if (!r)
-		return 0;
+		return 1;
 	if (!r->sig_depth++)
 		r->sig_sent = false;
-	*(int *)ri->data = r - v->run;
 	return 0;
 }
 
@@ -402,14 +536,10 @@ static int vns_vh_sign_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int vns_vh_sig_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
-	int n = *(int *)ri->data;
 	struct vns_vh_run *r;
 
-	if (n < 0 || !v)
-		return 0;
-	r = &v->run[n];
-	if (!r->sig_depth || --r->sig_depth)
+	r = vns_vh_mine(READ_ONCE(vns_vh), (void *)ri->data);
+	if (!r || !r->sig_depth || --r->sig_depth)
 		return 0;
 	if (r->sig_sent)
 		r->signals++;
@@ -422,18 +552,18 @@ static int vns_vh_sig_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
+	struct vns_task_ref ref;
 	struct vns_vh_run *r;
 
-	/* an interrupt on the worker's CPU is not the worker's */
-	if (!v || in_interrupt())
-		return 0;
 	/*
-	 * Before the scan of the task slots, for every eventfd user: a
-	 * worker is a kthread, or (6.4+) a vhost_task, a PF_USER_WORKER.
+	 * Before any lookup, for every eventfd user on the host: a worker is
+	 * a kthread, or (6.4+) a vhost_task, a user worker; and an interrupt
+	 * on the worker's CPU is not the worker's.
 	 */
-	if (!(current->flags & (PF_KTHREAD | VNS_PF_USER_WORKER)))
+	if (!(current->flags & (PF_KTHREAD | VNS_PF_USER_WORKER)) || !v ||
+	    in_interrupt())
 		return 0;
-	r = vns_vh_current(v);
+	r = vns_vh_current(v, &ref);
 	if (r && r->sig_depth) {
 		vns_probe_hit(container_of(kp, struct vns_probe, kp));
 		r->sig_sent = true;
@@ -441,31 +571,111 @@ static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* vhost_disable_notify(dev, vq): the run's first is on its own vq */
+static int vns_vh_disable(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct vns_task_ref ref;
+	struct vns_vh_run *r;
+
+	vns_probe_hit(&vns_vh_probes[VNS_VH_P_DISABLE]);
+	r = vns_vh_current(READ_ONCE(vns_vh), &ref);
+	if (r && !r->vq)
+		r->vq = (const void *)vns_kprobe_arg(regs, 1);
+	return 0;
+}
+
+struct vns_vh_empty {
+	struct vns_task_ref ref;
+	const void *vq;
+};
+
 /* vhost_enable_notify(dev, vq): false, the ring is still empty */
 static int vns_vh_empty_in(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
-	struct vns_vh_run *r;
+	struct vns_vh_empty *d = (void *)ri->data;
 
 	vns_probe_hit(&vns_vh_probes[VNS_VH_P_EMPTY]);
-	r = vns_vh_current(v);
-	*(int *)ri->data = r ? r - v->run : -1;
+	if (!vns_vh_current(READ_ONCE(vns_vh), &d->ref))
+		return 1;
+	d->vq = (const void *)vns_kprobe_arg(regs, 1);
 	return 0;
 }
 
 static int vns_vh_empty_out(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
-	struct vns_vhost *v = READ_ONCE(vns_vh);
-	int n = *(int *)ri->data;
+	const struct vns_vh_empty *d = (void *)ri->data;
+	bool raced = regs_return_value(regs) & 0xff;
+	struct vns_vh_run *r;
 
-	if (n < 0 || !v)
+	r = vns_vh_mine(READ_ONCE(vns_vh), &d->ref);
+	if (!r)
 		return 0;
-	if (regs_return_value(regs) & 0xff)
-		v->run[n].raced++;
-	else
-		v->run[n].empty++;
+	/* the other vq's, from busy polling; the run's own if not known */
+	if (r->vq && d->vq != r->vq) {
+		if (raced)
+			r->raced_other++;
+		else
+			r->empty_other++;
+	} else if (raced) {
+		r->raced++;
+	} else {
+		r->empty++;
+	}
+	return 0;
+}
+
+/* ---- a device goes: vhost_net_release(inode, file) ---- */
+
+static int vns_vh_release_in(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct file *file = (struct file *)vns_kprobe_arg(regs, 1);
+	struct vns_task_ref *ref = (void *)ri->data;
+	struct vns_vhost *v = READ_ONCE(vns_vh);
+
+	vns_probe_hit(&vns_vh_probes[VNS_VH_P_RELEASE]);
+	if (!vns_active(&vns_vhost_collector) || !v || !file)
+		return 1;
+	if (!vns_tasks_claim(&v->rel, ref)) {
+		this_cpu_inc(v->cpu->lost);
+		return 1;
+	}
+	v->rel_net[ref->n] = (unsigned long)READ_ONCE(file->private_data);
+	return 0;
+}
+
+/* vhost_dev_cleanup() inside it: flushed, the worker stopped; evict */
+static int vns_vh_cleanup(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct vns_vhost *v = READ_ONCE(vns_vh);
+	int n;
+
+	vns_probe_hit(&vns_vh_probes[VNS_VH_P_CLEANUP]);
+	if (!v)
+		return 0;
+	n = vns_tasks_slot(&v->rel);
+	if (n < 0 || !v->rel_net[n])
+		return 0;
+	vns_vh_evict(v, v->rel_net[n]);
+	v->rel_net[n] = 0;
+	return 0;
+}
+
+/* Its return, before the memory goes: evict if the cleanup was missed */
+static int vns_vh_release_out(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	const struct vns_task_ref *ref = (void *)ri->data;
+	struct vns_vhost *v = READ_ONCE(vns_vh);
+
+	if (!v || !vns_tasks_mine(&v->rel, ref))
+		return 0;
+	if (v->rel_net[ref->n])
+		vns_vh_evict(v, v->rel_net[ref->n]);
+	v->rel_net[ref->n] = 0;
+	vns_tasks_release(&v->rel, ref);
 	return 0;
 }
 
@@ -473,19 +683,8 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 #define VNS_VH_CORE	(IS_BUILTIN(CONFIG_VHOST) ? NULL : "vhost")
 #define VNS_VH_TUN	(IS_BUILTIN(CONFIG_TUN) ? NULL : "tun")
 
-#define VNS_VH_KRP(sym, mod, in, out, size, req)		\
-	{							\
-		.name = sym,					\
-		.module = mod,					\
-		.type = VNS_PROBE_KRETPROBE,			\
-		.required = req,				\
-		.krp_entry = in,				\
-		.krp_ret = out,					\
-		.krp_data_size = size,				\
-	}
-
-/* One whose handler reads arguments: see VNS_*ARGS_UNAVAIL */
-#define VNS_VH_KRP_ARGS(sym, mod, in, out, size, req, why)	\
+/* A kretprobe; one whose handler reads arguments: see VNS_*ARGS_UNAVAIL */
+#define VNS_VH_KRP(sym, mod, in, out, size, req, why)		\
 	{							\
 		.name = sym,					\
 		.module = mod,					\
@@ -497,42 +696,68 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 		.unavail = why,					\
 	}
 
-#define VNS_VH_KP(sym, mod, fn)					\
+#define VNS_VH_KP(sym, mod, fn, req, why)			\
 	{							\
 		.name = sym,					\
 		.module = mod,					\
 		.type = VNS_PROBE_KPROBE,			\
+		.required = req,				\
 		.kp_pre = fn,					\
+		.unavail = why,					\
 	}
 
-/* Order: enum VNS_VH_P_* first */
+#define VNS_VH_RUN(sym, in)						\
+	VNS_VH_KRP(sym, VNS_VH_NET, in, vns_vh_run_out,			\
+		   sizeof(struct vns_task_ref), true, NULL)
+
 static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
-	VNS_VH_KRP_ARGS("handle_rx", VNS_VH_NET, vns_vh_rx_in, vns_vh_run_out,
-			sizeof(int), true, VNS_ARGS_UNAVAIL),
-	VNS_VH_KRP_ARGS("handle_tx", VNS_VH_NET, vns_vh_tx_in, vns_vh_run_out,
-			sizeof(int), true, VNS_ARGS_UNAVAIL),
+	[VNS_VH_P_RX_KICK] = VNS_VH_RUN("handle_rx_kick", vns_vh_rx_kick_in),
+	[VNS_VH_P_RX_NET] = VNS_VH_RUN("handle_rx_net", vns_vh_rx_net_in),
+	[VNS_VH_P_TX_KICK] = VNS_VH_RUN("handle_tx_kick", vns_vh_tx_kick_in),
+	[VNS_VH_P_TX_NET] = VNS_VH_RUN("handle_tx_net", vns_vh_tx_net_in),
+	[VNS_VH_P_RX] = VNS_VH_KP("handle_rx", VNS_VH_NET, vns_vh_rx, true,
+				  VNS_ARGS_UNAVAIL),
+	[VNS_VH_P_TX] = VNS_VH_KP("handle_tx", VNS_VH_NET, vns_vh_tx, true,
+				  VNS_ARGS_UNAVAIL),
 	/* 3.10: (iocb, sock, msg, len): &msg would be read as a length */
-	VNS_VH_KRP_ARGS("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in,
-			vns_vh_recv_out, sizeof(struct vns_vh_io), false,
-			VNS_SOCK_ARGS_UNAVAIL),
-	VNS_VH_KRP_ARGS("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in,
-			vns_vh_send_out, sizeof(struct vns_vh_io), false,
-			VNS_SOCK_ARGS_UNAVAIL),
-	VNS_VH_KRP("vhost_signal", VNS_VH_CORE, vns_vh_sig_in, vns_vh_sig_out,
-		   sizeof(int), false),
-	VNS_VH_KRP("vhost_add_used_and_signal", VNS_VH_CORE, vns_vh_sig1_in,
-		   vns_vh_sig_out, sizeof(int), false),
-	VNS_VH_KRP("vhost_add_used_and_signal_n", VNS_VH_CORE, vns_vh_sign_in,
-		   vns_vh_sig_out, sizeof(int), false),
-	VNS_VH_KRP("vhost_enable_notify", VNS_VH_CORE, vns_vh_empty_in,
-		   vns_vh_empty_out, sizeof(int), false),
-	VNS_VH_KP("handle_rx_kick", VNS_VH_NET, vns_vh_kick),
-	VNS_VH_KP("handle_tx_kick", VNS_VH_NET, vns_vh_kick),
-	VNS_VH_KP("handle_rx_net", VNS_VH_NET, vns_vh_net),
-	VNS_VH_KP("handle_tx_net", VNS_VH_NET, vns_vh_net),
+	[VNS_VH_P_RECV] = VNS_VH_KRP("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in,
+				     vns_vh_recv_out, sizeof(struct vns_vh_io),
+				     false, VNS_SOCK_ARGS_UNAVAIL),
+	[VNS_VH_P_SEND] = VNS_VH_KRP("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in,
+				     vns_vh_send_out, sizeof(struct vns_vh_io),
+				     false, VNS_SOCK_ARGS_UNAVAIL),
+	[VNS_VH_P_SIGNAL] = VNS_VH_KRP("vhost_signal", VNS_VH_CORE,
+				       vns_vh_sig_in, vns_vh_sig_out,
+				       sizeof(struct vns_task_ref), false,
+				       NULL),
+	[VNS_VH_P_SIGNAL1] = VNS_VH_KRP("vhost_add_used_and_signal",
+					VNS_VH_CORE, vns_vh_sig1_in,
+					vns_vh_sig_out,
+					sizeof(struct vns_task_ref), false,
+					NULL),
+	[VNS_VH_P_SIGNALN] = VNS_VH_KRP("vhost_add_used_and_signal_n",
+					VNS_VH_CORE, vns_vh_sign_in,
+					vns_vh_sig_out,
+					sizeof(struct vns_task_ref), false,
+					NULL),
+	[VNS_VH_P_DISABLE] = VNS_VH_KP("vhost_disable_notify", VNS_VH_CORE,
+				       vns_vh_disable, false,
+				       VNS_ARGS_UNAVAIL),
+	[VNS_VH_P_EMPTY] = VNS_VH_KRP("vhost_enable_notify", VNS_VH_CORE,
+				      vns_vh_empty_in, vns_vh_empty_out,
+				      sizeof(struct vns_vh_empty), false,
+				      VNS_ARGS_UNAVAIL),
+	[VNS_VH_P_RELEASE] = VNS_VH_KRP("vhost_net_release", VNS_VH_NET,
+					vns_vh_release_in, vns_vh_release_out,
+					sizeof(struct vns_task_ref), false,
+					VNS_ARGS_UNAVAIL),
+	[VNS_VH_P_CLEANUP] = VNS_VH_KP("vhost_dev_cleanup", VNS_VH_CORE,
+				       vns_vh_cleanup, false, NULL),
 	/* 6.8+: eventfd_signal() is an inline around eventfd_signal_mask() */
-	VNS_VH_KP("eventfd_signal", NULL, vns_vh_eventfd),
-	VNS_VH_KP("eventfd_signal_mask", NULL, vns_vh_eventfd),
+	[VNS_VH_P_EVENTFD] = VNS_VH_KP("eventfd_signal", NULL, vns_vh_eventfd,
+				       false, NULL),
+	[VNS_VH_P_EVENTFD_MASK] = VNS_VH_KP("eventfd_signal_mask", NULL,
+					    vns_vh_eventfd, false, NULL),
 };
 
 /*
@@ -553,11 +778,19 @@ static unsigned int vns_vh_nr(void)
 	return roundup_pow_of_two(clamp(vhost_entries, 4U, 65536U));
 }
 
+static unsigned int vns_vh_tasks_nr(void)
+{
+	return roundup_pow_of_two(clamp(vhost_tasks, 4U, 65536U));
+}
+
 static u64 vns_vh_mem_size(const struct vns_settings *s)
 {
-	unsigned int nr = vns_vh_nr();
+	unsigned int nr = vns_vh_nr(), tasks = vns_vh_tasks_nr();
 
 	return sizeof(struct vns_vhost) + (u64)nr * sizeof(struct vns_vhq) +
+	       vns_tasks_mem_size(tasks) +
+	       (u64)tasks * sizeof(struct vns_vh_run) +
+	       vns_tasks_mem_size(VNS_VH_RELEASES) +
 	       (u64)num_possible_cpus() *
 	       (nr * sizeof(struct vns_vhq_stats) + sizeof(void *) +
 		sizeof(struct vns_vh_cpu));
@@ -582,17 +815,27 @@ static void vns_vh_free(struct vns_collector *c)
 			vfree(v->stats[cpu]);
 	kfree(v->stats);
 	free_percpu(v->cpu);
+	vns_tasks_free(&v->tasks);
+	vns_tasks_free(&v->rel);
+	vfree(v->run);
 	vfree(v->q);
 	vfree(v);
 }
 
+/*
+ * The handlers waited for, not the probed functions: a run or a release
+ * in flight finds its slot in a new generation, and leaves it alone.
+ */
 static void vns_vh_clear(struct vns_collector *c)
 {
 	struct vns_vhost *v = vns_vh;
 	unsigned int cpu;
 
 	memset(v->q, 0, v->nr * sizeof(*v->q));
-	memset(v->owners, 0, sizeof(v->owners));
+	memset(v->run, 0, v->tasks.nr * sizeof(*v->run));
+	memset(v->rel_net, 0, sizeof(v->rel_net));
+	vns_tasks_reset(&v->tasks);
+	vns_tasks_reset(&v->rel);
 	for_each_possible_cpu(cpu) {
 		memset(v->stats[cpu], 0, vns_vh_stats_size(v));
 		memset(per_cpu_ptr(v->cpu, cpu), 0, sizeof(struct vns_vh_cpu));
@@ -615,13 +858,18 @@ static int vns_vh_alloc(struct vns_collector *c)
 	for_each_possible_cpu(cpu)
 		if (v->stats)
 			v->stats[cpu] = vzalloc_node(vns_vh_stats_size(v),
-							cpu_to_node(cpu));
+						     cpu_to_node(cpu));
 	v->cpu = alloc_percpu(struct vns_vh_cpu);
+	if (vns_tasks_alloc(&v->tasks, vns_vh_tasks_nr()) ||
+	    vns_tasks_alloc(&v->rel, VNS_VH_RELEASES))
+		err = -ENOMEM;
+	else
+		v->run = vzalloc(array_size(v->tasks.nr, sizeof(*v->run)));
 	vns_vh = v;
 	for_each_possible_cpu(cpu)
 		if (v->stats && !v->stats[cpu])
 			err = -ENOMEM;
-	if (!v->q || !v->stats || !v->cpu || err) {
+	if (!v->q || !v->stats || !v->cpu || !v->run || err) {
 		vns_vh_free(c);
 		return -ENOMEM;
 	}
@@ -632,17 +880,21 @@ static int vns_vh_alloc(struct vns_collector *c)
 static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_vhost *v = vns_vh;
-	u64 runs = 0, pkts = 0, sig = 0, sup = 0;
+	u64 runs = 0, pkts = 0, sig = 0, sup = 0, evicted = 0, gone = 0;
 	unsigned int cpu, i;
+	u64 key;
 
 	st->capacity = v->nr;
-	for (i = 0; i < v->nr; i++)
-		if (READ_ONCE(v->q[i].key))
-			st->entries++;
+	for (i = 0; i < v->nr; i++) {
+		key = READ_ONCE(v->q[i].key);
+		st->entries += vns_vh_key_used(key);
+		gone += vns_vh_key_gone(key);
+	}
 	for_each_possible_cpu(cpu) {
 		struct vns_vhq_stats *s = v->stats[cpu];
 
 		st->lost += READ_ONCE(per_cpu_ptr(v->cpu, cpu)->lost);
+		evicted += READ_ONCE(per_cpu_ptr(v->cpu, cpu)->evicted);
 		for (i = 0; i < v->nr; i++) {
 			runs += READ_ONCE(s[i].runs_kick) +
 				READ_ONCE(s[i].runs_net);
@@ -659,6 +911,9 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 		vns_status_counter(st, "signals", sig);
 		vns_status_counter(st, "suppressed", sup);
 	}
+	/* devices' virtqueues released: since enable; gone, still shown */
+	vns_status_counter(st, "evicted", evicted);
+	vns_status_counter(st, "gone", gone);
 }
 
 static void vns_vh_sum(struct vns_vhq_stats *d, const struct vns_vhq_stats *s)
@@ -694,11 +949,13 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	known = vns_vh_signals_known();
 	for (i = 0; i < v->nr; i++) {
 		const struct vns_vhq *q = &v->q[i];
-		u64 key = READ_ONCE(q->key);
+		/* pairs with vns_vh_lookup(): the fields written first */
+		u64 key = smp_load_acquire(&q->key);
 
-		if (!key)
+		if (!vns_vh_key_used(key))
 			continue;
 		r[n].dir = key & 1;
+		r[n].gone = vns_vh_key_gone(key);
 		r[n].id = READ_ONCE(q->id);
 		r[n].worker = READ_ONCE(q->worker);
 		r[n].qemu_pid = READ_ONCE(q->qemu_pid);
@@ -748,7 +1005,8 @@ static int vns_vh_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY, r->s.empty,
 			    VNS_VHOST_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY_RACED, r->s.raced,
-			    VNS_VHOST_A_PAD)) {
+			    VNS_VHOST_A_PAD) ||
+	    (r->gone && nla_put_flag(skb, VNS_VHOST_A_GONE))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -773,8 +1031,8 @@ static void vns_vh_show(struct seq_file *m, const struct vns_snap *s,
 			   r->s.suppressed);
 	else
 		seq_puts(m, " signals=- suppressed=-");
-	seq_printf(m, " empty=%llu empty_raced=%llu", r->s.empty,
-		   r->s.raced);
+	seq_printf(m, " empty=%llu empty_raced=%llu gone=%d", r->s.empty,
+		   r->s.raced, r->gone);
 	vns_seq_hist(m, "pkt_hist", &r->s.pkts);
 	vns_seq_hist(m, "byte_hist", &r->s.byts);
 	vns_seq_hist(m, "time_hist_us", &r->s.time);

@@ -267,7 +267,7 @@ static void vns_vio_vq_seen(struct vns_probe *p, struct pt_regs *regs)
 	if (!vns_active(&vns_virtio_collector) || !v || !vq)
 		return;
 	pc = v->cpu[smp_processor_id()];
-	if (pc->in_poll && !pc->poll_vq && !in_irq() && !(vq->index & 1))
+	if (pc->in_poll && !pc->poll_vq && !in_hardirq() && !(vq->index & 1))
 		pc->poll_vq = (unsigned long)vq;
 }
 
@@ -353,7 +353,7 @@ static int vns_vio_refill_out(struct kretprobe_instance *ri,
 		return 0;
 	local_irq_save(flags);
 	pc = v->cpu[smp_processor_id()];
-	if (pc->in_poll && !in_irq())
+	if (pc->in_poll && !in_hardirq())
 		pc->poll_refill_fail++;
 	else
 		pc->refill_fail_other++;

@@ -427,6 +427,24 @@ static inline int vns_genl_register(struct genl_family *f,
 #endif
 #endif
 
+/*
+ * in_hardirq(): 5.11 (commit "sched: Introduce in_hardirq()"), in_irq()
+ * deprecated then.  Note that x86's int3 kprobes (5.8+) run inside
+ * nmi_enter(), which counts as a hard interrupt: a test on it is only
+ * meaningful in a handler entered through ftrace (a function's entry) or
+ * a kretprobe's return.
+ */
+#ifndef HAVE_IN_HARDIRQ
+#define in_hardirq()	in_irq()
+#endif
+
+/* A user worker (6.4+: io_uring's and vhost's threads of a process) */
+#ifdef PF_USER_WORKER
+#define VNS_PF_USER_WORKER	PF_USER_WORKER
+#else
+#define VNS_PF_USER_WORKER	0
+#endif
+
 /* ---- timers, hrtimers, tasklets, CPU hotplug ---- */
 
 #ifndef HAVE_KTIME_GET_NS

@@ -293,7 +293,9 @@ static int vns_module_notify(struct notifier_block *nb, unsigned long action,
 			if (action == MODULE_STATE_COMING &&
 			    p->state == VNS_PROBE_WAITING) {
 				vns_probe_attach(p, true);
-			} else if (action == MODULE_STATE_GOING) {
+			} else if (action == MODULE_STATE_GOING &&
+				   !p->unavail) {
+				/* one this build cannot serve stays so */
 				vns_probe_unregister(p);
 				p->state = VNS_PROBE_WAITING;
 				detached = true;

@@ -260,6 +260,8 @@ struct tvh {
 	u8 dir;
 	u64 kick, net, pkts, bytes, sig, sup, empty;
 	u64 ph[8];
+	bool no_sig;		/* the module has no eventfd probe */
+	bool gone;		/* the device was released */
 };
 
 static int add_vh(struct vns_vhost *v, const struct tvh *q)
@@ -281,10 +283,14 @@ static int add_vh(struct vns_vhost *v, const struct tvh *q)
 	nla_put_u64(msg, VNS_VHOST_A_PACKETS, q->pkts);
 	nla_put_u64(msg, VNS_VHOST_A_BYTES, q->bytes);
 	put_hist(msg, VNS_VHOST_A_PKT_HIST, q->pkts, 2, q->ph, 8);
-	nla_put_u64(msg, VNS_VHOST_A_SIGNALS, q->sig);
-	nla_put_u64(msg, VNS_VHOST_A_SUPPRESSED, q->sup);
+	if (!q->no_sig) {
+		nla_put_u64(msg, VNS_VHOST_A_SIGNALS, q->sig);
+		nla_put_u64(msg, VNS_VHOST_A_SUPPRESSED, q->sup);
+	}
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY, q->empty);
 	nla_put_u64(msg, VNS_VHOST_A_EMPTY_RACED, 0);
+	if (q->gone)
+		nla_put_flag(msg, VNS_VHOST_A_GONE);
 	nla_nest_end(msg, n);
 	msg_tb(msg, tb);
 	ret = vns_vhost_add(v, tb);
@@ -357,6 +363,26 @@ static void test_vhost(void)
 		     "{\"id\":\"00000022\",\"dir\":\"rx\",\"worker\":901,"
 		     "\"qemu_pid\":null,\"sock\":null,\"runs_kick\":1,"),
 	      "JSON: %s", JSON_DOC(vns_vhost_print(&v, &t, &a)));
+
+	/* signals unknown (no eventfd probe): "-" and null, never 0 */
+	prev = v;
+	memset(&v, 0, sizeof(v));
+	q = t_tx;
+	q.no_sig = true;
+	q.gone = true;
+	CHECK_INT(add_vh(&v, &q), 0);
+	f = out_open();
+	vns_vhost_print(&v, &t, &a);
+	CHECK(strstr(out_close(f),
+		     "         -          -       10        0 gone\n"),
+	      "signals unknown, gone: text");
+	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, &t, &a)),
+		     "\"signals\":null,\"suppressed\":null,"),
+	      "signals unknown: JSON: %s", JSON_DOC(vns_vhost_print(&v, &t, &a)));
+	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, &t, &a)), "\"gone\":true"),
+	      "gone: JSON");
+	vns_vhost_free(&v);
+	v = prev;
 
 	/* growth */
 	prev = v;

@@ -645,6 +645,10 @@ enum vns_vhost_attr {
 	VNS_VHOST_A_SUPPRESSED,	/* u64: signal calls that notified not */
 	VNS_VHOST_A_EMPTY,	/* u64: ring found empty (notify enabled) */
 	VNS_VHOST_A_EMPTY_RACED, /* u64: ... but refilled meanwhile */
+	/* vhostfix: */
+	VNS_VHOST_A_GONE,	/* flag: the device was released (its last
+				 * counters, kept until the slot is needed)
+				 */
 
 	__VNS_VHOST_A_MAX,
 	VNS_VHOST_A_MAX = __VNS_VHOST_A_MAX - 1
@@ -682,6 +686,10 @@ enum vns_kvm_attr {
 				 * (the first one pending) to irqfd_inject()
 				 */
 	VNS_KVM_A_LAT_LOST,	/* u64: slow paths not timed (table clash) */
+	/* vhostfix: */
+	VNS_KVM_A_GONE,		/* flag: the VM was destroyed (its last
+				 * counters, kept until the slot is needed)
+				 */
 
 	__VNS_KVM_A_MAX,
 	VNS_KVM_A_MAX = __VNS_KVM_A_MAX - 1
