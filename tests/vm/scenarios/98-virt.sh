@@ -103,19 +103,22 @@ if ! l2_start; then
   exit 1
 fi
 pass $T/l2_start
+phase "L2 up"
 QPID=$L2_QEMU_PID
 info "L2 boot: ${L2_BOOT_S} s (qemu start to L2's shell), L2 kernel $(cat $VNS_L2/kver), L1 $VNS_KVER, qemu $QPID"
 expect_eq $T/tun_probe_attached "$(pstate latency tun_net_xmit)" attached
 expect_eq $T/tun_coll_probe_attached "$(pstate tun tun_net_xmit)" attached
 expect_eq $T/vhost_probe_attached "$(pstate vhost handle_rx)" attached
 expect_eq $T/kvm_probe_attached "$(pstate kvm irqfd_wakeup)" attached
-expect_eq $T/l2_kernel "$(l2_run uname -r)" "$(cat $VNS_L2/kver)"
+# (one l2_run: each is a round trip through L2's console)
+l2_run 'uname -r; cat /sys/class/net/eth0/address; cd /sys/class/net/eth0/queues && echo *
+  cat tx-*/xps_cpus | tr "\n" " "; echo' > $VNS_OUT/virt-l2-eth0.txt
+expect_eq $T/l2_kernel "$(sed -n 1p $VNS_OUT/virt-l2-eth0.txt)" "$(cat $VNS_L2/kver)"
 # the guest uses both queue pairs: its eth0 and tap0 have two queues each (qemu attaches tap0's
 # second queue when the guest's driver enables the second pair)
-expect_eq $T/l2_eth0 "$(l2_run 'cat /sys/class/net/eth0/address; cd /sys/class/net/eth0/queues && echo *' | tr '\n' ' ')" \
-  "$L2_MAC rx-0 rx-1 tx-0 tx-1 "
+expect_eq $T/l2_eth0 "$(sed -n 2,3p $VNS_OUT/virt-l2-eth0.txt | tr '\n' ' ')" "$L2_MAC rx-0 rx-1 tx-0 tx-1 "
 expect_eq $T/tap_queues "$(ls /sys/class/net/$L2_TAP/queues | tr '\n' ' ')" "rx-0 rx-1 tx-0 tx-1 "
-info "L2 eth0 XPS: $(l2_run 'cat /sys/class/net/eth0/queues/tx-*/xps_cpus' | tr '\n' ' ')"
+info "L2 eth0 XPS (tx-0 tx-1): $(sed -n 4p $VNS_OUT/virt-l2-eth0.txt)"
 # vhost is real: qemu holds one /dev/vhost-net per queue, each with its worker "vhost-<qemu pid>"
 expect_eq $T/vhost_fd "$(l2_vhost_fds)" $L2_QUEUES
 tids=$(l2_vhost_tids | sort -n | tr '\n' ' ')
@@ -165,6 +168,7 @@ expect_eq $T/lat_tracked "$(lat_status tracked)" $((sent + got))
 expect_eq $T/lat_completed "$(lat_status completed)" $((sent + got))
 
 # --- 1c. tun and vhost on those pings, per queue -------------------------------------------------
+phase "tun/vhost checks"
 TF=$VNS_OUT/virt-tun.txt VF=$VNS_OUT/virt-vhost.txt KF=$VNS_OUT/virt-kvm.txt
 sed 's/^/    | /' $TF $VF | cut -c1-400
 tq() { view_get $TF "$1" dev=$L2_TAP queue="$2"; }
@@ -204,6 +208,7 @@ done
 check $T/cli_vhost_json sh -c "'$VNS_CLI' vhost --json --no-enable | python3 -c 'import json,sys; json.load(sys.stdin)'"
 
 # --- 1d. kvm on those pings: irqfd wakeups, injections, = vhost's notifications -----------------
+phase "kvm checks"
 sed 's/^/    | /' $KF | cut -c1-300
 win=$(vsum $KF wakeups_in type=gsi pid=$QPID)
 fast=$(vsum $KF fast type=gsi pid=$QPID)
@@ -238,6 +243,7 @@ expect_eq $T/cli_kvm_pid "$(echo "$js" | python3 -c 'import json,sys; print(" ".
 expect_eq $T/cli_kvm_other_pid "$("$VNS_CLI" kvm --pid 1 --no-enable)" "no KVM data for pid 1"
 
 # --- 1e. vmpath --dev tap0: the whole chain, equal to the views ----------------------------------
+phase "vmpath checks"
 sed 's/^/    | /' $VNS_OUT/virt-vmpath.txt
 # vmpath_check PREFIX JSON TUN VHOST KVM DROPS: every figure of the report against the views
 vmpath_check() {
