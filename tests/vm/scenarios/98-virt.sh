@@ -280,6 +280,8 @@ if tc qdisc add dev $L2_TAP root netem delay 200ms; then
   sleep 0.3
   read_events $VNS_OUT/virt-details.txt
   keep $VNS_PROC/status details-status
+  keep $P details-probes
+  info "details: latency probes missed: $(awk '/collector=latency/ && !/missed=0 / { for (i = 1; i <= NF; i++) if ($i ~ /^(probe|missed)=/) printf "%s ", $i }' $P)"
   tc qdisc del dev $L2_TAP root
   E=$VNS_OUT/virt-details.txt
   keep $V details
