@@ -183,11 +183,8 @@ l2_vhost_tids() {
 }
 
 l2_vhost_fds() {
-  local f n=0
-  for f in /proc/$L2_QEMU_PID/fd/*; do
-    [ "$(readlink "$f")" = /dev/vhost-net ] && n=$((n + 1))
-  done
-  echo $n
+  # (one find, not a readlink per fd: a fork is slow under TCG)
+  find /proc/$L2_QEMU_PID/fd -lname /dev/vhost-net 2>/dev/null | wc -l
 }
 
 l2_stop() {
