@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/vmpath-check.py JSON TUN VHOST KVM DEV PID WORKERS DROPS
 #
 # Checks one report of `vnetscope vmpath --dev DEV --json` (the file JSON) against the text
