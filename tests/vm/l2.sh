@@ -11,7 +11,8 @@
 #
 #   L2 eth0 10.0.9.2/24 (virtio-net, MAC 52:54:00:09:00:02)
 #     | virtio ring <-> vhost-net worker "vhost-<qemu pid>" <-> TUN queue
-#   tap0 (persistent TAP, qemu -netdev tap,vhost=on) --+
+#   tap0 (persistent TAP, qemu -netdev tap,vhost=on) --+   (L2_QUEUES > 1: multi_queue,
+#                                                      |    one vhost-net device per queue)
 #                                                      br0 10.0.9.3/24 (02:00:00:09:00:03)
 #   b0 (veth; the "physical" port: phy=b0) ------------+
 #     |
@@ -21,7 +22,9 @@
 # VNET_RX on tap0 ... TX_XMIT on b0, to the VM PHY_RX on b0 ... VNET_TX on tap0.
 #
 #   l2_start [QEMU_ARG...]  modprobe kvm_amd vhost_net tun bridge veth; the network; boots L2
-#                           (qemu -enable-kvm -cpu host, 256 MiB, 1 vCPU, vhost=on) and waits for
+#                           (qemu -enable-kvm -cpu host, 256 MiB, 1 vCPU, vhost=on; with
+#                           L2_QUEUES=N > 1, tap0 multi_queue, qemu's tap queues=N and
+#                           virtio-net mq=on with 2N+2 MSI-X vectors) and waits for
 #                           its init (L2_BOOT_TIMEOUT, default 300 s). Sets L2_QEMU_PID and
 #                           L2_BOOT_S (seconds from qemu's start to L2's shell). Status 0 or 1.
 #   l2_run [-t S] CMD       runs CMD (sh syntax, may span lines) in L2 with stdin /dev/null and
@@ -37,10 +40,11 @@
 #   l2_splat                the first kernel splat line in L2's console, if any
 #   l2_vhost_tids           the tasks named vhost-<qemu pid> (the vhost-net worker: a kernel
 #                           thread before 6.4, a thread of qemu after), one per line
-#   l2_vhost_fds            the number of qemu's fds open on /dev/vhost-net
+#   l2_vhost_fds            the number of qemu's fds open on /dev/vhost-net (one per queue)
 #   l2_net_down             removes tap0, br0, b0 and vns_f
 #   l2_cleanup              l2_stop if running, then l2_net_down (for a trap on EXIT)
-# Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_APPEND (more of L2's kernel
+# Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_QUEUES (1; L2's virtio-net
+# enables min(L2_QUEUES, L2_SMP) queue pairs, so give it as many vCPUs), L2_APPEND (more of L2's kernel
 # command line, e.g. loglevel=7 to see its boot), L2_BOOT_TIMEOUT (300), L2_WRAP (a command
 # qemu runs under, e.g. "taskset -c 0"), L2_LOG and L2_KLOG (the command channel's and the serial
 # console's logs, default in /tmp/vns-l2).
@@ -61,7 +65,10 @@ L2_QEMU_PID= L2_CAT_PID= L2_IN= L2_BOOT_S= L2_STOP=
 _l2_nov6() { sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" 2>/dev/null; true; }
 
 l2_net() {
-  ip tuntap add dev $L2_TAP mode tap || { echo "l2: ip tuntap add $L2_TAP" >&2; return 1; }
+  local mq=
+  [ "${L2_QUEUES:-1}" -gt 1 ] && mq=multi_queue
+  # shellcheck disable=SC2086  # none or one word
+  ip tuntap add dev $L2_TAP mode tap $mq || { echo "l2: ip tuntap add $L2_TAP $mq" >&2; return 1; }
   _l2_nov6 $L2_TAP
   ip link add $L2_BR type bridge || { echo "l2: ip link add $L2_BR" >&2; return 1; }
   _l2_nov6 $L2_BR
@@ -91,7 +98,7 @@ l2_net_down() {
 }
 
 l2_start() {
-  local t0 end why=
+  local t0 end why= nq=${L2_QUEUES:-1} mq=''
   [ -s "$VNS_L2/initrd.gz" ] && [ -s "$VNS_L2/vmlinuz" ] ||
     { echo "l2: no $VNS_L2/initrd.gz (tests/vm/l2-build.sh)" >&2; return 1; }
   modprobe -a kvm_amd vhost_net tun bridge veth 2>&1 | sed 's/^/l2: /' >&2
@@ -104,6 +111,7 @@ l2_start() {
   echo 0 > $L2_DIR/seq
   cat $L2_DIR/con.out >> $L2_LOG &
   L2_CAT_PID=$!
+  [ "$nq" -gt 1 ] && mq=",mq=on,vectors=$((2 * nq + 2))"
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
   ${L2_WRAP:-} qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m ${L2_MEM:-256} -smp ${L2_SMP:-1} -nodefaults \
@@ -112,8 +120,8 @@ l2_start() {
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 ipv6.disable=1 ${L2_APPEND:-}" \
     -serial file:$L2_KLOG -device virtio-serial-pci \
     -chardev pipe,id=con,path=$L2_DIR/con -device virtconsole,chardev=con \
-    -netdev tap,id=n0,ifname=$L2_TAP,script=no,downscript=no,vhost=on \
-    -device virtio-net-pci,netdev=n0,mac=$L2_MAC "$@" > $L2_DIR/qemu.log 2>&1 &
+    -netdev tap,id=n0,ifname=$L2_TAP,script=no,downscript=no,vhost=on,queues=$nq \
+    -device virtio-net-pci,netdev=n0,mac=$L2_MAC$mq "$@" > $L2_DIR/qemu.log 2>&1 &
   L2_QEMU_PID=$!
   exec {L2_IN}<>$L2_DIR/con.in
   end=$((SECONDS + ${L2_BOOT_TIMEOUT:-300}))
@@ -175,11 +183,8 @@ l2_vhost_tids() {
 }
 
 l2_vhost_fds() {
-  local f n=0
-  for f in /proc/$L2_QEMU_PID/fd/*; do
-    [ "$(readlink "$f")" = /dev/vhost-net ] && n=$((n + 1))
-  done
-  echo $n
+  # (one find, not a readlink per fd: a fork is slow under TCG)
+  find /proc/$L2_QEMU_PID/fd -lname /dev/vhost-net 2>/dev/null | wc -l
 }
 
 l2_stop() {
