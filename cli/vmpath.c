@@ -231,7 +231,7 @@ static int vns_vmpath_print(const struct vns_vmpath_args *a,
 	}
 	close_json_array();
 	if (s->drops_on)
-		print_u64(PRINT_ANY, "drops", "  drops on %s: %llu\n",
+		print_u64(PRINT_ANY, "drops", "  drops on this port: %llu\n",
 			  vns_vmpath_drops(view, nview, a->dev));
 	else
 		print_null(PRINT_ANY, "drops", "  drops on this port: %s\n",
