@@ -230,12 +230,14 @@ static int vns_vmpath_print(const struct vns_vmpath_args *a,
 		print_fp("  kvm: collector off\n");
 	}
 	close_json_array();
-	if (s->drops_on)
-		print_u64(PRINT_ANY, "drops", "  drops on %s: %llu\n",
+	if (s->drops_on) {
+		print_fp("  drops on %s: ", a->dev);
+		print_u64(PRINT_ANY, "drops", "%llu\n",
 			  vns_vmpath_drops(view, nview, a->dev));
-	else
+	} else {
 		print_null(PRINT_ANY, "drops", "  drops on this port: %s\n",
 			   "drop collector off");
+	}
 	free(pids);
 	free(mine);
 	return 0;

@@ -8,7 +8,7 @@
 #   b. a receiver whose socket has SO_BUSY_POLL=50 with net.core.busy_read/busy_poll=50: polls
 #      from napi_busy_loop appear, what they took is at most what the socket received, and the
 #      sum is still eth0's rx_packets delta.
-# In both, the receive queue's vring_interrupt count is its MSI-X line's /proc/interrupts
+# In both, the receive queues' vring_interrupt count is their MSI-X lines' /proc/interrupts
 # delta (plus what the probe missed, which the kprobe layer counts), and the IRQ_NONE share of
 # each run is reported (and compared: the busy poller empties the ring before the interrupt).
 # L2 has no vnetscope CLI (libnl is not in its initramfs): the text views are read there and
@@ -17,10 +17,23 @@
 # _vb_l2view NAME FILE: L2's /proc/vnetscope/NAME, kept in FILE
 _vb_l2view() { l2_run "cat /proc/vnetscope/$1" > "$2"; }
 
-# _vb_irqs VDEV: the /proc/interrupts total of VDEV-input.0 in L2 (all CPUs)
+# _vb_irqs VDEV: the /proc/interrupts total of VDEV's receive queues' lines (VDEV-input.N) in
+# L2, all CPUs
 _vb_irqs() {
-  l2_run "cat /proc/interrupts" | awk -v n="$1-input.0" '$NF == n {
-    s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break; print s }'
+  l2_run "cat /proc/interrupts" | awk -v n="$1-input." 'index($NF, n) == 1 {
+    for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; else break } END { print s + 0 }'
+}
+
+# _vb_rxq FILE FIELD: the sum of FIELD over VB_VDEV's receive queues (name=input.N)
+_vb_rxq() {
+  awk -v v="vdev=${VB_VDEV#virtio}" -v f="$2" '$1 == "type=queue" {
+    ok = 0; val = ""
+    for (i = 2; i <= NF; i++) {
+      if ($i == v) ok++
+      if (index($i, "name=input.") == 1) ok++
+      if (index($i, f "=") == 1) val = substr($i, length(f) + 2)
+    }
+    if (ok == 2) s += val } END { print s + 0 }' "$1"
 }
 
 # _vb_busy USEC: L2's net.core.busy_read and busy_poll
@@ -80,15 +93,15 @@ virt_busy() {
   l2_run "insmod /vns/vnetscope.ko && echo enable virtio > /sys/kernel/debug/vnetscope/control" ||
     { fail $t/l2_load "insmod vnetscope.ko or enable virtio in L2"; return 1; }
   l2_run "grep collector=virtio /proc/vnetscope/probes" | sed 's/^/INFO L2 probes: /'
-  echo "INFO L2's eth0 is $VB_VDEV, its input.0 line: $(l2_run "grep $VB_VDEV-input.0 /proc/interrupts")"
+  l2_run "grep $VB_VDEV-input /proc/interrupts" | sed "s/^/INFO L2's eth0 is $VB_VDEV: /"
   _vb_busy 0
 
   # a. nobody busy-polls
   _vb_run $t plain $n 0
   polls_a=$(_vb_sum "$VB_VIEW" polls_softirq dev=eth0)
   busy_a=$(_vb_sum "$VB_VIEW" polls_busy dev=eth0)
-  irqs_a=$(_vb_sum "$VB_VIEW" irqs vdev=${VB_VDEV#virtio} name=input.0)
-  none_a=$(_vb_sum "$VB_VIEW" irq_none vdev=${VB_VDEV#virtio} name=input.0)
+  irqs_a=$(_vb_rxq "$VB_VIEW" irqs)
+  none_a=$(_vb_rxq "$VB_VIEW" irq_none)
   echo "INFO plain: received $VB_GOT, rx_packets +$VB_RX, polls softirq $polls_a busy $busy_a," \
        "irqs $irqs_a (/proc +$VB_IRQ, missed +$VB_MISS), irq_none $none_a"
   expect_eq $t/plain_received "$(( VB_GOT > 0 ))" 1
@@ -104,8 +117,8 @@ virt_busy() {
   polls_b=$(_vb_sum "$VB_VIEW" polls_softirq dev=eth0)
   busy_b=$(_vb_sum "$VB_VIEW" polls_busy dev=eth0)
   pbusy_b=$(_vb_sum "$VB_VIEW" packets_busy dev=eth0)
-  irqs_b=$(_vb_sum "$VB_VIEW" irqs vdev=${VB_VDEV#virtio} name=input.0)
-  none_b=$(_vb_sum "$VB_VIEW" irq_none vdev=${VB_VDEV#virtio} name=input.0)
+  irqs_b=$(_vb_rxq "$VB_VIEW" irqs)
+  none_b=$(_vb_rxq "$VB_VIEW" irq_none)
   echo "INFO busy: received $VB_GOT, rx_packets +$VB_RX, polls softirq $polls_b busy $busy_b" \
        "(packets $pbusy_b), irqs $irqs_b (/proc +$VB_IRQ, missed +$VB_MISS), irq_none $none_b"
   echo "INFO IRQ_NONE share: plain $none_a/$irqs_a, busy $none_b/$irqs_b"
