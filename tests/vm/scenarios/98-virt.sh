@@ -44,6 +44,8 @@
 # shellcheck disable=SC2034  # read by tests/vm/l2.sh
 L2_QUEUES=2 L2_SMP=2
 . "$VNS_REPO/tests/vm/l2.sh"
+. "$VNS_REPO/tests/vm/virt-busy.sh"
+. "$VNS_REPO/tests/vm/virt-cost.sh"
 T=virt
 V=$VNS_PROC/latency
 P=$VNS_PROC/probes
@@ -307,6 +309,7 @@ flood=$((3 * txqlen))       # more than the guest's free RX buffers and the ring
 cp $TUN $VNS_OUT/virt-tun-before.txt
 B=$VNS_OUT/virt-tun-before.txt
 ctl reset drops
+elost0=$(view_get $VNS_PROC/status events_lost collector=tun)
 tdrop0=$(tapstat tx_dropped) ttx0=$(tapstat tx_packets)
 brx0=$(cat /sys/class/net/$L2_PHY/statistics/rx_packets)
 kill -STOP $QPID
@@ -316,6 +319,7 @@ sleep 1
 # qemu is stopped: nothing moves until SIGCONT; the views and vmpath at one moment
 cp $TUN $VNS_OUT/virt-tun-full.txt; cp $VH $VNS_OUT/virt-vhost-full.txt; cp $KV $VNS_OUT/virt-kvm-full.txt
 cp $VNS_DBG/drops $VNS_OUT/virt-drops-full.txt
+elost=$(( $(view_get $VNS_PROC/status events_lost collector=tun) - elost0 ))
 "$VNS_CLI" vmpath --dev $L2_TAP --json --no-enable > $VNS_OUT/virt-vmpath-full.json 2>&1
 "$VNS_CLI" vmpath --dev $L2_TAP --no-enable > $VNS_OUT/virt-vmpath-full.txt 2>&1
 vrc=$?
@@ -345,11 +349,22 @@ if [ ${#fq} = 1 ]; then
   expect_eq $T/ring_size_eq_txqlen "$(view_get $F ring_size dev=$L2_TAP queue=$fq)" "$txqlen"
   # the drop collector saw each of them, on tap0
   expect_eq $T/drops_on_tap "$(view_sum $VNS_OUT/virt-drops-full.txt dev=$L2_TAP)" "$tdrop"
-  # --- tunring: the drop collector's entries carry the queue, and the tun collector's ring-full
-  #     event table has the flow; assert here, e.g.
-  #       view_sum $VNS_OUT/virt-drops-full.txt dev=$L2_TAP queue=$fq   = $tdrop
-  #       view_sum $VNS_OUT/virt-drops-full.txt dev=$L2_TAP queue=$other = 0
-  #     (the flow: src=$L2_FAR_IP sport=41000 dst=$L2_IP dport=9 proto=udp, queue $fq) ---------------
+  # the drop collector's entries carry the queue: all on the full one, none on the other
+  DF=$VNS_OUT/virt-drops-full.txt
+  expect_eq $T/drops_on_full_queue "$(view_sum $DF dev=$L2_TAP queue=$fq)" "$tdrop"
+  # (6.0+: the skb's drop reason; 4.19, 5.10 have none)
+  if [ "$(view_get $DF reason dev=$L2_TAP | sort -u)" != - ]; then
+    expect_eq $T/drops_full_ring_reason "$(view_sum $DF dev=$L2_TAP queue=$fq reason=FULL_RING)" "$tdrop"
+  fi
+  expect_eq $T/drops_on_other_queue "$(view_sum $VNS_OUT/virt-drops-full.txt dev=$L2_TAP queue=$other)" 0
+  # the tun collector's event table: each drop kept (the flow, the queue, the ring full) or
+  # counted as overwritten
+  ev="ifname=$L2_TAP txq=$fq fill=$txqlen ring_size=$txqlen family=ipv4 proto=udp src=$L2_FAR_IP dst=$L2_IP sport=41000 dport=9"
+  nev=$(view_count $F event=ring_full $ev)
+  info "ring-full events kept $nev, overwritten $elost (capacity $(view_get $VNS_PROC/status event_capacity collector=tun) a CPU)"
+  expect_eq $T/events_kept_or_lost "$(( nev + elost ))" "$tdrop"
+  expect_eq $T/events_only_this_flow "$(grep -c '^event=' $F)" "$nev"
+  expect_range $T/events_kept "$nev" 1 "$tdrop"
 fi
 vmpath_check vmpath_full $VNS_OUT/virt-vmpath-full.json $F $VNS_OUT/virt-vhost-full.txt \
   $VNS_OUT/virt-kvm-full.txt "$(view_sum $VNS_OUT/virt-drops-full.txt dev=$L2_TAP)"
@@ -366,14 +381,14 @@ cp $TUN $VNS_OUT/virt-tun-after.txt
 ttx=$(( $(tapstat tx_packets) - ttx0 ))
 expect_eq $T/queued_all_read "$(( $(vsum $VNS_OUT/virt-tun-after.txt tx_packets dev=$L2_TAP) - $(vsum $B tx_packets dev=$L2_TAP) ))" "$ttx"
 
-# --- flood and busy-poll phase (scenario 3, the virtio collector in L2): here, L2 still up ------
-#   A busy-polling receiver in L2 and a flood toward it from the far end, for example:
-#     l2_run 'sysctl -qw net.core.busy_poll=50
-#       udpsend --recv 10.0.9.2 7000 3 --busy-poll 50 > /tmp/bp.txt 2>&1 &'
-#     ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" $L2_FAR_IP 41000 $L2_IP 7000 0 --seconds 5
-#     l2_run 'sleep 4; cat /tmp/bp.txt'          ("ready", then the datagrams received)
-#   The module inside L2 (the test build for L2's kernel): l2_run 'insmod /vns/vnetscope.ko',
-#   its views with l2_run 'cat /proc/vnetscope/...', its control with l2_run 'echo ... > ...'.
+# --- 3. busy poll in the guest (tests/vm/virt-busy.sh), then the collectors' cost to it ---------
+phase "busy poll in L2"
+virt_busy $T
+phase "cost"
+virt_cost $T
+# as before the cost rounds: everything on, latency on the VM path
+for c in drops tun vhost kvm; do ctl enable $c; done
+ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp
 
 # --- L2 down -------------------------------------------------------------------------------------
 phase "L2 down"
