@@ -181,8 +181,11 @@ for q in 0 1; do
   [ $q = 1 ] && s=$sent1 g=$got1
   sock=$(tq sock $q)
   # host to guest: the replies to CPU q's requests leave on queue q (TUN steers a flow to the
-  # queue it last came from); what vhost gave the guest from that queue's socket
-  expect_eq $T/tun_q${q}_tx_eq_replies "$(tq tx_packets $q)" "$g"
+  # queue it last came from), but for the first reply after the flow changed queue: TUN
+  # updates its flow table after it handed the request to the stack (tun_get_user), and the
+  # far end's reply can come back within that call (the veth's softirq at its
+  # local_bh_enable), by the old entry (seen on 4.19: 26 and 24). Exact: the sum, below.
+  expect_range $T/tun_q${q}_tx_replies "$(tq tx_packets $q)" $((g - 1)) $((g + 1))
   expect_eq $T/vhost_q${q}_rx_eq_tun_tx "$(view_get $VF packets dir=rx sock="$sock")" "$(tq tx_packets $q)"
   # guest to host: CPU q's requests, through queue pair q, all by vhost (tun_sendmsg)
   expect_eq $T/tun_q${q}_rx_eq_requests "$(tq rx_vhost $q)" "$s"
@@ -197,6 +200,7 @@ for q in 0 1; do
   w=$(view_get $VF worker sock="$sock" | sort -u)
   expect_eq $T/vhost_q${q}_worker "$(echo "$w" | wc -l) $(echo " $tids" | grep -c " $w ")" "1 1"
 done
+expect_eq $T/tun_tx_eq_replies "$(( $(tq tx_packets 0) + $(tq tx_packets 1) ))" "$got"
 expect_eq $T/vhost_workers "$(view_get $VF worker qemu_pid=$QPID | sort -nu | tr '\n' ' ')" "$tids"
 expect_eq $T/vhost_other_pids "$(view_count $VF)" "$(view_count $VF qemu_pid=$QPID)"
 # the CLI reads the same: each queue's JSON, and the virtqueues joined to tap0/q for qemu's pid
