@@ -33,7 +33,7 @@ testbin:
 
 # A boot that hangs is stopped (scripts/vmrun.sh), and the whole VM suite keeps to 4000 s.
 vm: cli testbin
-	VNS_VM_JOBS=$${VNS_VM_JOBS:-2} VNS_VM_BUDGET=$${VNS_VM_BUDGET:-4000} tests/vm/run.sh
+	VNS_VM_JOBS=$${VNS_VM_JOBS:-2} VNS_VM_BUDGET=$${VNS_VM_BUDGET:-4500} tests/vm/run.sh
 
 dkms-check:
 	tests/dkms-build.sh
