@@ -460,7 +460,6 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 	const struct vns_drop_rec *r = rec;
 	const struct vns_flow *f = &r->flow;
 	char reason[64];
-	const char *proto;
 	unsigned int i;
 
 	seq_printf(m, "count=%llu dev=%s ifindex=%u queue=", r->count,
@@ -478,24 +477,7 @@ static void vns_drop_show(struct seq_file *m, const struct vns_snap *s,
 		seq_printf(m, "%u", r->reason);
 	seq_puts(m, " location=");
 	vns_seq_sym(m, r->location, true);
-	if (f->family) {
-		proto = vns_proto_name(f->proto);
-		seq_printf(m, " family=%s",
-			   f->family == VNS_AF_INET ? "ipv4" : "ipv6");
-		if (proto)
-			seq_printf(m, " proto=%s", proto);
-		else
-			seq_printf(m, " proto=%u", f->proto);
-		vns_seq_addr(m, "src", f->family, f->src);
-		vns_seq_addr(m, "dst", f->family, f->dst);
-		if (vns_proto_has_ports(f->proto))
-			seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
-		else if (vns_proto_is_icmp(f->proto))
-			seq_printf(m, " type=%u code=%u", f->icmp_type,
-				   f->icmp_code);
-	} else {
-		seq_puts(m, " family=-");
-	}
+	vns_seq_flow(m, f);
 	seq_puts(m, " stack=");
 	if (!r->nr_frames)
 		seq_puts(m, "-");

@@ -1223,7 +1223,6 @@ static void vns_tun_event_show(struct seq_file *m, const struct vns_snap *s,
 	const struct vns_tun_ev *e = &r->ev;
 	const struct vns_flow *f = &e->flow;
 	char name[IFNAMSIZ];
-	const char *proto;
 
 	memcpy(name, e->dev, IFNAMSIZ);
 	name[IFNAMSIZ - 1] = '\0';
@@ -1237,22 +1236,7 @@ static void vns_tun_event_show(struct seq_file *m, const struct vns_snap *s,
 		seq_printf(m, " fill=%u ring_size=%u", e->fill, e->ring_size);
 	else
 		seq_puts(m, " fill=- ring_size=-");
-	if (!f->family) {
-		seq_puts(m, " family=-\n");
-		return;
-	}
-	proto = vns_proto_name(f->proto);
-	seq_printf(m, " family=%s", f->family == VNS_AF_INET ? "ipv4" : "ipv6");
-	if (proto)
-		seq_printf(m, " proto=%s", proto);
-	else
-		seq_printf(m, " proto=%u", f->proto);
-	vns_seq_addr(m, "src", f->family, f->src);
-	vns_seq_addr(m, "dst", f->family, f->dst);
-	if (vns_proto_has_ports(f->proto))
-		seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
-	else if (vns_proto_is_icmp(f->proto))
-		seq_printf(m, " type=%u code=%u", f->icmp_type, f->icmp_code);
+	vns_seq_flow(m, f);
 	seq_putc(m, '\n');
 }
 

@@ -57,3 +57,25 @@ void vns_seq_hist(struct seq_file *m, const char *key,
 	if (first)
 		seq_putc(m, '-');
 }
+
+void vns_seq_flow(struct seq_file *m, const struct vns_flow *f)
+{
+	const char *proto;
+
+	if (!f->family) {
+		seq_puts(m, " family=-");
+		return;
+	}
+	proto = vns_proto_name(f->proto);
+	seq_printf(m, " family=%s", f->family == VNS_AF_INET ? "ipv4" : "ipv6");
+	if (proto)
+		seq_printf(m, " proto=%s", proto);
+	else
+		seq_printf(m, " proto=%u", f->proto);
+	vns_seq_addr(m, "src", f->family, f->src);
+	vns_seq_addr(m, "dst", f->family, f->dst);
+	if (vns_proto_has_ports(f->proto))
+		seq_printf(m, " sport=%u dport=%u", f->sport, f->dport);
+	else if (vns_proto_is_icmp(f->proto))
+		seq_printf(m, " type=%u code=%u", f->icmp_type, f->icmp_code);
+}

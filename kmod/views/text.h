@@ -10,6 +10,7 @@
 #include <vns/hist.h>
 
 struct seq_file;
+struct vns_flow;
 
 /* @s with any space replaced by '_', so that it stays one value */
 void vns_seq_word(struct seq_file *m, const char *s);
@@ -21,6 +22,11 @@ int vns_snprint_addr(char *buf, size_t len, u8 family, const u8 *a);
 /* " key=A" with A the IPv4 or IPv6 address @a */
 void vns_seq_addr(struct seq_file *m, const char *key, u8 family,
 		  const u8 *a);
+/*
+ * " family=F proto=P src=A dst=B" and " sport= dport=" or " type= code=";
+ * " family=-" for a packet with no flow
+ */
+void vns_seq_flow(struct seq_file *m, const struct vns_flow *f);
 /* " key=LOW-HIGH:COUNT,..." over the non-empty buckets, or " key=-" */
 void vns_seq_hist(struct seq_file *m, const char *key,
 		  const struct vns_hist *h);
