@@ -24,6 +24,9 @@
 #      eventfd_signal() on a virtqueue's call eventfd, which KVM's irqfd waits on) is one irqfd
 #      wakeup: the multiset of vhost's per-virtqueue notifications equals the multiset of the
 #      GSIs' wakeups (one MSI-X vector, one GSI, per virtqueue), sums equal.
+#   1f. vhost's runs on those pings: each direction's runs by cause (the kick or the socket)
+#      equal the hits of that work callback's probe, summed over the queues (the cause is the
+#      callback's, whatever CPU the worker ran on); vhost's packets equal tap0's counters.
 #   1e. vmpath --dev tap0 (text and JSON) joins it all: tap0's queues 0 and 1, their sockets,
 #      the virtqueues and workers vhost-<qemu pid> that serve them, that qemu's GSIs, drops on
 #      tap0; every figure equal to the views read at the same moment.
@@ -34,6 +37,10 @@
 #      histogram's maximum is the ring's size (tap0's tx_queue_len); vmpath shows the same
 #      drops; after SIGCONT the guest answers the far end's pings again.
 #   (the virtio collector inside L2 goes in the marked place: scenario 3)
+#   L2 down: the guest powers off after 2 more pings from each CPU; qemu's close of each
+#      /dev/vhost-net (vhost_net_release) and the VM's destruction (kvm_arch_destroy_vm) mark
+#      the entries gone (gone=1, status gone/evicted): all 4 virtqueues' (2 queue pairs) kept
+#      with their last counters and qemu's pid, never matched again.
 #   4. After the guest is gone, `rmmod vhost_net`, `rmmod tun` and `rmmod kvm_amd kvm` with
 #      collectors on (latency vm=tap0, drops, tun, vhost, kvm): the probes detach (waiting),
 #      the modules reload and the probes attach again; vnetscope loaded after tun, vhost_net and
@@ -82,6 +89,10 @@ vsum() {
 }
 # the module's expected probe state: attached if MODULE is loaded, else waiting
 loaded_state() { grep -q "^$1 " /proc/modules && echo attached || echo waiting; }
+st() { view_get $VNS_PROC/status "$2" collector="$1"; }
+# the vhost work callbacks' probe hits: handle_rx_kick handle_rx_net handle_tx_kick handle_tx_net
+cbs="handle_rx_kick handle_rx_net handle_tx_kick handle_tx_net"
+allhits() { local p; for p in $cbs; do printf '%s ' "$(view_get $P hits collector=vhost probe=$p)"; done; }
 trap l2_cleanup EXIT
 
 # --- 0. vnetscope first, then tun, vhost_net and kvm ---------------------------------------------
@@ -113,6 +124,10 @@ expect_eq $T/tun_probe_attached "$(pstate latency tun_net_xmit)" attached
 expect_eq $T/tun_coll_probe_attached "$(pstate tun tun_net_xmit)" attached
 expect_eq $T/vhost_probe_attached "$(pstate vhost handle_rx)" attached
 expect_eq $T/kvm_probe_attached "$(pstate kvm irqfd_wakeup)" attached
+for p in $cbs handle_rx handle_tx vhost_net_release vhost_dev_cleanup; do
+  expect_eq $T/vhost_probe_$p "$(pstate vhost $p)" attached
+done
+expect_eq $T/kvm_probe_kvm_arch_destroy_vm "$(pstate kvm kvm_arch_destroy_vm)" attached
 # (one l2_run: each is a round trip through L2's console)
 l2_run 'uname -r; cat /sys/class/net/eth0/address; cd /sys/class/net/eth0/queues && echo *
   cat tx-*/xps_cpus | tr "\n" " "; echo' > $VNS_OUT/virt-l2-eth0.txt
@@ -135,6 +150,7 @@ keep $P probes-up
 # --- 1. the guest's pings: TAP counters, vhost, the latency VM path ------------------------------
 phase "pings"
 for c in latency tun vhost kvm; do ctl reset $c; done
+h0=($(allhits))
 tx0=$(tapstat tx_packets) rx0=$(tapstat rx_packets) sw0=$(vhost_switches)
 for c in 0 1; do
   l2_run -t 120 "taskset -c $c ping -q -c $((N / 2)) -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping$c.txt
@@ -143,10 +159,18 @@ done
 sent0=$(ping_sent $VNS_OUT/virt-ping0.txt) got0=$(ping_got $VNS_OUT/virt-ping0.txt)
 sent1=$(ping_sent $VNS_OUT/virt-ping1.txt) got1=$(ping_got $VNS_OUT/virt-ping1.txt)
 sent=$((${sent0:-0} + ${sent1:-0})) got=$((${got0:-0} + ${got1:-0}))
+# one moment for every view, the callbacks' hits and vmpath: the guest is idle, nothing moves
+# (the hits the same before and after the copies; a worker's run ends a moment after the reply)
 sleep 0.5
-tx=$(( $(tapstat tx_packets) - tx0 )) rx=$(( $(tapstat rx_packets) - rx0 )) sw=$(( $(vhost_switches) - sw0 ))
-# one moment for every view and vmpath: the guest is idle, nothing moves
-cp $TUN $VNS_OUT/virt-tun.txt; cp $VH $VNS_OUT/virt-vhost.txt; cp $KV $VNS_OUT/virt-kvm.txt
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  h1=$(allhits)
+  cp $TUN $VNS_OUT/virt-tun.txt; cp $VH $VNS_OUT/virt-vhost.txt; cp $KV $VNS_OUT/virt-kvm.txt
+  tx=$(( $(tapstat tx_packets) - tx0 )) rx=$(( $(tapstat rx_packets) - rx0 ))
+  [ "$h1" = "$(allhits)" ] && break
+  sleep 0.3
+done
+h1=($h1)
+sw=$(( $(vhost_switches) - sw0 ))
 "$VNS_CLI" vmpath --dev $L2_TAP --json --no-enable > $VNS_OUT/virt-vmpath.json 2>&1
 "$VNS_CLI" vmpath --dev $L2_TAP --no-enable > $VNS_OUT/virt-vmpath.txt 2>&1
 cp $VNS_DBG/drops $VNS_OUT/virt-drops.txt
@@ -213,6 +237,34 @@ for q in 0 1; do
 done
 "$VNS_CLI" vhost --no-enable | sed 's/^/    | /'
 check $T/cli_vhost_json sh -c "'$VNS_CLI' vhost --json --no-enable | python3 -c 'import json,sys; json.load(sys.stdin)'"
+
+# --- 1f. vhost's runs on those pings: by cause = the work callbacks' hits --------------------------
+phase "vhost runs"
+info "vhost callback hits ($cbs) ${h0[*]} -> ${h1[*]}"
+expect_eq $T/vhost_lost "$(st vhost lost)" 0
+expect_eq $T/vhost_rx_eq_tap_tx "$(vsum $VF packets dir=rx)" "$tx"
+expect_eq $T/vhost_tx_eq_tap_rx "$(vsum $VF packets dir=tx)" "$rx"
+expect_eq $T/rx_runs_kick_eq_hits "$(vsum $VF runs_kick dir=rx)" $((h1[0] - h0[0]))
+expect_eq $T/rx_runs_net_eq_hits "$(vsum $VF runs_net dir=rx)" $((h1[1] - h0[1]))
+expect_eq $T/tx_runs_kick_eq_hits "$(vsum $VF runs_kick dir=tx)" $((h1[2] - h0[2]))
+expect_eq $T/tx_runs_net_eq_hits "$(vsum $VF runs_net dir=tx)" $((h1[3] - h0[3]))
+signals_known=$(st vhost signals_known)
+for q in 0 1; do
+  sock=$(tq sock $q)
+  # each queue got CPU q's replies through its RX virtqueue (TUN woke the worker: runs_net)
+  # and CPU q's requests through its TX virtqueue (the guest's kicks: runs_kick)
+  expect_range $T/vhost_q${q}_rx_runs_net "$(view_get $VF runs_net dir=rx sock="$sock")" 1 100000
+  expect_range $T/vhost_q${q}_tx_runs_kick "$(view_get $VF runs_kick dir=tx sock="$sock")" 1 100000
+  if [ "$signals_known" = 1 ]; then
+    expect_range $T/vhost_q${q}_rx_signals "$(view_get $VF signals dir=rx sock="$sock")" 1 100000
+  else
+    expect_eq $T/vhost_q${q}_signals_unknown "$(view_get $VF signals dir=rx sock="$sock")" -
+  fi
+done
+# two queue pairs: one record per virtqueue, an RX and a TX one per queue
+expect_eq $T/vhost_entries "$(st vhost entries)" $((2 * L2_QUEUES))
+expect_eq $T/vhost_records "$(view_count $VF)" $((2 * L2_QUEUES))
+expect_range $T/kvm_entries "$(st kvm entries)" 2 100000
 
 # --- 1d. kvm on those pings: irqfd wakeups, injections, = vhost's notifications -----------------
 phase "kvm checks"
@@ -404,11 +456,48 @@ ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp
 
 # --- L2 down -------------------------------------------------------------------------------------
 phase "L2 down"
+# (the collectors were re-enabled after the cost rounds: 2 pings from each CPU give every
+# virtqueue and GSI an entry again, whose counters the guest's power-off must keep)
+for c in 0 1; do
+  l2_run -t 60 "taskset -c $c ping -q -c 2 -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping-last$c.txt
+done
+expect_eq $T/last_ping_replies "$(ping_got $VNS_OUT/virt-ping-last0.txt) $(ping_got $VNS_OUT/virt-ping-last1.txt)" "2 2"
 expect_eq $T/l2_dmesg_clean "$(l2_run 'dmesg | grep -cE "BUG:|WARNING:|Oops|Call Trace"')" 0
+VL=$VNS_OUT/virt-vhost-last.txt
+cp $VH $VL
+kvm_entries=$(st kvm entries)
+info "before the guest goes: vhost entries $(st vhost entries), kvm entries $kvm_entries"
+expect_eq $T/vhost_entries_last "$(st vhost entries) $(view_count $VL gone=0)" "$((2 * L2_QUEUES)) $((2 * L2_QUEUES))"
 l2_stop
 expect_eq $T/l2_poweroff "$L2_STOP" clean
 expect_eq $T/l2_console_clean "$(l2_splat)" ""
 expect_eq $T/vhost_worker_gone "$(l2_vhost_tids | wc -l)" 0
+# the VM's last reference may go after qemu's exit (an irqfd's cleanup work)
+for _ in $(seq 50); do [ "$(st kvm gone)" = "$(st kvm entries)" ] && break; sleep 0.2; done
+keep $VNS_PROC/status gone-status
+keep $VH vhost-gone
+keep $KV kvm-gone
+VG=$VNS_OUT/views/$VNS_SCENARIO-vhost-gone.txt KG=$VNS_OUT/views/$VNS_SCENARIO-kvm-gone.txt
+grep -E 'collector=(vhost|kvm) ' $VNS_PROC/status | sed 's/^/    | /'
+# kept for readers, marked gone: they never match again, the next device or VM starts anew
+expect_eq $T/vhost_entries_kept "$(st vhost entries)" $((2 * L2_QUEUES))
+expect_eq $T/vhost_gone "$(st vhost gone)" $((2 * L2_QUEUES))
+expect_eq $T/vhost_evicted "$(st vhost evicted)" $((2 * L2_QUEUES))
+expect_eq $T/vhost_records_gone "$(view_count $VG gone=1) $(view_count $VG gone=0)" "$((2 * L2_QUEUES)) 0"
+expect_eq $T/vhost_gone_qemu_pid "$(view_get $VG qemu_pid | sort -u)" "$QPID"
+# each virtqueue's record keeps its last packets (keyed by its socket and direction)
+bad=0
+for sk in $(view_get $VL sock | sort -u); do
+  for dir in rx tx; do
+    [ "$(view_get $VG packets sock="$sk" dir=$dir)" = "$(view_get $VL packets sock="$sk" dir=$dir)" ] || bad=$((bad + 1))
+  done
+done
+expect_eq $T/vhost_gone_packets_per_vq "$bad" 0
+expect_eq $T/vhost_gone_packets "$(vsum $VG packets)" "$(vsum $VL packets)"
+expect_eq $T/kvm_gone "$(st kvm gone)" "$(st kvm entries)"
+expect_range $T/kvm_evicted "$(st kvm evicted)" "$kvm_entries" 100000
+expect_eq $T/kvm_records_gone "$(view_count $KG gone=0)" 0
+expect_eq $T/kvm_gone_vm_pid "$(view_get $KG pid type=vm)" "$QPID"
 
 # --- 4. the modules go while the collectors are on, and come back --------------------------------
 phase "modules"
