@@ -5,11 +5,12 @@
  *	bound socket: one flow, an exact number of packets.  IPv4 or IPv6.
  *	The first 4 bytes are a sequence number (big endian, from 1), so that
  *	every datagram is a distinct packet to the latency collector.
- * udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC]
+ * udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC] [--first S]
  *	Counts the datagrams that arrive on ADDR:PORT and prints the count
  *	once none came for IDLE_S seconds.  With --busy-poll, the socket has
  *	SO_BUSY_POLL=USEC and waits in a blocking recv() (SO_RCVTIMEO), which
- *	busy-polls the device's NAPI (napi_busy_loop) before it sleeps.
+ *	busy-polls the device's NAPI (napi_busy_loop) before it sleeps.  With
+ *	--first, it waits up to S seconds (instead of IDLE_S) for the first one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,7 +55,19 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int recv_count(const char *ip, int port, double idle, int busy_us)
+/* a blocking recv()'s timeout: S seconds */
+static int set_timeo(int fd, double s)
+{
+	struct timeval tv = {
+		.tv_sec = (time_t)s,
+		.tv_usec = (suseconds_t)((s - (time_t)s) * 1e6),
+	};
+
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+static int recv_count(const char *ip, int port, double idle, int busy_us,
+		      double first)
 {
 	struct sockaddr_storage ss;
 	struct pollfd pfd;
@@ -70,14 +83,9 @@ static int recv_count(const char *ip, int port, double idle, int busy_us)
 		return 1;
 	}
 	if (busy_us > 0) {
-		struct timeval tv = {
-			.tv_sec = (time_t)idle,
-			.tv_usec = (suseconds_t)((idle - (time_t)idle) * 1e6),
-		};
-
 		if (setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &busy_us,
 			       sizeof(busy_us)) ||
-		    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		    set_timeo(fd, first > 0 ? first : idle)) {
 			perror("udpsend: SO_BUSY_POLL/SO_RCVTIMEO");
 			return 1;
 		}
@@ -87,9 +95,10 @@ static int recv_count(const char *ip, int port, double idle, int busy_us)
 	fflush(stdout);
 	if (busy_us > 0) {
 		for (;;) {
-			if (recv(fd, buf, sizeof(buf), 0) >= 0)
-				n++;
-			else if (errno != EINTR)
+			if (recv(fd, buf, sizeof(buf), 0) >= 0) {
+				if (!n++ && first > 0)
+					set_timeo(fd, idle);
+			} else if (errno != EINTR)
 				break;	/* EAGAIN: IDLE_S without one */
 		}
 		printf("%ld\n", n);
@@ -97,9 +106,14 @@ static int recv_count(const char *ip, int port, double idle, int busy_us)
 	}
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (poll(&pfd, 1, (int)(idle * 1000)) > 0)
+	for (;;) {
+		double s = !n && first > 0 ? first : idle;
+
+		if (poll(&pfd, 1, (int)(s * 1000)) <= 0)
+			break;
 		if (recv(fd, buf, sizeof(buf), 0) >= 0)
 			n++;
+	}
 	printf("%ld\n", n);
 	return 0;
 }
@@ -113,12 +127,22 @@ int main(int argc, char **argv)
 	char buf[65536];
 	int fd, i;
 
-	if (argc == 5 && !strcmp(argv[1], "--recv"))
-		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]), 0);
-	if (argc == 7 && !strcmp(argv[1], "--recv") &&
-	    !strcmp(argv[5], "--busy-poll"))
-		return recv_count(argv[2], atoi(argv[3]), atof(argv[4]),
-				  atoi(argv[6]));
+	if (argc >= 5 && !strcmp(argv[1], "--recv")) {
+		int busy_us = 0;
+		double first = 0;
+
+		for (i = 5; i + 1 < argc; i += 2) {
+			if (!strcmp(argv[i], "--busy-poll"))
+				busy_us = atoi(argv[i + 1]);
+			else if (!strcmp(argv[i], "--first"))
+				first = atof(argv[i + 1]);
+			else
+				break;
+		}
+		if (i == argc)
+			return recv_count(argv[2], atoi(argv[3]),
+					  atof(argv[4]), busy_us, first);
+	}
 	if (argc < 6) {
 		fprintf(stderr, "usage: udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]\n");
 		return 2;
