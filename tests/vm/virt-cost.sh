@@ -32,8 +32,9 @@ _vc_round() {
   local got rtt trx=-
   VC_RATE=0 VC_RTT=0 VC_GOT=0 VC_TRX=-
   _vc_all "$1" || return 1
-  # (the far end gives up after 6 s without a datagram: L2 may take seconds to start its sender)
-  coproc VCR { ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" --recv $L2_FAR_IP 7100 6; }
+  # (the far end reports 2 s after the last datagram, and waits up to 60 s for the first: L2
+  # may take seconds to start its sender)
+  coproc VCR { ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" --recv $L2_FAR_IP 7100 2 --first 60; }
   read -r _ <&"${VCR[0]}"
   l2_run -t $((VC_SECONDS + 60)) "udpsend $L2_IP 5000 $L2_FAR_IP 7100 0 64 --seconds $VC_SECONDS" >/dev/null
   read -r got <&"${VCR[0]}"; wait "$VCR_PID" 2>/dev/null
