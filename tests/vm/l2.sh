@@ -41,7 +41,6 @@
 #   l2_vhost_tids           the tasks named vhost-<qemu pid> (the vhost-net worker: a kernel
 #                           thread before 6.4, a thread of qemu after), one per line
 #   l2_vhost_fds            the number of qemu's fds open on /dev/vhost-net (one per queue)
-#   (qemu names its threads: vCPU n is the thread "CPU n/KVM" of $L2_QEMU_PID)
 #   l2_net_down             removes tap0, br0, b0 and vns_f
 #   l2_cleanup              l2_stop if running, then l2_net_down (for a trap on EXIT)
 # Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_QUEUES (1; L2's virtio-net
@@ -119,7 +118,7 @@ l2_start() {
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
   ${L2_WRAP:-} qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m ${L2_MEM:-256} -smp ${L2_SMP:-1} -nodefaults \
-    -display none -no-reboot -pidfile $L2_DIR/qemu.pid -name l2,debug-threads=on \
+    -display none -no-reboot -pidfile $L2_DIR/qemu.pid \
     -kernel "$VNS_L2/vmlinuz" -initrd "$VNS_L2/initrd.gz" \
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 ipv6.disable=1 ${L2_APPEND:-}" \
     -serial file:$L2_KLOG -device virtio-serial-pci \

@@ -494,7 +494,7 @@ for sk in $(view_get $VL sock | sort -u); do
 done
 expect_eq $T/vhost_gone_packets_per_vq "$bad" 0
 expect_eq $T/vhost_gone_packets "$(vsum $VG packets)" "$(vsum $VL packets)"
-expect_eq $T/kvm_gone "$(st kvm gone)" "$(st kvm entries)"
+expect_eq $T/kvm_entries_gone "$(st kvm gone)" "$(st kvm entries)"
 expect_range $T/kvm_evicted "$(st kvm evicted)" "$kvm_entries" 100000
 expect_eq $T/kvm_records_gone "$(view_count $KG gone=0)" 0
 expect_eq $T/kvm_gone_vm_pid "$(view_get $KG pid type=vm)" "$QPID"
