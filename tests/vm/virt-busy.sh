@@ -80,15 +80,18 @@ _vb_run() {
     fail $t/${tag}_receiver "no receiver in L2: $(l2_run cat /tmp/vb.out)"
   # paced in bursts of 50 (under nested TCG a flood at full speed is mostly dropped before
   # L2), from one shell in the far end's netns
+  echo "INFO ${SECONDS}s: $tag: flood"
   ip netns exec $L2_FAR_NS sh -c "for i in \$(seq $((VB_N / 50))); do
       '$VNS_TESTBIN/udpsend' $L2_FAR_IP 4000 $L2_IP 7000 50 64 >/dev/null; sleep 0.05; done"
   # the receiver prints what it got VB_IDLE s after the last datagram
+  echo "INFO ${SECONDS}s: $tag: flood sent"
   VB_GOT=
   for _ in $(seq 150); do
     VB_GOT=$(l2_run "sed -n '2p' /tmp/vb.out")
     [ -n "$VB_GOT" ] && break
     sleep 0.3
   done
+  echo "INFO ${SECONDS}s: $tag: the receiver got $VB_GOT"
   _vb_state "$VB_S1"
   l2_run "grep Udp: /proc/net/snmp; cat /tmp/vb.out" | sed "s/^/INFO L2 $tag after: /"
   VB_VIEW=$VNS_OUT/views/$VNS_SCENARIO-l2-virtio-$tag.txt
