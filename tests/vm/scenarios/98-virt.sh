@@ -150,7 +150,7 @@ keep $P probes-up
 # --- 1. the guest's pings: TAP counters, vhost, the latency VM path ------------------------------
 phase "pings"
 for c in latency tun vhost kvm; do ctl reset $c; done
-h0=($(allhits))
+read -ra h0 <<< "$(allhits)"
 tx0=$(tapstat tx_packets) rx0=$(tapstat rx_packets) sw0=$(vhost_switches)
 for c in 0 1; do
   l2_run -t 120 "taskset -c $c ping -q -c $((N / 2)) -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping$c.txt
@@ -169,7 +169,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
   [ "$h1" = "$(allhits)" ] && break
   sleep 0.3
 done
-h1=($h1)
+read -ra h1 <<< "$h1"
 sw=$(( $(vhost_switches) - sw0 ))
 "$VNS_CLI" vmpath --dev $L2_TAP --json --no-enable > $VNS_OUT/virt-vmpath.json 2>&1
 "$VNS_CLI" vmpath --dev $L2_TAP --no-enable > $VNS_OUT/virt-vmpath.txt 2>&1
