@@ -29,15 +29,19 @@ _vc_all() {
 # guest's average ping round trip in microseconds), VC_GOT (the datagrams the far end got) and
 # VC_TRX (the packets the tun collector saw come in from the guest on tap0; - when off)
 _vc_round() {
-  local got rtt trx=-
+  local got rtt trx=- pid f=$VNS_OUT/virt-cost-recv.txt
   VC_RATE=0 VC_RTT=0 VC_GOT=0 VC_TRX=-
   _vc_all "$1" || return 1
   # (the far end reports 2 s after the last datagram, and waits up to 60 s for the first: L2
-  # may take seconds to start its sender)
-  coproc VCR { ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" --recv $L2_FAR_IP 7100 2 --first 60; }
-  read -r _ <&"${VCR[0]}"
+  # may take seconds to start its sender; to a file, not a coproc, whose descriptors bash
+  # closes when the receiver ended before it is read)
+  : > "$f"
+  ip netns exec $L2_FAR_NS "$VNS_TESTBIN/udpsend" --recv $L2_FAR_IP 7100 2 --first 60 > "$f" &
+  pid=$!
+  for _ in $(seq 100); do grep -q ready "$f" && break; sleep 0.1; done
   l2_run -t $((VC_SECONDS + 60)) "udpsend $L2_IP 5000 $L2_FAR_IP 7100 0 64 --seconds $VC_SECONDS" >/dev/null
-  read -r got <&"${VCR[0]}"; wait "$VCR_PID" 2>/dev/null
+  wait "$pid"
+  got=$(sed -n 2p "$f")
   rtt=$(l2_run "ping -c 10 -i 0.1 $L2_FAR_IP" | sed -n 's#^round-trip min/avg/max = [0-9.]*/\([0-9.]*\)/.*#\1#p')
   [ "$1" = on ] && trx=$(view_get $VNS_PROC/tun rx_packets dev=$L2_TAP | awk '{ s += $1 } END { print s + 0 }')
   VC_RATE=$(( ${got:-0} / VC_SECONDS )) VC_GOT=${got:-0} VC_TRX=$trx
