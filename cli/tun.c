@@ -49,6 +49,9 @@ static const struct nla_policy vns_tun_policy[VNS_TUN_A_MAX + 1] = {
 	[VNS_TUN_A_RX_WRITE] = { .type = NLA_U64 },
 	[VNS_TUN_A_GSO] = { .type = NLA_NESTED },
 	[VNS_TUN_A_NETNS] = { .type = NLA_U32 },
+	[VNS_TUN_A_STOPS] = { .type = NLA_U64 },
+	[VNS_TUN_A_WAKES] = { .type = NLA_U64 },
+	[VNS_TUN_A_BAD_VNET_HDR] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy vns_tun_ev_policy[VNS_TUN_EV_A_MAX + 1] = {
@@ -196,6 +199,9 @@ int vns_tun_add(struct vns_tun *t, struct nlattr **top)
 	q->rx_bytes = vns_nla_u64_or0(tb[VNS_TUN_A_RX_BYTES]);
 	q->rx_vhost = vns_nla_u64_or0(tb[VNS_TUN_A_RX_VHOST]);
 	q->rx_write = vns_nla_u64_or0(tb[VNS_TUN_A_RX_WRITE]);
+	q->stops = vns_nla_u64_or0(tb[VNS_TUN_A_STOPS]);
+	q->wakes = vns_nla_u64_or0(tb[VNS_TUN_A_WAKES]);
+	q->bad_vnet_hdr = vns_nla_u64_or0(tb[VNS_TUN_A_BAD_VNET_HDR]);
 	if (tb[VNS_TUN_A_FILL_HIST] &&
 	    vns_hist_from_nest(&q->fill, tb[VNS_TUN_A_FILL_HIST]))
 		return -EBADMSG;
@@ -266,6 +272,9 @@ void vns_tun_delta(struct vns_tun *cur, const struct vns_tun *prev)
 		c->rx_bytes = vns_sub(c->rx_bytes, p->rx_bytes);
 		c->rx_vhost = vns_sub(c->rx_vhost, p->rx_vhost);
 		c->rx_write = vns_sub(c->rx_write, p->rx_write);
+		c->stops = vns_sub(c->stops, p->stops);
+		c->wakes = vns_sub(c->wakes, p->wakes);
+		c->bad_vnet_hdr = vns_sub(c->bad_vnet_hdr, p->bad_vnet_hdr);
 		for (k = 0; k <= VNS_TUN_DROP_MAX; k++)
 			c->drops[k] = vns_sub(c->drops[k], p->drops[k]);
 		for (k = 0; k <= VNS_TUN_GSO_MAX; k++)
@@ -325,6 +334,9 @@ static void vns_tunq_print(const struct vns_tunq *q, bool hist)
 	print_u64(PRINT_ANY, "rx_bytes", " %12llu", q->rx_bytes);
 	print_u64(PRINT_ANY, "rx_vhost", " %10llu", q->rx_vhost);
 	print_u64(PRINT_ANY, "rx_write", " %10llu", q->rx_write);
+	print_u64(PRINT_ANY, "stops", " %6llu", q->stops);
+	print_u64(PRINT_ANY, "wakes", " %6llu", q->wakes);
+	print_u64(PRINT_ANY, "bad_vnet_hdr", " %7llu", q->bad_vnet_hdr);
 	print_fp("\n");
 	open_json_object("gso");
 	for (k = 0; k <= VNS_TUN_GSO_MAX; k++)
@@ -354,10 +366,11 @@ void vns_tun_print(const struct vns_tun *t, const struct vns_tun_args *a)
 {
 	size_t i, shown = 0;
 
-	print_fp("%-12s %5s %8s %10s %12s %9s %8s %8s %8s %5s %8s %10s %12s %10s %10s\n",
+	print_fp("%-12s %5s %8s %10s %12s %9s %8s %8s %8s %5s %8s %10s %12s %10s %10s %6s %6s %7s\n",
 		 "DEV", "QUEUE", "SOCK", "TX_PKTS", "TX_BYTES", "RING_FULL",
 		 "NO_QUEUE", "FILTER", "OTHER", "RING", "FILL_MAX", "RX_PKTS",
-		 "RX_BYTES", "RX_VHOST", "RX_WRITE");
+		 "RX_BYTES", "RX_VHOST", "RX_WRITE", "STOPS", "WAKES",
+		 "BAD_HDR");
 	open_json_array("queues");
 	for (i = 0; i < t->n; i++) {
 		if (!vns_tunq_shown(&t->q[i], a))
@@ -453,6 +466,12 @@ static const char vns_tun_usage[] =
 	"largest fill after a packet was queued (known once vhost-net attached\n"
 	"the queue while the collector ran), and the packets from the reader\n"
 	"(through vhost-net's sendmsg or write()) with their GSO types.\n"
+	"STOPS and WAKES are the queue's transmit stops and wakes (XOFF set,\n"
+	"cleared): TUN stops its queues only when the device goes down and\n"
+	"wakes them when it comes up; a full ring drops, it never stops the\n"
+	"queue.  BAD_HDR counts the reader's frames TUN rejected for their\n"
+	"virtio-net header (write() or sendmsg() failing with EINVAL; the\n"
+	"device counts them in rx_frame_errors).\n"
 	"SOCK is the queue's socket, as vnetscope vhost shows it.  Turns the\n"
 	"tun collector on if it is off.\n"
 	"With --events, the last drops instead, oldest first: each with its\n"

@@ -22,6 +22,7 @@ struct vns_tunq {
 	u64 drops[VNS_TUN_DROP_MAX + 1];
 	u64 rx_packets, rx_bytes, rx_vhost, rx_write;
 	u64 gso[VNS_TUN_GSO_MAX + 1];
+	u64 stops, wakes, bad_vnet_hdr;
 	struct vns_hist fill;
 };
 

@@ -32,6 +32,25 @@
  *  - Guest to host: while a task is within tun_sendmsg() or
  *    tun_chr_write_iter(), the skbs of a TUN device handed to the stack
  *    (the net:*_entry receive tracepoints), on the queue TUN recorded.
+ *    A frame TUN rejects for its virtio-net header (tun_get_user():
+ *    virtio_net_hdr_to_skb() fails, rx_frame_errors counts it) is a call
+ *    that freed the skb it built (kfree_skb, by this task, not in an
+ *    interrupt) and returned -EINVAL; where the kernel gives drop reasons,
+ *    not INVALID_PROTO (an L3 TUN frame that is not IP).  Its queue is the
+ *    one whose socket (the call's struct tun_file) was last seen on it,
+ *    queueing or receiving; a queue never seen yet is not known
+ *    (status: bad_vnet_hdr_unplaced).
+ *  - Queue stop/wake: TUN never stops a queue when its ring is full (it
+ *    drops, since 3.8); it stops all queues in tun_net_close()
+ *    (netif_tx_stop_all_queues), starts them in tun_net_open()
+ *    (netif_tx_start_all_queues, inline) and wakes them when a queue is
+ *    attached to a running device (tun_set_iff(): netif_tx_wake_all_queues
+ *    -> netif_tx_wake_queue()).  Counted are the real XOFF transitions of
+ *    the queues below real_num_tx_queues (the attached ones; TUN toggles
+ *    all 256): the XOFF bits before and after tun_net_open/close, and
+ *    before each netif_tx_wake_queue() of a TUN device's queue (one that
+ *    finds XOFF set wakes it), and around each tun_net_xmit (a stop there
+ *    would be seen; none of 3.10 .. 6.12 does).
  *
  * One table of (netns, ifindex, queue) keys, shared, claimed with
  * cmpxchg(); the counters are per CPU and summed on read.  A device's
@@ -115,6 +134,7 @@ struct vns_tunq_stats {
 	u64 drops[VNS_TUN_DROP_MAX + 1];
 	u64 rx_packets, rx_bytes, rx_vhost, rx_write;
 	u64 gso[VNS_TUN_GSO_MAX + 1];
+	u64 stops, wakes, bad_vnet_hdr;
 	struct vns_hist fill;
 };
 
@@ -147,6 +167,17 @@ struct vns_tun_evring {
 
 enum { VNS_TUN_FROM_VHOST = 1, VNS_TUN_FROM_WRITE };
 
+/* Task slots for tun_sendmsg() and tun_chr_write_iter() calls */
+#define VNS_TUN_TASKS	64
+
+/* A task within one of them: its slot's data, written by that task only */
+struct vns_tun_task {
+	unsigned long sk;		/* the queue's socket (its tun_file) */
+	u32 reason;			/* of the skb freed, where known */
+	u8 from;			/* VNS_TUN_FROM_* */
+	bool freed;			/* an skb freed within the call */
+};
+
 struct vns_tun {
 	unsigned int nr;		/* entries, a power of 2 */
 	struct vns_tunq *q;
@@ -157,8 +188,9 @@ struct vns_tun {
 	atomic_t dead;			/* entries evicted, not reclaimed */
 	atomic_long_t evicted;		/* entries evicted since enable */
 	bool nb_on;			/* vns_tun_nb registered */
-	struct task_struct *owners[VNS_TASK_SLOTS];
-	u8 from[VNS_TASK_SLOTS];		/* VNS_TUN_FROM_* */
+	struct vns_tasks tasks;		/* generation-checked (T6) */
+	struct vns_tun_task *task;	/* tasks.nr */
+	atomic_long_t unplaced;		/* bad headers on unknown queues */
 };
 
 static struct vns_tun *vns_tun;
@@ -190,11 +222,14 @@ enum {
 	VNS_TUN_P_SEND,
 	VNS_TUN_P_WRITE,
 	VNS_TUN_P_MODFREE,
+	VNS_TUN_P_OPEN,
+	VNS_TUN_P_STOP,
+	VNS_TUN_P_WAKE,
 	VNS_TUN_P_RX,		/* the receive tracepoints from here on */
 };
 
 static struct vns_tun_probe_ptrs {
-	struct vns_probe *xmit, *ring, *send, *write;
+	struct vns_probe *xmit, *ring, *send, *write, *open, *stop;
 } vns_tun_pp;
 
 static struct vns_tunq_stats *vns_tun_stats(struct vns_tun *t, unsigned int i)
@@ -267,6 +302,24 @@ static bool vns_tun_dev(const struct net_device *dev)
 	return ops && ops->kind && !strcmp(ops->kind, "tun");
 }
 
+/* The XOFF queues of TUN's netif_tx_*_all_queues() looked at: MAX_TAP_QUEUES */
+#define VNS_TUN_XOFF_MAX	256
+
+/* Queues of @dev whose stops and wakes count: the attached ones */
+static unsigned int vns_tun_nq(const struct net_device *dev)
+{
+	return min_t(unsigned int, READ_ONCE(dev->real_num_tx_queues),
+		     VNS_TUN_XOFF_MAX);
+}
+
+/* Whether the driver stopped queue @i of @dev (its XOFF) */
+static bool vns_tun_xoff(const struct net_device *dev, unsigned int i)
+{
+	return i < dev->num_tx_queues &&
+	       test_bit(__QUEUE_STATE_DRV_XOFF,
+			&netdev_get_tx_queue(dev, i)->state);
+}
+
 /* The tx ring of @sk, a struct tun_file; NULL when not known */
 static const void *vns_tun_ring(unsigned long sk)
 {
@@ -281,6 +334,7 @@ struct vns_tun_xmit {
 	int entry;
 	u32 len;
 	u16 queue;
+	bool xoff;			/* the queue's XOFF at the entry */
 	const struct net_device *dev;
 };
 
@@ -299,6 +353,7 @@ static int vns_tun_xmit_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	x->dev = (const struct net_device *)vns_kprobe_arg(regs, 1);
 	x->queue = skb_get_queue_mapping(skb);
 	x->len = skb->len;
+	x->xoff = vns_tun_xoff(x->dev, x->queue);
 	pc = this_cpu_ptr(t->cpu);
 	x->entry = vns_tun_entry(t, x->dev, x->queue);
 	if (x->entry < 0) {
@@ -419,6 +474,9 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 		st->drops[cause]++;
 		vns_tun_event(t, pc, q, x, cause);
 	}
+	/* a TUN that stops a full queue instead of dropping (none yet) */
+	if (!x->xoff && vns_tun_xoff(x->dev, x->queue))
+		st->stops++;
 	pc->skb = NULL;
 	pc->sk = NULL;
 	local_irq_restore(flags);
@@ -441,11 +499,16 @@ static int vns_tun_readable(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* The drop reason of the skb being transmitted on this CPU */
+/*
+ * The drop reason of the skb being transmitted on this CPU; or an skb
+ * freed by a task within tun_sendmsg() or tun_chr_write_iter() (not by an
+ * interrupt on top of it): the first one of the call
+ */
 static void vns_tun_kfree_skb(VNS_KFREE_SKB_PROTO(data, skb, location))
 {
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	struct vns_tun_cpu *pc;
+	int n;
 
 	if (!t)
 		return;
@@ -460,6 +523,14 @@ static void vns_tun_kfree_skb(VNS_KFREE_SKB_PROTO(data, skb, location))
 		if (proto)
 			vns_skb_parse(skb, vns_skb_nh_rx(skb), proto, &pc->flow,
 				      NULL);
+		return;
+	}
+	if (in_interrupt())
+		return;
+	n = vns_tasks_slot(&t->tasks);
+	if (n >= 0 && !t->task[n].freed) {
+		t->task[n].reason = VNS_KFREE_SKB_REASON;
+		t->task[n].freed = true;
 	}
 }
 
@@ -605,46 +676,103 @@ static struct notifier_block vns_tun_nb = {
 
 /* ---- guest to host: tun_sendmsg (vhost-net), tun_chr_write_iter ---- */
 
-static int vns_tun_from_in(struct kretprobe_instance *ri, u8 from)
+/*
+ * A call claims a slot (T6: with its generation, in ri->data); a reset
+ * while the task is within the call frees the slot, and the return is a
+ * no-op
+ */
+static int vns_tun_from_in(struct kretprobe_instance *ri, u8 from,
+			   unsigned long sk)
 {
+	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_tun *t = READ_ONCE(vns_tun);
-	int n;
+	struct vns_tun_task *k;
 
-	*(int *)ri->data = -1;
 	if (!vns_active(&vns_tun_collector) || !t)
-		return 0;
-	n = vns_task_claim(t->owners);
-	if (n < 0) {
+		return 1;
+	if (!vns_tasks_claim(&t->tasks, ref)) {
 		this_cpu_inc(t->cpu->lost);
-		return 0;
+		return 1;
 	}
-	t->from[n] = from;
-	*(int *)ri->data = n;
+	k = &t->task[ref->n];
+	k->sk = sk;
+	k->from = from;
+	k->reason = 0;
+	k->freed = false;
 	return 0;
+}
+
+/* Whether a freed skb's drop reason may be a bad virtio-net header */
+static bool vns_tun_hdr_reason(u32 reason)
+{
+	char name[32];
+
+	/* no reasons (before 5.17), or one this build does not name */
+	if (!vns_drop_reason_name(reason, name, sizeof(name)))
+		return true;
+	/* an L3 TUN frame (IFF_NO_PI) that is neither IPv4 nor IPv6 */
+	return strcmp(name, "INVALID_PROTO") != 0;
+}
+
+/* A frame rejected for its virtio-net header, on the queue of @sk */
+static void vns_tun_bad_hdr(struct vns_tun *t, unsigned long sk)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; sk && i < t->nr; i++) {
+		struct vns_tunq *q = &t->q[i];
+		/* pairs with vns_tun_entry()'s release */
+		u64 key = smp_load_acquire(&q->key);
+
+		if (vns_tunq_live(key) && READ_ONCE(q->sk) == sk) {
+			local_irq_save(flags);
+			vns_tun_stats(t, i)->bad_vnet_hdr++;
+			local_irq_restore(flags);
+			return;
+		}
+	}
+	atomic_long_inc(&t->unplaced);
 }
 
 static int vns_tun_from_out(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
+	const struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_tun *t = READ_ONCE(vns_tun);
-	int n = *(int *)ri->data;
+	struct vns_tun_task *k;
 
-	if (n >= 0 && t)
-		vns_task_release(t->owners, n);
+	if (!t || !vns_tasks_mine(&t->tasks, ref))
+		return 0;
+	k = &t->task[ref->n];
+	/* tun_get_user(): virtio_net_hdr_to_skb() failed, skb freed */
+	if (k->freed && (long)regs_return_value(regs) == -EINVAL &&
+	    vns_tun_hdr_reason(k->reason))
+		vns_tun_bad_hdr(t, k->sk);
+	vns_tasks_release(&t->tasks, ref);
 	return 0;
 }
 
+/* tun_sendmsg(sock, m, len): sock is the tun_file's, sock->sk the tfile */
 static int vns_tun_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct socket *sock = (struct socket *)vns_kprobe_arg(regs, 0);
+
 	vns_probe_hit(vns_tun_pp.send);
-	return vns_tun_from_in(ri, VNS_TUN_FROM_VHOST);
+	return vns_tun_from_in(ri, VNS_TUN_FROM_VHOST,
+			       sock ? (unsigned long)sock->sk : 0);
 }
 
+/* tun_chr_write_iter(iocb, from): the file's private_data is the tfile */
 static int vns_tun_write_in(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
+	struct kiocb *iocb = (struct kiocb *)vns_kprobe_arg(regs, 0);
+
 	vns_probe_hit(vns_tun_pp.write);
-	return vns_tun_from_in(ri, VNS_TUN_FROM_WRITE);
+	return vns_tun_from_in(ri, VNS_TUN_FROM_WRITE,
+			       iocb && iocb->ki_filp ?
+			       (unsigned long)iocb->ki_filp->private_data : 0);
 }
 
 static unsigned int vns_tun_gso(const struct sk_buff *skb)
@@ -666,12 +794,13 @@ static void vns_tun_rx(void *data, const struct sk_buff *skb)
 {
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	struct vns_tunq_stats *st;
-	unsigned long flags;
+	unsigned long flags, sk;
+	struct vns_tunq *q;
 	int n, e;
 
 	if (!t || !vns_tun_dev(skb->dev))
 		return;
-	n = vns_task_slot(t->owners);
+	n = vns_tasks_slot(&t->tasks);
 	if (n < 0)
 		return;
 	vns_probe_hit(data);
@@ -687,13 +816,125 @@ static void vns_tun_rx(void *data, const struct sk_buff *skb)
 	/* as tx_bytes: the frame, its Ethernet header pulled by now */
 	st->rx_bytes += skb->len + (skb_mac_header_was_set(skb) ?
 				    skb->data - skb_mac_header(skb) : 0);
-	if (t->from[n] == VNS_TUN_FROM_VHOST)
+	if (t->task[n].from == VNS_TUN_FROM_VHOST)
 		st->rx_vhost++;
 	else
 		st->rx_write++;
 	st->gso[vns_tun_gso(skb)]++;
+	/* the queue's socket: where the writer's rejected frames go */
+	sk = t->task[n].sk;
+	q = &t->q[e];
+	if (sk && READ_ONCE(q->sk) != sk) {
+		WRITE_ONCE(q->sk, sk);
+		WRITE_ONCE(q->sock_id, vns_sock_id((struct sock *)sk));
+	}
 out:
 	local_irq_restore(flags);
+}
+
+/* ---- queue stop/wake ---- */
+
+/* The XOFF bits of a device's queues before tun_net_open/close */
+struct vns_tun_xoffs {
+	struct net_device *dev;
+	unsigned int n;
+	unsigned long was[BITS_TO_LONGS(VNS_TUN_XOFF_MAX)];
+};
+
+static int vns_tun_updown_in(struct kretprobe_instance *ri,
+			     struct pt_regs *regs, struct vns_probe *p)
+{
+	struct net_device *dev = (struct net_device *)vns_kprobe_arg(regs, 0);
+	struct vns_tun_xoffs *x = (void *)ri->data;
+	unsigned int i;
+
+	vns_probe_hit(p);
+	if (!vns_active(&vns_tun_collector) || !READ_ONCE(vns_tun) || !dev)
+		return 1;
+	x->dev = dev;
+	x->n = vns_tun_nq(dev);
+	bitmap_zero(x->was, VNS_TUN_XOFF_MAX);
+	for (i = 0; i < x->n; i++)
+		if (vns_tun_xoff(dev, i))
+			__set_bit(i, x->was);
+	return 0;
+}
+
+/* tun_net_open(dev): netif_tx_start_all_queues(), inline */
+static int vns_tun_open_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return vns_tun_updown_in(ri, regs, vns_tun_pp.open);
+}
+
+/* tun_net_close(dev): netif_tx_stop_all_queues() */
+static int vns_tun_stop_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return vns_tun_updown_in(ri, regs, vns_tun_pp.stop);
+}
+
+/* Each queue whose XOFF changed within the call: a stop or a wake */
+static int vns_tun_updown_out(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	const struct vns_tun_xoffs *x = (void *)ri->data;
+	struct vns_tun *t = READ_ONCE(vns_tun);
+	unsigned long flags;
+	unsigned int i;
+	bool now;
+	int e;
+
+	if (!t)
+		return 0;
+	local_irq_save(flags);
+	for (i = 0; i < x->n; i++) {
+		now = vns_tun_xoff(x->dev, i);
+		if (now == test_bit(i, x->was))
+			continue;
+		e = vns_tun_entry(t, x->dev, i);
+		if (e < 0)
+			this_cpu_inc(t->cpu->lost);
+		else if (now)
+			vns_tun_stats(t, e)->stops++;
+		else
+			vns_tun_stats(t, e)->wakes++;
+	}
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * netif_tx_wake_queue(txq), any driver's: a TUN device's queue (told by
+ * its rtnl_link_ops, as the receive path does: a NIC has none, so the
+ * test ends there) with XOFF set is woken by this call.  The kind, not
+ * ndo_start_xmit == tun_net_xmit: a kprobe's address is past the
+ * function's ENDBR where IBT is on (6.x), not the function's.
+ */
+static int vns_tun_wake(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct netdev_queue *txq = (void *)vns_kprobe_arg(regs, 0);
+	struct vns_tun *t = READ_ONCE(vns_tun);
+	struct net_device *dev;
+	unsigned long flags;
+	unsigned int i;
+	int e;
+
+	if (!t || !txq || !vns_active(&vns_tun_collector))
+		return 0;
+	dev = txq->dev;
+	if (!vns_tun_dev(dev))
+		return 0;
+	vns_probe_hit(container_of(kp, struct vns_probe, kp));
+	i = txq - netdev_get_tx_queue(dev, 0);
+	if (i >= vns_tun_nq(dev) || !vns_tun_xoff(dev, i))
+		return 0;
+	local_irq_save(flags);
+	e = vns_tun_entry(t, dev, i);
+	if (e < 0)
+		this_cpu_inc(t->cpu->lost);
+	else
+		vns_tun_stats(t, e)->wakes++;
+	local_irq_restore(flags);
+	return 0;
 }
 
 #define VNS_TUN_RX_TP(tp)					\
@@ -752,7 +993,7 @@ static struct vns_probe vns_tun_probes[] = {
 		.type = VNS_PROBE_KRETPROBE,
 		.krp_entry = vns_tun_send_in,
 		.krp_ret = vns_tun_from_out,
-		.krp_data_size = sizeof(int),
+		.krp_data_size = sizeof(struct vns_task_ref),
 	},
 	[VNS_TUN_P_WRITE] = {
 		.name = "tun_chr_write_iter",
@@ -760,13 +1001,37 @@ static struct vns_probe vns_tun_probes[] = {
 		.type = VNS_PROBE_KRETPROBE,
 		.krp_entry = vns_tun_write_in,
 		.krp_ret = vns_tun_from_out,
-		.krp_data_size = sizeof(int),
+		.krp_data_size = sizeof(struct vns_task_ref),
 	},
 	[VNS_TUN_P_MODFREE] = {
 		/* forgets the ring's place when tun goes */
 		.name = "module_free",
 		.type = VNS_PROBE_TRACEPOINT,
 		.tp_func = vns_tun_module_free,
+	},
+	[VNS_TUN_P_OPEN] = {
+		.name = "tun_net_open",
+		.module = VNS_TUN_MOD,
+		.type = VNS_PROBE_KRETPROBE,
+		.krp_entry = vns_tun_open_in,
+		.krp_ret = vns_tun_updown_out,
+		.krp_data_size = sizeof(struct vns_tun_xoffs),
+		.unavail = VNS_ARGS_UNAVAIL,
+	},
+	[VNS_TUN_P_STOP] = {
+		.name = "tun_net_close",
+		.module = VNS_TUN_MOD,
+		.type = VNS_PROBE_KRETPROBE,
+		.krp_entry = vns_tun_stop_in,
+		.krp_ret = vns_tun_updown_out,
+		.krp_data_size = sizeof(struct vns_tun_xoffs),
+		.unavail = VNS_ARGS_UNAVAIL,
+	},
+	[VNS_TUN_P_WAKE] = {
+		.name = "netif_tx_wake_queue",
+		.type = VNS_PROBE_KPROBE,
+		.kp_pre = vns_tun_wake,
+		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_RX] = VNS_TUN_RX_TP("netif_receive_skb_entry"),
 	VNS_TUN_RX_TP("netif_receive_skb_list_entry"),
@@ -781,6 +1046,8 @@ static struct vns_tun_probe_ptrs vns_tun_pp = {
 	.ring = &vns_tun_probes[VNS_TUN_P_RING],
 	.send = &vns_tun_probes[VNS_TUN_P_SEND],
 	.write = &vns_tun_probes[VNS_TUN_P_WRITE],
+	.open = &vns_tun_probes[VNS_TUN_P_OPEN],
+	.stop = &vns_tun_probes[VNS_TUN_P_STOP],
 };
 
 /* ---- tables ---- */
@@ -813,6 +1080,8 @@ static u64 vns_tun_mem_size(const struct vns_settings *s)
 	unsigned int nr = vns_tun_nr();
 
 	return sizeof(struct vns_tun) + (u64)nr * sizeof(struct vns_tunq) +
+	       vns_tasks_mem_size(VNS_TUN_TASKS) +
+	       (u64)VNS_TUN_TASKS * sizeof(struct vns_tun_task) +
 	       (u64)num_possible_cpus() *
 	       (vns_tun_stats_size(nr) + vns_tun_evring_size(vns_tun_nev()) +
 		2 * sizeof(void *) + sizeof(struct vns_tun_cpu));
@@ -837,6 +1106,8 @@ static void vns_tun_free(struct vns_collector *c)
 	}
 	kfree(t->stats);
 	kfree(t->ev);
+	vns_tasks_free(&t->tasks);
+	kfree(t->task);
 	free_percpu(t->cpu);
 	vfree(t->q);
 	kfree(t);
@@ -849,7 +1120,10 @@ static void vns_tun_clear(struct vns_collector *c)
 	unsigned int cpu;
 
 	memset(t->q, 0, t->nr * sizeof(*t->q));
-	memset(t->owners, 0, sizeof(t->owners));
+	/* a task within a call keeps running: its return finds no slot */
+	vns_tasks_reset(&t->tasks);
+	memset(t->task, 0, t->tasks.nr * sizeof(*t->task));
+	atomic_long_set(&t->unplaced, 0);
 	atomic_set(&t->dead, 0);
 	atomic_long_set(&t->evicted, 0);
 	for_each_possible_cpu(cpu) {
@@ -878,7 +1152,11 @@ static int vns_tun_alloc(struct vns_collector *c)
 	t->ev = kcalloc(nr_cpu_ids, sizeof(*t->ev), GFP_KERNEL);
 	t->cpu = alloc_percpu(struct vns_tun_cpu);
 	vns_tun = t;
-	if (!t->q || !t->stats || !t->ev || !t->cpu)
+	if (!t->q || !t->stats || !t->ev || !t->cpu ||
+	    vns_tasks_alloc(&t->tasks, VNS_TUN_TASKS))
+		goto nomem;
+	t->task = kcalloc(t->tasks.nr, sizeof(*t->task), GFP_KERNEL);
+	if (!t->task)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		t->stats[cpu] = vzalloc_node(vns_tun_stats_size(t->nr),
@@ -949,6 +1227,8 @@ static void vns_tun_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "events_lost", vns_tun_ev_lost(t));
 	vns_status_counter(st, "event_capacity", t->nev);
 	vns_status_counter(st, "evicted", atomic_long_read(&t->evicted));
+	vns_status_counter(st, "bad_vnet_hdr_unplaced",
+			   atomic_long_read(&t->unplaced));
 }
 
 static void vns_tun_sum(struct vns_tunq_stats *dst,
@@ -962,6 +1242,9 @@ static void vns_tun_sum(struct vns_tunq_stats *dst,
 	dst->rx_bytes += READ_ONCE(s->rx_bytes);
 	dst->rx_vhost += READ_ONCE(s->rx_vhost);
 	dst->rx_write += READ_ONCE(s->rx_write);
+	dst->stops += READ_ONCE(s->stops);
+	dst->wakes += READ_ONCE(s->wakes);
+	dst->bad_vnet_hdr += READ_ONCE(s->bad_vnet_hdr);
 	for (i = 0; i <= VNS_TUN_DROP_MAX; i++)
 		dst->drops[i] += READ_ONCE(s->drops[i]);
 	for (i = 0; i <= VNS_TUN_GSO_MAX; i++)
@@ -1196,6 +1479,12 @@ static int vns_tun_fill(struct sk_buff *skb, const struct vns_snap *s,
 	    vns_nla_put_u64(skb, VNS_TUN_A_RX_VHOST, r->s.rx_vhost,
 			    VNS_TUN_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_TUN_A_RX_WRITE, r->s.rx_write,
+			    VNS_TUN_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TUN_A_STOPS, r->s.stops,
+			    VNS_TUN_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TUN_A_WAKES, r->s.wakes,
+			    VNS_TUN_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_TUN_A_BAD_VNET_HDR, r->s.bad_vnet_hdr,
 			    VNS_TUN_A_PAD))
 		goto cancel;
 	for (i = 0; i <= VNS_TUN_GSO_MAX; i++)
@@ -1269,6 +1558,8 @@ static void vns_tun_show(struct seq_file *m, const struct vns_snap *s,
 	for (i = 0; i <= VNS_TUN_GSO_MAX; i++)
 		seq_printf(m, " gso_%s=%llu", vns_tun_gso_names[i],
 			   r->s.gso[i]);
+	seq_printf(m, " stops=%llu wakes=%llu bad_vnet_hdr=%llu", r->s.stops,
+		   r->s.wakes, r->s.bad_vnet_hdr);
 	vns_seq_hist(m, "fill_hist", &r->s.fill);
 	seq_printf(m, " netns=%u\n", r->net);
 }

@@ -16,6 +16,7 @@ struct ttun {
 	const char *dev;
 	u32 ifindex, queue, sock, ring;
 	u64 tx, txb, full, other, rx, rxb, vhost, write, tcp4;
+	u64 stops, wakes, bad;
 	u64 fill[8];
 };
 
@@ -55,6 +56,11 @@ static int add_tun(struct vns_tun *t, const struct ttun *q)
 	nla_put_u64(msg, VNS_TUN_A_RX_BYTES, q->rxb);
 	nla_put_u64(msg, VNS_TUN_A_RX_VHOST, q->vhost);
 	nla_put_u64(msg, VNS_TUN_A_RX_WRITE, q->write);
+	if (q->stops || q->wakes || q->bad) {
+		nla_put_u64(msg, VNS_TUN_A_STOPS, q->stops);
+		nla_put_u64(msg, VNS_TUN_A_WAKES, q->wakes);
+		nla_put_u64(msg, VNS_TUN_A_BAD_VNET_HDR, q->bad);
+	}
 	if (q->rx - q->tcp4)
 		put_pair(msg, VNS_TUN_A_GSO, VNS_TUN_GSO_NONE, q->rx - q->tcp4);
 	if (q->tcp4)
@@ -75,6 +81,7 @@ static const struct ttun t_tap0 = {
 	.dev = "tap0", .ifindex = 5, .queue = 0, .sock = 0xabcd1234,
 	.ring = 256, .tx = 20, .txb = 1960, .full = 2, .rx = 22,
 	.rxb = 2000, .vhost = 22, .tcp4 = 2, .fill = { [0] = 18, [1] = 2 },
+	.stops = 1, .wakes = 2, .bad = 3,
 };
 
 static void tun_read(struct vns_tun *t, u64 more)
@@ -87,6 +94,9 @@ static void tun_read(struct vns_tun *t, u64 more)
 	q.txb += more * 100;
 	q.fill[0] += more;
 	q.full += more;
+	q.stops += more;
+	q.wakes += more;
+	q.bad += more;
 	CHECK_INT(add_tun(t, &q), 0);
 	vns_tun_sort(t);
 }
@@ -108,13 +118,16 @@ static void test_tun(void)
 	      t.q[0].fill.max == 256, "queue 0 parsed");
 	CHECK(t.q[1].drops[VNS_TUN_DROP_OTHER] == 1 && !t.q[1].ring_size,
 	      "queue 1 parsed");
+	CHECK(t.q[0].stops == 1 && t.q[0].wakes == 2 &&
+	      t.q[0].bad_vnet_hdr == 3 && !t.q[1].stops && !t.q[1].wakes &&
+	      !t.q[1].bad_vnet_hdr, "stops, wakes, bad headers parsed");
 
 	a.queue = 0;
 	f = out_open();
 	vns_tun_print(&t, &a);
 	CHECK_STR(out_close(f),
-		  "DEV          QUEUE     SOCK    TX_PKTS     TX_BYTES RING_FULL NO_QUEUE   FILTER    OTHER  RING FILL_MAX    RX_PKTS     RX_BYTES   RX_VHOST   RX_WRITE\n"
-		  "tap0             0 abcd1234         20         1960         2        0        0        0   256      256         22         2000         22          0\n"
+		  "DEV          QUEUE     SOCK    TX_PKTS     TX_BYTES RING_FULL NO_QUEUE   FILTER    OTHER  RING FILL_MAX    RX_PKTS     RX_BYTES   RX_VHOST   RX_WRITE  STOPS  WAKES BAD_HDR\n"
+		  "tap0             0 abcd1234         20         1960         2        0        0        0   256      256         22         2000         22          0      1      2       3\n"
 		  "                   GSO from the reader: none 20 tcpv4 2\n");
 	a.queue = -1;
 	a.dev = "tap9";
@@ -130,7 +143,8 @@ static void test_tun(void)
 		  "\"drops\":{\"ring_full\":0,\"no_queue\":0,\"filter\":0,"
 		  "\"other\":1},\"ring_size\":null,\"fill_max\":null,"
 		  "\"rx_packets\":0,\"rx_bytes\":0,\"rx_vhost\":0,"
-		  "\"rx_write\":0,\"gso\":{\"none\":0,\"tcpv4\":0,\"tcpv6\":0,"
+		  "\"rx_write\":0,\"stops\":0,\"wakes\":0,\"bad_vnet_hdr\":0,"
+		  "\"gso\":{\"none\":0,\"tcpv4\":0,\"tcpv6\":0,"
 		  "\"other\":0},\"fill_hist\":null}]}");
 
 	/* growth: 5 more packets and ring-full drops on queue 0 */
@@ -142,6 +156,8 @@ static void test_tun(void)
 	      t.q[0].rx_packets == 0 && t.q[0].fill.count == 5 &&
 	      t.q[1].tx_packets == 0 && t.q[1].drops[VNS_TUN_DROP_OTHER] == 0,
 	      "delta");
+	CHECK(t.q[0].stops == 5 && t.q[0].wakes == 5 &&
+	      t.q[0].bad_vnet_hdr == 5, "delta of stops, wakes, bad headers");
 	vns_tun_free(&prev);
 	/* a reset (counts went down): the current values */
 	tun_read(&prev, 5);

@@ -586,6 +586,20 @@ enum vns_tun_attr {
 	VNS_TUN_A_NETNS,	/* u32: the device's network namespace (its
 				 * inode number, as /proc/PID/ns/net shows)
 				 */
+	/* issue 13, tunq: */
+	VNS_TUN_A_STOPS,	/* u64: the queue's XOFF set (running ->
+				 * stopped); TUN stops its queues only when
+				 * the device goes down, never when a ring
+				 * is full (it drops)
+				 */
+	VNS_TUN_A_WAKES,	/* u64: its XOFF cleared (stopped ->
+				 * running): device up, or a queue attached
+				 * to a running device
+				 */
+	VNS_TUN_A_BAD_VNET_HDR,	/* u64: frames from the reader TUN rejected
+				 * for their virtio-net header (-EINVAL,
+				 * counted in the device's rx_frame_errors)
+				 */
 
 	__VNS_TUN_A_MAX,
 	VNS_TUN_A_MAX = __VNS_TUN_A_MAX - 1

@@ -12,6 +12,9 @@
 #     flow on queue 1 with the ring full, times increasing; events_lost is the rest; the CLI's
 #     `tun --events` (text and JSON) says the same;
 #   - the drop collector's entries for those drops carry queue=1 (view, CLI text and JSON).
+#  TUN drops on a full ring and never stops the queue: under the flood no queue stopped or
+#  woke; `ip link set vq0 down` stops each of the 2 queues once (tun_net_close), `up` wakes
+#  each once (tun_net_open), and nothing else moves (view, CLI JSON).
 #  Then the netns is in each entry (T3), a TAP in another netns is apart, deleting the TAP
 #  removes its entries, and unloading tun makes the ring unknown again (status says why).
 . "$(dirname "$0")/../lib.sh"
@@ -146,6 +149,27 @@ print(sum(x["count"] for x in e if x["dev"] == "vq0" and x["queue"] == 1),
       sum(x["count"] for x in e if x["dev"] == "vq0" and x["queue"] != 1))')
 expect_eq $T/cli_drops_json "$cli" "$DROPS 0"
 ctl disable drops
+
+# --- stop/wake: a full ring drops, it does not stop the queue; down/up stop and wake each -------
+for q in 0 1; do
+  expect_eq $T/flood_q${q}_stops_wakes "$(view_get $TF stops dev=vq0 queue=$q) $(view_get $TF wakes dev=vq0 queue=$q)" "0 0"
+done
+ip link set vq0 down
+expect_eq $T/down_stops "$(view_get $V stops dev=vq0 queue=0) $(view_get $V stops dev=vq0 queue=1)" "1 1"
+expect_eq $T/down_no_wake "$(view_get $V wakes dev=vq0 queue=0) $(view_get $V wakes dev=vq0 queue=1)" "0 0"
+ip link set vq0 up
+expect_eq $T/up_wakes "$(view_get $V wakes dev=vq0 queue=0) $(view_get $V wakes dev=vq0 queue=1)" "1 1"
+expect_eq $T/up_no_stop "$(view_get $V stops dev=vq0 queue=0) $(view_get $V stops dev=vq0 queue=1)" "1 1"
+# the drops and the device's count did not move with it
+expect_eq $T/updown_drops "$(view_get $V drop_ring_full dev=vq0 queue=1)" "$full1"
+expect_eq $T/updown_tx_dropped "$(cat /sys/class/net/vq0/statistics/tx_dropped)" "$txd1"
+expect_eq $T/updown_entries "$(view_count $V dev=vq0)" 2
+cli=$("$VNS_CLI" tun --json --no-enable --dev vq0 | python3 -c '
+import json, sys
+print(" ".join("%d:%d/%d" % (q["queue"], q["stops"], q["wakes"]) for q in json.load(sys.stdin)["queues"]))')
+expect_eq $T/cli_stops_wakes_json "$cli" "0:1/1 1:1/1"
+expect_eq $T/cli_stops_wakes_text "$("$VNS_CLI" tun --no-enable --dev vq0 | awk '$1 == "vq0" { print $2 ":" $(NF-2) "/" $(NF-1) }' | xargs)" \
+  "0:1/1 1:1/1"
 
 # --- T3: the netns is in the key; a TAP in another netns is apart ------------------------------
 expect_eq $T/queue_netns "$(view_get $V netns dev=vq0 queue=1)" "$(stat -L -c %i /proc/self/ns/net)"
