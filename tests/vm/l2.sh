@@ -44,7 +44,9 @@
 #   l2_net_down             removes tap0, br0, b0 and vns_f
 #   l2_cleanup              l2_stop if running, then l2_net_down (for a trap on EXIT)
 # Knobs, set before l2_start: L2_MEM (MiB, 256), L2_SMP (1), L2_QUEUES (1; L2's virtio-net
-# enables min(L2_QUEUES, L2_SMP) queue pairs, so give it as many vCPUs), L2_APPEND (more of L2's kernel
+# enables min(L2_QUEUES, L2_SMP) queue pairs, so give it as many vCPUs), L2_POLL_US (none; N:
+# qemu's poll-us=N on the tap netdev, vhost-net's busy polling of an empty virtqueue or socket for
+# up to N us, VHOST_SET_VRING_BUSYLOOP_TIMEOUT), L2_APPEND (more of L2's kernel
 # command line, e.g. loglevel=7 to see its boot), L2_BOOT_TIMEOUT (300), L2_WRAP (a command
 # qemu runs under, e.g. "taskset -c 0"), L2_LOG and L2_KLOG (the command channel's and the serial
 # console's logs, default in /tmp/vns-l2).
@@ -98,7 +100,7 @@ l2_net_down() {
 }
 
 l2_start() {
-  local t0 end why= nq=${L2_QUEUES:-1} mq=''
+  local t0 end why= nq=${L2_QUEUES:-1} mq='' poll=''
   [ -s "$VNS_L2/initrd.gz" ] && [ -s "$VNS_L2/vmlinuz" ] ||
     { echo "l2: no $VNS_L2/initrd.gz (tests/vm/l2-build.sh)" >&2; return 1; }
   modprobe -a kvm_amd vhost_net tun bridge veth 2>&1 | sed 's/^/l2: /' >&2
@@ -112,6 +114,7 @@ l2_start() {
   cat $L2_DIR/con.out >> $L2_LOG &
   L2_CAT_PID=$!
   [ "$nq" -gt 1 ] && mq=",mq=on,vectors=$((2 * nq + 2))"
+  [ -n "${L2_POLL_US:-}" ] && poll=",poll-us=$L2_POLL_US"
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
   ${L2_WRAP:-} qemu-system-x86_64 -enable-kvm -cpu host,xsave=off -m ${L2_MEM:-256} -smp ${L2_SMP:-1} -nodefaults \
@@ -120,7 +123,7 @@ l2_start() {
     -append "console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1 ipv6.disable=1 ${L2_APPEND:-}" \
     -serial file:$L2_KLOG -device virtio-serial-pci \
     -chardev pipe,id=con,path=$L2_DIR/con -device virtconsole,chardev=con \
-    -netdev tap,id=n0,ifname=$L2_TAP,script=no,downscript=no,vhost=on,queues=$nq \
+    -netdev tap,id=n0,ifname=$L2_TAP,script=no,downscript=no,vhost=on,queues=$nq$poll \
     -device virtio-net-pci,netdev=n0,mac=$L2_MAC$mq "$@" > $L2_DIR/qemu.log 2>&1 &
   L2_QEMU_PID=$!
   exec {L2_IN}<>$L2_DIR/con.in

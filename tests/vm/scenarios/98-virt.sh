@@ -1,7 +1,8 @@
 #!/bin/bash
 # 98-virt: the virtualization layer on a real nested guest (issue 13). One L2 guest (Debian's
-# 6.1 under KVM in this VM, 2 vCPUs, a multi-queue virtio-net on the TAP tap0 with vhost=on and
-# two queue pairs: tests/vm/l2.sh) serves every part, in this order:
+# 6.1 under KVM in this VM, 2 vCPUs, a multi-queue virtio-net on the TAP tap0 with vhost=on,
+# two queue pairs and vhost-net's busy polling for 50 us (qemu's poll-us=50: tests/vm/l2.sh)
+# serves every part, in this order:
 #   0. vnetscope loads before tun, vhost_net and kvm: the probes of the latency, tun, vhost and
 #      kvm collectors wait for the modules, and attach when l2_start loads them. The guest
 #      uses both queue pairs (tap0 and its eth0 have two queues each).
@@ -42,7 +43,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$VNS_REPO/tests/vm/vns.sh"
 # shellcheck disable=SC2034  # read by tests/vm/l2.sh
-L2_QUEUES=2 L2_SMP=2
+L2_QUEUES=2 L2_SMP=2 L2_POLL_US=50
 . "$VNS_REPO/tests/vm/l2.sh"
 . "$VNS_REPO/tests/vm/virt-busy.sh"
 . "$VNS_REPO/tests/vm/virt-cost.sh"
@@ -306,6 +307,13 @@ else
 fi
 ctl disable latency
 ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp
+
+# --- vhost-net's busy polling (poll-us=$L2_POLL_US): tests/vm/virt-vhostpoll.sh ------------------
+if [ -f "$VNS_REPO/tests/vm/virt-vhostpoll.sh" ]; then
+  phase "vhost busy poll"
+  . "$VNS_REPO/tests/vm/virt-vhostpoll.sh"
+  virt_vhostpoll $T
+fi
 
 # --- 2. TUN ring full on one queue: qemu stopped, a one-flow flood toward the guest --------------
 phase "ring full"
