@@ -39,11 +39,12 @@
  *   stop, the queue running at entry and stopped (__QUEUE_STATE_DRV_XOFF)
  *   at return: the driver stops it (netif_stop_subqueue(), inline) when
  *   its ring has too few free slots.  The return handler runs before the
- *   caller drops the queue's xmit lock.
- * - netif_tx_wake_queue(txq) (out of line 3.19+; inline before: that
- *   probe is unavailable), a kprobe: a wake, of a stopped queue of a
- *   device whose ndo_start_xmit is virtio_net's (learned in start_xmit).
- *   The TX completion (virtnet_poll_tx(), skb_xmit_done(), the RX poll's
+ *   caller drops the queue's xmit lock.  The driver's stops only
+ *   (__QUEUE_STATE_DRV_XOFF), not byte queue limits' (6.11+).
+ * - netif_tx_wake_queue(txq) (out of line in every kernel here, RHEL 7's
+ *   3.10 included; where inlined, that probe is unavailable), a kprobe:
+ *   a wake, of a stopped queue of a device whose ndo_start_xmit is
+ *   virtio_net's (learned in start_xmit).  The TX completion (virtnet_poll_tx(), skb_xmit_done(), the RX poll's
  *   clean-up) wakes the queue with it.  A queue is netdev_queue N of the
  *   device: virtqueue 2N + 1 ("output.N") of its virtio device, the
  *   record it joins when read.
