@@ -3,7 +3,8 @@
  * vnetscope virtio: a guest's virtio-net queues (VNS_CMD_VIRTIO_GET): NAPI
  * polls by caller (softirq, busy poll, other), packets a poll, interrupts
  * and the share that found nothing (IRQ_NONE), refill failures, "nobody
- * cared"; once (cumulative since enable) or every interval (the growth).
+ * cared", a send queue's packets, stops and wakes; once (cumulative since
+ * enable) or every interval (the growth).
  */
 #include <errno.h>
 #include <getopt.h>
