@@ -44,8 +44,9 @@
  * - netif_tx_wake_queue(txq) (out of line in every kernel here, RHEL 7's
  *   3.10 included; where inlined, that probe is unavailable), a kprobe:
  *   a wake, of a stopped queue of a device whose ndo_start_xmit is
- *   virtio_net's (learned in start_xmit).  The TX completion (virtnet_poll_tx(), skb_xmit_done(), the RX poll's
- *   clean-up) wakes the queue with it.  A queue is netdev_queue N of the
+ *   virtio_net's (learned in start_xmit).  The TX completion
+ *   (virtnet_poll_tx(), skb_xmit_done(), the RX poll's clean-up) wakes
+ *   the queue with it.  A queue is netdev_queue N of the
  *   device: virtqueue 2N + 1 ("output.N") of its virtio device, the
  *   record it joins when read.
  *
