@@ -100,17 +100,20 @@ q() { view_get "$1" "$2" type=queue dev=$VI name=output.0; }
 txp() { in_t cat /sys/class/net/$VI/statistics/tx_packets; }
 
 # BQL's limit follows limit_min from its first completions on: 20 datagrams with the e1000 up
-# first (all completed: tx_packets), then the e1000 down again
-in_e ip link set $E up
-w0=$(txp)
-for _ in $(seq 50); do
-  in_t "$VNS_TESTBIN/udpsend" 10.98.0.2 41999 10.98.0.1 5300 20 64 >/dev/null
-  sleep 0.2
-  [ "$(( $(txp) - w0 ))" -ge 20 ] && break
-done
-echo "INFO warm-up: tx_packets +$(( $(txp) - w0 ))"
-sleep 0.5
-in_e ip link set $E down
+# first (all completed: tx_packets), then the e1000 down again. With napi_tx only (virtio_net's
+# BQL needs it): without, the driver would count the last of them in the delta below.
+if [ "$napi" != N ]; then
+  in_e ip link set $E up
+  w0=$(txp)
+  for _ in $(seq 50); do
+    in_t "$VNS_TESTBIN/udpsend" 10.98.0.2 41999 10.98.0.1 5300 20 64 >/dev/null
+    sleep 0.2
+    [ "$(( $(txp) - w0 ))" -ge 20 ] && break
+  done
+  echo "INFO warm-up: tx_packets +$(( $(txp) - w0 ))"
+  sleep 0.5
+  in_e ip link set $E down
+fi
 load_vns || exit 1
 ctl enable virtio || { fail $T/enable "control write failed"; exit 1; }
 sleep 0.5
