@@ -42,6 +42,8 @@ static const struct nla_policy vns_vhost_policy[VNS_VHOST_A_MAX + 1] = {
 	[VNS_VHOST_A_EMPTY] = { .type = NLA_U64 },
 	[VNS_VHOST_A_EMPTY_RACED] = { .type = NLA_U64 },
 	[VNS_VHOST_A_GONE] = { .type = NLA_FLAG },
+	[VNS_VHOST_A_BUSY_LOOPS] = { .type = NLA_U64 },
+	[VNS_VHOST_A_BUSY_NS] = { .type = NLA_U64 },
 };
 
 int vns_vhost_add(struct vns_vhost *v, struct nlattr **top)
@@ -76,6 +78,8 @@ int vns_vhost_add(struct vns_vhost *v, struct nlattr **top)
 	q->suppressed = vns_nla_u64_or0(tb[VNS_VHOST_A_SUPPRESSED]);
 	q->empty = vns_nla_u64_or0(tb[VNS_VHOST_A_EMPTY]);
 	q->raced = vns_nla_u64_or0(tb[VNS_VHOST_A_EMPTY_RACED]);
+	q->busy_loops = vns_nla_u64_or0(tb[VNS_VHOST_A_BUSY_LOOPS]);
+	q->busy_ns = vns_nla_u64_or0(tb[VNS_VHOST_A_BUSY_NS]);
 	if ((tb[VNS_VHOST_A_PKT_HIST] &&
 	     vns_hist_from_nest(&q->pkts, tb[VNS_VHOST_A_PKT_HIST])) ||
 	    (tb[VNS_VHOST_A_BYTE_HIST] &&
@@ -136,6 +140,8 @@ void vns_vhost_delta(struct vns_vhost *cur, const struct vns_vhost *prev)
 		c->suppressed = vns_sub(c->suppressed, p->suppressed);
 		c->empty = vns_sub(c->empty, p->empty);
 		c->raced = vns_sub(c->raced, p->raced);
+		c->busy_loops = vns_sub(c->busy_loops, p->busy_loops);
+		c->busy_ns = vns_sub(c->busy_ns, p->busy_ns);
 		vns_hist_delta(&c->pkts, &p->pkts);
 		vns_hist_delta(&c->bytes_hist, &p->bytes_hist);
 		vns_hist_delta(&c->time, &p->time);
@@ -167,7 +173,7 @@ static bool vns_vhq_shown(const struct vns_vhq *q, const struct vns_tunq *tq,
 #define VNS_HAS_VQ(q, a)	(!!((q)->present & VNS_BIT(a)))
 
 static void vns_vhq_print(const struct vns_vhq *q, const struct vns_tunq *tq,
-			  bool hist)
+			  bool hist, bool busy)
 {
 	char buf[24], avg[32];
 	u64 runs = q->runs_kick + q->runs_net;
@@ -211,6 +217,23 @@ static void vns_vhq_print(const struct vns_vhq *q, const struct vns_tunq *tq,
 		      VNS_HAS_VQ(q, VNS_VHOST_A_SUPPRESSED), q->suppressed);
 	print_u64(PRINT_ANY, "empty", " %8llu", q->empty);
 	print_u64(PRINT_ANY, "empty_raced", " %8llu", q->raced);
+	/* busy polling: columns where the module counts it, "-" unknown */
+	if (VNS_HAS_VQ(q, VNS_VHOST_A_BUSY_LOOPS))
+		print_u64(PRINT_JSON, "busy_loops", NULL, q->busy_loops);
+	if (VNS_HAS_VQ(q, VNS_VHOST_A_BUSY_NS))
+		print_u64(PRINT_JSON, "busy_ns", NULL, q->busy_ns);
+	if (busy) {
+		snprintf(buf, sizeof(buf), "-");
+		if (VNS_HAS_VQ(q, VNS_VHOST_A_BUSY_LOOPS))
+			snprintf(buf, sizeof(buf), "%llu",
+				 (unsigned long long)q->busy_loops);
+		print_fp(" %8s", buf);
+		snprintf(buf, sizeof(buf), "-");
+		if (VNS_HAS_VQ(q, VNS_VHOST_A_BUSY_NS))
+			snprintf(buf, sizeof(buf), "%llu",
+				 (unsigned long long)(q->busy_ns / 1000));
+		print_fp(" %10s", buf);
+	}
 	/* released: its last figures, until the module needs the room */
 	if (VNS_HAS_VQ(q, VNS_VHOST_A_GONE)) {
 		print_bool(PRINT_JSON, "gone", NULL, true);
@@ -243,18 +266,25 @@ void vns_vhost_print(const struct vns_vhost *v, const struct vns_tun *t,
 {
 	const struct vns_tunq *tq;
 	size_t i, shown = 0;
+	bool busy = false;
 
-	print_fp("%-8s %-3s %7s %7s %8s %-14s %9s %9s %10s %12s %8s %9s %10s %8s %8s\n",
+	for (i = 0; i < v->n; i++)
+		if (VNS_HAS_VQ(&v->q[i], VNS_VHOST_A_BUSY_LOOPS))
+			busy = true;
+	print_fp("%-8s %-3s %7s %7s %8s %-14s %9s %9s %10s %12s %8s %9s %10s %8s %8s",
 		 "ID", "DIR", "WORKER", "QEMU", "SOCK", "TUN", "RUNS_KICK",
 		 "RUNS_NET", "PACKETS", "BYTES", "PKT/RUN", "SIGNALS",
 		 "SUPPRESSED", "EMPTY", "RACED");
+	if (busy)
+		print_fp(" %8s %10s", "BUSY", "BUSY_US");
+	print_fp("\n");
 	open_json_array("virtqueues");
 	for (i = 0; i < v->n; i++) {
 		tq = vns_vhost_tunq(t, v->q[i].sock);
 		if (!vns_vhq_shown(&v->q[i], tq, a))
 			continue;
 		shown++;
-		vns_vhq_print(&v->q[i], tq, a->hist);
+		vns_vhq_print(&v->q[i], tq, a->hist, busy);
 	}
 	close_json_array();
 	if (!shown)
@@ -276,8 +306,10 @@ static const char vns_vhost_usage[] =
 	"its runs by what started them (a guest kick, the socket), packets,\n"
 	"bytes and packets per run, the notifications sent to the guest and\n"
 	"those suppressed (the guest asked for none), and how often the ring\n"
-	"was found empty (RACED: refilled meanwhile).  Turns the vhost\n"
-	"collector on if it is off.\n"
+	"was found empty (RACED: refilled meanwhile), and its busy-poll\n"
+	"loops (qemu's poll-us=) and their time in microseconds (BUSY_US,\n"
+	"\"-\" where the kernel inlines the loop).  Turns the vhost collector\n"
+	"on if it is off.\n"
 	"\n"
 	"  --pid PID        only qemu process PID's\n"
 	"  --dev IFNAME     only those serving that TUN/TAP device\n"

@@ -18,6 +18,7 @@ struct vns_vhq {
 	u8 dir;
 	u64 runs_kick, runs_net, packets, bytes;
 	u64 signals, suppressed, empty, raced;
+	u64 busy_loops, busy_ns;	/* known where present says */
 	struct vns_hist pkts, bytes_hist, time;
 };
 

@@ -3,7 +3,8 @@
  * vnetscope virtio: a guest's virtio-net queues (VNS_CMD_VIRTIO_GET): NAPI
  * polls by caller (softirq, busy poll, other), packets a poll, interrupts
  * and the share that found nothing (IRQ_NONE), refill failures, "nobody
- * cared"; once (cumulative since enable) or every interval (the growth).
+ * cared", a send queue's packets, stops and wakes; once (cumulative since
+ * enable) or every interval (the growth).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,6 +40,9 @@ static const struct nla_policy vns_vio_policy[VNS_VIRTIO_A_MAX + 1] = {
 	[VNS_VIRTIO_A_IRQ_NONE] = { .type = NLA_U64 },
 	[VNS_VIRTIO_A_REFILL_FAIL] = { .type = NLA_U64 },
 	[VNS_VIRTIO_A_NOBODY_CARED] = { .type = NLA_U64 },
+	[VNS_VIRTIO_A_XMITS] = { .type = NLA_U64 },
+	[VNS_VIRTIO_A_TX_STOPS] = { .type = NLA_U64 },
+	[VNS_VIRTIO_A_TX_WAKES] = { .type = NLA_U64 },
 };
 
 static const struct {
@@ -55,6 +59,9 @@ static const struct {
 	{ VNS_VIRTIO_A_IRQ_NONE, "irq_none" },
 	{ VNS_VIRTIO_A_REFILL_FAIL, "refill_fail" },
 	{ VNS_VIRTIO_A_NOBODY_CARED, "nobody_cared" },
+	{ VNS_VIRTIO_A_XMITS, "xmits" },
+	{ VNS_VIRTIO_A_TX_STOPS, "tx_stops" },
+	{ VNS_VIRTIO_A_TX_WAKES, "tx_wakes" },
 };
 
 #define VNS_VIO_NR_COUNTERS	VNS_ARRAY_SIZE(vns_vio_counters)
@@ -191,7 +198,22 @@ static void vns_vio_u32(const char *key, const char *fmt, u32 v)
 	print_fp(fmt, b);
 }
 
-static void vns_vio_row(const struct vns_vio_q *q)
+/* Counter @attr in text through @fmt (a string), "-" if absent */
+static void vns_vio_opt_col(const struct vns_vio_q *q, int attr,
+			    const char *fmt)
+{
+	char b[24] = "-";
+
+	if (VNS_HAS(q, attr))
+		snprintf(b, sizeof(b), "%llu", (unsigned long long)q->c[attr]);
+	print_fp(fmt, b);
+}
+
+/* Any of @v's queues shown with a send queue's counters (a module with them) */
+static bool vns_vio_has_tx(const struct vns_virtio *v, const char *dev,
+			   long long queue);
+
+static void vns_vio_row(const struct vns_vio_q *q, bool tx)
 {
 	u64 polls = q->c[VNS_VIRTIO_A_POLL_SOFTIRQ] +
 		    q->c[VNS_VIRTIO_A_POLL_BUSY] +
@@ -206,9 +228,11 @@ static void vns_vio_row(const struct vns_vio_q *q)
 	print_string(PRINT_ANY, "name", " %-10s", q->name[0] ? q->name : "-");
 	vns_vio_u32("irq", " %5s", q->irq);
 	for (i = 0; i < VNS_VIO_NR_COUNTERS; i++)
-		print_u64_opt(PRINT_JSON, vns_vio_counters[i].key, NULL,
-			      VNS_HAS(q, vns_vio_counters[i].attr),
-			      q->c[vns_vio_counters[i].attr]);
+		if (vns_vio_counters[i].attr < VNS_VIRTIO_A_XMITS ||
+		    VNS_HAS(q, vns_vio_counters[i].attr))
+			print_u64_opt(PRINT_JSON, vns_vio_counters[i].key, NULL,
+				      VNS_HAS(q, vns_vio_counters[i].attr),
+				      q->c[vns_vio_counters[i].attr]);
 	snprintf(busy, sizeof(busy), "%.1f%%",
 		 polls ? 100.0 * q->c[VNS_VIRTIO_A_POLL_BUSY] / polls : 0.0);
 	snprintf(avg, sizeof(avg), "%.1f",
@@ -217,7 +241,7 @@ static void vns_vio_row(const struct vns_vio_q *q)
 		 q->c[VNS_VIRTIO_A_IRQS] ?
 		 100.0 * q->c[VNS_VIRTIO_A_IRQ_NONE] / q->c[VNS_VIRTIO_A_IRQS] :
 		 0.0);
-	print_fp(" %9llu %9llu %9llu %6s %9llu %6s %9llu %6s %6llu %6llu\n",
+	print_fp(" %9llu %9llu %9llu %6s %9llu %6s %9llu %6s %6llu %6llu",
 		 (unsigned long long)q->c[VNS_VIRTIO_A_POLL_SOFTIRQ],
 		 (unsigned long long)q->c[VNS_VIRTIO_A_POLL_BUSY],
 		 (unsigned long long)q->c[VNS_VIRTIO_A_POLL_OTHER], busy,
@@ -225,27 +249,52 @@ static void vns_vio_row(const struct vns_vio_q *q)
 		 (unsigned long long)q->c[VNS_VIRTIO_A_IRQS], none,
 		 (unsigned long long)q->c[VNS_VIRTIO_A_REFILL_FAIL],
 		 (unsigned long long)q->c[VNS_VIRTIO_A_NOBODY_CARED]);
+	/* a send queue's, where the module has them */
+	if (tx) {
+		vns_vio_opt_col(q, VNS_VIRTIO_A_XMITS, " %9s");
+		vns_vio_opt_col(q, VNS_VIRTIO_A_TX_STOPS, " %7s");
+		vns_vio_opt_col(q, VNS_VIRTIO_A_TX_WAKES, " %7s");
+	}
+	print_fp("\n");
 	vns_hist_print_json_unit("hist", VNS_HAS(q, VNS_VIRTIO_A_HIST),
 				 &q->hist, "packets");
 	close_json_object();
 }
 
+static bool vns_vio_has_tx(const struct vns_virtio *v, const char *dev,
+			   long long queue)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (VNS_HAS(&v->q[i], VNS_VIRTIO_A_XMITS) &&
+		    vns_vio_shown(v, &v->q[i], dev, queue))
+			return true;
+	return false;
+}
+
 void vns_virtio_print(const struct vns_virtio *v, const char *dev,
 		      long long queue)
 {
+	bool tx = vns_vio_has_tx(v, dev, queue);
 	size_t i, shown = 0;
 
 	open_json_array("queues");
 	for (i = 0; i < v->n; i++) {
 		if (!vns_vio_shown(v, &v->q[i], dev, queue))
 			continue;
-		if (!shown++)
-			print_fp("%-10s %5s %4s %-10s %5s %9s %9s %9s %6s %9s %6s %9s %6s %6s %6s\n",
+		if (!shown++) {
+			print_fp("%-10s %5s %4s %-10s %5s %9s %9s %9s %6s %9s %6s %9s %6s %6s %6s",
 				 "DEV", "VDEV", "VQ", "NAME", "IRQ",
 				 "POLL IRQ", "POLL BUSY", "POLL OTH", "BUSY%",
 				 "PACKETS", "PKT/P", "IRQS", "NONE%",
 				 "REFILL", "NOBODY");
-		vns_vio_row(&v->q[i]);
+			if (tx)
+				print_fp(" %9s %7s %7s", "XMITS", "STOPS",
+					 "WAKES");
+			print_fp("\n");
+		}
+		vns_vio_row(&v->q[i], tx);
 	}
 	close_json_array();
 	if (!shown && !print_is_json())
@@ -264,8 +313,10 @@ static const char vns_virtio_usage[] =
 	"a socket busy-polling; POLL OTH: anything else) and the busy share,\n"
 	"the packets they took and per poll, vring_interrupt calls and the\n"
 	"share that returned IRQ_NONE, receive refill failures, and the\n"
-	"kernel's \"nobody cared\" reports for the queue's IRQ.  Turns the\n"
-	"virtio collector on if it is off.\n"
+	"kernel's \"nobody cared\" reports for the queue's IRQ; for a send\n"
+	"queue (output.N), the packets start_xmit took (XMITS), the times it\n"
+	"stopped the queue, its ring full (STOPS), and the wakes of the\n"
+	"stopped queue (WAKES).  Turns the virtio collector on if it is off.\n"
 	"\n"
 	"  --dev NAME       only the queues of this network device\n"
 	"  --queue N        only queue pair N (virtqueues 2N and 2N+1)\n"

@@ -38,6 +38,15 @@
  *    entries are marked gone there.  They are shown (gone=1) until their
  *    slots are needed, and never match again: the next device at that
  *    address starts anew, with its own worker and qemu pid.
+ *  - Busy polling (qemu's poll-us=, VHOST_SET_VRING_BUSYLOOP_TIMEOUT): 4.20+
+ *    has vhost_net_busy_poll(net, rvq, tvq, busyloop_intr, poll_rx), a
+ *    kretprobe: one loop, of the run's virtqueue (handle_rx polls for RX,
+ *    handle_tx for TX), once it got the other queue's mutex (a trylock):
+ *    the vhost_disable_notify() that follows it is seen; its time, entry
+ *    to return.  4.19 inlines the loop in handle_rx and get_tx_bufs but
+ *    calls vhost_can_busy_poll(endtime) once an iteration, with one
+ *    endtime a loop, preemption off: a kprobe; an endtime other than the
+ *    last one seen on this CPU starts a loop (its time is not measured).
  * A run may sleep and migrate: its state is the worker's task slot
  * (core/task.h, vhost_tasks of them), added to the per-CPU counters when
  * it ends; a reset meanwhile makes its return a no-op (the slot's
@@ -95,6 +104,7 @@ struct vns_vhq {
 struct vns_vhq_stats {
 	u64 runs_kick, runs_net, packets, bytes;
 	u64 signals, suppressed, empty, raced;
+	u64 busy_loops, busy_ns;
 	struct vns_hist pkts, byts, time;
 };
 
@@ -110,10 +120,14 @@ struct vns_vh_run {
 	u64 signals, suppressed, empty, raced;
 	u64 empty_other, raced_other;	/* of the device's other vq */
 	const void *sk;
+	u8 busy_depth;			/* in vhost_net_busy_poll() */
+	bool busy_locked;		/* ... past its trylock */
+	u64 busy_loops, busy_ns;
 };
 
 struct vns_vh_cpu {
 	u64 lost, evicted;
+	unsigned long busy_end;		/* 4.19: the last loop's endtime */
 };
 
 struct vns_vhost {
@@ -133,6 +147,7 @@ struct vns_vhost_rec {
 	u32 id, worker, qemu_pid, sock_id;
 	u8 dir;
 	bool signals_known, gone;
+	bool busy_known, busy_ns_known;
 	struct vns_vhq_stats s;
 };
 
@@ -280,6 +295,7 @@ enum {
 	VNS_VH_P_SIGNAL, VNS_VH_P_SIGNAL1, VNS_VH_P_SIGNALN,
 	VNS_VH_P_DISABLE, VNS_VH_P_EMPTY, VNS_VH_P_RELEASE, VNS_VH_P_CLEANUP,
 	VNS_VH_P_EVENTFD, VNS_VH_P_EVENTFD_MASK,
+	VNS_VH_P_BUSY, VNS_VH_P_CAN_BUSY,
 	VNS_VH_NR_PROBES
 };
 
@@ -380,6 +396,8 @@ static int vns_vh_run_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 	st->suppressed += r->suppressed;
 	st->empty += r->empty;
 	st->raced += r->raced;
+	st->busy_loops += r->busy_loops;
+	st->busy_ns += r->busy_ns;
 	vns_hist_add(&st->pkts, r->packets);
 	vns_hist_add(&st->byts, r->bytes);
 	vns_hist_add(&st->time, (ktime_get_ns() - r->start_ns) /
@@ -579,8 +597,67 @@ static int vns_vh_disable(struct kprobe *kp, struct pt_regs *regs)
 
 	vns_probe_hit(&vns_vh_probes[VNS_VH_P_DISABLE]);
 	r = vns_vh_current(READ_ONCE(vns_vh), &ref);
-	if (r && !r->vq)
+	if (!r)
+		return 0;
+	if (!r->vq)
 		r->vq = (const void *)vns_kprobe_arg(regs, 1);
+	/* busy polling got the other queue's mutex: a loop follows */
+	if (r->busy_depth)
+		r->busy_locked = true;
+	return 0;
+}
+
+/* ---- busy polling ---- */
+
+struct vns_vh_busy {
+	struct vns_task_ref ref;
+	u64 start_ns;
+};
+
+/* vhost_net_busy_poll(): a loop of the run's virtqueue if it got the lock */
+static int vns_vh_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vns_vh_busy *d = (void *)ri->data;
+	struct vns_vh_run *r;
+
+	vns_probe_hit(&vns_vh_probes[VNS_VH_P_BUSY]);
+	r = vns_vh_current(READ_ONCE(vns_vh), &d->ref);
+	if (!r)
+		return 1;
+	if (!r->busy_depth++)
+		r->busy_locked = false;
+	d->start_ns = ktime_get_ns();
+	return 0;
+}
+
+static int vns_vh_busy_out(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	const struct vns_vh_busy *d = (void *)ri->data;
+	struct vns_vh_run *r;
+
+	r = vns_vh_mine(READ_ONCE(vns_vh), &d->ref);
+	if (!r || !r->busy_depth || --r->busy_depth || !r->busy_locked)
+		return 0;
+	r->busy_loops++;
+	r->busy_ns += ktime_get_ns() - d->start_ns;
+	return 0;
+}
+
+/* 4.19: vhost_can_busy_poll(endtime), once an iteration, preemption off */
+static int vns_vh_can_busy(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long end = vns_kprobe_arg(regs, 0);
+	struct vns_vhost *v = READ_ONCE(vns_vh);
+	struct vns_task_ref ref;
+	struct vns_vh_run *r;
+
+	vns_probe_hit(&vns_vh_probes[VNS_VH_P_CAN_BUSY]);
+	r = vns_vh_current(v, &ref);
+	if (!r || this_cpu_read(v->cpu->busy_end) == end)
+		return 0;
+	this_cpu_write(v->cpu->busy_end, end);
+	r->busy_loops++;
 	return 0;
 }
 
@@ -758,7 +835,31 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
 				       false, NULL),
 	[VNS_VH_P_EVENTFD_MASK] = VNS_VH_KP("eventfd_signal_mask", NULL,
 					    vns_vh_eventfd, false, NULL),
+	/* 4.20+; before, the loop is inline, vhost_can_busy_poll() is not */
+	[VNS_VH_P_BUSY] = VNS_VH_KRP("vhost_net_busy_poll", VNS_VH_NET,
+				     vns_vh_busy_in, vns_vh_busy_out,
+				     sizeof(struct vns_vh_busy), false, NULL),
+	[VNS_VH_P_CAN_BUSY] = VNS_VH_KP("vhost_can_busy_poll", VNS_VH_NET,
+					vns_vh_can_busy, false,
+					VNS_ARGS_UNAVAIL),
 };
+
+static bool vns_vh_busy_ns_known(void)
+{
+	return vns_vh_probes[VNS_VH_P_BUSY].state == VNS_PROBE_ATTACHED &&
+	       vns_vh_probes[VNS_VH_P_DISABLE].state == VNS_PROBE_ATTACHED;
+}
+
+/*
+ * Whether busy-poll loops (and their time) are counted: one of the two
+ * ways attached (vhost_net_busy_poll() sees a loop by the
+ * vhost_disable_notify() in it).  Under vns_lock.
+ */
+static bool vns_vh_busy_known(void)
+{
+	return vns_vh_busy_ns_known() ||
+	       vns_vh_probes[VNS_VH_P_CAN_BUSY].state == VNS_PROBE_ATTACHED;
+}
 
 /*
  * Whether signals and suppressed mean anything: without an eventfd probe
@@ -881,6 +982,7 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 {
 	struct vns_vhost *v = vns_vh;
 	u64 runs = 0, pkts = 0, sig = 0, sup = 0, evicted = 0, gone = 0;
+	u64 busy = 0;
 	unsigned int cpu, i;
 	u64 key;
 
@@ -899,12 +1001,15 @@ static void vns_vh_status(struct vns_collector *c, struct vns_coll_status *st)
 			runs += READ_ONCE(s[i].runs_kick) +
 				READ_ONCE(s[i].runs_net);
 			pkts += READ_ONCE(s[i].packets);
+			busy += READ_ONCE(s[i].busy_loops);
 			sig += READ_ONCE(s[i].signals);
 			sup += READ_ONCE(s[i].suppressed);
 		}
 	}
 	vns_status_counter(st, "runs", runs);
 	vns_status_counter(st, "packets", pkts);
+	if (vns_vh_busy_known())
+		vns_status_counter(st, "busy_loops", busy);
 	/* unknown: the eventfd probes' reasons are in the probe list */
 	vns_status_counter(st, "signals_known", vns_vh_signals_known());
 	if (vns_vh_signals_known()) {
@@ -926,6 +1031,8 @@ static void vns_vh_sum(struct vns_vhq_stats *d, const struct vns_vhq_stats *s)
 	d->suppressed += READ_ONCE(s->suppressed);
 	d->empty += READ_ONCE(s->empty);
 	d->raced += READ_ONCE(s->raced);
+	d->busy_loops += READ_ONCE(s->busy_loops);
+	d->busy_ns += READ_ONCE(s->busy_ns);
 	vns_hist_merge(&d->pkts, &s->pkts);
 	vns_hist_merge(&d->byts, &s->byts);
 	vns_hist_merge(&d->time, &s->time);
@@ -937,7 +1044,7 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 	struct vns_vhost_rec *r;
 	struct vns_snap *snap;
 	unsigned int i, cpu, n = 0;
-	bool known;
+	bool known, busy, busy_ns;
 
 	lockdep_assert_held(&vns_lock);
 	if (!vns_vhost_collector.on || !v)
@@ -947,6 +1054,8 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		return ERR_PTR(-ENOMEM);
 	r = vns_snap_recs(snap, struct vns_vhost_rec);
 	known = vns_vh_signals_known();
+	busy = vns_vh_busy_known();
+	busy_ns = vns_vh_busy_ns_known();
 	for (i = 0; i < v->nr; i++) {
 		const struct vns_vhq *q = &v->q[i];
 		/* pairs with vns_vh_lookup(): the fields written first */
@@ -963,6 +1072,8 @@ static struct vns_snap *vns_vh_snapshot(struct vns_collector *c)
 		for_each_possible_cpu(cpu)
 			vns_vh_sum(&r[n].s, v->stats[cpu] + i);
 		r[n].signals_known = known;
+		r[n].busy_known = busy;
+		r[n].busy_ns_known = busy_ns;
 		n++;
 	}
 	snap->nr = n;
@@ -1006,7 +1117,13 @@ static int vns_vh_fill(struct sk_buff *skb, const struct vns_snap *s,
 			    VNS_VHOST_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_VHOST_A_EMPTY_RACED, r->s.raced,
 			    VNS_VHOST_A_PAD) ||
-	    (r->gone && nla_put_flag(skb, VNS_VHOST_A_GONE))) {
+	    (r->gone && nla_put_flag(skb, VNS_VHOST_A_GONE)) ||
+	    (r->busy_known &&
+	     vns_nla_put_u64(skb, VNS_VHOST_A_BUSY_LOOPS, r->s.busy_loops,
+			     VNS_VHOST_A_PAD)) ||
+	    (r->busy_ns_known &&
+	     vns_nla_put_u64(skb, VNS_VHOST_A_BUSY_NS, r->s.busy_ns,
+			     VNS_VHOST_A_PAD))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -1033,6 +1150,14 @@ static void vns_vh_show(struct seq_file *m, const struct vns_snap *s,
 		seq_puts(m, " signals=- suppressed=-");
 	seq_printf(m, " empty=%llu empty_raced=%llu gone=%d", r->s.empty,
 		   r->s.raced, r->gone);
+	if (r->busy_known)
+		seq_printf(m, " busy_loops=%llu", r->s.busy_loops);
+	else
+		seq_puts(m, " busy_loops=-");
+	if (r->busy_ns_known)
+		seq_printf(m, " busy_ns=%llu", r->s.busy_ns);
+	else
+		seq_puts(m, " busy_ns=-");
 	vns_seq_hist(m, "pkt_hist", &r->s.pkts);
 	vns_seq_hist(m, "byte_hist", &r->s.byts);
 	vns_seq_hist(m, "time_hist_us", &r->s.time);

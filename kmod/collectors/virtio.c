@@ -34,6 +34,22 @@
  *   not counted; neither is anything where the prototype is the old
  *   (irq, desc, ret), whose second argument is no such value.
  *
+ * - start_xmit(skb, dev) (virtio_net, static: its address is in
+ *   netdev_ops), a kretprobe: the send queue's packets (NETDEV_TX_OK), and a
+ *   stop, the queue running at entry and stopped (__QUEUE_STATE_DRV_XOFF)
+ *   at return: the driver stops it (netif_stop_subqueue(), inline) when
+ *   its ring has too few free slots.  The return handler runs before the
+ *   caller drops the queue's xmit lock.  The driver's stops only
+ *   (__QUEUE_STATE_DRV_XOFF), not byte queue limits' (6.11+).
+ * - netif_tx_wake_queue(txq) (out of line in every kernel here, RHEL 7's
+ *   3.10 included; where inlined, that probe is unavailable), a kprobe:
+ *   a wake, of a stopped queue of a device whose ndo_start_xmit is
+ *   virtio_net's (learned in start_xmit).  The TX completion
+ *   (virtnet_poll_tx(), skb_xmit_done(), the RX poll's clean-up) wakes
+ *   the queue with it.  A queue is netdev_queue N of the
+ *   device: virtqueue 2N + 1 ("output.N") of its virtio device, the
+ *   record it joins when read.
+ *
  * Tables: per CPU, open-addressed by virtqueue (or NAPI context while the
  * queue is not known), sized at enable (virtio_entries), full: lost;
  * summed over the CPUs when read.
@@ -77,12 +93,16 @@ enum {
 	VNS_VIO_IRQ_NONE,
 	VNS_VIO_REFILL_FAIL,
 	VNS_VIO_NOBODY_CARED,
+	VNS_VIO_XMITS,
+	VNS_VIO_TX_STOPS,
+	VNS_VIO_TX_WAKES,
 	VNS_VIO_NR
 };
 
 struct vns_vio_ent {
-	unsigned long key;		/* the vq, else the napi; 0: free */
+	unsigned long key;		/* the vq, napi or txq; 0: free */
 	bool is_vq;
+	bool is_txq;			/* a netdev_queue: joins its vq */
 	u32 vdev, index, irq;		/* VNS_VIRTIO_NONE: not known */
 	char name[VNS_VIO_NAME_MAX];
 	char dev[IFNAMSIZ];
@@ -121,7 +141,12 @@ enum {
 	VNS_VIO_P_INTERRUPT,
 	VNS_VIO_P_REFILL,
 	VNS_VIO_P_BAD_IRQ,
+	VNS_VIO_P_XMIT,
+	VNS_VIO_P_WAKE,
 };
+
+/* virtio_net's start_xmit, as netdev_ops has it: learned in start_xmit */
+static void *vns_vio_xmit_fn;
 
 static struct vns_probe vns_vio_probes[];
 
@@ -392,6 +417,98 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 	local_irq_restore(flags);
 	return 0;
 }
+
+/* A send queue's entry: virtqueue 2N + 1 of the device's virtio device */
+static struct vns_vio_ent *vns_vio_txq_ent(struct vns_vio *v,
+					   struct netdev_queue *txq)
+{
+	struct vns_vio_cpu *pc = v->cpu[smp_processor_id()];
+	struct net_device *dev = txq->dev;
+	struct vns_vio_ent *e;
+	unsigned int q;
+
+	e = vns_vio_ent(v, pc, (unsigned long)txq, false);
+	if (!e || e->index != VNS_VIRTIO_NONE)
+		return e;
+	e->is_txq = true;
+	q = txq - dev->_tx;
+	e->vdev = dev->dev.parent ? dev_to_virtio(dev->dev.parent)->index :
+				    VNS_VIRTIO_NONE;
+	vns_vio_copy(e->dev, dev->name, sizeof(e->dev));
+	snprintf(e->name, sizeof(e->name), "output.%u", q);
+	/* readers see index set only with vdev and name */
+	smp_store_release(&e->index, 2 * q + 1);
+	return e;
+}
+
+struct vns_vio_xmit_data {
+	struct netdev_queue *txq;
+	bool stopped;
+};
+
+static int vns_vio_xmit_in(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct vns_vio_xmit_data *d = (void *)ri->data;
+	struct sk_buff *skb = (void *)vns_kprobe_arg(regs, 0);
+	struct net_device *dev = (void *)vns_kprobe_arg(regs, 1);
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_XMIT]);
+	if (!vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio) ||
+	    !skb || !dev)
+		return 1;
+	if (!READ_ONCE(vns_vio_xmit_fn))
+		WRITE_ONCE(vns_vio_xmit_fn, dev->netdev_ops->ndo_start_xmit);
+	d->txq = netdev_get_tx_queue(dev, skb_get_queue_mapping(skb));
+	d->stopped = netif_tx_queue_stopped(d->txq);
+	return 0;
+}
+
+static int vns_vio_xmit_out(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct vns_vio_xmit_data *d = (void *)ri->data;
+	int ret = (int)regs_return_value(regs);
+	struct vns_vio_ent *e;
+	struct vns_vio *v;
+	unsigned long flags;
+
+	v = READ_ONCE(vns_vio);
+	if (!v)
+		return 0;
+	local_irq_save(flags);
+	e = vns_vio_txq_ent(v, d->txq);
+	if (e) {
+		if (ret == NETDEV_TX_OK)
+			e->c[VNS_VIO_XMITS]++;
+		if (!d->stopped && netif_tx_queue_stopped(d->txq))
+			e->c[VNS_VIO_TX_STOPS]++;
+	}
+	local_irq_restore(flags);
+	return 0;
+}
+
+static int vns_vio_wake(struct kprobe *p, struct pt_regs *regs)
+{
+	struct netdev_queue *txq = (void *)vns_kprobe_arg(regs, 0);
+	void *fn = READ_ONCE(vns_vio_xmit_fn);
+	struct vns_vio_ent *e;
+	struct vns_vio *v;
+	unsigned long flags;
+
+	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_WAKE]);
+	v = READ_ONCE(vns_vio);
+	if (!vns_active(&vns_virtio_collector) || !v || !fn || !txq ||
+	    !netif_tx_queue_stopped(txq) || !txq->dev ||
+	    READ_ONCE(txq->dev->netdev_ops)->ndo_start_xmit != fn)
+		return 0;
+	local_irq_save(flags);
+	e = vns_vio_txq_ent(v, txq);
+	if (e)
+		e->c[VNS_VIO_TX_WAKES]++;
+	local_irq_restore(flags);
+	return 0;
+}
 #else
 #define VNS_VIO_OK		"no kprobe arguments on this architecture"
 #define vns_vio_poll_in		NULL
@@ -404,6 +521,9 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 #define vns_vio_refill_in	NULL
 #define vns_vio_refill_out	NULL
 #define vns_vio_bad_irq		NULL
+#define vns_vio_xmit_in		NULL
+#define vns_vio_xmit_out	NULL
+#define vns_vio_wake		NULL
 #endif
 
 #define VNS_VIO_NET	(IS_BUILTIN(CONFIG_VIRTIO_NET) ? NULL : "virtio_net")
@@ -450,6 +570,11 @@ static struct vns_probe vns_vio_probes[] = {
 					       vns_vio_refill_out, 0),
 	[VNS_VIO_P_BAD_IRQ] = VNS_VIO_KPROBE("__report_bad_irq", NULL,
 					     vns_vio_bad_irq),
+	[VNS_VIO_P_XMIT] = VNS_VIO_KRETPROBE("start_xmit", VNS_VIO_NET,
+					     vns_vio_xmit_in, vns_vio_xmit_out,
+					     sizeof(struct vns_vio_xmit_data)),
+	[VNS_VIO_P_WAKE] = VNS_VIO_KPROBE("netif_tx_wake_queue", NULL,
+					  vns_vio_wake),
 };
 
 static size_t vns_vio_cpu_size(unsigned int n)
@@ -538,6 +663,37 @@ static void vns_vio_status(struct vns_collector *c, struct vns_coll_status *st)
 	vns_status_counter(st, "refill_fail",
 			   sum[VNS_VIO_REFILL_FAIL] + other);
 	vns_status_counter(st, "nobody_cared", bad);
+	vns_status_counter(st, "xmits", sum[VNS_VIO_XMITS]);
+	vns_status_counter(st, "tx_stops", sum[VNS_VIO_TX_STOPS]);
+	vns_status_counter(st, "tx_wakes", sum[VNS_VIO_TX_WAKES]);
+}
+
+/*
+ * A send queue's record into its virtqueue's (same virtio device and
+ * index), where one was seen (its interrupts); the records left, packed.
+ */
+static unsigned int vns_vio_join_txq(struct vns_vio_ent *r, unsigned int n)
+{
+	unsigned int i, j, k, out = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; r[i].is_txq && r[i].index != VNS_VIRTIO_NONE &&
+		     j < n; j++) {
+			if (r[j].is_txq || r[j].index != r[i].index ||
+			    r[j].vdev != r[i].vdev)
+				continue;
+			for (k = 0; k < VNS_VIO_NR; k++)
+				r[j].c[k] += r[i].c[k];
+			if (!r[j].dev[0])
+				memcpy(r[j].dev, r[i].dev, sizeof(r[j].dev));
+			r[i].key = 0;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (r[i].key || !r[i].is_txq)
+			r[out++] = r[i];
+	return out;
 }
 
 static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
@@ -595,6 +751,7 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			}
 			d = &r[j];
 			d->is_vq = e->is_vq;
+			d->is_txq = e->is_txq;
 			/* pairs with vns_vio_learn_vq() */
 			idx = smp_load_acquire(&e->index);
 			if (idx != VNS_VIRTIO_NONE) {
@@ -643,7 +800,7 @@ static struct vns_snap *vns_vio_snapshot(struct vns_collector *c)
 			n++;
 		}
 	}
-	snap->nr = n;
+	snap->nr = vns_vio_join_txq(r, n);
 	return snap;
 }
 
@@ -660,6 +817,9 @@ static const u8 vns_vio_attr[VNS_VIO_NR] = {
 	[VNS_VIO_IRQ_NONE] = VNS_VIRTIO_A_IRQ_NONE,
 	[VNS_VIO_REFILL_FAIL] = VNS_VIRTIO_A_REFILL_FAIL,
 	[VNS_VIO_NOBODY_CARED] = VNS_VIRTIO_A_NOBODY_CARED,
+	[VNS_VIO_XMITS] = VNS_VIRTIO_A_XMITS,
+	[VNS_VIO_TX_STOPS] = VNS_VIRTIO_A_TX_STOPS,
+	[VNS_VIO_TX_WAKES] = VNS_VIRTIO_A_TX_WAKES,
 };
 
 static int vns_vio_fill(struct sk_buff *skb, const struct vns_snap *s,
@@ -707,6 +867,9 @@ static const char *const vns_vio_keys[VNS_VIO_NR] = {
 	[VNS_VIO_IRQ_NONE] = "irq_none",
 	[VNS_VIO_REFILL_FAIL] = "refill_fail",
 	[VNS_VIO_NOBODY_CARED] = "nobody_cared",
+	[VNS_VIO_XMITS] = "xmits",
+	[VNS_VIO_TX_STOPS] = "tx_stops",
+	[VNS_VIO_TX_WAKES] = "tx_wakes",
 };
 
 static void vns_seq_u32_or(struct seq_file *m, const char *key, u32 v)

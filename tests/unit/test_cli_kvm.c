@@ -302,10 +302,74 @@ out:
 	vns_virtio_free(&v);
 }
 
+/* ------------------------------------------- virtio: a send queue's stops */
+
+#define VIO_TEXT_TXQ \
+	"DEV         VDEV   VQ NAME         IRQ  POLL IRQ POLL BUSY  POLL OTH  BUSY%   PACKETS  PKT/P      IRQS  NONE% REFILL NOBODY     XMITS   STOPS   WAKES\n" \
+	"eth0           0    0 input.0       25        80        20         0  20.0%       300    3.0       100  25.0%      0      0         -       -       -\n" \
+	"eth0           0    1 output.0      26         0         0         0   0.0%         0    0.0        10   0.0%      0      0       601       2       2\n"
+
+static int add_vio_txq(struct vns_virtio *v, u64 xmits, u64 stops, u64 wakes)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_VIRTIO);
+	nla_put_string(msg, VNS_VIRTIO_A_DEV, "eth0");
+	nla_put_u32(msg, VNS_VIRTIO_A_VDEV, 0);
+	nla_put_u32(msg, VNS_VIRTIO_A_VQ_INDEX, 1);
+	nla_put_string(msg, VNS_VIRTIO_A_VQ_NAME, "output.0");
+	nla_put_u32(msg, VNS_VIRTIO_A_IRQ, 26);
+	nla_put_u64(msg, VNS_VIRTIO_A_IRQS, 10);
+	nla_put_u64(msg, VNS_VIRTIO_A_XMITS, xmits);
+	nla_put_u64(msg, VNS_VIRTIO_A_TX_STOPS, stops);
+	nla_put_u64(msg, VNS_VIRTIO_A_TX_WAKES, wakes);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_virtio_add(v, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void test_virtio_txq(void)
+{
+	struct vns_virtio v, prev;
+	FILE *f;
+
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(add_vio_txq(&v, 601, 2, 2), 0);
+	CHECK_INT(add_vio(&v, &t_in0), 0);
+	vns_virtio_sort(&v);
+	f = out_open();
+	vns_virtio_print(&v, "eth0", -1);
+	CHECK_STR(out_close(f), VIO_TEXT_TXQ);
+	CHECK(strstr(JSON_DOC(vns_virtio_print(&v, "eth0", 0)),
+		     "\"irqs\":10,\"irq_none\":null,\"refill_fail\":null,\"nobody_cared\":null,\"xmits\":601,\"tx_stops\":2,\"tx_wakes\":2,"),
+	      "JSON: a send queue's counters: %s",
+	      JSON_DOC(vns_virtio_print(&v, "eth0", 0)));
+	/* a queue without them (a module before them): no key, "-" */
+	CHECK(!strstr(JSON_DOC(vns_virtio_print(&v, "eth0", 0)),
+		      "\"polls_full\":0,\"irqs\":100,\"irq_none\":25,\"refill_fail\":0,\"nobody_cared\":0,\"xmits\""),
+	      "JSON: no xmits key where absent");
+	prev = v;
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(add_vio_txq(&v, 650, 3, 3), 0);
+	CHECK_INT(add_vio(&v, &t_in0), 0);
+	vns_virtio_sort(&v);
+	vns_virtio_delta(&v, &prev);
+	CHECK(v.q[1].c[VNS_VIRTIO_A_XMITS] == 49 &&
+	      v.q[1].c[VNS_VIRTIO_A_TX_STOPS] == 1 &&
+	      v.q[1].c[VNS_VIRTIO_A_TX_WAKES] == 1, "output.0 grew");
+	vns_virtio_free(&prev);
+	vns_virtio_free(&v);
+}
+
 int main(void)
 {
 	test_kvm();
 	test_virtio();
+	test_virtio_txq();
 	RUN_CASES(cmd_kvm, kvm_cases);
 	RUN_CASES(cmd_virtio, virtio_cases);
 	check_read_help(cmd_kvm, "kvm");

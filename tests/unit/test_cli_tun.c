@@ -465,11 +465,74 @@ static void test_args(void)
 	CHECK(strstr(cap_out, "Usage: vnetscope vhost "), "vhost --help");
 }
 
+/* ----------------------------------------------- vhost: busy-poll loops */
+
+static int add_vh_busy(struct vns_vhost *v, const struct tvh *q, u64 loops,
+		       const u64 *ns)
+{
+	struct nlattr *tb[VNS_A_MAX + 1], *n;
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	n = nla_nest_start(msg, VNS_A_VHOST);
+	nla_put_u32(msg, VNS_VHOST_A_ID, q->id);
+	nla_put_u8(msg, VNS_VHOST_A_DIR, q->dir);
+	nla_put_u32(msg, VNS_VHOST_A_WORKER, q->worker);
+	nla_put_u64(msg, VNS_VHOST_A_RUNS_KICK, q->kick);
+	nla_put_u64(msg, VNS_VHOST_A_RUNS_NET, q->net);
+	nla_put_u64(msg, VNS_VHOST_A_PACKETS, q->pkts);
+	nla_put_u64(msg, VNS_VHOST_A_EMPTY, q->empty);
+	nla_put_u64(msg, VNS_VHOST_A_BUSY_LOOPS, loops);
+	if (ns)
+		nla_put_u64(msg, VNS_VHOST_A_BUSY_NS, *ns);
+	nla_nest_end(msg, n);
+	msg_tb(msg, tb);
+	ret = vns_vhost_add(v, tb);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void test_vhost_busy(void)
+{
+	struct vns_vhost_args a = { .pid = -1, .queue = -1 };
+	struct vns_vhost v, prev;
+	u64 ns = 2500000;
+	const char *out;
+	FILE *f;
+
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(add_vh_busy(&v, &t_tx, 10, &ns), 0);
+	CHECK_INT(add_vh_busy(&v, &t_rx, 20, NULL), 0);
+	vns_vhost_sort(&v);
+	f = out_open();
+	vns_vhost_print(&v, NULL, &a);
+	out = out_close(f);
+	CHECK(strstr(out, "    EMPTY    RACED     BUSY    BUSY_US\n"), "header: %s",
+	      out);
+	/* 4.19: loops without their time ("-") */
+	CHECK(strstr(out, "       20        0       20          -\n"), "rx: %s", out);
+	CHECK(strstr(out, "       10        0       10       2500\n"), "tx: %s", out);
+	CHECK(strstr(JSON_DOC(vns_vhost_print(&v, NULL, &a)),
+		     "\"busy_loops\":10,\"busy_ns\":2500000"), "JSON: busy");
+	CHECK(!strstr(JSON_DOC(vns_vhost_print(&v, NULL, &a)),
+		      "\"busy_loops\":20,\"busy_ns\""), "JSON: no busy_ns");
+	prev = v;
+	memset(&v, 0, sizeof(v));
+	ns = 4000000;
+	CHECK_INT(add_vh_busy(&v, &t_tx, 14, &ns), 0);
+	vns_vhost_delta(&v, &prev);
+	CHECK(v.q[0].busy_loops == 4 && v.q[0].busy_ns == 1500000,
+	      "busy grew");
+	vns_vhost_free(&prev);
+	vns_vhost_free(&v);
+}
+
 int main(void)
 {
 	test_tun();
 	test_tun_events();
 	test_vhost();
+	test_vhost_busy();
 	test_args();
 	free(memout_buf);
 	return vns_test_done();

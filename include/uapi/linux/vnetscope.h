@@ -663,6 +663,13 @@ enum vns_vhost_attr {
 	VNS_VHOST_A_GONE,	/* flag: the device was released (its last
 				 * counters, kept until the slot is needed)
 				 */
+	/* vq: busy polling (qemu's poll-us=, the vq's busyloop timeout) */
+	VNS_VHOST_A_BUSY_LOOPS,	/* u64: busy-poll loops in its runs; absent
+				 * where not known
+				 */
+	VNS_VHOST_A_BUSY_NS,	/* u64: their time (vhost_net_busy_poll());
+				 * absent where not known (4.19)
+				 */
 
 	__VNS_VHOST_A_MAX,
 	VNS_VHOST_A_MAX = __VNS_VHOST_A_MAX - 1
@@ -739,6 +746,10 @@ enum vns_virtio_attr {
 	VNS_VIRTIO_A_IRQ_NONE,	/* u64: ... that returned IRQ_NONE */
 	VNS_VIRTIO_A_REFILL_FAIL, /* u64: try_fill_recv() failures in a poll */
 	VNS_VIRTIO_A_NOBODY_CARED, /* u64: "nobody cared" reports for IRQ */
+	/* vq: a send queue (netdev_queue N: virtqueue 2N + 1) */
+	VNS_VIRTIO_A_XMITS,	/* u64: start_xmit() calls, NETDEV_TX_OK */
+	VNS_VIRTIO_A_TX_STOPS,	/* u64: ... that left the queue stopped */
+	VNS_VIRTIO_A_TX_WAKES,	/* u64: netif_tx_wake_queue() of it stopped */
 
 	__VNS_VIRTIO_A_MAX,
 	VNS_VIRTIO_A_MAX = __VNS_VIRTIO_A_MAX - 1
