@@ -54,6 +54,7 @@ L2_QUEUES=2 L2_SMP=2 L2_POLL_US=50
 . "$VNS_REPO/tests/vm/l2.sh"
 . "$VNS_REPO/tests/vm/virt-busy.sh"
 . "$VNS_REPO/tests/vm/virt-cost.sh"
+. "$VNS_REPO/tests/vm/virt-vhostpoll.sh"
 T=virt
 V=$VNS_PROC/latency
 P=$VNS_PROC/probes
@@ -361,11 +362,8 @@ ctl disable latency
 ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp
 
 # --- vhost-net's busy polling (poll-us=$L2_POLL_US): tests/vm/virt-vhostpoll.sh ------------------
-if [ -f "$VNS_REPO/tests/vm/virt-vhostpoll.sh" ]; then
-  phase "vhost busy poll"
-  . "$VNS_REPO/tests/vm/virt-vhostpoll.sh"
-  virt_vhostpoll $T
-fi
+phase "vhost busy poll"
+virt_vhostpoll $T
 
 # --- 2. TUN ring full on one queue: qemu stopped, a one-flow flood toward the guest --------------
 phase "ring full"
