@@ -86,7 +86,11 @@ for kind in hard soft; do
   done
   fn=vns_fixture_irqoff_fn; [ $kind = soft ] && fn=vns_fixture_bhoff_fn
   expect_eq $T/${kind}_cpu1_events "$(jq_py "len([e for e in d['events'] if e['kind']=='$kind' and e['cpu']==1])")" 1
-  expect_range $T/${kind}_latency_ms "$(ms "$(jq_py "[e['latency_ns'] for e in d['events'] if e['kind']=='$kind' and e['cpu']==1][0]")")" 40 60
+  # hard: the hrtimer's lateness, 50 ms less at most a period. soft: the tasklet's raise-to-run,
+  # raised by the first hrtimer run inside the 50 ms, which TCG's round-robin between the vCPUs
+  # may delay by another slice (4.19 once: 38.7 ms)
+  lo=40; [ $kind = soft ] && lo=30
+  expect_range $T/${kind}_latency_ms "$(ms "$(jq_py "[e['latency_ns'] for e in d['events'] if e['kind']=='$kind' and e['cpu']==1][0]")")" $lo 60
   expect_eq $T/${kind}_stack "$(jq_py "any(f.startswith('$fn+') for e in d['events'] if e['kind']=='$kind' and e['cpu']==1 for f in e['stack'])")" True
   expect_eq $T/${kind}_cpu0_quiet "$(during_fixture $kind)" 0
 done
