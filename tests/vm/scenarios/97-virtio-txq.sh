@@ -10,11 +10,11 @@
 #   - once drained: stops >= 1 and wakes == stops; a last datagram goes through start_xmit
 #     (the queue runs: a stopped one would leave it in the qdisc);
 #   - packets through start_xmit (xmits) equal the datagrams sent and the NIC's own tx_packets
-#     delta (with napi_tx; without it the driver counts a packet when the next start_xmit frees
-#     it, so the last one is not counted yet: xmits - 1);
-#   - no other queue counts anything; where virtio_net counts its own stops and wakes per queue
-#     (ethtool -S tx0_stop / tx0_wake; not in these kernels' ethtool statistics) they are equal,
-#     with napi_tx.
+#     delta (with napi_tx; without it the driver counts a packet when it frees it, at the next
+#     start_xmit or in its clean-up after a stop, so the last one may not be counted yet:
+#     xmits - 1 or xmits);
+#   - no other queue counts anything (virtio_net keeps no per-queue stop/wake count of its own
+#     in these kernels' ethtool statistics to compare with).
 # The stall is kept well under the netdev watchdog's 5 s (a transmit timeout is a WARN, and the
 # VM runs with panic_on_warn).
 . "$(dirname "$0")/../lib.sh"
