@@ -67,3 +67,23 @@ tap_down() {
   wait "$TAP_PID" 2>/dev/null
   ip link del vt0 2>/dev/null
 }
+
+# hub_nics: the two NICs scripts/vmrun.sh joins on a qemu hub (VNS_VM_HUB=1), found by MAC
+# (their names depend on the kernel): sets e (the e1000) and v (the virtio-net); 1 if either is
+# still missing after 10 s
+hub_nics() {
+  local d _
+  modprobe virtio_net 2>/dev/null; modprobe e1000 2>/dev/null   # built in on 4.19
+  for _ in $(seq 50); do
+    e= v=
+    for d in /sys/class/net/*; do
+      case "$(cat "$d/address" 2>/dev/null)" in
+      52:54:00:e1:00:01) e=${d##*/} ;;
+      52:54:00:f2:00:02) v=${d##*/} ;;
+      esac
+    done
+    [ -n "$e" ] && [ -n "$v" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}

@@ -25,20 +25,8 @@ total() { view_get $V count type=total dir="$1"; }
 in_e() { ip netns exec vns_e "$@"; }
 in_v() { ip netns exec vns_v "$@"; }
 
-# --- the two hub NICs, found by MAC ----------------------------------------------------------
-modprobe virtio_net 2>/dev/null; modprobe e1000 2>/dev/null   # built in on 4.19
-by_mac() {
-  local d
-  for d in /sys/class/net/*; do
-    [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { echo "${d##*/}"; return 0; }
-  done
-  return 1
-}
-for _ in $(seq 50); do
-  e=$(by_mac 52:54:00:e1:00:01) && v=$(by_mac 52:54:00:f2:00:02) && break
-  sleep 0.2
-done
-if [ -z "${e:-}" ] || [ -z "${v:-}" ]; then
+# --- the two hub NICs ------------------------------------------------------------------------
+if ! hub_nics; then
   skip $T/nics "no hub NICs (scripts/vmrun.sh with VNS_VM_HUB=1): e1000='${e:-}' virtio='${v:-}'"
   exit 0
 fi

@@ -50,19 +50,7 @@ ctl enable virtio || fail $T/enable_virtio "rejected"
 grep -E "collector=virtio" $VNS_PROC/probes | sed 's/^/INFO /'
 
 # --- 1. virtio: the hub's virtio-net NIC ------------------------------------------------------
-modprobe virtio_net 2>/dev/null; modprobe e1000 2>/dev/null
-by_mac() {
-  local d
-  for d in /sys/class/net/*; do
-    [ "$(cat "$d/address" 2>/dev/null)" = "$1" ] && { echo "${d##*/}"; return 0; }
-  done
-  return 1
-}
-for _ in $(seq 50); do
-  e=$(by_mac 52:54:00:e1:00:01) && v=$(by_mac 52:54:00:f2:00:02) && break
-  sleep 0.2
-done
-if [ -z "${e:-}" ] || [ -z "${v:-}" ]; then
+if ! hub_nics; then
   fail $T/nics "no hub NICs (scripts/vmrun.sh VNS_VM_HUB=1): e1000='${e:-}' virtio='${v:-}'"
 else
   VI=vns_virtio
