@@ -452,13 +452,16 @@ static int vns_vio_xmit_in(struct kretprobe_instance *ri,
 	struct vns_vio_xmit_data *d = (void *)ri->data;
 	struct sk_buff *skb = (void *)vns_kprobe_arg(regs, 0);
 	struct net_device *dev = (void *)vns_kprobe_arg(regs, 1);
+	void *fn;
 
 	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_XMIT]);
 	if (!vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio) ||
 	    !skb || !dev)
 		return 1;
-	if (!READ_ONCE(vns_vio_xmit_fn))
-		WRITE_ONCE(vns_vio_xmit_fn, dev->netdev_ops->ndo_start_xmit);
+	/* virtio_net's, anew after a reload: the wake probe compares it */
+	fn = dev->netdev_ops->ndo_start_xmit;
+	if (READ_ONCE(vns_vio_xmit_fn) != fn)
+		WRITE_ONCE(vns_vio_xmit_fn, fn);
 	d->txq = netdev_get_tx_queue(dev, skb_get_queue_mapping(skb));
 	d->stopped = netif_tx_queue_stopped(d->txq);
 	return 0;
