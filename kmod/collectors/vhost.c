@@ -653,11 +653,13 @@ static int vns_vh_can_busy(struct kprobe *kp, struct pt_regs *regs)
 	struct vns_vh_run *r;
 
 	vns_probe_hit(&vns_vh_probes[VNS_VH_P_CAN_BUSY]);
-	r = vns_vh_current(v, &ref);
-	if (!r || this_cpu_read(v->cpu->busy_end) == end)
+	/* the loop's next iteration: no task lookup */
+	if (!v || this_cpu_read(v->cpu->busy_end) == end)
 		return 0;
 	this_cpu_write(v->cpu->busy_end, end);
-	r->busy_loops++;
+	r = vns_vh_current(v, &ref);
+	if (r)
+		r->busy_loops++;
 	return 0;
 }
 
