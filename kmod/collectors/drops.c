@@ -11,6 +11,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/percpu.h>
 #include <linux/skbuff.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -79,18 +80,27 @@ struct vns_drop_entry {
 
 /* Written only by its own CPU, with interrupts disabled */
 struct vns_drop_cpu {
-	u64 seen;
-	u64 filtered;
-	u64 consumed;
 	u64 lost;
 	u64 stack_lost;
 	u32 used;
 	struct vns_drop_entry entries[];
 };
 
+/*
+ * Counted before the handler decides whether to take the table (with
+ * interrupts enabled): this_cpu_inc(), which an interrupt on this CPU
+ * cannot tear.
+ */
+struct vns_drop_stats {
+	u64 seen;
+	u64 filtered;
+	u64 consumed;
+};
+
 struct vns_drops {
 	unsigned int entries;		/* per CPU, a power of two */
 	struct vns_stack_table *stacks;
+	struct vns_drop_stats __percpu *stats;
 	struct vns_drop_cpu *cpu[];	/* nr_cpu_ids */
 };
 
@@ -155,6 +165,19 @@ static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,
 	pc->lost++;
 }
 
+/* The filter's device, decided before anything is parsed */
+static bool vns_drop_dev_match(const struct vns_filter *flt,
+			       const struct net_device *dev)
+{
+	return !flt->has_dev ||
+	       (dev && !strncmp(flt->dev, dev->name, VNS_IFNAMSIZ));
+}
+
+/*
+ * The cheap part first, with interrupts enabled: the filter, on what it
+ * needs (the device alone, or the flow as well).  Only a drop it keeps
+ * takes this CPU's table and the stack.
+ */
 static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
 {
 	struct vns_collector *c = &vns_drops_collector;
@@ -171,32 +194,34 @@ static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
 	d = READ_ONCE(vns_drops);
 	if (!d)
 		return;
-	/* Exclusive use of this CPU's table, against interrupts too */
-	local_irq_save(flags);
-	pc = d->cpu[smp_processor_id()];
 	if (VNS_REASON_IS_CONSUMED(reason)) {
-		pc->consumed++;
-		goto out;
+		this_cpu_inc(d->stats->consumed);
+		return;
 	}
-	pc->seen++;
+	this_cpu_inc(d->stats->seen);
 	dev = skb->dev;
+	if (!vns_drop_dev_match(&c->filter, dev))
+		goto filtered;
 	memset(&key, 0, sizeof(key));
 	vns_skb_flow(skb, &key.flow);
-	if (!vns_filter_match(&c->filter, &key.flow, dev ? dev->name : NULL)) {
-		pc->filtered++;
-		goto out;
-	}
-	/* Only now the expensive part: the stack */
+	if (vns_filter_needs_flow(&c->filter) &&
+	    !vns_filter_match(&c->filter, &key.flow, dev ? dev->name : NULL))
+		goto filtered;
 	key.location = (unsigned long)location;
 	key.ifindex = dev ? dev->ifindex : 0;
 	key.queue = vns_skb_queue(skb, dev);
 	key.reason = reason;
+	/* Exclusive use of this CPU's table and stack scratch */
+	local_irq_save(flags);
+	pc = d->cpu[smp_processor_id()];
 	key.stack_id = vns_stack_capture(d->stacks);
 	if (key.stack_id == VNS_STACK_NONE)
 		pc->stack_lost++;
 	vns_drop_insert(d, pc, &key, dev);
-out:
 	local_irq_restore(flags);
+	return;
+filtered:
+	this_cpu_inc(d->stats->filtered);
 }
 
 static struct vns_probe vns_drop_probes[] = {
@@ -225,7 +250,7 @@ static u64 vns_drops_mem_size(const struct vns_settings *s)
 	u64 per_cpu = vns_drop_cpu_size(vns_drop_entries());
 
 	return struct_size((struct vns_drops *)NULL, cpu, nr_cpu_ids) +
-	       num_possible_cpus() * per_cpu +
+	       num_possible_cpus() * (per_cpu + sizeof(struct vns_drop_stats)) +
 	       vns_stack_table_size(stack_entries, stack_depth);
 }
 
@@ -240,6 +265,7 @@ static void vns_drops_free(struct vns_collector *c)
 	for_each_possible_cpu(cpu)
 		vfree(d->cpu[cpu]);
 	vns_stack_table_free(d->stacks);
+	free_percpu(d->stats);
 	kfree(d);
 }
 
@@ -260,7 +286,8 @@ static int vns_drops_alloc(struct vns_collector *c)
 			goto nomem;
 	}
 	d->stacks = vns_stack_table_alloc(stack_entries, stack_depth);
-	if (!d->stacks)
+	d->stats = alloc_percpu(struct vns_drop_stats);
+	if (!d->stacks || !d->stats)
 		goto nomem;
 	vns_drops = d;
 	return 0;
@@ -278,6 +305,7 @@ static void vns_drops_clear(struct vns_collector *c)
 
 	for_each_possible_cpu(cpu) {
 		memset(d->cpu[cpu], 0, vns_drop_cpu_size(d->entries));
+		memset(per_cpu_ptr(d->stats, cpu), 0, sizeof(*d->stats));
 		cond_resched();
 	}
 	vns_stack_table_clear(d->stacks);
@@ -292,10 +320,11 @@ static void vns_drops_status(struct vns_collector *c,
 
 	for_each_possible_cpu(cpu) {
 		struct vns_drop_cpu *pc = d->cpu[cpu];
+		struct vns_drop_stats *ps = per_cpu_ptr(d->stats, cpu);
 
-		seen += READ_ONCE(pc->seen);
-		filtered += READ_ONCE(pc->filtered);
-		consumed += READ_ONCE(pc->consumed);
+		seen += READ_ONCE(ps->seen);
+		filtered += READ_ONCE(ps->filtered);
+		consumed += READ_ONCE(ps->consumed);
 		stack_lost += READ_ONCE(pc->stack_lost);
 		st->lost += READ_ONCE(pc->lost);
 		st->entries += READ_ONCE(pc->used);

@@ -73,7 +73,6 @@ struct vns_lat_cpu {
 	u64 completed;		/* packets that reached their last stage */
 	u64 lost;		/* the table was full */
 	u64 busy;		/* a stage found its packet's slot locked */
-	u64 filtered;		/* start-stage packets the filter refused */
 	u64 hops_dropped;	/* stages past VNS_LAT_HOPS */
 	u64 events;		/* details records emitted */
 	u64 xmit_skb;		/* net_dev_start_xmit's skb, for net_dev_xmit */
@@ -94,6 +93,8 @@ struct vns_latency {
 	u64 thr_ns;			/* end to end; 0: off */
 	u64 stage_thr_ns;		/* any one stage; 0: off */
 	atomic64_t incomplete;
+	/* start-stage packets the filter refused: this_cpu_inc(), irqs on */
+	u64 __percpu *filtered;
 	struct delayed_work reaper;
 	struct vns_lat_cpu *cpu[];	/* nr_cpu_ids */
 };
@@ -466,21 +467,22 @@ static void vns_lat_skb_proto(const struct sk_buff *skb,
 		ok = vns_lat_key(skb, proto, at_data, &key);
 	if (!ok)
 		return;
-	local_irq_save(flags);
-	pc = l->cpu[smp_processor_id()];
 	/*
 	 * dev= is the device a packet starts on: the one it came in on
 	 * (PHY_RX, VNET_RX), the one it is routed to leave by (IP_OUT).  The
 	 * stages after find it by its identity alone: the filter's own name
-	 * stands in for theirs.
+	 * stands in for theirs.  Decided before this CPU's counters are
+	 * taken: a refused packet costs no more than its parse.
 	 */
 	if (!vns_filter_match(&c->filter, &key.flow, start == VNS_NO_PATH ?
 			      c->filter.dev : dev ? dev->name : NULL)) {
 		if (start != VNS_NO_PATH)
-			pc->filtered++;
-		goto out;
+			this_cpu_inc(*l->filtered);
+		return;
 	}
 	tag = vns_pkt_tag(&key);
+	local_irq_save(flags);
+	pc = l->cpu[smp_processor_id()];
 	vns_lat_at(l, pc, &key, tag, stage, start, end, dev);
 	/* for net_dev_xmit, which may match this skb by address only */
 	if (stage == VNS_STAGE_TX_QUEUE) {
@@ -488,7 +490,6 @@ static void vns_lat_skb_proto(const struct sk_buff *skb,
 		pc->xmit_key = key;
 		pc->xmit_tag = tag;
 	}
-out:
 	local_irq_restore(flags);
 }
 
@@ -1100,7 +1101,8 @@ static u64 vns_latency_mem_size(const struct vns_settings *s)
 
 	mem = struct_size((struct vns_latency *)NULL, cpu, nr_cpu_ids) +
 	      (u64)vns_lat_entries() * sizeof(struct vns_lat_slot) +
-	      (u64)num_possible_cpus() * sizeof(struct vns_lat_cpu);
+	      (u64)num_possible_cpus() *
+	      (sizeof(struct vns_lat_cpu) + sizeof(u64));
 	vns_lat_thresholds(s, &thr, &stage_thr);
 	if (thr | stage_thr)
 		mem += vns_events_size(clamp(latency_events, 16U, 65536U),
@@ -1121,6 +1123,7 @@ static void vns_latency_free(struct vns_collector *c)
 	for_each_possible_cpu(cpu)
 		vfree(l->cpu[cpu]);
 	vfree(l->table.slots);
+	free_percpu(l->filtered);
 	kfree(l);
 }
 
@@ -1137,7 +1140,8 @@ static int vns_latency_alloc(struct vns_collector *c)
 	n = vns_lat_entries();
 	l->table.mask = n - 1;
 	l->table.slots = vzalloc(array_size(n, sizeof(struct vns_lat_slot)));
-	if (!l->table.slots)
+	l->filtered = alloc_percpu(u64);
+	if (!l->table.slots || !l->filtered)
 		goto nomem;
 	for_each_possible_cpu(cpu) {
 		l->cpu[cpu] = vzalloc_node(sizeof(struct vns_lat_cpu),
@@ -1218,8 +1222,10 @@ static void vns_latency_clear(struct vns_collector *c)
 	       array_size(l->table.mask + 1, sizeof(struct vns_lat_slot)));
 	memset(l->pairs, 0, sizeof(l->pairs));
 	atomic64_set(&l->incomplete, 0);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		memset(l->cpu[cpu], 0, sizeof(struct vns_lat_cpu));
+		*per_cpu_ptr(l->filtered, cpu) = 0;
+	}
 	schedule_delayed_work(&l->reaper,
 			      max(1UL, nsecs_to_jiffies(l->timeout_ns / 2)));
 }
@@ -1239,7 +1245,7 @@ static void vns_latency_status(struct vns_collector *c,
 		tracked += READ_ONCE(pc->tracked);
 		completed += READ_ONCE(pc->completed);
 		busy += READ_ONCE(pc->busy);
-		filtered += READ_ONCE(pc->filtered);
+		filtered += READ_ONCE(*per_cpu_ptr(l->filtered, cpu));
 		hops += READ_ONCE(pc->hops_dropped);
 		events += READ_ONCE(pc->events);
 		st->lost += READ_ONCE(pc->lost);
