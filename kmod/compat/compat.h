@@ -25,6 +25,9 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/stacktrace.h>
+#ifdef HAVE_UNWIND_API
+#include <asm/unwind.h>
+#endif
 #include <linux/tracepoint.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -59,9 +62,37 @@ static inline ssize_t vns_compat_strscpy(char *dst, const char *src,
 /* --- stack capture ------------------------------------------------------ */
 
 /*
- * stack_trace_save(): 5.2+.  Before it, save_stack_trace() filled a struct
- * stack_trace and (before 4.15 on x86) ended the trace with ULONG_MAX.
+ * x86 (4.14+): the unwinder's own loop, as arch_stack_walk() runs it, but
+ * inline: no indirect call per frame, and with ORC no second look-up of
+ * each address in the kernel's and the modules' text (ORC found the
+ * entry of every address it unwound through; where it found none, it set
+ * the error that ends the walk here).  Elsewhere stack_trace_save(),
+ * 5.2+; before it, save_stack_trace() filled a struct stack_trace and
+ * (before 4.15 on x86) ended the trace with ULONG_MAX.
  */
+#ifdef HAVE_UNWIND_API
+static __always_inline unsigned int vns_stack_save(unsigned long *store,
+						   unsigned int size)
+{
+	struct unwind_state state;
+	unsigned int nr = 0;
+	unsigned long ip;
+
+	for (unwind_start(&state, current, NULL, NULL);
+	     nr < size && !unwind_done(&state) && !unwind_error(&state);
+	     unwind_next_frame(&state)) {
+#ifdef CONFIG_UNWINDER_ORC
+		ip = state.ip;
+#else
+		ip = unwind_get_return_address(&state);
+#endif
+		if (!ip)
+			break;
+		store[nr++] = ip;
+	}
+	return nr;
+}
+#else
 static inline unsigned int vns_stack_save(unsigned long *store,
 					  unsigned int size)
 {
@@ -79,6 +110,7 @@ static inline unsigned int vns_stack_save(unsigned long *store,
 	return t.nr_entries;
 #endif
 }
+#endif
 
 /* --- tracepoints -------------------------------------------------------- */
 
