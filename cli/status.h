@@ -33,6 +33,10 @@ struct vns_collector {
 	struct vns_settings config;	/* if VNS_HAS(VNS_COLL_A_CONFIG) */
 	struct vns_counter *counters;	/* in the order the kernel sent */
 	size_t ncounters;
+	/* its handlers, if VNS_HAS(VNS_COLL_A_CALLS) (TIMED, TIMED_NS) */
+	u64 calls;
+	u64 timed;
+	u64 timed_ns;
 };
 
 struct vns_status {
@@ -56,6 +60,9 @@ struct vns_probe {
 	u64 hits;
 	u64 missed;
 	u32 maxactive;			/* kretprobes */
+	u64 calls;			/* if VNS_HAS(VNS_PROBE_A_CALLS) */
+	u64 timed;
+	u64 timed_ns;
 };
 
 struct vns_probes {

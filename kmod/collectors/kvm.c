@@ -226,8 +226,7 @@ static struct vns_kvm_pending *vns_kvm_slot(struct vns_kvm *k,
 	return &k->pending[hash_long(irqfd, 32) % VNS_KVM_PENDING];
 }
 
-static int vns_kvm_wakeup_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_kvm_wakeup_in)
 {
 	/* wait_queue_entry_t, wait_queue_t before 4.13 (RHEL 7 too) */
 	void *wait = (void *)vns_kprobe_arg(regs, 0);
@@ -238,7 +237,6 @@ static int vns_kvm_wakeup_in(struct kretprobe_instance *ri,
 	struct vns_kvm *k;
 	unsigned long flags;
 
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_WAKEUP]);
 	k = READ_ONCE(vns_kvm);
 	if (!vns_active(&vns_kvm_collector) || !k || !wait)
 		return 1;
@@ -261,8 +259,7 @@ static int vns_kvm_wakeup_in(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_kvm_wakeup_out(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_kvm_wakeup_out)
 {
 	struct vns_kvm *k = READ_ONCE(vns_kvm);
 
@@ -272,12 +269,10 @@ static int vns_kvm_wakeup_out(struct kretprobe_instance *ri,
 }
 
 /* The fast path: only inside irqfd_wakeup() on this CPU */
-static int vns_kvm_inatomic_in(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_kvm_inatomic_in)
 {
 	struct vns_kvm *k;
 
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_INATOMIC]);
 	k = READ_ONCE(vns_kvm);
 	if (!vns_active(&vns_kvm_collector) || !k ||
 	    !k->cpu[smp_processor_id()]->irqfd)
@@ -285,8 +280,7 @@ static int vns_kvm_inatomic_in(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_kvm_inatomic_out(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_kvm_inatomic_out)
 {
 	long ret = (long)regs_return_value(regs);
 	struct vns_kvm_pending *slot;
@@ -333,7 +327,7 @@ out:
 	return 0;
 }
 
-static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_kvm_inject)
 {
 	struct work_struct *work = (void *)vns_kprobe_arg(regs, 0);
 	struct kvm_kernel_irqfd *irqfd;
@@ -343,7 +337,6 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	u64 ts = 0;
 
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_INJECT]);
 	k = READ_ONCE(vns_kvm);
 	if (!vns_active(&vns_kvm_collector) || !k || !work)
 		return 0;
@@ -370,9 +363,8 @@ static int vns_kvm_inject(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_kvm_set_irq)
 {
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_SET_IRQ]);
 	/* level 1 only: each edge injection is a 1 then a 0 */
 	if (!(int)vns_kprobe_arg(regs, 3))
 		return 0;
@@ -381,9 +373,8 @@ static int vns_kvm_set_irq(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_kvm_msi(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_kvm_msi)
 {
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_MSI]);
 	/* level 0 returns -1 at once: not an MSI */
 	if (!(int)vns_kprobe_arg(regs, 3))
 		return 0;
@@ -391,25 +382,23 @@ static int vns_kvm_msi(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_kvm_kick(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_kvm_kick)
 {
 	struct kvm_vcpu *vcpu = (void *)vns_kprobe_arg(regs, 0);
 
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_KICK]);
 	if (vcpu)
 		vns_kvm_count((unsigned long)vcpu->kvm, VNS_KVM_VM,
 			      VNS_KVM_KICKS);
 	return 0;
 }
 
-static int vns_kvm_run(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_kvm_run)
 {
 	struct kvm_vcpu *vcpu = (void *)vns_kprobe_arg(regs, 0);
 	struct vns_kvm_ent *e;
 	struct vns_kvm *k;
 	unsigned long flags;
 
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_RUN]);
 	k = READ_ONCE(vns_kvm);
 	if (!vns_active(&vns_kvm_collector) || !k || !vcpu)
 		return 0;
@@ -449,10 +438,8 @@ static void vns_kvm_evict(struct vns_kvm *k, unsigned long kvm)
 	}
 }
 
-static int vns_kvm_destroy_in(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_kvm_destroy_in)
 {
-	vns_probe_hit(&vns_kvm_probes[VNS_KVM_P_DESTROY]);
 	if (!vns_active(&vns_kvm_collector) || !READ_ONCE(vns_kvm))
 		return 1;
 	*(unsigned long *)ri->data = vns_kprobe_arg(regs, 0);
@@ -460,8 +447,7 @@ static int vns_kvm_destroy_in(struct kretprobe_instance *ri,
 }
 
 /* Its return: the VM's memory is freed after, by kvm_destroy_vm() */
-static int vns_kvm_destroy_out(struct kretprobe_instance *ri,
-			       struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_kvm_destroy_out)
 {
 	unsigned long kvm = *(unsigned long *)ri->data;
 	struct vns_kvm *k = READ_ONCE(vns_kvm);

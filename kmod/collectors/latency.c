@@ -503,18 +503,12 @@ static void vns_lat_skb(const struct sk_buff *skb,
 
 #define VNS_KP_SKB(regs, n) ((struct sk_buff *)vns_kprobe_arg((regs), (n)))
 
-static struct vns_probe *vns_lat_kprobe(struct kprobe *kp)
-{
-	return container_of(kp, struct vns_probe, kp);
-}
-
 /* A kprobe whose argument @n is the skb, on the skb's device */
 static int vns_lat_kp(struct kprobe *kp, struct pt_regs *regs, unsigned int n,
 		      u8 stage)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, n);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, skb ? skb->dev : NULL, stage);
 	return 0;
 }
@@ -526,7 +520,6 @@ static int vns_lat_kp_pskb(struct kprobe *kp, struct pt_regs *regs,
 	struct sk_buff **pskb = (struct sk_buff **)vns_kprobe_arg(regs, n);
 	struct sk_buff *skb = pskb ? *pskb : NULL;
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, skb ? skb->dev : NULL, stage);
 	return 0;
 }
@@ -537,57 +530,55 @@ static int vns_lat_ip_out_proto(struct kprobe *kp, struct pt_regs *regs,
 	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_IP_OUTPUT_SKB_ARG);
 	struct dst_entry *dst = skb ? skb_dst(skb) : NULL;
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb_proto(skb, dst ? dst->dev : NULL, VNS_STAGE_IP_OUT, proto);
 	return 0;
 }
 
 /* ip_output(): IPv4, even before skb->protocol says so (3.10) */
-static int vns_lat_ip_out(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ip_out)
 {
 	return vns_lat_ip_out_proto(kp, regs, ETH_P_IP);
 }
 
-static int vns_lat_ip6_out(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ip6_out)
 {
 	return vns_lat_ip_out_proto(kp, regs, ETH_P_IPV6);
 }
 
-static int vns_lat_l4_rcv(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_l4_rcv)
 {
 	return vns_lat_kp(kp, regs, 0, VNS_STAGE_L4_RCV);
 }
 
-static int vns_lat_phy_queue(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_phy_queue)
 {
 	return vns_lat_kp(kp, regs, 0, VNS_STAGE_PHY_QUEUE);
 }
 
 /* OVS: internal_dev_xmit(skb, netdev), the stack sending into OVS */
-static int vns_lat_ovs_internal(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_internal)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, (struct net_device *)vns_kprobe_arg(regs, 1),
 		    VNS_STAGE_OVS_INTERNAL_XMIT);
 	return 0;
 }
 
 /* OVS: netdev_frame_hook(struct sk_buff **), a port's rx_handler */
-static int vns_lat_ovs_frame_hook(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_frame_hook)
 {
 	return vns_lat_kp_pskb(kp, regs, 0, VNS_STAGE_OVS_FRAME_HOOK);
 }
 
 /* OVS: ovs_dp_process_packet(skb, key), the flow key extracted */
-static int vns_lat_ovs_process(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_process)
 {
 	return vns_lat_kp(kp, regs, 0, VNS_STAGE_OVS_DP_PROCESS);
 }
 
 /* OVS: ovs_dp_upcall(dp, skb, ...), a flow miss going to ovs-vswitchd */
-static int vns_lat_ovs_upcall(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_upcall)
 {
 	return vns_lat_kp(kp, regs, 1, VNS_STAGE_OVS_UPCALL);
 }
@@ -597,96 +588,91 @@ static int vns_lat_ovs_upcall(struct kprobe *kp, struct pt_regs *regs)
  * coming back from ovs-vswitchd (a new skb, headers not set yet); before 4.3
  * (attr, skb, ...): see compat.h
  */
-static int vns_lat_ovs_userspace(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_userspace)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_OVS_USERSPACE_SKB_ARG);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_OVS_USERSPACE);
 	return 0;
 }
 
 /* OVS: ovs_vport_send(vport, skb, ...), out of the datapath */
-static int vns_lat_ovs_send(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_ovs_send)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_OVS_VPORT_SEND);
 	return 0;
 }
 
 /* bridge: br_handle_frame(struct sk_buff **), a port's rx_handler */
-static int vns_lat_br_rx(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_br_rx)
 {
 	return vns_lat_kp_pskb(kp, regs, 0, VNS_STAGE_BRIDGE_RX);
 }
 
 /* bridge: __br_forward(to, skb, ...), forwarded or flooded to a port */
-static int vns_lat_br_forward(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_br_forward)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_BRIDGE_FORWARD);
 	return 0;
 }
 
 /* socket: (sk, skb), the packet queued on its socket */
-static int vns_lat_sock_queue(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_sock_queue)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_SOCK_QUEUE);
 	return 0;
 }
 
 /* socket: (skb, offset, ...), the packet copied to user space */
-static int vns_lat_app_read(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_app_read)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_APP_READ);
 	return 0;
 }
 
 /* socket: skb_consume_udp(sk, skb, len), after UDP copied it to user space */
-static int vns_lat_sock_consume(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_sock_consume)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 1);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, NULL, VNS_STAGE_APP_READ);
 	return 0;
 }
 
 /* TUN: tun_net_xmit(skb, dev), the packet queued for the VM to read */
-static int vns_lat_tun_xmit(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_lat_tun_xmit)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, 0);
 
-	vns_probe_hit(vns_lat_kprobe(kp));
 	vns_lat_skb(skb, (struct net_device *)vns_kprobe_arg(regs, 1),
 		    VNS_STAGE_VNET_TX);
 	return 0;
 }
 
-static void vns_lat_tp_dev_queue(void *data, struct sk_buff *skb)
+VNS_TP_HANDLER(vns_lat_tp_dev_queue,
+	       VNS_TP_PROTO(void *data, struct sk_buff *skb),
+	       VNS_TP_ARGS(data, skb))
 {
-	vns_probe_hit(data);
 	vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_ENQ);
 }
 
 /* A bulk dequeue hands over a list of @packets skbs */
-static void vns_lat_tp_qdisc_dequeue(void *data, struct Qdisc *q,
-				     const struct netdev_queue *txq,
-				     int packets, struct sk_buff *skb)
+VNS_TP_HANDLER(vns_lat_tp_qdisc_dequeue,
+	       VNS_TP_PROTO(void *data, struct Qdisc *q,
+			    const struct netdev_queue *txq, int packets,
+			    struct sk_buff *skb),
+	       VNS_TP_ARGS(data, q, txq, packets, skb))
 {
 	int i;
 
-	vns_probe_hit(data);
 	for (i = 0; skb && i < packets && i < 64; i++, skb = skb->next)
 		vns_lat_skb(skb, skb->dev, VNS_STAGE_QDISC_DEQ);
 }
@@ -697,21 +683,23 @@ static void vns_lat_tp_qdisc_dequeue(void *data, struct Qdisc *q,
  * identity of a followed packet here, and net_dev_xmit matches the skb by
  * address only.
  */
-static void vns_lat_tp_start_xmit(void *data, const struct sk_buff *skb,
-				  const struct net_device *dev)
+VNS_TP_HANDLER(vns_lat_tp_start_xmit,
+	       VNS_TP_PROTO(void *data, const struct sk_buff *skb,
+			    const struct net_device *dev),
+	       VNS_TP_ARGS(data, skb, dev))
 {
-	vns_probe_hit(data);
 	vns_lat_skb(skb, dev, VNS_STAGE_TX_QUEUE);
 }
 
-static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
-			    struct net_device *dev, unsigned int skb_len)
+VNS_TP_HANDLER(vns_lat_tp_xmit,
+	       VNS_TP_PROTO(void *data, struct sk_buff *skb, int rc,
+			    struct net_device *dev, unsigned int skb_len),
+	       VNS_TP_ARGS(data, skb, rc, dev, skb_len))
 {
 	struct vns_latency *l;
 	struct vns_lat_cpu *pc;
 	unsigned long flags;
 
-	vns_probe_hit(data);
 	l = READ_ONCE(vns_lat);
 	if (!vns_active(&vns_latency_collector) || !l)
 		return;
@@ -729,26 +717,24 @@ static void vns_lat_tp_xmit(void *data, struct sk_buff *skb, int rc,
 	local_irq_restore(flags);
 }
 
-static void vns_lat_tp_receive(void *data, struct sk_buff *skb)
+VNS_TP_HANDLER(vns_lat_tp_receive,
+	       VNS_TP_PROTO(void *data, struct sk_buff *skb),
+	       VNS_TP_ARGS(data, skb))
 {
-	vns_probe_hit(data);
 	vns_lat_skb(skb, skb->dev, VNS_STAGE_PHY_RX);
 }
 
 /* conntrack: nf_conntrack_in() entry and exit (VM path only) */
-static struct vns_probe *vns_lat_ct_probe;
-
-static int vns_lat_ct_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_lat_ct_in)
 {
 	struct sk_buff *skb = VNS_KP_SKB(regs, VNS_NF_CONNTRACK_IN_SKB_ARG);
 
-	vns_probe_hit(vns_lat_ct_probe);
 	*(struct sk_buff **)ri->data = skb;
 	vns_lat_skb(skb, skb ? skb->dev : NULL, VNS_STAGE_CT_RX);
 	return 0;
 }
 
-static int vns_lat_ct_out(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_lat_ct_out)
 {
 	struct sk_buff *skb = *(struct sk_buff **)ri->data;
 
@@ -833,7 +819,6 @@ static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_MODPROBE("__br_forward", "bridge", CONFIG_BRIDGE,
 			 vns_lat_br_forward),
 	VNS_LAT_MODPROBE("tun_net_xmit", "tun", CONFIG_TUN, vns_lat_tun_xmit),
-	/* last: vns_lat_ct_probe */
 	{
 		.name = "nf_conntrack_in",
 		.module = IS_BUILTIN(CONFIG_NF_CONNTRACK) ? NULL :
@@ -844,9 +829,6 @@ static struct vns_probe vns_lat_probes[] = {
 		.krp_data_size = sizeof(struct sk_buff *),
 	},
 };
-
-static struct vns_probe *vns_lat_ct_probe =
-	&vns_lat_probes[ARRAY_SIZE(vns_lat_probes) - 1];
 
 /* ---- details records: the events file's line, the netlink message ---- */
 

@@ -17,15 +17,14 @@
 
 static struct vns_probe vns_selftest_probes[];
 
-static int vns_selftest_kp(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_selftest_kp)
 {
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
 	return 0;
 }
 
-static int vns_selftest_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* No entry handler: each return is a hit */
+VNS_KRETPROBE_RETURN(vns_selftest_ret)
 {
-	vns_probe_hit(&vns_selftest_probes[1]);
 	return 0;
 }
 

@@ -58,13 +58,13 @@ struct vns_sirqs {
 
 static struct vns_sirqs *vns_sirqs;
 
-static void vns_sirq_raise(void *data, unsigned int vec)
+VNS_TP_HANDLER(vns_sirq_raise, VNS_TP_PROTO(void *data, unsigned int vec),
+	       VNS_TP_ARGS(data, vec))
 {
 	struct vns_sirqs *s;
 	struct vns_sirq_cpu *pc;
 	unsigned long flags;
 
-	vns_probe_hit(data);
 	s = READ_ONCE(vns_sirqs);
 	if (!vns_active(&vns_softirqs_collector) || !s ||
 	    vec >= VNS_NR_SOFTIRQS)
@@ -78,7 +78,8 @@ static void vns_sirq_raise(void *data, unsigned int vec)
 	local_irq_restore(flags);
 }
 
-static void vns_sirq_entry(void *data, unsigned int vec)
+VNS_TP_HANDLER(vns_sirq_entry, VNS_TP_PROTO(void *data, unsigned int vec),
+	       VNS_TP_ARGS(data, vec))
 {
 	struct vns_sirq_vec *v;
 	struct vns_sirqs *s;
@@ -86,7 +87,6 @@ static void vns_sirq_entry(void *data, unsigned int vec)
 	unsigned long flags;
 	u64 now, wait;
 
-	vns_probe_hit(data);
 	s = READ_ONCE(vns_sirqs);
 	if (!vns_active(&vns_softirqs_collector) || !s ||
 	    vec >= VNS_NR_SOFTIRQS)
@@ -108,7 +108,8 @@ static void vns_sirq_entry(void *data, unsigned int vec)
 	local_irq_restore(flags);
 }
 
-static void vns_sirq_exit(void *data, unsigned int vec)
+VNS_TP_HANDLER(vns_sirq_exit, VNS_TP_PROTO(void *data, unsigned int vec),
+	       VNS_TP_ARGS(data, vec))
 {
 	struct vns_sirq_vec *v;
 	struct vns_sirqs *s;
@@ -116,7 +117,6 @@ static void vns_sirq_exit(void *data, unsigned int vec)
 	unsigned long flags;
 	u64 d;
 
-	vns_probe_hit(data);
 	s = READ_ONCE(vns_sirqs);
 	if (!vns_active(&vns_softirqs_collector) || !s ||
 	    vec >= VNS_NR_SOFTIRQS)

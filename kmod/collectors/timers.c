@@ -80,7 +80,6 @@ static void vns_timer_start(void *data, const void *timer,
 	struct vns_timer_cpu *pc;
 	unsigned long flags;
 
-	vns_probe_hit(data);
 	t = READ_ONCE(vns_timers);
 	if (!vns_active(&vns_timers_collector) || !t)
 		return;
@@ -135,7 +134,6 @@ static void vns_timer_end(void *data, const void *timer)
 	unsigned int top;
 	u64 now;
 
-	vns_probe_hit(data);
 	t = READ_ONCE(vns_timers);
 	if (!vns_active(&vns_timers_collector) || !t)
 		return;
@@ -160,25 +158,30 @@ out:
 	local_irq_restore(flags);
 }
 
-static void vns_timer_entry(VNS_TIMER_ENTRY_PROTO(data, timer))
+VNS_TIMER_ENTRY_HANDLER(VNS_TP_HANDLER, vns_timer_entry, data, timer)
 {
 	vns_timer_start(data, timer, (unsigned long)timer->function,
 			VNS_TIMER_LIST);
 }
 
-static void vns_timer_exit(void *data, struct timer_list *timer)
+VNS_TP_HANDLER(vns_timer_exit,
+	       VNS_TP_PROTO(void *data, struct timer_list *timer),
+	       VNS_TP_ARGS(data, timer))
 {
 	vns_timer_end(data, timer);
 }
 
-static void vns_hrtimer_entry(void *data, struct hrtimer *timer,
-			      ktime_t *now)
+VNS_TP_HANDLER(vns_hrtimer_entry,
+	       VNS_TP_PROTO(void *data, struct hrtimer *timer, ktime_t *now),
+	       VNS_TP_ARGS(data, timer, now))
 {
 	vns_timer_start(data, timer, (unsigned long)timer->function,
 			VNS_TIMER_HRTIMER);
 }
 
-static void vns_hrtimer_exit(void *data, struct hrtimer *timer)
+VNS_TP_HANDLER(vns_hrtimer_exit,
+	       VNS_TP_PROTO(void *data, struct hrtimer *timer),
+	       VNS_TP_ARGS(data, timer))
 {
 	vns_timer_end(data, timer);
 }

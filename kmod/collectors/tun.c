@@ -212,7 +212,7 @@ struct vns_tun_rec {
 	struct vns_tun_ev ev;		/* event */
 };
 
-/* The probes the handlers count hits on, by index in vns_tun_probes[] */
+/* The probes, by index in vns_tun_probes[] */
 enum {
 	VNS_TUN_P_XMIT,
 	VNS_TUN_P_READABLE,
@@ -227,10 +227,6 @@ enum {
 	VNS_TUN_P_WAKE,
 	VNS_TUN_P_RX,		/* the receive tracepoints from here on */
 };
-
-static struct vns_tun_probe_ptrs {
-	struct vns_probe *xmit, *ring, *send, *write, *open, *stop;
-} vns_tun_pp;
 
 static struct vns_tunq_stats *vns_tun_stats(struct vns_tun *t, unsigned int i)
 {
@@ -338,14 +334,13 @@ struct vns_tun_xmit {
 	const struct net_device *dev;
 };
 
-static int vns_tun_xmit_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_xmit_in)
 {
 	struct vns_tun_xmit *x = (void *)ri->data;
 	struct sk_buff *skb = (struct sk_buff *)vns_kprobe_arg(regs, 0);
 	struct vns_tun_cpu *pc;
 	struct vns_tun *t;
 
-	vns_probe_hit(vns_tun_pp.xmit);
 	t = READ_ONCE(vns_tun);
 	x->entry = -1;
 	if (!vns_active(&vns_tun_collector) || !t || !skb)
@@ -428,8 +423,7 @@ static void vns_tun_event(struct vns_tun *t, struct vns_tun_cpu *pc,
 	WRITE_ONCE(r->head, n + 1);
 }
 
-static int vns_tun_xmit_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_tun_xmit_out)
 {
 	struct vns_tun_xmit *x = (void *)ri->data;
 	struct vns_tunq_stats *st;
@@ -484,7 +478,7 @@ static int vns_tun_xmit_out(struct kretprobe_instance *ri,
 }
 
 /* sk->sk_data_ready() of the queue's socket, within tun_net_xmit */
-static int vns_tun_readable(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER_OWN_HITS(vns_tun_readable)
 {
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	struct vns_tun_cpu *pc;
@@ -504,7 +498,8 @@ static int vns_tun_readable(struct kprobe *kp, struct pt_regs *regs)
  * freed by a task within tun_sendmsg() or tun_chr_write_iter() (not by an
  * interrupt on top of it): the first one of the call
  */
-static void vns_tun_kfree_skb(VNS_KFREE_SKB_PROTO(data, skb, location))
+VNS_KFREE_SKB_HANDLER(VNS_TP_HANDLER_OWN_HITS, vns_tun_kfree_skb, data, skb,
+		      location)
 {
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	struct vns_tun_cpu *pc;
@@ -535,17 +530,15 @@ static void vns_tun_kfree_skb(VNS_KFREE_SKB_PROTO(data, skb, location))
 }
 
 /* tun_get_tx_ring(file): &tfile->tx_ring, file->private_data the tfile */
-static int vns_tun_ring_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_ring_in)
 {
 	struct file *file = (struct file *)vns_kprobe_arg(regs, 0);
 
-	vns_probe_hit(vns_tun_pp.ring);
 	*(void **)ri->data = file ? file->private_data : NULL;
 	return 0;
 }
 
-static int vns_tun_ring_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_tun_ring_out)
 {
 	unsigned long tfile = *(unsigned long *)ri->data;
 	unsigned long ring = regs_return_value(regs);
@@ -612,7 +605,9 @@ out:
 }
 
 /* module_free(mod): a tun going away takes its layout with it */
-static void vns_tun_module_free(void *data, struct module *mod)
+VNS_TP_HANDLER_OWN_HITS(vns_tun_module_free,
+			VNS_TP_PROTO(void *data, struct module *mod),
+			VNS_TP_ARGS(data, mod))
 {
 	if (strcmp(mod->name, "tun"))
 		return;
@@ -622,14 +617,13 @@ static void vns_tun_module_free(void *data, struct module *mod)
 }
 
 /* tun_chr_close(inode, file): the queue's socket goes */
-static int vns_tun_close(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_tun_close)
 {
 	struct file *file = (struct file *)vns_kprobe_arg(regs, 1);
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	unsigned long sk;
 	unsigned int i;
 
-	vns_probe_hit(container_of(kp, struct vns_probe, kp));
 	if (!t || !file)
 		return 0;
 	sk = (unsigned long)file->private_data;
@@ -735,8 +729,7 @@ static void vns_tun_bad_hdr(struct vns_tun *t, unsigned long sk)
 	atomic_long_inc(&t->unplaced);
 }
 
-static int vns_tun_from_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_tun_from_out)
 {
 	const struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_tun *t = READ_ONCE(vns_tun);
@@ -754,22 +747,19 @@ static int vns_tun_from_out(struct kretprobe_instance *ri,
 }
 
 /* tun_sendmsg(sock, m, len): sock is the tun_file's, sock->sk the tfile */
-static int vns_tun_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_send_in)
 {
 	struct socket *sock = (struct socket *)vns_kprobe_arg(regs, 0);
 
-	vns_probe_hit(vns_tun_pp.send);
 	return vns_tun_from_in(ri, VNS_TUN_FROM_VHOST,
 			       sock ? (unsigned long)sock->sk : 0);
 }
 
 /* tun_chr_write_iter(iocb, from): the file's private_data is the tfile */
-static int vns_tun_write_in(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_write_in)
 {
 	struct kiocb *iocb = (struct kiocb *)vns_kprobe_arg(regs, 0);
 
-	vns_probe_hit(vns_tun_pp.write);
 	return vns_tun_from_in(ri, VNS_TUN_FROM_WRITE,
 			       iocb && iocb->ki_filp ?
 			       (unsigned long)iocb->ki_filp->private_data : 0);
@@ -790,7 +780,9 @@ static unsigned int vns_tun_gso(const struct sk_buff *skb)
 }
 
 /* An skb handed to the stack: one of a TUN device's, from its reader? */
-static void vns_tun_rx(void *data, const struct sk_buff *skb)
+VNS_TP_HANDLER_OWN_HITS(vns_tun_rx,
+			VNS_TP_PROTO(void *data, const struct sk_buff *skb),
+			VNS_TP_ARGS(data, skb))
 {
 	struct vns_tun *t = READ_ONCE(vns_tun);
 	struct vns_tunq_stats *st;
@@ -842,13 +834,12 @@ struct vns_tun_xoffs {
 };
 
 static int vns_tun_updown_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs, struct vns_probe *p)
+			     struct pt_regs *regs)
 {
 	struct net_device *dev = (struct net_device *)vns_kprobe_arg(regs, 0);
 	struct vns_tun_xoffs *x = (void *)ri->data;
 	unsigned int i;
 
-	vns_probe_hit(p);
 	if (!vns_active(&vns_tun_collector) || !READ_ONCE(vns_tun) || !dev)
 		return 1;
 	x->dev = dev;
@@ -861,20 +852,19 @@ static int vns_tun_updown_in(struct kretprobe_instance *ri,
 }
 
 /* tun_net_open(dev): netif_tx_start_all_queues(), inline */
-static int vns_tun_open_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_open_in)
 {
-	return vns_tun_updown_in(ri, regs, vns_tun_pp.open);
+	return vns_tun_updown_in(ri, regs);
 }
 
 /* tun_net_close(dev): netif_tx_stop_all_queues() */
-static int vns_tun_stop_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_tun_stop_in)
 {
-	return vns_tun_updown_in(ri, regs, vns_tun_pp.stop);
+	return vns_tun_updown_in(ri, regs);
 }
 
 /* Each queue whose XOFF changed within the call: a stop or a wake */
-static int vns_tun_updown_out(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_tun_updown_out)
 {
 	const struct vns_tun_xoffs *x = (void *)ri->data;
 	struct vns_tun *t = READ_ONCE(vns_tun);
@@ -909,7 +899,7 @@ static int vns_tun_updown_out(struct kretprobe_instance *ri,
  * ndo_start_xmit == tun_net_xmit: a kprobe's address is past the
  * function's ENDBR where IBT is on (6.x), not the function's.
  */
-static int vns_tun_wake(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER_OWN_HITS(vns_tun_wake)
 {
 	struct netdev_queue *txq = (void *)vns_kprobe_arg(regs, 0);
 	struct vns_tun *t = READ_ONCE(vns_tun);
@@ -1039,15 +1029,6 @@ static struct vns_probe vns_tun_probes[] = {
 	VNS_TUN_RX_TP("netif_rx_ni_entry"),
 	VNS_TUN_RX_TP("napi_gro_receive_entry"),
 	VNS_TUN_RX_TP("napi_gro_frags_entry"),
-};
-
-static struct vns_tun_probe_ptrs vns_tun_pp = {
-	.xmit = &vns_tun_probes[VNS_TUN_P_XMIT],
-	.ring = &vns_tun_probes[VNS_TUN_P_RING],
-	.send = &vns_tun_probes[VNS_TUN_P_SEND],
-	.write = &vns_tun_probes[VNS_TUN_P_WRITE],
-	.open = &vns_tun_probes[VNS_TUN_P_OPEN],
-	.stop = &vns_tun_probes[VNS_TUN_P_STOP],
 };
 
 /* ---- tables ---- */

@@ -301,14 +301,12 @@ enum {
 
 /* ---- the work callbacks: a run, and what started it ---- */
 
-static int vns_vh_run_in(struct kretprobe_instance *ri, int p, u8 dir,
-			 u8 cause)
+static int vns_vh_run_in(struct kretprobe_instance *ri, u8 dir, u8 cause)
 {
 	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[p]);
 	if (!vns_active(&vns_vhost_collector) || !v)
 		return 1;
 	if (!vns_tasks_claim(&v->tasks, ref)) {
@@ -323,32 +321,24 @@ static int vns_vh_run_in(struct kretprobe_instance *ri, int p, u8 dir,
 	return 0;
 }
 
-static int vns_vh_rx_kick_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_rx_kick_in)
 {
-	return vns_vh_run_in(ri, VNS_VH_P_RX_KICK, VNS_VHOST_RX,
-			     VNS_VH_CAUSE_KICK);
+	return vns_vh_run_in(ri, VNS_VHOST_RX, VNS_VH_CAUSE_KICK);
 }
 
-static int vns_vh_rx_net_in(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_rx_net_in)
 {
-	return vns_vh_run_in(ri, VNS_VH_P_RX_NET, VNS_VHOST_RX,
-			     VNS_VH_CAUSE_NET);
+	return vns_vh_run_in(ri, VNS_VHOST_RX, VNS_VH_CAUSE_NET);
 }
 
-static int vns_vh_tx_kick_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_tx_kick_in)
 {
-	return vns_vh_run_in(ri, VNS_VH_P_TX_KICK, VNS_VHOST_TX,
-			     VNS_VH_CAUSE_KICK);
+	return vns_vh_run_in(ri, VNS_VHOST_TX, VNS_VH_CAUSE_KICK);
 }
 
-static int vns_vh_tx_net_in(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_tx_net_in)
 {
-	return vns_vh_run_in(ri, VNS_VH_P_TX_NET, VNS_VHOST_TX,
-			     VNS_VH_CAUSE_NET);
+	return vns_vh_run_in(ri, VNS_VHOST_TX, VNS_VH_CAUSE_NET);
 }
 
 /* The worker's pid, qemu's and the socket, learned on a change */
@@ -364,7 +354,7 @@ static void vns_vh_learn(struct vns_vhq *q, const struct vns_vh_run *r)
 		WRITE_ONCE(q->sock_id, vns_sock_id(r->sk));
 }
 
-static int vns_vh_run_out(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_run_out)
 {
 	const struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);
@@ -420,27 +410,26 @@ release:
 }
 
 /* handle_rx(net), handle_tx(net): the run's device */
-static void vns_vh_handle(int p, struct pt_regs *regs, u8 dir)
+static void vns_vh_handle(struct pt_regs *regs, u8 dir)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_task_ref ref;
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[p]);
 	r = vns_vh_current(v, &ref);
 	if (r && r->dir == dir && !r->net)
 		r->net = vns_kprobe_arg(regs, 0);
 }
 
-static int vns_vh_rx(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vh_rx)
 {
-	vns_vh_handle(VNS_VH_P_RX, regs, VNS_VHOST_RX);
+	vns_vh_handle(regs, VNS_VHOST_RX);
 	return 0;
 }
 
-static int vns_vh_tx(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vh_tx)
 {
-	vns_vh_handle(VNS_VH_P_TX, regs, VNS_VHOST_TX);
+	vns_vh_handle(regs, VNS_VHOST_TX);
 	return 0;
 }
 
@@ -470,14 +459,12 @@ static struct vns_vh_run *vns_vh_io_in(struct kretprobe_instance *ri,
 }
 
 /* tun_recvmsg(sock, msg, len, flags): returns a packet's length */
-static int vns_vh_recv_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_recv_in)
 {
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_RECV]);
 	return !vns_vh_io_in(ri, regs);
 }
 
-static int vns_vh_recv_out(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_recv_out)
 {
 	struct vns_vh_io *io = (void *)ri->data;
 	long ret = regs_return_value(regs);
@@ -492,11 +479,10 @@ static int vns_vh_recv_out(struct kretprobe_instance *ri,
 }
 
 /* tun_sendmsg(sock, msg, len): one packet of len bytes, or a batch */
-static int vns_vh_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_send_in)
 {
 	struct vns_vh_io *io = (void *)ri->data;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_SEND]);
 	if (!vns_vh_io_in(ri, regs))
 		return 1;
 	if (!vns_tun_msg_batch((const struct msghdr *)vns_kprobe_arg(regs, 1),
@@ -507,8 +493,7 @@ static int vns_vh_send_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_vh_send_out(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_send_out)
 {
 	struct vns_vh_io *io = (void *)ri->data;
 	struct vns_vh_run *r;
@@ -523,12 +508,11 @@ static int vns_vh_send_out(struct kretprobe_instance *ri,
 
 /* ---- within a run: notifications ---- */
 
-static int vns_vh_sig_enter(struct kretprobe_instance *ri, int p)
+static int vns_vh_sig_enter(struct kretprobe_instance *ri)
 {
 	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[p]);
 	r = vns_vh_current(READ_ONCE(vns_vh), ref);
 	if (!r)
 		return 1;
@@ -537,22 +521,22 @@ static int vns_vh_sig_enter(struct kretprobe_instance *ri, int p)
 	return 0;
 }
 
-static int vns_vh_sig_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_sig_in)
 {
-	return vns_vh_sig_enter(ri, VNS_VH_P_SIGNAL);
+	return vns_vh_sig_enter(ri);
 }
 
-static int vns_vh_sig1_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_sig1_in)
 {
-	return vns_vh_sig_enter(ri, VNS_VH_P_SIGNAL1);
+	return vns_vh_sig_enter(ri);
 }
 
-static int vns_vh_sign_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_sign_in)
 {
-	return vns_vh_sig_enter(ri, VNS_VH_P_SIGNALN);
+	return vns_vh_sig_enter(ri);
 }
 
-static int vns_vh_sig_out(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_sig_out)
 {
 	struct vns_vh_run *r;
 
@@ -567,7 +551,7 @@ static int vns_vh_sig_out(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 /* eventfd_signal(_mask)(): within a signal decision, the guest notified */
-static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER_OWN_HITS(vns_vh_eventfd)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_task_ref ref;
@@ -590,12 +574,11 @@ static int vns_vh_eventfd(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /* vhost_disable_notify(dev, vq): the run's first is on its own vq */
-static int vns_vh_disable(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vh_disable)
 {
 	struct vns_task_ref ref;
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_DISABLE]);
 	r = vns_vh_current(READ_ONCE(vns_vh), &ref);
 	if (!r)
 		return 0;
@@ -615,12 +598,11 @@ struct vns_vh_busy {
 };
 
 /* vhost_net_busy_poll(): a loop of the run's virtqueue if it got the lock */
-static int vns_vh_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_busy_in)
 {
 	struct vns_vh_busy *d = (void *)ri->data;
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_BUSY]);
 	r = vns_vh_current(READ_ONCE(vns_vh), &d->ref);
 	if (!r)
 		return 1;
@@ -630,8 +612,7 @@ static int vns_vh_busy_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_vh_busy_out(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_busy_out)
 {
 	const struct vns_vh_busy *d = (void *)ri->data;
 	struct vns_vh_run *r;
@@ -645,14 +626,13 @@ static int vns_vh_busy_out(struct kretprobe_instance *ri,
 }
 
 /* 4.19: vhost_can_busy_poll(endtime), once an iteration, preemption off */
-static int vns_vh_can_busy(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vh_can_busy)
 {
 	unsigned long end = vns_kprobe_arg(regs, 0);
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	struct vns_task_ref ref;
 	struct vns_vh_run *r;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_CAN_BUSY]);
 	/* the loop's next iteration: no task lookup */
 	if (!v || this_cpu_read(v->cpu->busy_end) == end)
 		return 0;
@@ -669,20 +649,17 @@ struct vns_vh_empty {
 };
 
 /* vhost_enable_notify(dev, vq): false, the ring is still empty */
-static int vns_vh_empty_in(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_empty_in)
 {
 	struct vns_vh_empty *d = (void *)ri->data;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_EMPTY]);
 	if (!vns_vh_current(READ_ONCE(vns_vh), &d->ref))
 		return 1;
 	d->vq = (const void *)vns_kprobe_arg(regs, 1);
 	return 0;
 }
 
-static int vns_vh_empty_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_empty_out)
 {
 	const struct vns_vh_empty *d = (void *)ri->data;
 	bool raced = regs_return_value(regs) & 0xff;
@@ -707,14 +684,12 @@ static int vns_vh_empty_out(struct kretprobe_instance *ri,
 
 /* ---- a device goes: vhost_net_release(inode, file) ---- */
 
-static int vns_vh_release_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vh_release_in)
 {
 	struct file *file = (struct file *)vns_kprobe_arg(regs, 1);
 	struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_RELEASE]);
 	if (!vns_active(&vns_vhost_collector) || !v || !file)
 		return 1;
 	if (!vns_tasks_claim(&v->rel, ref)) {
@@ -726,12 +701,11 @@ static int vns_vh_release_in(struct kretprobe_instance *ri,
 }
 
 /* vhost_dev_cleanup() inside it: flushed, the worker stopped; evict */
-static int vns_vh_cleanup(struct kprobe *kp, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vh_cleanup)
 {
 	struct vns_vhost *v = READ_ONCE(vns_vh);
 	int n;
 
-	vns_probe_hit(&vns_vh_probes[VNS_VH_P_CLEANUP]);
 	if (!v)
 		return 0;
 	n = vns_tasks_slot(&v->rel);
@@ -743,8 +717,7 @@ static int vns_vh_cleanup(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /* Its return, before the memory goes: evict if the cleanup was missed */
-static int vns_vh_release_out(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vh_release_out)
 {
 	const struct vns_task_ref *ref = (void *)ri->data;
 	struct vns_vhost *v = READ_ONCE(vns_vh);

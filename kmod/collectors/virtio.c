@@ -209,13 +209,12 @@ struct vns_vio_poll_data {
 	u8 caller;			/* VNS_VIO_POLL_* */
 };
 
-static int vns_vio_poll_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vio_poll_in)
 {
 	struct vns_vio_poll_data *d = (void *)ri->data;
 	struct vns_vio_cpu *pc;
 	struct vns_vio *v;
 
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_POLL]);
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v)
 		return 1;
@@ -236,8 +235,7 @@ static int vns_vio_poll_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_vio_poll_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vio_poll_out)
 {
 	struct vns_vio_poll_data *d = (void *)ri->data;
 	long ret = (long)regs_return_value(regs);
@@ -281,13 +279,12 @@ out:
 }
 
 /* A virtqueue call inside this CPU's poll: the first receive queue's */
-static void vns_vio_vq_seen(struct vns_probe *p, struct pt_regs *regs)
+static void vns_vio_vq_seen(struct pt_regs *regs)
 {
 	struct virtqueue *vq = (void *)vns_kprobe_arg(regs, 0);
 	struct vns_vio_cpu *pc;
 	struct vns_vio *v;
 
-	vns_probe_hit(p);
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v || !vq)
 		return;
@@ -296,21 +293,21 @@ static void vns_vio_vq_seen(struct vns_probe *p, struct pt_regs *regs)
 		pc->poll_vq = (unsigned long)vq;
 }
 
-static int vns_vio_get_buf_ctx(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vio_get_buf_ctx)
 {
-	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_GET_BUF_CTX], regs);
+	vns_vio_vq_seen(regs);
 	return 0;
 }
 
-static int vns_vio_get_buf(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vio_get_buf)
 {
-	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_GET_BUF], regs);
+	vns_vio_vq_seen(regs);
 	return 0;
 }
 
-static int vns_vio_cb_prepare(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vio_cb_prepare)
 {
-	vns_vio_vq_seen(&vns_vio_probes[VNS_VIO_P_CB_PREPARE], regs);
+	vns_vio_vq_seen(regs);
 	return 0;
 }
 
@@ -319,11 +316,10 @@ struct vns_vio_irq_data {
 	u32 irq;
 };
 
-static int vns_vio_irq_in(struct kretprobe_instance *ri, struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vio_irq_in)
 {
 	struct vns_vio_irq_data *d = (void *)ri->data;
 
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_INTERRUPT]);
 	if (!vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio))
 		return 1;
 	d->irq = (u32)vns_kprobe_arg(regs, 0);
@@ -333,8 +329,7 @@ static int vns_vio_irq_in(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int vns_vio_irq_out(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vio_irq_out)
 {
 	struct vns_vio_irq_data *d = (void *)ri->data;
 	irqreturn_t ret = (irqreturn_t)regs_return_value(regs);
@@ -359,15 +354,12 @@ static int vns_vio_irq_out(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_vio_refill_in(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vio_refill_in)
 {
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_REFILL]);
 	return !vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio);
 }
 
-static int vns_vio_refill_out(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vio_refill_out)
 {
 	struct vns_vio *v = READ_ONCE(vns_vio);
 	struct vns_vio_cpu *pc;
@@ -386,7 +378,7 @@ static int vns_vio_refill_out(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vio_bad_irq)
 {
 	struct irq_desc *desc = (void *)vns_kprobe_arg(regs, 0);
 	struct vns_vio_cpu *pc;
@@ -394,7 +386,6 @@ static int vns_vio_bad_irq(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 	unsigned int i;
 
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_BAD_IRQ]);
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v || !desc)
 		return 0;
@@ -446,15 +437,13 @@ struct vns_vio_xmit_data {
 	bool stopped;
 };
 
-static int vns_vio_xmit_in(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
+VNS_KRETPROBE_ENTRY(vns_vio_xmit_in)
 {
 	struct vns_vio_xmit_data *d = (void *)ri->data;
 	struct sk_buff *skb = (void *)vns_kprobe_arg(regs, 0);
 	struct net_device *dev = (void *)vns_kprobe_arg(regs, 1);
 	void *fn;
 
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_XMIT]);
 	if (!vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio) ||
 	    !skb || !dev)
 		return 1;
@@ -467,8 +456,7 @@ static int vns_vio_xmit_in(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_vio_xmit_out(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+VNS_KRETPROBE_RETURN(vns_vio_xmit_out)
 {
 	struct vns_vio_xmit_data *d = (void *)ri->data;
 	int ret = (int)regs_return_value(regs);
@@ -491,7 +479,7 @@ static int vns_vio_xmit_out(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static int vns_vio_wake(struct kprobe *p, struct pt_regs *regs)
+VNS_KPROBE_HANDLER(vns_vio_wake)
 {
 	struct netdev_queue *txq = (void *)vns_kprobe_arg(regs, 0);
 	void *fn = READ_ONCE(vns_vio_xmit_fn);
@@ -499,7 +487,6 @@ static int vns_vio_wake(struct kprobe *p, struct pt_regs *regs)
 	struct vns_vio *v;
 	unsigned long flags;
 
-	vns_probe_hit(&vns_vio_probes[VNS_VIO_P_WAKE]);
 	v = READ_ONCE(vns_vio);
 	if (!vns_active(&vns_virtio_collector) || !v || !fn || !txq ||
 	    !netif_tx_queue_stopped(txq) || !txq->dev ||

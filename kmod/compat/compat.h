@@ -175,6 +175,24 @@ static inline int vns_tp_unregister(struct tracepoint *tp, const char *name,
 #define VNS_KFREE_SKB_REASON	0U
 #endif
 
+/*
+ * A kfree_skb handler defined by @wrap, VNS_TP_HANDLER() or its _OWN_HITS
+ * variant (core/probe.h), with the parameters of VNS_KFREE_SKB_PROTO()
+ */
+#if defined(HAVE_KFREE_SKB_TP_RX_SK)
+#define VNS_KFREE_SKB_HANDLER(wrap, fn, data, skb, loc)		\
+	wrap(fn, VNS_KFREE_SKB_PROTO(data, skb, loc),			\
+	     VNS_TP_ARGS(data, skb, loc, vns_reason, vns_rx_sk))
+#elif defined(HAVE_KFREE_SKB_TP_REASON)
+#define VNS_KFREE_SKB_HANDLER(wrap, fn, data, skb, loc)		\
+	wrap(fn, VNS_KFREE_SKB_PROTO(data, skb, loc),			\
+	     VNS_TP_ARGS(data, skb, loc, vns_reason))
+#else
+#define VNS_KFREE_SKB_HANDLER(wrap, fn, data, skb, loc)		\
+	wrap(fn, VNS_KFREE_SKB_PROTO(data, skb, loc),			\
+	     VNS_TP_ARGS(data, skb, loc))
+#endif
+
 #ifdef HAVE_SKB_CONSUMED
 #define VNS_REASON_IS_CONSUMED(r)	((r) == SKB_CONSUMED)
 #else
@@ -192,6 +210,17 @@ bool vns_drop_reason_name(u32 reason, char *buf, size_t len);
  */
 struct kretprobe;
 int vns_register_kretprobe(struct kretprobe *rp);
+
+/*
+ * The kretprobe of an instance, in its handlers: get_kretprobe() since 5.11
+ * (commit "kprobes: Remove kretprobe hash": ri->rph, later the rethook's
+ * data); ri->rp before.
+ */
+#ifdef HAVE_GET_KRETPROBE
+#define vns_kretprobe_of(ri)	get_kretprobe(ri)
+#else
+#define vns_kretprobe_of(ri)	((ri)->rp)
+#endif
 
 /* --- netlink ------------------------------------------------------------ */
 
@@ -487,9 +516,29 @@ static inline int vns_genl_register(struct genl_family *f,
 #ifdef HAVE_TIMER_TP_BASECLK
 #define VNS_TIMER_ENTRY_PROTO(data, timer)				\
 	void *data, struct timer_list *timer, unsigned long vns_baseclk
+#define VNS_TIMER_ENTRY_HANDLER(wrap, fn, data, timer)			\
+	wrap(fn, VNS_TIMER_ENTRY_PROTO(data, timer),			\
+	     VNS_TP_ARGS(data, timer, vns_baseclk))
 #else
 #define VNS_TIMER_ENTRY_PROTO(data, timer)				\
 	void *data, struct timer_list *timer
+#define VNS_TIMER_ENTRY_HANDLER(wrap, fn, data, timer)			\
+	wrap(fn, VNS_TIMER_ENTRY_PROTO(data, timer), VNS_TP_ARGS(data, timer))
+#endif
+
+/*
+ * The clock that times probe handlers (core/probe.h): cheap, monotonic,
+ * safe in any context, interrupts off and NMIs included, and advancing
+ * where the TSC is unstable (TCG guests of 4.19 and 5.10, where
+ * local_clock() is filtered through the tick and stands still with
+ * interrupts off).  ktime_get_mono_fast_ns(): 3.17+, the clocksource read
+ * through a latch, never a retry loop that a probe inside the timekeeping
+ * code could spin in (ktime_get_ns() could).  3.10: local_clock().
+ */
+#ifdef HAVE_KTIME_GET_MONO_FAST_NS
+#define vns_probe_clock()	ktime_get_mono_fast_ns()
+#else
+#define vns_probe_clock()	local_clock()
 #endif
 
 /* A pinned relative hrtimer that expires in hard interrupt context */

@@ -296,11 +296,20 @@ void vns_collector_reset(struct vns_collector *c)
 
 void vns_collector_status(struct vns_collector *c, struct vns_coll_status *st)
 {
+	struct vns_probe_cost cost = { 0 };
+	unsigned int i;
+
 	lockdep_assert_held(&vns_lock);
 	memset(st, 0, sizeof(*st));
 	if (c->on)
 		c->status(c, st);
 	st->mem_bytes = c->mem;
+	/* as the probes' hits: counted since the module loaded */
+	for (i = 0; i < c->nr_probes; i++)
+		vns_probe_cost_add(&c->probes[i], &cost);
+	st->calls = cost.calls;
+	st->timed = cost.timed;
+	st->timed_ns = cost.ns;
 }
 
 struct vns_snap *vns_collector_snapshot(struct vns_collector *c)

@@ -34,6 +34,10 @@ struct vns_coll_status {
 	u64 lost;
 	u32 entries;
 	u32 capacity;
+	/* its probes' handlers since the module loaded (core's) */
+	u64 calls;
+	u64 timed;			/* calls timed: one in 64 per CPU */
+	u64 timed_ns;			/* time in handlers, timed calls */
 	unsigned int nr_counters;
 	struct {
 		const char *name;

@@ -82,7 +82,11 @@ static int vns_nl_put_collector(struct sk_buff *skb, struct vns_collector *c)
 			    VNS_COLL_A_PAD) ||
 	    vns_nla_put_u64(skb, VNS_COLL_A_LOST, st.lost, VNS_COLL_A_PAD) ||
 	    nla_put_u32(skb, VNS_COLL_A_ENTRIES, st.entries) ||
-	    nla_put_u32(skb, VNS_COLL_A_CAPACITY, st.capacity))
+	    nla_put_u32(skb, VNS_COLL_A_CAPACITY, st.capacity) ||
+	    vns_nla_put_u64(skb, VNS_COLL_A_CALLS, st.calls, VNS_COLL_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_COLL_A_TIMED, st.timed, VNS_COLL_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_COLL_A_TIMED_NS, st.timed_ns,
+			    VNS_COLL_A_PAD))
 		goto cancel;
 	if (c->on && (vns_filter_put(skb, VNS_COLL_A_FILTER, &c->filter) ||
 		      vns_settings_put(skb, VNS_COLL_A_CONFIG, &c->set)))
@@ -144,9 +148,11 @@ too_big:
 static int vns_nl_put_probe(struct sk_buff *skb, const struct vns_probe *p)
 {
 	struct nlattr *nest = nla_nest_start(skb, VNS_A_PROBE);
+	struct vns_probe_cost cost = { 0 };
 
 	if (!nest)
 		return -EMSGSIZE;
+	vns_probe_cost_add(p, &cost);
 	if (nla_put_string(skb, VNS_PROBE_A_NAME, p->name) ||
 	    nla_put_u8(skb, VNS_PROBE_A_TYPE, p->type) ||
 	    nla_put_string(skb, VNS_PROBE_A_COLLECTOR, p->coll->name) ||
@@ -159,7 +165,13 @@ static int vns_nl_put_probe(struct sk_buff *skb, const struct vns_probe *p)
 	    vns_nla_put_u64(skb, VNS_PROBE_A_MISSED, vns_probe_missed(p),
 			    VNS_PROBE_A_PAD) ||
 	    (p->type == VNS_PROBE_KRETPROBE &&
-	     nla_put_u32(skb, VNS_PROBE_A_MAXACTIVE, p->krp_maxactive))) {
+	     nla_put_u32(skb, VNS_PROBE_A_MAXACTIVE, p->krp_maxactive)) ||
+	    vns_nla_put_u64(skb, VNS_PROBE_A_CALLS, cost.calls,
+			    VNS_PROBE_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_PROBE_A_TIMED, cost.timed,
+			    VNS_PROBE_A_PAD) ||
+	    vns_nla_put_u64(skb, VNS_PROBE_A_TIMED_NS, cost.ns,
+			    VNS_PROBE_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -63,8 +63,36 @@ u64 vns_probe_hits(const struct vns_probe *p)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += *per_cpu_ptr(p->hits, cpu);
+		sum += per_cpu_ptr(p->pc, cpu)->hits;
 	return sum;
+}
+
+/*
+ * Calls: a handler that counts only some calls as hits counts its calls
+ * apart, at least as many as its hits; one whose every call is a hit (or
+ * that is not wrapped by the handler macros) counts hits only.
+ */
+void vns_probe_cost_add(const struct vns_probe *p, struct vns_probe_cost *cost)
+{
+	u64 hits = 0, calls = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct vns_probe_cpu *pc = per_cpu_ptr(p->pc, cpu);
+
+		hits += READ_ONCE(pc->hits);
+		calls += READ_ONCE(pc->calls);
+		cost->timed += READ_ONCE(pc->timed);
+		cost->ns += READ_ONCE(pc->ns);
+	}
+	cost->calls += max(hits, calls);
+}
+
+size_t vns_krp_data_size(const struct vns_probe *p)
+{
+	if (!p->krp_entry)
+		return p->krp_data_size;
+	return ALIGN(p->krp_data_size, sizeof(u64)) + sizeof(u64);
 }
 
 void vns_sync_handlers(void)
@@ -157,7 +185,7 @@ static int vns_probe_register(struct vns_probe *p)
 		p->krp.kp.symbol_name = p->sym;
 		p->krp.entry_handler = p->krp_entry;
 		p->krp.handler = p->krp_ret;
-		p->krp.data_size = p->krp_data_size;
+		p->krp.data_size = vns_krp_data_size(p);
 		p->krp.maxactive = p->krp_maxactive;
 		err = vns_register_kretprobe(&p->krp);
 		break;
@@ -326,8 +354,8 @@ static int vns_krp_maxactive(void)
 static int vns_probe_init(struct vns_collector *c, struct vns_probe *p)
 {
 	p->coll = c;
-	p->hits = alloc_percpu(u64);
-	if (!p->hits)
+	p->pc = alloc_percpu(struct vns_probe_cpu);
+	if (!p->pc)
 		return -ENOMEM;
 	if (p->type == VNS_PROBE_KRETPROBE && !p->krp_maxactive)
 		p->krp_maxactive = vns_krp_maxactive();
@@ -379,8 +407,8 @@ void vns_probes_exit(void)
 		struct vns_collector *c = vns_collectors[i];
 
 		for (j = 0; j < c->nr_probes; j++) {
-			free_percpu(c->probes[j].hits);
-			c->probes[j].hits = NULL;
+			free_percpu(c->probes[j].pc);
+			c->probes[j].pc = NULL;
 			kfree(c->probes[j].modsym);
 			c->probes[j].modsym = NULL;
 		}

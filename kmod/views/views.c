@@ -63,6 +63,9 @@ static int vns_status_show(struct seq_file *m, void *v)
 			   "collector=%s state=%s mem_bytes=%llu entries=%u capacity=%u lost=%llu",
 			   c->name, c->on ? "on" : "off", st.mem_bytes,
 			   st.entries, st.capacity, st.lost);
+		seq_printf(m,
+			   " handler_calls=%llu handler_timed=%llu handler_timed_ns=%llu",
+			   st.calls, st.timed, st.timed_ns);
 		for (j = 0; j < st.nr_counters; j++)
 			seq_printf(m, " %s=%llu", st.counters[j].name,
 				   st.counters[j].value);
@@ -92,7 +95,9 @@ static int vns_probes_show(struct seq_file *m, void *v)
 
 		for (j = 0; j < c->nr_probes; j++) {
 			struct vns_probe *p = &c->probes[j];
+			struct vns_probe_cost cost = { 0 };
 
+			vns_probe_cost_add(p, &cost);
 			seq_printf(m,
 				   "collector=%s probe=%s type=%s module=%s state=%s hits=%llu missed=%llu",
 				   c->name, p->name,
@@ -103,6 +108,8 @@ static int vns_probes_show(struct seq_file *m, void *v)
 			if (p->type == VNS_PROBE_KRETPROBE)
 				seq_printf(m, " maxactive=%d",
 					   p->krp_maxactive);
+			seq_printf(m, " calls=%llu timed=%llu timed_ns=%llu",
+				   cost.calls, cost.timed, cost.ns);
 			seq_puts(m, " reason=");
 			vns_seq_word(m, p->state == VNS_PROBE_UNAVAILABLE &&
 					p->reason ? p->reason : "-");

@@ -153,6 +153,14 @@ enum vns_coll_attr {
 	VNS_COLL_A_CONFIG,	/* nest: enum vns_config_attr, the settings
 				 * it runs with that were given at enable
 				 */
+	VNS_COLL_A_CALLS,	/* u64: calls of its probes' handlers since
+				 * the module loaded
+				 */
+	VNS_COLL_A_TIMED,	/* u64: those timed, one in 64 on each CPU */
+	VNS_COLL_A_TIMED_NS,	/* u64: ns spent in the handlers over the
+				 * timed calls (the total: about
+				 * TIMED_NS * CALLS / TIMED)
+				 */
 
 	__VNS_COLL_A_MAX,
 	VNS_COLL_A_MAX = __VNS_COLL_A_MAX - 1
@@ -215,6 +223,11 @@ enum vns_probe_attr {
 				 * beyond maxactive)
 				 */
 	VNS_PROBE_A_MAXACTIVE,	/* u32: a kretprobe's instances */
+	VNS_PROBE_A_CALLS,	/* u64: its handlers' calls (HITS counts
+				 * those that concern its collector)
+				 */
+	VNS_PROBE_A_TIMED,	/* u64: calls timed, one in 64 on each CPU */
+	VNS_PROBE_A_TIMED_NS,	/* u64: ns in its handlers over those */
 
 	__VNS_PROBE_A_MAX,
 	VNS_PROBE_A_MAX = __VNS_PROBE_A_MAX - 1

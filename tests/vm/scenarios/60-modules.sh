@@ -34,12 +34,16 @@ expect_eq $T/kprobe_attached "$(pget state kprobe)" attached
 expect_eq $T/kretprobe_attached "$(pget state kretprobe)" attached
 tap_up || fail $T/tap_up "no TAP"
 c0=$(pget hits kprobe) r0=$(pget hits kretprobe)
+cc0=$(pget calls kprobe) rc0=$(pget calls kretprobe)
 udp_send 192.0.2.1 40000 192.0.2.2 9 100
 sleep 0.5
 tap_down
 expect_eq $T/tap_received "$SEEN" "frames 100 udp 100"
 expect_eq $T/kprobe_hits "$(( $(pget hits kprobe) - c0 ))" 100
 expect_eq $T/kretprobe_hits "$(( $(pget hits kretprobe) - r0 ))" 100
+# every call of these handlers is a hit; a return-only kretprobe's call is its return
+expect_eq $T/kprobe_calls "$(( $(pget calls kprobe) - cc0 ))" 100
+expect_eq $T/kretprobe_calls "$(( $(pget calls kretprobe) - rc0 ))" 100
 expect_eq $T/status_calls "$(view_get $VNS_PROC/status calls collector=selftest)" "$(pget hits kprobe)"
 
 # --- the module goes: probes detach first and wait for it again ----------------------------------
@@ -73,6 +77,33 @@ sleep 1
 expect_range $T/flood_counted "$(( $(pget hits kprobe) - h ))" 1 100000000
 kill $flood; wait $flood 2>/dev/null
 tap_down
+
+# --- what the handlers cost: calls, one in 64 timed on each CPU, their time ---------------------
+# (tun is quiet now: the TAP is gone.)  Exact counts; the time only > 0.
+cat $VNS_PROC/status > $VNS_OUT/modules-status.txt
+cat $VNS_PROC/probes > $VNS_OUT/modules-probes.txt
+S=$VNS_OUT/modules-status.txt PV=$VNS_OUT/modules-probes.txt ncpu=$(nproc)
+psum() { awk -v k="$1" '/collector=selftest / { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) s += substr($i, length(k) + 2) } END { print s + 0 }' $PV; }
+calls=$(view_get $S handler_calls collector=selftest)
+timed=$(view_get $S handler_timed collector=selftest)
+tns=$(view_get $S handler_timed_ns collector=selftest)
+echo "selftest handlers: calls=$calls timed=$timed timed_ns=$tns ncpu=$ncpu"
+expect_eq $T/handler_calls "$calls" "$(psum hits)"
+expect_eq $T/handler_calls_probes "$calls" "$(psum calls)"
+expect_eq $T/handler_timed_probes "$timed" "$(psum timed)"
+expect_eq $T/handler_ns_probes "$tns" "$(psum timed_ns)"
+for ty in kprobe kretprobe; do
+  c=$(view_get $PV calls collector=selftest probe=tun_net_xmit type=$ty)
+  lo=$(( c / 64 - ncpu )); [ $lo -ge 0 ] || lo=0
+  expect_range $T/timed_$ty "$(view_get $PV timed collector=selftest probe=tun_net_xmit type=$ty)" $lo $(( c / 64 ))
+done
+expect_range $T/handler_timed_some "$timed" 1 "$calls"
+expect_range $T/handler_ns "$tns" "$timed" 1000000000000000
+json=$("$VNS_CLI" status --json | python3 -c 'import json, sys
+h = [c["handlers"] for c in json.load(sys.stdin)["collectors"] if c["name"] == "selftest"][0]
+print(h["calls"], h["timed"], h["timed_ns"], h["avg_ns"] == (h["timed_ns"] + h["timed"] // 2) // h["timed"])')
+expect_eq $T/cli_handlers "$json" "$calls $timed $tns True"
+expect_eq $T/cli_handlers_text "$("$VNS_CLI" status | grep -A2 '^collector selftest' | grep -c "^  handlers: $calls calls, $timed timed, .* a call, about .* in all$")" 1
 ip link del vt0 2>/dev/null
 
 # --- the collector goes off while tun is away: waiting becomes detached -------------------------
