@@ -11,7 +11,7 @@
  * captures the stack @depth frames deep (at most VNS_FLOOR_DEPTH) as the
  * drop collector does, the unwinder's cost alone.  Empty means empty: no
  * hit counter either.  Status: "stacks" captured, and "frames", the most
- * any CPU's last capture had.
+ * any CPU's last capture since the enable had.
  */
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
@@ -70,8 +70,13 @@ static struct vns_probe vns_floor_probes[] = {
 	},
 };
 
+/* Frames: of this run's captures (probes detached) */
 static int vns_floor_alloc(struct vns_collector *c)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(vns_floor_scratch, cpu).nr = 0;
 	return 0;
 }
 
