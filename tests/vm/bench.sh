@@ -104,7 +104,18 @@ bpf_start() {
   fi
   echo "bpftrace: attached in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 }
-bpf_stop() { kill -INT $BPFPID 2>/dev/null; wait $BPFPID 2>/dev/null; }
+# bpf_stop: SIGINT, which makes bpftrace print its maps and exit; killed if it has not within
+# 60 s (seen once on 6.1: an empty kprobe program that never exited)
+bpf_stop() {
+  local _
+  kill -INT $BPFPID 2>/dev/null
+  for _ in $(seq 600); do kill -0 $BPFPID 2>/dev/null || break; sleep 0.1; done
+  if kill -0 $BPFPID 2>/dev/null; then
+    echo "INFO bpftrace $BPFOUT: still running 60 s after SIGINT, killed"
+    kill -KILL $BPFPID 2>/dev/null
+  fi
+  wait $BPFPID 2>/dev/null
+}
 # bpf_count FRAME: the sum of the counts of the map entries whose key (a stack) has FRAME
 bpf_count() {
   awk -v f="$1" '/^@\[/ { has = 0 } index($0, f) { has = 1 }
@@ -151,6 +162,7 @@ run_config() {
   esac
   loop "$kind" $d || return 1
   echo "$lp${d:+$d} $cf $rd $NS $BEST" >> "$RAW"
+  echo "$lp${d:+$d} $cf round $rd: $((NS / 1000)) ns/event, best chunk $((BEST / 1000))"
   # did the handler run N times?
   case $lp/$cf in
     */nothing) ;;
