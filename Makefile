@@ -5,6 +5,7 @@
 #   make                 module for KDIR (default: the running kernel) + CLI
 #   make check           every test: unit tests (ASan/UBSan), DKMS and CentOS 7 builds, the VM suite
 #                        on 4.19, 5.10, 6.1 and 6.12 (installs what it needs)
+#   make bench           the cost benchmark on 4.19, 6.1 and 6.12 (build/bench/<kver>.txt)
 #   make demo            boots a test kernel, makes drops, prints the report
 #   sudo make install    module + CLI on this host; `make dkms-install` for DKMS
 VERSION := 0.1.0
@@ -34,6 +35,18 @@ testbin:
 # A boot that hangs is stopped (scripts/vmrun.sh), and the whole VM suite keeps to 4000 s.
 vm: cli testbin
 	VNS_VM_JOBS=$${VNS_VM_JOBS:-2} VNS_VM_BUDGET=$${VNS_VM_BUDGET:-4500} tests/vm/run.sh
+
+# The cost benchmark (tests/vm/bench.sh, run by the scenario 81-cost with VNS_BENCH=full): 7
+# rounds of 20000 events per config in one boot per kernel, one kernel at a time (a quiet
+# machine: the figures are per-event times); the tables in build/bench/<kver>.txt
+BENCH_KERNELS ?= 4.19.95-vns 6.1.0-57-amd64 6.12.118+deb12-amd64
+bench: cli testbin
+	@mkdir -p build/bench
+	VNS_BENCH=full VNS_SCENARIO_TIMEOUT=$${VNS_SCENARIO_TIMEOUT:-3600} VNS_VM_JOBS=1 \
+	  tests/vm/run.sh --suite cost $(BENCH_KERNELS); rc=$$?; \
+	for k in $(BENCH_KERNELS); do \
+	  cp build/vm/$$k/bench.txt build/bench/$$k.txt && echo "build/bench/$$k.txt"; \
+	done; exit $$rc
 
 dkms-check:
 	tests/dkms-build.sh
@@ -73,3 +86,4 @@ clean:
 
 .PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
 	dkms-install dkms-uninstall clean
+.PHONY: bench

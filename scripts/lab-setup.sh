@@ -19,10 +19,11 @@ LAB=${VNS_LAB:-/var/cache/vns-lab}
 LIST=$LAB/kernels.list
 SHARED_KERNELS=$REPO/../shared/kernels
 # libelf-dev: objtool needs it to give out-of-tree modules ORC unwind data (4.19 etc.),
-# without which their stacks cannot be unwound
+# without which their stacks cannot be unwound; bpftrace: the cost benchmark's reference
+# (tests/vm/bench.sh), run in the test VMs from this machine's root
 PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config libnl-3-dev
       libnl-genl-3-dev libmnl-dev libncurses-dev libjson-c-dev iproute2 iputils-ping nftables
-      iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev"
+      iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev bpftrace"
 # Open vSwitch: the OVS scenarios run ovsdb-server and ovs-vswitchd inside the test VMs
 # (tests/vm/ovs.sh), from this machine's root. On this machine it must not run: it is
 # installed without starting its services, which are then kept from starting at boot.

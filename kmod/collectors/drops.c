@@ -178,7 +178,7 @@ static bool vns_drop_dev_match(const struct vns_filter *flt,
  * needs (the device alone, or the flow as well).  Only a drop it keeps
  * takes this CPU's table and the stack.
  */
-static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
+VNS_KFREE_SKB_HANDLER(VNS_TP_HANDLER, vns_drop_probe, data, skb, location)
 {
 	struct vns_collector *c = &vns_drops_collector;
 	const struct net_device *dev;
@@ -188,7 +188,6 @@ static void vns_drop_probe(VNS_KFREE_SKB_PROTO(data, skb, location))
 	unsigned long flags;
 	u32 reason = VNS_KFREE_SKB_REASON;
 
-	vns_probe_hit(data);
 	if (!vns_active(c))
 		return;
 	d = READ_ONCE(vns_drops);

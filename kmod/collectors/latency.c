@@ -724,6 +724,17 @@ VNS_TP_HANDLER(vns_lat_tp_receive,
 	vns_lat_skb(skb, skb->dev, VNS_STAGE_PHY_RX);
 }
 
+#ifdef VNS_SELFTEST
+/*
+ * The cost benchmark's stage (tests/vm/bench.sh): vns_fixture_stage(skb)
+ * of the test-only module vns_fixtures, handled as PHY_RX is
+ */
+VNS_KPROBE_HANDLER(vns_lat_bench_stage)
+{
+	return vns_lat_kp(kp, regs, 0, VNS_STAGE_PHY_RX);
+}
+#endif
+
 /* conntrack: nf_conntrack_in() entry and exit (VM path only) */
 VNS_KRETPROBE_ENTRY(vns_lat_ct_in)
 {
@@ -819,6 +830,14 @@ static struct vns_probe vns_lat_probes[] = {
 	VNS_LAT_MODPROBE("__br_forward", "bridge", CONFIG_BRIDGE,
 			 vns_lat_br_forward),
 	VNS_LAT_MODPROBE("tun_net_xmit", "tun", CONFIG_TUN, vns_lat_tun_xmit),
+#ifdef VNS_SELFTEST
+	{
+		.name = "vns_fixture_stage",
+		.module = "vns_fixtures",
+		.type = VNS_PROBE_KPROBE,
+		.kp_pre = vns_lat_bench_stage,
+	},
+#endif
 	{
 		.name = "nf_conntrack_in",
 		.module = IS_BUILTIN(CONFIG_NF_CONNTRACK) ? NULL :

@@ -19,4 +19,5 @@ VNS_COLLECTOR(kvm)
 VNS_COLLECTOR(virtio)
 #ifdef VNS_SELFTEST
 VNS_COLLECTOR(selftest)
+VNS_COLLECTOR(floor)
 #endif

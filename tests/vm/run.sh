@@ -163,6 +163,10 @@ boot_kernel() {
   fi
   gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
   gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
+  # the cost benchmark's settings (tests/vm/bench.sh, `make bench`), when given
+  for v in VNS_BENCH VNS_BENCH_N VNS_BENCH_ROUNDS VNS_BENCH_BPF; do
+    [ -n "${!v:-}" ] && gcmd+=" $v=$(q "${!v}")"
+  done
   # qemu 7.2's multi-threaded TCG mishandles the kernel's live code patching (text_poke_bp) when
   # a static key flips under load: 6.12 dies with "Oops: int3" at the kfree_skb tracepoint's
   # static branch, vnetscope loaded or not (tests/vm/tcg-int3.sh reproduces it with tracefs
