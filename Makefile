@@ -38,11 +38,14 @@ vm: cli testbin
 
 # The cost benchmark (tests/vm/bench.sh, run by the scenario 81-cost with VNS_BENCH=full): 7
 # rounds of 20000 events per config in one boot per kernel, one kernel at a time (a quiet
-# machine: the figures are per-event times); the tables in build/bench/<kver>.txt
+# machine: the figures are per-event times), booted without the debug options (slub_debug's
+# poisoning makes every free dearer and the loop's noise larger than a handler's cost);
+# the tables in build/bench/<kver>.txt
 BENCH_KERNELS ?= 4.19.95-vns 6.1.0-57-amd64 6.12.118+deb12-amd64
 bench: cli testbin
 	@mkdir -p build/bench
 	VNS_BENCH=full VNS_SCENARIO_TIMEOUT=$${VNS_SCENARIO_TIMEOUT:-3600} VNS_VM_JOBS=1 \
+	  VNS_APPEND=$${VNS_APPEND-} \
 	  tests/vm/run.sh --suite cost $(BENCH_KERNELS); rc=$$?; \
 	for k in $(BENCH_KERNELS); do \
 	  cp build/vm/$$k/bench.txt build/bench/$$k.txt && echo "build/bench/$$k.txt"; \

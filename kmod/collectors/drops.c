@@ -107,16 +107,16 @@ struct vns_drops {
 static struct vns_drops *vns_drops;
 
 /*
- * The flow of @skb: only an skb that says it is IP (vns_skb_ip_proto()),
- * from its network header, or a received one's data when that is not set
- * yet (vns_skb_nh_rx()).  Anything else has no flow (family 0).
+ * The network header of @skb, for its flow: only an skb that says it is
+ * IP (vns_skb_ip_proto(), into @proto), from its network header, or a
+ * received one's data when that is not set yet (vns_skb_nh_rx()).  NULL:
+ * the drop has no flow (family 0).
  */
-static void vns_skb_flow(const struct sk_buff *skb, struct vns_flow *f)
+static const unsigned char *vns_drop_nh(const struct sk_buff *skb,
+					u16 *proto)
 {
-	u16 proto = vns_skb_ip_proto(skb);
-
-	if (proto)
-		vns_skb_parse(skb, vns_skb_nh_rx(skb), proto, f, NULL);
+	*proto = vns_skb_ip_proto(skb);
+	return *proto ? vns_skb_nh_rx(skb) : NULL;
 }
 
 /*
@@ -175,18 +175,20 @@ static bool vns_drop_dev_match(const struct vns_filter *flt,
 
 /*
  * The cheap part first, with interrupts enabled: the filter, on what it
- * needs (the device alone, or the flow as well).  Only a drop it keeps
- * takes this CPU's table and the stack.
+ * needs (the device, the IP header's fields, then the parsed flow).  Only
+ * a drop it keeps takes this CPU's table and the stack.
  */
 VNS_KFREE_SKB_HANDLER(VNS_TP_HANDLER, vns_drop_probe, data, skb, location)
 {
 	struct vns_collector *c = &vns_drops_collector;
 	const struct net_device *dev;
+	const unsigned char *nh;
 	struct vns_drop_key key;
 	struct vns_drop_cpu *pc;
 	struct vns_drops *d;
 	unsigned long flags;
 	u32 reason = VNS_KFREE_SKB_REASON;
+	u16 proto;
 
 	if (!vns_active(c))
 		return;
@@ -201,8 +203,12 @@ VNS_KFREE_SKB_HANDLER(VNS_TP_HANDLER, vns_drop_probe, data, skb, location)
 	dev = skb->dev;
 	if (!vns_drop_dev_match(&c->filter, dev))
 		goto filtered;
+	nh = vns_drop_nh(skb, &proto);
+	if (nh && vns_filter_refuses_hdr(&c->filter, nh, vns_skb_lin(skb, nh)))
+		goto filtered;
 	memset(&key, 0, sizeof(key));
-	vns_skb_flow(skb, &key.flow);
+	if (nh)
+		vns_skb_parse(skb, nh, proto, &key.flow, NULL);
 	if (vns_filter_needs_flow(&c->filter) &&
 	    !vns_filter_match(&c->filter, &key.flow, dev ? dev->name : NULL))
 		goto filtered;

@@ -338,21 +338,28 @@ static void vns_lat_at(struct vns_latency *l, struct vns_lat_cpu *pc,
  * is IPv4, ip6_output() IPv6).  @at_data: skb->data is the network header
  * (PHY_RX: net:netif_receive_skb fires before __netif_receive_skb_core()
  * sets the header from there, and drivers that do not use GRO, or have it
- * off, leave it unset).
+ * off, leave it unset).  VNS_LAT_REFUSED: the filter @flt refuses the
+ * packet on its IP header alone (vns_filter_refuses_hdr()), not parsed.
  */
-static bool vns_lat_key(const struct sk_buff *skb, u16 proto, bool at_data,
-			struct vns_pkt_key *k)
+enum { VNS_LAT_NO_KEY, VNS_LAT_KEY, VNS_LAT_REFUSED };
+
+static int vns_lat_key(const struct sk_buff *skb, u16 proto, bool at_data,
+		       const struct vns_filter *flt, struct vns_pkt_key *k)
 {
 	u16 p = ntohs(skb->protocol);
+	const unsigned char *nh;
 
-	memset(k, 0, sizeof(*k));
 	if (p == ETH_P_IP || p == ETH_P_IPV6)
 		proto = p;
 	else if (p)
-		return false;
-	return vns_skb_parse(skb, at_data ? skb->data :
-			     vns_skb_nh_set(skb) ? skb_network_header(skb) :
-			     NULL, proto, &k->flow, &k->id);
+		return VNS_LAT_NO_KEY;
+	nh = at_data ? skb->data : vns_skb_nh_set(skb) ?
+	     skb_network_header(skb) : NULL;
+	if (nh && vns_filter_refuses_hdr(flt, nh, vns_skb_lin(skb, nh)))
+		return VNS_LAT_REFUSED;
+	memset(k, 0, sizeof(*k));
+	return vns_skb_parse(skb, nh, proto, &k->flow, &k->id) ?
+	       VNS_LAT_KEY : VNS_LAT_NO_KEY;
 }
 
 /*
@@ -400,7 +407,8 @@ static void vns_lat_skb_proto(const struct sk_buff *skb,
 	struct vns_latency *l;
 	struct vns_pkt_key key;
 	unsigned long flags;
-	bool end = false, ok, at_data = false;
+	bool end = false, at_data = false;
+	int ok;
 	u64 tag;
 
 	if (!vns_active(c))
@@ -462,19 +470,21 @@ static void vns_lat_skb_proto(const struct sk_buff *skb,
 	if (start != VNS_NO_PATH && l->dir && l->dir != vns_lat_path_dir(start))
 		return;
 	if (stage == VNS_STAGE_OVS_USERSPACE)
-		ok = vns_lat_key_eth(skb, &key);
+		ok = vns_lat_key_eth(skb, &key) ? VNS_LAT_KEY : VNS_LAT_NO_KEY;
 	else
-		ok = vns_lat_key(skb, proto, at_data, &key);
-	if (!ok)
+		ok = vns_lat_key(skb, proto, at_data, &c->filter, &key);
+	if (ok == VNS_LAT_NO_KEY)
 		return;
 	/*
 	 * dev= is the device a packet starts on: the one it came in on
 	 * (PHY_RX, VNET_RX), the one it is routed to leave by (IP_OUT).  The
 	 * stages after find it by its identity alone: the filter's own name
 	 * stands in for theirs.  Decided before this CPU's counters are
-	 * taken: a refused packet costs no more than its parse.
+	 * taken: a refused packet costs no more than its parse, or its IP
+	 * header's look (VNS_LAT_REFUSED).
 	 */
-	if (!vns_filter_match(&c->filter, &key.flow, start == VNS_NO_PATH ?
+	if (ok == VNS_LAT_REFUSED ||
+	    !vns_filter_match(&c->filter, &key.flow, start == VNS_NO_PATH ?
 			      c->filter.dev : dev ? dev->name : NULL)) {
 		if (start != VNS_NO_PATH)
 			this_cpu_inc(*l->filtered);

@@ -1501,6 +1501,111 @@ static void test_fuzz_parsers(void)
 	CHECK(deep6 > FUZZ_ROUNDS / 200);
 }
 
+/*
+ * vns_filter_refuses_hdr(): never refuses what vns_filter_match() takes on
+ * the parsed packet; refuses on the header's protocol and addresses.
+ */
+static bool refuses_then_match(const struct vns_filter *flt, const u8 *p,
+			       size_t len)
+{
+	struct vns_flow f;
+
+	memset(&f, 0, sizeof(f));
+	if (len && p[0] >> 4 == 4)
+		vns_flow_parse_ipv4(&f, NULL, p, len);
+	else if (len && p[0] >> 4 == 6)
+		vns_flow_parse_ipv6(&f, NULL, p, len);
+	return vns_filter_refuses_hdr(flt, p, len) &&
+	       vns_filter_match(flt, &f, "eth0");
+}
+
+static void test_filter_refuses_hdr(void)
+{
+	static const u8 protos[] = { 0, VNS_IPPROTO_TCP, VNS_IPPROTO_UDP,
+				     VNS_IPPROTO_ICMPV6, 0 };
+	unsigned int round, refused = 0, wrong = 0;
+	struct vns_filter flt;
+	u8 pkt[128];
+	size_t n;
+
+	/* exact: an IPv4 UDP packet */
+	n = ip4_hdr(pkt, 5, VNS_IPPROTO_UDP, 1, 0);
+	n += udp_hdr(pkt + n, 1111, 2222);
+	memset(&flt, 0, sizeof(flt));
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));	/* empty filter */
+	flt.has_dport = 1;
+	flt.dport = 53;
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));	/* ports: the parse's */
+	memset(&flt, 0, sizeof(flt));
+	flt.proto = VNS_IPPROTO_TCP;
+	CHECK(vns_filter_refuses_hdr(&flt, pkt, n));
+	flt.proto = VNS_IPPROTO_UDP;
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, 19));	/* too short */
+	memset(&flt, 0, sizeof(flt));
+	flt.src_family = VNS_AF_INET;
+	flt.src_prefix = 24;
+	memcpy(flt.src, v4_src, 4);
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));
+	flt.src[2] ^= 1;
+	CHECK(vns_filter_refuses_hdr(&flt, pkt, n));
+	flt.src_prefix = 16;
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));
+	memset(&flt, 0, sizeof(flt));
+	flt.dst_family = VNS_AF_INET6;
+	flt.dst_prefix = 32;
+	CHECK(vns_filter_refuses_hdr(&flt, pkt, n));	/* other family */
+
+	/* IPv6: the next header, unless an extension header hides it */
+	n = ip6_hdr(pkt, VNS_IPPROTO_TCP);
+	n += tcp_hdr(pkt + n, 40000, 443, 1);
+	memset(&flt, 0, sizeof(flt));
+	flt.proto = VNS_IPPROTO_UDP;
+	CHECK(vns_filter_refuses_hdr(&flt, pkt, n));
+	flt.proto = VNS_IPPROTO_TCP;
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));
+	n = ip6_hdr(pkt, 0);				/* hop-by-hop, then UDP */
+	memset(pkt + n, 0, 8);
+	pkt[n] = VNS_IPPROTO_UDP;
+	n += 8;
+	n += udp_hdr(pkt + n, 1, 2);
+	CHECK(!vns_filter_refuses_hdr(&flt, pkt, n));	/* cannot tell */
+	flt.src_family = VNS_AF_INET;
+	flt.src_prefix = 8;
+	CHECK(vns_filter_refuses_hdr(&flt, pkt, n));	/* other family */
+
+	/* never refuses what the filter takes: random headers and filters */
+	for (round = 0; round < FUZZ_ROUNDS / 4; round++) {
+		size_t len = (size_t)(rng() % (sizeof(pkt) + 1)), i;
+
+		for (i = 0; i < len; i++)
+			pkt[i] = round % 3 == 2 ? interesting_byte() : (u8)rng();
+		if (len)
+			pkt[0] = (u8)((round & 1 ? 0x40 : 0x60) | (pkt[0] & 15));
+		memset(&flt, 0, sizeof(flt));
+		flt.proto = protos[rng() % sizeof(protos)];
+		if (len >= 40 && rng() % 2) {
+			/* an address the packet has, or one bit off */
+			flt.src_family = round & 1 ? VNS_AF_INET : VNS_AF_INET6;
+			flt.src_prefix = (u8)(rng() % (round & 1 ? 33 : 129));
+			memcpy(flt.src, pkt + (round & 1 ? 12 : 8),
+			       round & 1 ? 4 : 16);
+			if (rng() % 2)
+				flt.src[rng() % (round & 1 ? 4 : 16)] ^=
+					(u8)(1 << (rng() % 8));
+		}
+		if (rng() % 4 == 0) {
+			flt.dst_family = rng() % 2 ? VNS_AF_INET : VNS_AF_INET6;
+			flt.dst_prefix = (u8)(rng() % 33);
+			memcpy(flt.dst, pkt + 16, 4);
+		}
+		refused += vns_filter_refuses_hdr(&flt, pkt, len);
+		wrong += refuses_then_match(&flt, pkt, len);
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK(refused > FUZZ_ROUNDS / 40);
+}
+
 /* Reference implementations for the string parsers */
 static int ref_number(const char *s, unsigned long max)
 {
@@ -3430,6 +3535,7 @@ int main(void)
 	test_parse_strings();
 	test_hash();
 	test_fuzz_parsers();
+	test_filter_refuses_hdr();
 	test_fuzz_strings();
 	test_lat_table();
 	test_lat_stages();
