@@ -109,13 +109,19 @@ u32 vns_stack_table_used(const struct vns_stack_table *t)
 	return atomic_read(&t->used);
 }
 
-u32 vns_stack_capture(struct vns_stack_table *t)
+unsigned long *vns_stack_scratch(struct vns_stack_table *t,
+				 unsigned int *depth)
 {
-	unsigned long *ips = this_cpu_ptr(t->scratch);
-	unsigned int nr, i;
+	*depth = t->depth;
+	return this_cpu_ptr(t->scratch);
+}
+
+u32 vns_stack_intern(struct vns_stack_table *t, const unsigned long *ips,
+		     unsigned int nr)
+{
+	unsigned int i;
 	u64 h;
 
-	nr = vns_stack_save(ips, t->depth);
 	h = vns_hash_words((const u64 *)ips, nr, 0) | 1;
 	for (i = 0; i < VNS_STACK_PROBES; i++) {
 		u32 idx = (u32)(h + i) & (t->entries - 1);
@@ -166,7 +172,7 @@ unsigned int vns_stack_read(struct vns_stack_table *t, u32 id,
 	if (id >= t->entries)
 		return 0;
 	s = vns_slot(t, id);
-	/* pairs with the release in vns_stack_capture() */
+	/* pairs with the release in vns_stack_intern() */
 	if (!smp_load_acquire(&s->ready))
 		return 0;
 	nr = min(s->nr, max);
