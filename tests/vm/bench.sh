@@ -105,16 +105,20 @@ bpf_start() {
   echo "bpftrace: attached in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 }
 # bpf_stop: SIGINT, which makes bpftrace print its maps and exit; killed if it has not within
-# 60 s (seen once on 6.1: an empty kprobe program that never exited)
+# 120 s (BPFKILLED=1; seen once in 28 runs on 6.1 under TCG, and its maps are then lost)
 bpf_stop() {
-  local _
+  local t0 _
+  t0=$(date +%s)
+  BPFKILLED=0
   kill -INT $BPFPID 2>/dev/null
-  for _ in $(seq 600); do kill -0 $BPFPID 2>/dev/null || break; sleep 0.1; done
+  while kill -0 $BPFPID 2>/dev/null && [ $(( $(date +%s) - t0 )) -lt 120 ]; do sleep 0.2; done
   if kill -0 $BPFPID 2>/dev/null; then
-    echo "INFO bpftrace $BPFOUT: still running 60 s after SIGINT, killed"
+    echo "INFO bpftrace $BPFOUT: still running 120 s after SIGINT, killed"
     kill -KILL $BPFPID 2>/dev/null
+    BPFKILLED=1
   fi
   wait $BPFPID 2>/dev/null
+  echo "bpftrace: stopped in $(( $(date +%s) - t0 )) s"
 }
 # bpf_count FRAME: the sum of the counts of the map entries whose key (a stack) has FRAME
 bpf_count() {
@@ -207,8 +211,19 @@ run_config() {
     latency|latency_filtered) ctl disable latency;;
     bpftrace|bpftrace_empty)
       bpf_stop
+      if [ "$BPFKILLED" = 1 ]; then
+        skip $T/$name/counted_$rd "bpftrace did not exit on SIGINT: no maps to count"; return 0
+      fi
       case $lp in
-        drop) expect_eq $T/$name/counted_$rd "$(bpf_count vns_fixture_bench_drop+)" "$N";;
+        drop)
+          got=$(bpf_count vns_fixture_bench_drop+)
+          if [ "$got" = 0 ] && ! grep -q 'vns_fixture_bench_drop+' "$BPFOUT"; then
+            # 4.19: bpftrace's kstack of the tracepoint ends at kfree_skb, the caller missing
+            echo "INFO $name: bpftrace's stacks lack the caller: $(grep -c '^@\[' "$BPFOUT") keys"
+            expect_range $T/$name/counted_$rd "$(bpf_count kfree_skb+)" "$N" $((N + 50))
+          else
+            expect_eq $T/$name/counted_$rd "$got" "$N"
+          fi;;
         stage) [ $cf = bpftrace ] &&
                  expect_eq $T/$name/deltas_$rd "$(bpf_hist_total)" $((N - 1));;
         stack) expect_eq $T/$name/counted_$rd "$(bpf_count vns_fixture_stack+)" "$N";;
