@@ -124,8 +124,9 @@ expect_eq $T/limit_default "$(cat /sys/module/$MOD/parameters/mem_limit)" "$want
 expect_eq $T/limit_in_status "$(top_get mem_limit)" "$want"
 unload_vns
 
-# drops: 16 + 8 x nr_cpu_ids (the table of per-CPU tables), per possible CPU 48 + 96 x entries,
-# the stack table 40 + stack_entries x (16 + 8 x depth) + possible CPUs x 8 x depth
+# drops: 24 + 8 x nr_cpu_ids (the table of per-CPU tables), per possible CPU 24 + 96 x entries
+# and 24 of per-CPU counters, the stack table 40 + stack_entries x (16 + 8 x depth) + possible
+# CPUs x 8 x depth
 possible=$(cat /sys/devices/system/cpu/possible)
 nr_ids=$(( ${possible##*-} + 1 ))
 ncpu=$(python3 -c "
@@ -134,7 +135,7 @@ for r in s.split(','):
     a,_,b=r.partition('-'); n+=int(b or a)-int(a)+1
 print(n)")
 E=1024 S=128 D=8
-need=$(( 16 + 8 * nr_ids + ncpu * (48 + 96 * E) + 40 + S * (16 + 8 * D) + ncpu * 8 * D ))
+need=$(( 24 + 8 * nr_ids + ncpu * (24 + 24 + 96 * E) + 40 + S * (16 + 8 * D) + ncpu * 8 * D ))
 load_vns drop_entries=1000 stack_entries=100 stack_depth=8 mem_limit=$((need - 1)) || exit 1
 if ctl enable drops 2>/dev/null; then r=enabled; else r=refused; fi
 expect_eq $T/limit_ctl_refused "$r" refused
