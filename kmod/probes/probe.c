@@ -239,6 +239,16 @@ static int vns_probe_attach(struct vns_probe *p, bool mod_here)
 		return -EOPNOTSUPP;
 	}
 	err = vns_probe_register(p);
+	/*
+	 * A module going while we register: its symbol resolved, then its
+	 * text left the module tree (-EINVAL, "not kernel text").  Once more:
+	 * a module that is gone now gives -ENOENT.
+	 */
+	if (err && err != -ENOENT && p->module && !mod_here &&
+	    p->type != VNS_PROBE_TRACEPOINT) {
+		p->reason = NULL;
+		err = vns_probe_register(p);
+	}
 	if (err == -ENOENT && p->module && !mod_here &&
 	    p->type != VNS_PROBE_TRACEPOINT) {
 		p->state = VNS_PROBE_WAITING;
