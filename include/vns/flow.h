@@ -253,10 +253,17 @@ static inline bool vns_filter_needs_flow(const struct vns_filter *flt)
  * @dev may be NULL (the packet had no device): then a device filter never
  * matches.  Port filters match only protocols with ports.
  */
+/* The filter's device alone: @dev NULL (no device) never matches one */
+static inline bool vns_filter_dev_match(const struct vns_filter *flt,
+					const char *dev)
+{
+	return !flt->has_dev || (dev && !strncmp(flt->dev, dev, VNS_IFNAMSIZ));
+}
+
 static inline bool vns_filter_match(const struct vns_filter *flt,
 				    const struct vns_flow *f, const char *dev)
 {
-	if (flt->has_dev && (!dev || strncmp(flt->dev, dev, VNS_IFNAMSIZ)))
+	if (!vns_filter_dev_match(flt, dev))
 		return false;
 	if (!vns_filter_needs_flow(flt))
 		return true;

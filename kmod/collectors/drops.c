@@ -165,14 +165,6 @@ static void vns_drop_insert(struct vns_drops *d, struct vns_drop_cpu *pc,
 	pc->lost++;
 }
 
-/* The filter's device, decided before anything is parsed */
-static bool vns_drop_dev_match(const struct vns_filter *flt,
-			       const struct net_device *dev)
-{
-	return !flt->has_dev ||
-	       (dev && !strncmp(flt->dev, dev->name, VNS_IFNAMSIZ));
-}
-
 /*
  * The cheap part first, with interrupts enabled: the filter, on what it
  * needs (the device, the IP header's fields, then the parsed flow).  Only
@@ -201,7 +193,7 @@ VNS_KFREE_SKB_HANDLER(VNS_TP_HANDLER, vns_drop_probe, data, skb, location)
 	}
 	this_cpu_inc(d->stats->seen);
 	dev = skb->dev;
-	if (!vns_drop_dev_match(&c->filter, dev))
+	if (!vns_filter_dev_match(&c->filter, dev ? dev->name : NULL))
 		goto filtered;
 	nh = vns_drop_nh(skb, &proto);
 	if (nh && vns_filter_refuses_hdr(&c->filter, nh, vns_skb_lin(skb, nh)))

@@ -1053,6 +1053,17 @@ static void test_filter(void)
 	CHECK(vns_filter_match(&flt, &icmp4, "lo"));
 	CHECK(vns_filter_match(&flt, &nonip, NULL));
 	CHECK(vns_filter_match(&flt, &nonip, "eth0"));
+	CHECK(vns_filter_dev_match(&flt, NULL));
+	CHECK(vns_filter_dev_match(&flt, "eth0"));
+
+	/* the device alone, before any flow */
+	flt.has_dev = 1;
+	strcpy(flt.dev, "eth0");
+	CHECK(vns_filter_dev_match(&flt, "eth0"));
+	CHECK(!vns_filter_dev_match(&flt, "eth1"));
+	CHECK(!vns_filter_dev_match(&flt, NULL));
+	CHECK(!vns_filter_match(&flt, &tcp4, "eth1"));
+	CHECK(vns_filter_match(&flt, &tcp4, "eth0"));
 
 	/* proto alone */
 	memset(&flt, 0, sizeof(flt));
