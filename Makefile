@@ -8,6 +8,7 @@
 #   make bench           the cost benchmark on 4.19, 6.1 and 6.12 (build/bench/<kver>.txt)
 #   make demo            boots a test kernel, makes drops, prints the report
 #   sudo make install    module + CLI on this host; `make dkms-install` for DKMS
+#   make sign KEY= CERT= signs the module for a host with Secure Boot (README)
 VERSION := 0.1.0
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr/local
@@ -51,6 +52,12 @@ bench: cli testbin
 	  cp build/vm/$$k/bench.txt build/bench/$$k.txt && echo "build/bench/$$k.txt"; \
 	done; exit $$rc
 
+# Signs the module built for KDIR (or MODULE=) with a key whose certificate the host trusts
+# (a MOK on Secure Boot hosts): make sign KEY=MOK.priv CERT=MOK.der [KDIR=...] [MODULE=...]
+MODULE ?=
+sign: $(if $(MODULE),,module)
+	scripts/sign-module.sh "$(KDIR)" "$(KEY)" "$(CERT)" "$(or $(MODULE),kmod/vnetscope.ko)"
+
 dkms-check:
 	tests/dkms-build.sh
 
@@ -89,4 +96,4 @@ clean:
 
 .PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
 	dkms-install dkms-uninstall clean
-.PHONY: bench
+.PHONY: bench sign
