@@ -35,7 +35,7 @@ signfile=$kdir/scripts/sign-file
 # length, big-endian) and the 28-byte marker "~Module signature appended~\n".
 magic='~Module signature appended~'
 size=$(stat -c %s "$mod")
-if [ "$size" -gt 40 ] && printf '%s\n' "$magic" | cmp -s - <(tail -c 28 "$mod"); then
+if [ "$size" -gt 40 ] && [ "$(tail -c 28 "$mod" | tr '\0' '?')" = "$magic" ]; then
 	siglen=$(tail -c 32 "$mod" | head -c 4 | od -An -tu1 |
 		awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }')
 	keep=$((size - 28 - 12 - siglen))
