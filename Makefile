@@ -90,3 +90,9 @@ clean:
 .PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
 	dkms-install dkms-uninstall clean
 .PHONY: bench
+
+# --- cli (issue 15): the systemd unit and the example files of scripts/, no VM (a second or two)
+service-check: cli
+	tests/service-test.sh
+
+.PHONY: service-check

@@ -273,6 +273,58 @@ static void test_files(void)
 	CHECK_STR(VNS_CONF_DEFAULT, "/etc/vnetscope.conf");
 }
 
+/*
+ * The example scripts/vnetscope.conf: as shipped it names no collector;
+ * with each "#name ..." line uncommented, it names every collector enable
+ * knows, once, in enable's order, and parses.
+ */
+static void test_example(void)
+{
+	const char *src = __FILE__;
+	char path[4096], known[256], *text = NULL, *p, *q;
+	const char *k;
+	size_t len = 0, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s/../../scripts/vnetscope.conf",
+		 (int)(strrchr(src, '/') - src), src);
+	CHECK_INT(run(conf_read, "read", path, NULL), 0);
+	CHECK_STR(cap_out, "");
+	CHECK_INT(cf.n, 0);
+
+	f = fopen(path, "r");
+	CHECK(f && getdelim(&text, &len, '\0', f) > 0, "read %s", path);
+	if (f)
+		fclose(f);
+	if (!text)
+		return;
+	/* "#drops" -> "drops": a '#' right before a lowercase letter */
+	for (p = q = text; *p; p++)
+		if (!(*p == '#' && (p == text || p[-1] == '\n') &&
+		      p[1] >= 'a' && p[1] <= 'z'))
+			*q++ = *p;
+	*q = '\0';
+	CHECK_INT(parse(text), 0);
+	CHECK_STR(cap_out, "");
+	free(text);
+
+	/* enable's list of collectors, from its message */
+	run(cmd_enable, "enable", "nosuch", NULL);
+	k = strstr(cap_out, "(known: ");
+	snprintf(known, sizeof(known), "%s", k ? k + 8 : "");
+	p = strchr(known, ')');
+	if (p)
+		*p = '\0';
+	path[0] = '\0';
+	for (i = 0; i < cf.n; i++) {
+		strcat(path, i ? ", " : "");
+		strcat(path, cf.v[i].args.name);
+	}
+	CHECK_STR(path, known);
+	CHECK_STR(path, "drops, softirqs, timers, irqoff, latency, tun, vhost");
+	vns_conf_free(&cf);
+}
+
 /* start or stop, as argv[0] says */
 static int cmd_any(int argc, char **argv)
 {
@@ -337,6 +389,7 @@ int main(void)
 	test_same_as_enable();
 	test_bad();
 	test_files();
+	test_example();
 	test_commands();
 	unlink("t.conf");
 	unlink("bad.conf");
