@@ -71,6 +71,7 @@ check:
 	scripts/lab-setup.sh || [ "$${VNS_ALLOW_SKIP:-0}" = 1 ]
 	tests/harness-test.sh
 	$(MAKE) unit
+	$(MAKE) service-check
 	$(MAKE) dkms-check
 	$(MAKE) build-el7
 	$(MAKE) vm
@@ -97,3 +98,9 @@ clean:
 .PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
 	dkms-install dkms-uninstall clean
 .PHONY: bench sign
+
+# --- cli (issue 15): the systemd unit and the example files of scripts/, no VM (a second or two)
+service-check: cli
+	tests/service-test.sh
+
+.PHONY: service-check

@@ -18,6 +18,10 @@
 		    "turn a collector on, optionally filtered or set up")	\
 	VNS_COMMAND(disable, "turn a collector off")			\
 	VNS_COMMAND(reset, "clear collectors' tables and counters")	\
+	VNS_COMMAND(start,						\
+		    "turn on the collectors of the configuration file")	\
+	VNS_COMMAND(stop,						\
+		    "turn off the collectors of the configuration file")	\
 	VNS_COMMAND(drops, "report packet drops, once or every interval") \
 	VNS_COMMAND(softirqs, "softirq run times and raise-to-run waits") \
 	VNS_COMMAND(timers, "the timer callbacks that ran longest")	\

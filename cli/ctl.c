@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "coll.h"
 #include "config.h"
+#include "ctl.h"
 #include "filter.h"
 #include "nl.h"
 #include "util.h"
@@ -145,23 +146,34 @@ static int vns_collector_args(int argc, char **argv, int min, int max)
 	return -1;
 }
 
-/* Send @cmd, naming collector @name unless it is NULL */
+/* Send @cmd on @nl, naming collector @name unless it is NULL */
+static int vns_ctl_send(struct vns_nl *nl, u8 cmd, const char *op,
+			const char *name)
+{
+	struct nl_msg *msg = vns_nl_msg(nl, cmd);
+
+	if (!msg || (name && nla_put_string(msg, VNS_A_COLLECTOR_NAME, name)))
+		return vns_nl_nomem(op, msg);
+	return vns_nl_do(nl, msg, op, NULL, NULL);
+}
+
+/* The same on a socket of its own */
 static int vns_ctl(u8 cmd, const char *op, const char *name)
 {
-	struct nl_msg *msg;
 	struct vns_nl nl;
 	int ret;
 
 	ret = vns_nl_open(&nl);
 	if (ret)
 		return ret;
-	msg = vns_nl_msg(&nl, cmd);
-	if (!msg || (name && nla_put_string(msg, VNS_A_COLLECTOR_NAME, name)))
-		ret = vns_nl_nomem(op, msg);
-	else
-		ret = vns_nl_do(&nl, msg, op, NULL, NULL);
+	ret = vns_ctl_send(&nl, cmd, op, name);
 	vns_nl_close(&nl);
 	return ret;
+}
+
+int vns_disable_send(struct vns_nl *nl, const char *name)
+{
+	return vns_ctl_send(nl, VNS_CMD_DISABLE, "disable", name);
 }
 
 static const struct option vns_help_opts[] = {
@@ -183,7 +195,8 @@ static int vns_parse_help(int argc, char **argv, const char *usage)
 	return -1;
 }
 
-int cmd_enable(int argc, char **argv)
+int vns_enable_parse(int argc, char **argv, bool help,
+		     struct vns_enable_args *a)
 {
 	static const struct option opts[] = {
 		VNS_FILTER_OPTIONS,
@@ -191,25 +204,29 @@ int cmd_enable(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct vns_coll_args *ca;
-	struct vns_settings cfg;
-	struct vns_filter f;
+	struct vns_settings *cfg = &a->cfg;
+	struct vns_filter *f = &a->filter;
 	const char *name;
-	struct vns_nl nl;
 	char err[256];
 	int c, i, idx, ret;
 
-	memset(&f, 0, sizeof(f));
-	vns_config_init(&cfg);
+	memset(a, 0, sizeof(*a));
+	vns_config_init(cfg);
+	optind = 0;		/* glibc: start afresh */
 	while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
 		switch (c) {
 		case VNS_OPT_FILTER:
-			if (vns_filter_parse_opt(&f, opts[idx].name, optarg,
+			if (vns_filter_parse_opt(f, opts[idx].name, optarg,
 						 err, sizeof(err)))
 				return vns_usage_err("%s", err);
 			break;
 		case 'h':
-			fputs(vns_enable_usage, stdout);
-			return VNS_EXIT_OK;
+			if (help) {
+				fputs(vns_enable_usage, stdout);
+				return VNS_EXIT_OK;
+			}
+			return vns_usage_err("unknown option '%s'",
+					     argv[optind - 1]);
 		default:
 			return vns_getopt_err(c, argv, opts);
 		}
@@ -225,36 +242,53 @@ int cmd_enable(int argc, char **argv)
 		if (!ca->timing && !ca->path)
 			return vns_usage_err("unexpected argument '%s' (only irqoff and latency take settings)",
 					     argv[i]);
-		if (vns_config_parse_word(&cfg, argv[i], err, sizeof(err)))
+		if (vns_config_parse_word(cfg, argv[i], err, sizeof(err)))
 			return vns_usage_err("%s", err);
 	}
-	if (VNS_GIVEN(&cfg, VNS_SET_PERIOD) && !ca->timing)
+	if (VNS_GIVEN(cfg, VNS_SET_PERIOD) && !ca->timing)
 		return vns_usage_err("period= applies to the irqoff collector only, not %s",
 				     name);
-	if (VNS_GIVEN(&cfg, VNS_SET_THRESHOLD) && !ca->timing && !ca->path)
+	if (VNS_GIVEN(cfg, VNS_SET_THRESHOLD) && !ca->timing && !ca->path)
 		return vns_usage_err("threshold= applies to the irqoff and latency collectors only, not %s",
 				     name);
-	if (VNS_GIVEN(&cfg, VNS_SET_DIR | VNS_SET_PHY | VNS_SET_VM |
-			     VNS_SET_STAGE_THRESHOLD) && !ca->path)
+	if (VNS_GIVEN(cfg, VNS_SET_DIR | VNS_SET_PHY | VNS_SET_VM |
+			   VNS_SET_STAGE_THRESHOLD) && !ca->path)
 		return vns_usage_err("phy=, vm=, dir= and stage_threshold= apply to the latency collector only, not %s",
 				     name);
-	if (ca->timing && vns_config_check(&cfg, err, sizeof(err)))
+	if (ca->timing && vns_config_check(cfg, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (!vns_filter_is_empty(&f) && !ca->filter)
+	if (!vns_filter_is_empty(f) && !ca->filter)
 		return vns_usage_err("filter options apply to the drops and latency collectors only, not %s",
 				     name);
-	if (f.has_dev && !ca->dev)
+	if (f->has_dev && !ca->dev)
 		return vns_usage_err("--dev applies to the drops collector only, not %s",
 				     name);
-	if (vns_filter_check(&f, err, sizeof(err)))
+	if (vns_filter_check(f, err, sizeof(err)))
 		return vns_usage_err("%s", err);
-	if (VNS_GIVEN(&cfg, VNS_SET_VM) && !VNS_GIVEN(&cfg, VNS_SET_PHY))
+	if (VNS_GIVEN(cfg, VNS_SET_VM) && !VNS_GIVEN(cfg, VNS_SET_PHY))
 		return vns_usage_err("vm=: " VNS_VM_PATH_ERR);
+	a->name = name;
+	return -1;
+}
 
+int vns_enable_send(struct vns_nl *nl, const struct vns_enable_args *a)
+{
+	return vns_enable(nl, a->name, &a->filter, &a->cfg, 0);
+}
+
+int cmd_enable(int argc, char **argv)
+{
+	struct vns_enable_args a;
+	struct vns_nl nl;
+	int ret;
+
+	ret = vns_enable_parse(argc, argv, true, &a);
+	if (ret >= 0)
+		return ret;
 	ret = vns_nl_open(&nl);
 	if (ret)
 		return ret;
-	ret = vns_enable(&nl, name, &f, &cfg, 0);
+	ret = vns_enable_send(&nl, &a);
 	vns_nl_close(&nl);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <netlink/netlink.h>
 
 #include "uapi/linux/vnetscope.h"
+#include "hint.h"
 #include "nl.h"
 #include "util.h"
 
@@ -192,8 +193,12 @@ static int vns_nl_finish(struct nl_msg *msg, void *arg)
 
 static int vns_nl_report(const char *op, const struct vns_nl_req *req)
 {
+	char exe[4096];
+
 	if (req->err == EPERM || req->err == EACCES) {
-		vns_err("permission denied: vnetscope needs CAP_NET_ADMIN (try: sudo vnetscope ...)");
+		/* sudo's secure_path may lack the binary's directory */
+		vns_err("permission denied: vnetscope needs CAP_NET_ADMIN (try: sudo %s ...)",
+			vns_sudo_self(exe, sizeof(exe)));
 		return VNS_EXIT_PERM;
 	}
 	if (req->err == EBADMSG)
@@ -334,7 +339,8 @@ int vns_nl_family_version(struct vns_nl *nl, u32 *version)
 	return vns_nl_run(nl, msg, false, op, &req);
 }
 
-int vns_nl_open(struct vns_nl *nl)
+/* -ENOENT unprinted, with @quiet, when the module is not loaded */
+static int vns_nl_connect(struct vns_nl *nl, bool quiet)
 {
 	int one = 1;
 	int fd, ret;
@@ -357,8 +363,10 @@ int vns_nl_open(struct vns_nl *nl)
 
 	ret = genl_ctrl_resolve(nl->sk, VNS_GENL_NAME);
 	if (ret == -NLE_OBJ_NOTFOUND) {
-		vns_err("the vnetscope kernel module is not loaded (try: sudo modprobe vnetscope)");
 		vns_nl_close(nl);
+		if (quiet)
+			return -ENOENT;
+		vns_hint_not_loaded("");
 		return VNS_EXIT_OFF;
 	}
 	if (ret < 0) {
@@ -372,6 +380,16 @@ int vns_nl_open(struct vns_nl *nl)
 fail:
 	vns_nl_close(nl);
 	return VNS_EXIT_FAIL;
+}
+
+int vns_nl_open(struct vns_nl *nl)
+{
+	return vns_nl_connect(nl, false);
+}
+
+int vns_nl_open_quiet(struct vns_nl *nl)
+{
+	return vns_nl_connect(nl, true);
 }
 
 void vns_nl_close(struct vns_nl *nl)

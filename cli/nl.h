@@ -37,6 +37,8 @@ typedef int (*vns_nl_cb)(struct nlattr **tb, struct nlattr *attrs, int len,
 
 /* Connect and resolve the family; "not loaded" is VNS_EXIT_OFF */
 int vns_nl_open(struct vns_nl *nl);
+/* The same, but -ENOENT, unprinted, when the module is not loaded */
+int vns_nl_open_quiet(struct vns_nl *nl);
 void vns_nl_close(struct vns_nl *nl);
 
 /* A request @cmd for nl_put*() to fill in; NULL if out of memory */

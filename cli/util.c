@@ -12,9 +12,18 @@
 #include "vns/settings.h"
 #include "util.h"
 
+static const char *vns_prefix;
+
+void vns_err_prefix(const char *prefix)
+{
+	vns_prefix = prefix;
+}
+
 static void vns_verr(const char *fmt, va_list ap)
 {
 	fputs("vnetscope: ", stderr);
+	if (vns_prefix)
+		fputs(vns_prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

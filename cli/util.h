@@ -40,6 +40,12 @@ static inline bool vns_cpu_shown(long long sel, u32 cpu)
 /* Print "vnetscope: <message>" as one line on stderr */
 void vns_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Put @prefix after "vnetscope: " in every message until it is set back
+ * to NULL: the "FILE:LINE: " of a configuration file's line (conffile.h)
+ */
+void vns_err_prefix(const char *prefix);
+
 /* vns_err(), then return VNS_EXIT_USAGE */
 int vns_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
