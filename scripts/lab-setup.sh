@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/lab-setup.sh [--deps] [SERIES...]         (default series: 4.19 5.10 6.1 6.12)
 #
 # Prepares this machine (Debian 12, as root) for the VM tests: installs the build and test
