@@ -64,6 +64,7 @@ check:
 	scripts/lab-setup.sh || [ "$${VNS_ALLOW_SKIP:-0}" = 1 ]
 	tests/harness-test.sh
 	$(MAKE) unit
+	tests/docs-test.sh
 	$(MAKE) dkms-check
 	$(MAKE) build-el7
 	$(MAKE) vm

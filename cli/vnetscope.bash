@@ -90,6 +90,9 @@ _vnetscope_options()
 		_vnetscope_argopts=
 		;;
 	esac
+	# one blank between words, for the " $list " == *" $word "* tests
+	local a=($_vnetscope_argopts)
+	_vnetscope_argopts="${a[*]}"
 }
 
 # The settings words that follow collector $1 in 'vnetscope enable'
