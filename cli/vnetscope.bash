@@ -91,7 +91,8 @@ _vnetscope_options()
 		;;
 	esac
 	# one blank between words, for the " $list " == *" $word "* tests
-	local a=($_vnetscope_argopts)
+	local a
+	read -r -d '' -a a <<< "$_vnetscope_argopts"
 	_vnetscope_argopts="${a[*]}"
 }
 
@@ -126,9 +127,9 @@ _vnetscope_cpus()
 # COMPREPLY from the words $1 that start with $cur
 _vnetscope_words()
 {
-	local IFS=$'\n'
+	local IFS=$' \t\n'
 
-	COMPREPLY=($(IFS=$' \t\n'; compgen -W "$1" -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
 # Without bash-completion: cur, prev, words and cword from the line up to the
@@ -154,7 +155,7 @@ _vnetscope_split_line()
 _vnetscope()
 {
 	local cur prev words cword split=false
-	local cmd i w collector= nargs=0
+	local cmd i w collector='' nargs=0
 
 	if declare -F _init_completion > /dev/null; then
 		_init_completion -s -n = || return
@@ -200,7 +201,7 @@ _vnetscope()
 				_filedir
 			else
 				compopt -o filenames 2> /dev/null
-				COMPREPLY=($(compgen -f -- "$cur"))
+				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 			fi
 			;;
 		*)
@@ -245,7 +246,7 @@ _vnetscope()
 			;;
 		*)
 			_vnetscope_words "$(_vnetscope_settings "$collector")"
-			[[ $COMPREPLY == *= ]] && compopt -o nospace 2> /dev/null
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2> /dev/null
 			;;
 		esac
 		;;

@@ -10,8 +10,10 @@
 #     GPL-2.0 text and covers every SPDX identifier in the tree; (f) every source file has an
 #     SPDX line.  Needs mandoc, man-db and bash-completion (scripts/lab-setup.sh installs
 #     them) and builds the CLI if needed.
+# Lists are split on purpose ($commands ...), and ok() never fails (A && ok || bad)
+# shellcheck disable=SC2086,SC2046,SC2015,SC2016
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$PWD
 CLI=$TOP/cli/vnetscope
 MAN=cli/vnetscope.8
@@ -104,15 +106,16 @@ helpexits=$("$CLI" --help | sed -n '/^Exit status:/,$p' | grep -oE '\b[0-9] [a-z
   ok "man page: EXIT STATUS $exits" || bad "man page: EXIT STATUS '$exits', --help '$helpexits'"
 
 # --- (d): the completion, driven in bash ---
-# comp.sh MODE: sources bash-completion (MODE=with) or not, then the completion; reads lines
-# "LINE" from stdin and prints "LINE|sorted COMPREPLY".  COMP_WORDS are split as bash splits
-# them: on blanks, and at the break characters = and : (a run of them is one word).
+# comp.sh MODE BASHCOMP COMP: sources bash-completion (MODE=with) or not, then the completion
+# COMP; reads lines "LINE" from stdin and prints "LINE|sorted COMPREPLY".  COMP_WORDS are split
+# as bash splits them: on blanks, and at the break characters = and : (a run of them is one
+# word).
 cat > "$tmp/comp.sh" <<'EOF'
 if [ "$1" = with ]; then
   . "$2" || exit 1
   declare -F _init_completion >/dev/null || { echo "no _init_completion in $2"; exit 1; }
 fi
-. cli/vnetscope.bash
+. "$3"
 declare -F _init_completion >/dev/null && [ "$1" = without ] && { echo "_init_completion"; exit 1; }
 while IFS= read -r line; do
   COMP_LINE=$line COMP_POINT=${#line} COMP_WORDS=()
@@ -183,7 +186,7 @@ for mode in with without; do
     continue
   fi
   cut -d'|' -f1 "$tmp/cases" |
-    bash --norc --noprofile "$tmp/comp.sh" $mode "$BASHCOMP" > "$tmp/got.$mode" 2>&1
+    bash --norc --noprofile "$tmp/comp.sh" $mode "$BASHCOMP" "$COMP" > "$tmp/got.$mode" 2>&1
   n=0
   while IFS= read -r want <&3 && IFS= read -r got <&4; do
     n=$((n + 1))
@@ -204,7 +207,7 @@ valid=$(sed -n 's/^Valid-\(License\|Exception\)-Identifier: *//p' LICENSE 2>/dev
 exprs=$(git ls-files -z | grep -zv '^LICENSE$' | xargs -0 head -q -n 5 2>/dev/null |
   sed -n "s/.*$TAG: *\([^*]*\).*/\1/p" | sed 's/ *-->.*//; s/ *$//' | sort -u)
 [ -n "$exprs" ] || bad "no $TAG found"
-for e in $(printf '%s\n' "$exprs" | tr ' ()' '\n\n\n' | grep -vxE 'OR|AND|WITH|' | sort -u); do
+for e in $(printf '%s\n' "$exprs" | tr ' ()' '[\n*]' | grep -vxE 'OR|AND|WITH|' | sort -u); do
   printf '%s\n' $valid | grep -qx -- "$e" && ok "LICENSE covers $e" || bad "LICENSE lacks $e"
 done
 if printf '%s\n' "$exprs" | grep -q 'WITH Linux-syscall-note'; then
