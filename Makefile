@@ -72,6 +72,7 @@ check:
 	tests/harness-test.sh
 	$(MAKE) unit
 	$(MAKE) service-check
+	tests/docs-test.sh
 	$(MAKE) dkms-check
 	$(MAKE) build-el7
 	$(MAKE) vm

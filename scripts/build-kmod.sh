@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # build-kmod.sh KVER
 #
 # Builds the vnetscope module for kernel KVER out of tree, without writing into the source dir:

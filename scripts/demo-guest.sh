@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/demo-guest.sh — the guest half of `make demo` (scripts/demo.sh boots the VM).
 #
 # Runs as root inside the demo VM: loads the module, turns the drops collector on without a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/demo.sh — what `make demo` runs (after scripts/lab-setup.sh and the CLI build).
 #
 # Picks a test kernel, builds the module for it (scripts/build-kmod.sh) and build/tests/udpsend,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # scripts/lab-setup.sh [--deps] [SERIES...]         (default series: 4.19 5.10 6.1 6.12)
 #
 # Prepares this machine (Debian 12, as root) for the VM tests: installs the build and test
@@ -28,6 +29,9 @@ PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config lib
 # (tests/vm/ovs.sh), from this machine's root. On this machine it must not run: it is
 # installed without starting its services, which are then kept from starting at boot.
 OVS_PKGS="openvswitch-switch"
+# tests/docs-test.sh: mandoc and man-db lint the man page, bash-completion is the completion's
+# "with" case
+PKGS="$PKGS mandoc man-db bash-completion"
 export DEBIAN_FRONTEND=noninteractive
 APT_STAMP=$LAB/.apt-update.stamp
 SRC_LIST=/etc/apt/sources.list.d/vnetscope-lab.list

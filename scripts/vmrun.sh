@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # vmrun.sh [-o OUTDIR] KVER GUEST_CMD [TIMEOUT_S]
 #
 # Boots kernel KVER under qemu (TCG; VNS_VM_SMP vCPUs, default 2; VNS_VM_MEM MiB, default 2048)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/build-3.10.sh: the module compiles against CentOS 7.8's kernel (3.10.0-1127.el7), which
 # no lab VM boots: build only.  The build tree comes from ../shared/kernels/3.10.0-1127.el7/
 # build.tar.xz beside the repository (VNS_EL7_TARBALL overrides it) and is unpacked once under

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/dkms-build.sh: the DKMS path, as a host installs it: dkms add + build for every
 # Debian test kernel whose headers are installed (6.12 gets a compressed .ko.xz) (5.10 needs gcc-10, which kmod/Makefile picks
 # from the kernel's own config), then dkms remove.  Ends with "N passed, N failed".

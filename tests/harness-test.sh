@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/harness-test.sh: the VM suite's runner cannot pass on fewer kernels than it supports.
 # A lab whose kernels.list lacks a series (as a fresh machine's first setup once left 5.10 out)
 # must make tests/vm/run.sh fail, and pass only when VNS_ALLOW_SKIP=1 is given by hand.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/bench.sh — the cost benchmark (issue 14); runs inside the test VM, as a scenario does
 # (tests/vm/guest.sh's environment; tests/vm/scenarios/81-cost.sh runs it, `make bench` too).
 #

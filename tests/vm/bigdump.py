@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """bigdump.py: dump VNS_CMD_DROP_GET reading with 4096-byte recv() calls (so the kernel's dump
 skbs stay one page) and print "msgs N truncated T count_of_truncated C frames_of_truncated F"
 or "error ERRNO" when the dump fails, in an NLMSG_ERROR or in NLMSG_DONE (EMSGSIZE = 90: a

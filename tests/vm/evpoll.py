@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """evpoll.py FILE: open the events file FILE and, until stdin closes, keep polling it while the
 module goes: one thread blocks in poll() (it reports how long after "ready" it was woken and
 with what), the main loop registers the file in a new epoll instance every 2 ms and keeps them

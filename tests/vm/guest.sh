@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/guest.sh [--suite NAME[,NAME...]]   — runs inside the test VM (tests/vm/run.sh boots it).
 #
 # Runs every tests/vm/scenarios/*.sh in order (or only the suites named, comma-separated:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/l2-build.sh [OUTDIR]      (tests/vm/run.sh runs it on the host for the nested scenarios)
 #
 # Builds what the nested (L2) guest of tests/vm/l2.sh boots, on the host, into OUTDIR (default

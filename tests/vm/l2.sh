@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/l2.sh: a nested (L2) guest under KVM inside the test VM, for the scenarios of the
 # virtualization layer (98-virt); source after lib.sh. Needs the test VM booted with qemu's
 # `-cpu max` (TCG emulates AMD SVM, so kvm_amd loads), one vCPU under TCG's multi-threaded

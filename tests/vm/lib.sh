@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/lib.sh — helpers for the VM scenarios (tests/vm/scenarios/*.sh); source it.
 #
 # A scenario runs as root inside the test VM (see tests/vm/guest.sh for its environment:

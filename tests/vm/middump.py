@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """middump.py: start a VNS_CMD_DROP_GET dump, read its first batch, then hold the dump open
 (the module is mid-dump) until stdin closes; then finish reading and report.  Prints
 "started N" after the first batch and "done TOTAL" (or "error ERRNO") at the end."""

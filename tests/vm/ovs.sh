@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/ovs.sh: Open vSwitch, Linux bridge and TAP-guest helpers for the VM scenarios;
 # source after lib.sh.
 #

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/vm/run.sh [--suite NAME[,NAME...]] [KVER|SERIES...]      (make check runs it after lab-setup)
 #
+# SPDX-License-Identifier: GPL-2.0
 # For each kernel — by default every supported series, $VNS_SERIES or "4.19 5.10 6.1 6.12", each
 # looked up in $VNS_LAB/kernels.list (written by scripts/lab-setup.sh) — builds the module
 # (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots

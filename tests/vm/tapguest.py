@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """tapguest.py: a small program acting as the guest of a VM, on a TAP device.
 
 usage: tapguest.py --tap NAME --mac MAC --ip A/N [--peer B] [--peer-mac MAC] [--count N]

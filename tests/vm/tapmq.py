@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """tapmq.py IFNAME NQUEUES READ: create the multi-queue TAP IFNAME with NQUEUES queues (one fd
 each, IFF_MULTI_QUEUE), print "ready", then read the frames the kernel transmits on the queues
 listed in READ (comma-separated indices, "" for none) until stdin closes; the other queues

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """tapreader.py IFNAME DPORT: attach to (create) the TAP device IFNAME, print "ready", then read
 every frame the kernel transmits on it until stdin closes; print "frames N udp M", M being the
 IPv4 UDP datagrams to DPORT.  The fd keeps the TAP's carrier up, so tun_net_xmit runs."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
 """tapvnet.py IFNAME NQUEUES [tap|tun]: create the multi-queue TAP (or, with "tun", L3 TUN)
 IFNAME with NQUEUES queues (one fd each, IFF_MULTI_QUEUE | IFF_NO_PI | IFF_VNET_HDR: each frame
 written begins with a struct virtio_net_hdr),

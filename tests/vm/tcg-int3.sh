@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/tcg-int3.sh KVER [N]: the reproducer behind tests/vm/run.sh's single-threaded TCG for
 # 6.12. Boots KVER without vnetscope, floods UDP to a closed port (IPv4 and IPv6, so kfree_skb
 # fires on both vCPUs) and flips skb:kfree_skb through tracefs N times (default 300).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Filter the records of a vnetscope text view.  -v conds="k=v k2=v2"  -v mode=sum|count|get
 # -v field=NAME (mode=get).  A condition k=v matches when the record's k is exactly v;
 # k~v matches when v is a substring of the record's k.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/virt-busy.sh: issue 13's scenario 3, "busy poll steals from the interrupt", inside
 # the nested guest of tests/vm/l2.sh; source after l2.sh, call virt_busy T while L2 runs.
 #

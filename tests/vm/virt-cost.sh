@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/virt-cost.sh: what the virtualization collectors cost a real guest (issue 13's
 # closing figure), inside the nested setup of tests/vm/l2.sh; source after l2.sh and vns.sh,
 # call virt_cost T while L2 runs and vnetscope is loaded in this VM.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/virt-vhostpoll.sh: vhost-net's busy polling (issue 13, the vhost collector's
 # busy_loops / busy_ns), on the nested guest of tests/vm/l2.sh started with L2_POLL_US (qemu's
 # poll-us=: each virtqueue's VHOST_SET_VRING_BUSYLOOP_TIMEOUT); source after l2.sh, call

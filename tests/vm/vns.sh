@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # tests/vm/vns.sh: vnetscope helpers for the VM scenarios; source after lib.sh.
 #
 # The text views are parsed as their README documents them: "# vnetscope <view> v1", then

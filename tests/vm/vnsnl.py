@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 """vnsnl.py: the generic-netlink pieces the VM's Python helpers share (middump.py, bigdump.py):
 build a request, walk messages and attributes, resolve the vnetscope family."""
 import socket, struct

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 3.15 .. 4.9 (RHEL 7.1+): CPU notifiers registered with CPU hotplug held
  * off by cpu_notifier_register_begin()/_done() and __register_cpu_notifier()

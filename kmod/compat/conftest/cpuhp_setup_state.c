@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.10+: the CPU hotplug state machine */
 #include <linux/cpuhotplug.h>
 static int up(unsigned int cpu) { return 0; }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 6.4+: exported drop_reasons_by_subsys[] names core and subsystem reasons */
 #include <linux/types.h>
 #include <net/dropreason.h>

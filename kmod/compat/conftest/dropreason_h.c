@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 6.0+: <net/dropreason.h> with the DEFINE_DROP_REASON list */
 #include <linux/types.h>
 #include <net/dropreason.h>

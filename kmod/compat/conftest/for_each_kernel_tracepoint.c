@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 3.15+: core tracepoints are enumerable and registered by struct tracepoint */
 #include <linux/tracepoint.h>
 static void fn(struct tracepoint *tp, void *priv) { }

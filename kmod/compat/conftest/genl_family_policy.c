@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.2+: the attribute policy lives in struct genl_family */
 #include <net/genetlink.h>
 int vns_conftest(void);

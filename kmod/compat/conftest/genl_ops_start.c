@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.5+: genl_ops.start runs before a dump */
 #include <net/genetlink.h>
 int vns_conftest(void);

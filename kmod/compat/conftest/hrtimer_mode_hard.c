@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.4+: HRTIMER_MODE_*_HARD (expire in hard interrupt context on RT) */
 #include <linux/hrtimer.h>
 int vns_conftest(void);

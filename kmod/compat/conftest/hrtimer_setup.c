@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 6.13+: hrtimer_setup() replaces hrtimer_init() */
 #include <linux/hrtimer.h>
 static enum hrtimer_restart fn(struct hrtimer *t) { return HRTIMER_NORESTART; }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.4+: ip_output(net, sk, skb); before: ip_output(sk, skb) or (skb) */
 #include <net/ip.h>
 #include <net/ip6_route.h>

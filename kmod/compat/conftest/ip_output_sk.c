@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.1 - 4.3: ip_output(sk, skb) (3.10 has ip_output(skb)) */
 #include <net/ip.h>
 int vns_conftest(void);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.17..6.10: trace_kfree_skb(skb, location, reason) */
 #include <linux/skbuff.h>
 #include <trace/events/skb.h>

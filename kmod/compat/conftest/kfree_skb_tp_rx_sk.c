@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 6.11+: trace_kfree_skb(skb, location, reason, rx_sk) */
 #include <linux/skbuff.h>
 #include <trace/events/skb.h>

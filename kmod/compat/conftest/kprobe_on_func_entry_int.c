@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.11+ (97c753e62e6c, in 5.10.y): kprobe_on_func_entry() returns an error,
  * and register_kretprobe() passes -ENOENT on for a symbol that does not

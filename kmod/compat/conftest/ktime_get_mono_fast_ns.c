@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 3.17+: ktime_get_mono_fast_ns(), NMI-safe */
 #include <linux/ktime.h>
 int vns_conftest(void);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 4.5+ (and RHEL 7.8's 3.10): struct kvm_kernel_irqfd in <linux/kvm_irqfd.h>,
  * with the kvm and gsi the kvm collector reads; before, struct _irqfd was

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.0+ (a6e60d84989f): module_init() and module_exit() copy the function's
  * attributes (__init's cold) to the init_module() and cleanup_module()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.20+ (RHEL 8.3+): nf_conntrack_in(skb, state); before: (net, pf, hook, skb) */
 #include <net/netfilter/nf_conntrack_core.h>
 int vns_conftest(void);

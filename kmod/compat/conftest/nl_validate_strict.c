@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.2+: strict attribute validation (exact lengths, no unknown types) */
 #include <net/netlink.h>
 int vns_conftest(void);

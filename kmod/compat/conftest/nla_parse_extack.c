@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.12+: nla_parse() takes an extended ack */
 #include <net/netlink.h>
 int vns_conftest(void);

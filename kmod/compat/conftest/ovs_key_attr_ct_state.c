@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 4.3+ (7f8a436eaa2c "openvswitch: Add conntrack action"; CentOS 7.8 has it):
  * the OVS_KEY_ATTR_CT_* keys; with them ovs_flow_key_extract_userspace()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.1+: proto_ops.sendmsg(sock, msg, len); 3.10 has a kiocb first */
 #include <linux/net.h>
 #include <linux/socket.h>

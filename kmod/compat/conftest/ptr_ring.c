@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.8+: struct ptr_ring (TUN's per-queue tx ring since 4.16) */
 /* 4.19's ptr_ring.h uses kvmalloc_array() and kvfree() without mm.h */
 #include <linux/mm.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.3+: strscpy() (strlcpy() is gone in 6.8) */
 #include <linux/string.h>
 int vns_conftest(char *d, const char *s);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.18+: overflow-checked struct_size() and array_size() */
 #include <linux/kernel.h>
 #include <linux/overflow.h>

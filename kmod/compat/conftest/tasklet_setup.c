@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.9+: tasklet_setup(); tasklet_init() is gone from some 6.x trees */
 #include <linux/interrupt.h>
 static void fn(struct tasklet_struct *t) { }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.2+: trace_timer_expire_entry(timer, baseclk) */
 #include <linux/timer.h>
 #include <trace/events/timer.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 4.20+: struct tun_msg_ctl, vhost_net's batches of XDP buffers to TUN */
 /* 4.19's ptr_ring.h uses kvmalloc_array() and kvfree() without mm.h */
 #include <linux/mm.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* x86 4.14+: the unwinder's own API, exported to modules (asm/unwind.h) */
 #include <linux/sched.h>
 #include <asm/unwind.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 60-modules: probes in a module that loads later attach through the module notifier, count
 # exactly, detach before the module goes (also under traffic), and attach again when it comes
 # back; a probe on a symbol that exists nowhere is "unavailable (symbol not found)" and the

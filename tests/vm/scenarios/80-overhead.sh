@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 80-overhead: what each collector costs, as the ratio of a fixed workload's runtime with the
 # collector on to its runtime with it off, measured back to back in the same boot:
 #   ping   `ping -f -c N 127.0.0.1`: 2N packets through the stack, NET_RX and NET_TX softirqs

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 81-cost: the cost benchmark (tests/vm/bench.sh) as a correctness run: a small N, one round,
 # and its checks that every config's handler ran N times (hits, the fixture's flow, the
 # vns_fixture_bench_drop frame, the latency collector's tracked/filtered); its timings are

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 91-details: the latency collector's details mode (issue 5): one record per slow packet in the
 # events file, and vnetscope latency --details.
 #   0. The events file starts with "# vnetscope events v1", glued to its first record.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 92-latency-ovs: per-stage latency through Open vSwitch, a Linux bridge and TUN (issue 5).
 #   2. OVS, system path: host netns vns_h behind the OVS internal port ip0, OVS bridge vs0, the
 #      "physical" port a0 (veth; the wire's far end a1 in netns vns_p). After the datapath's

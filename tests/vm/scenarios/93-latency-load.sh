@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 93-latency-load: the latency collector's filter, table and cost (issue 5, scenario 5).
 #   a. The in-flight table only ever holds matching packets: 200 UDP datagrams to a port the
 #      filter names and 300 to another, through veth va: tracked is exactly 200, filtered

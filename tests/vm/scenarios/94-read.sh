@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 94-read: a read changes nothing it was not asked to change (issue 11).
 #   1. enable latency with a filter (UDP to port 4242), loopback datagrams of that flow and of
 #      another: the first details read, with only --threshold 1us, prints the filtered flow only,

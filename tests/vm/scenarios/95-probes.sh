@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 95-probes: how the probe layer resolves and registers its probes.
 #  a. vnetscope never calls kallsyms_lookup_name itself where the kernel does not export it
 #     (it used to call it through a kprobe's address, which is past the ENDBR on IBT kernels):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 96-guard: the module guards the host (issue 12, items 4, 5, 6, 12).
 #  - init:  a failed init (test builds: vns_fail_init=views|genl, the collectors= ones enabled
 #           first, as an enable through the files or netlink could have) leaves no probe, no

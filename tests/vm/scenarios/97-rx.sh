@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 97-rx: packets parsed where the kernel has them (issue 12, items 7-11), on real devices: the
 # e1000 and the virtio-net that scripts/vmrun.sh puts on a qemu hub (VNS_VM_HUB=1, tests/vm/run.sh's
 # default), each moved into its own netns, GRO off on both (their drivers then leave the network

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 97-virtio-txq: a virtio-net send queue stops and wakes (issue 13, the virtio collector's
 # xmits / tx_stops / tx_wakes), on the hub virtio-net of scripts/vmrun.sh (VNS_VM_HUB=1), whose
 # only peer on the qemu hub is the e1000.  Both NICs go into netns of their own; the e1000 stays

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 98-tun-ring: a TUN queue's tx ring full, on a real multi-queue TAP (no VM, no nesting).
 #  A program holds the two queues of the TAP vq0 (tests/vm/tapmq.py) and reads queue 0 only:
 #  queue 1's reader has stopped.  The tun collector is enabled after the queues exist and

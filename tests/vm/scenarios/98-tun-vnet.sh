@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 98-tun-vnet: frames a TUN/TAP reader writes with a virtio-net header TUN refuses (no VM).
 #  A 2-queue device with virtio-net headers (tests/vm/tapvnet.py, IFF_VNET_HDR), an L3 TUN
 #  (vt0) and a TAP (vg0): good frames on each queue first (the queue's socket is learned from

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 98-virt-kvm: the virtio (guest side) collector on a real device of this VM (issue 13): its
 # virtio-net NIC on the qemu hub (scripts/vmrun.sh VNS_VM_HUB=1) in a netns, datagrams in from
 # the e1000 on the same hub.  A flood: virtnet_poll runs from net_rx_action only, and its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # 98-virt: the virtualization layer on a real nested guest (issue 13). One L2 guest (Debian's
 # 6.1 under KVM in this VM, 2 vCPUs, a multi-queue virtio-net on the TAP tap0 with vhost=on,
 # two queue pairs and vhost-net's busy polling for 50 us (qemu's poll-us=50: tests/vm/l2.sh)
