@@ -38,16 +38,20 @@ static const struct vns_coll_args {
 	{ .name = "latency", .filter = true, .dev = true, .path = true },
 	{ .name = "tun" },
 	{ .name = "vhost" },
+	{ .name = "kvm" },
+	{ .name = "virtio" },
 };
 
-#define VNS_COLLECTORS	"drops, softirqs, timers, irqoff, latency, tun, vhost"
+#define VNS_COLLECTORS	\
+	"drops, softirqs, timers, irqoff, latency, tun, vhost, kvm, virtio"
 
 static const char vns_enable_usage[] =
 	"Usage: vnetscope enable drops [FILTER OPTIONS]\n"
-	"       vnetscope enable latency [FILTER OPTIONS] [phy=IFNAME] [dir=rx|tx|both]\n"
-	"                                [threshold=DURATION] [stage_threshold=DURATION]\n"
+	"       vnetscope enable latency [FILTER OPTIONS] [phy=IFNAME] [vm=IFNAME]\n"
+	"                                [dir=rx|tx|both] [threshold=DURATION]\n"
+	"                                [stage_threshold=DURATION]\n"
 	"       vnetscope enable irqoff [period=DURATION] [threshold=DURATION]\n"
-	"       vnetscope enable softirqs|timers|tun|vhost\n"
+	"       vnetscope enable softirqs|timers|tun|vhost|kvm|virtio\n"
 	"\n"
 	"Turn a collector on.  Collectors: " VNS_COLLECTORS ".\n"
 	"With filter options, drops and latency record only the packets that\n"

@@ -15,7 +15,7 @@ _vnetscope_commands='status probes enable disable reset drops softirqs timers
 	irqoff latency tun vhost kvm virtio vmpath start stop'
 
 # The collectors enable, disable and reset take
-_vnetscope_collectors='drops softirqs timers irqoff latency tun vhost'
+_vnetscope_collectors='drops softirqs timers irqoff latency tun vhost kvm virtio'
 
 # Set _vnetscope_opts (every option of command $1) and _vnetscope_argopts
 # (those of them that take a value)

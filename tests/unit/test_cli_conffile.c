@@ -16,7 +16,7 @@
 #include "conffile.h"
 #include "ctl.h"
 
-#define KNOWN	"(known: drops, softirqs, timers, irqoff, latency, tun, vhost)"
+#define KNOWN	"(known: drops, softirqs, timers, irqoff, latency, tun, vhost, kvm, virtio)"
 
 static struct vns_conf cf;
 
@@ -321,7 +321,7 @@ static void test_example(void)
 		strcat(path, cf.v[i].args.name);
 	}
 	CHECK_STR(path, known);
-	CHECK_STR(path, "drops, softirqs, timers, irqoff, latency, tun, vhost");
+	CHECK_STR(path, "drops, softirqs, timers, irqoff, latency, tun, vhost, kvm, virtio");
 	vns_conf_free(&cf);
 }
 

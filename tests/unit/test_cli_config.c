@@ -267,7 +267,7 @@ static void test_enable_args(void)
 	ret = run(cmd_disable, "disable", NULL);
 	CHECK_INT(ret, VNS_EXIT_USAGE);
 	CHECK_STR(cap_out,
-		  "vnetscope: missing collector name (known: drops, softirqs, timers, irqoff, latency, tun, vhost)\n");
+		  "vnetscope: missing collector name (known: drops, softirqs, timers, irqoff, latency, tun, vhost, kvm, virtio)\n");
 	ret = run(cmd_reset, "reset", "--help", NULL);
 	CHECK(ret == 0 && strstr(cap_out, "Exit status:"), "reset --help");
 }

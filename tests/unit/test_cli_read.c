@@ -131,7 +131,7 @@ static const struct run_case bad[] = {
 	{ { "enable", "timers", "--proto", "udp" }, VNS_EXIT_USAGE,
 	  "vnetscope: filter options apply to the drops and latency collectors only, not timers\n" },
 	{ { "enable", "nosuch" }, VNS_EXIT_USAGE,
-	  "vnetscope: unknown collector 'nosuch' (known: drops, softirqs, timers, irqoff, latency, tun, vhost)\n" },
+	  "vnetscope: unknown collector 'nosuch' (known: drops, softirqs, timers, irqoff, latency, tun, vhost, kvm, virtio)\n" },
 };
 
 static union {

@@ -82,9 +82,18 @@ bad bad_dev xxxxxxxxxxxxxxxxxx enable drops --dev xxxxxxxxxxxxxxxxxx
 bad bad_collector nosuch enable nosuch
 bad bad_command frobnicate frobnicate
 bad bad_option --bogus drops --bogus
-for sub in status probes enable disable reset drops softirqs timers irqoff latency; do
+for sub in status probes enable disable reset drops softirqs timers irqoff latency tun vhost kvm \
+    virtio vmpath start stop; do
   check $T/help_$sub $CLI $sub --help
   expect_eq $T/help_exit_$sub "$($CLI $sub --help | grep -c '^Exit status: 0 success, 1 runtime error, 2 usage error, 3 the module$')" 1
+done
+# every collector by name, kvm and virtio too (their probes wait for their modules)
+for c in kvm virtio; do
+  check $T/enable_$c $CLI enable $c
+  expect_eq $T/on_$c "$($CLI status --json | python3 -c "import json, sys
+print([x['state'] for x in json.load(sys.stdin)['collectors'] if x['name'] == '$c'])")" "['on']"
+  check $T/disable_$c $CLI disable $c
+  check $T/reset_$c $CLI reset $c
 done
 expect_eq $T/help_exit_top "$($CLI --help | grep -c '^Exit status: 0 success, 1 runtime error, 2 usage error, 3 the module$')" 1
 # --- exit statuses a script can tell apart: 4 not permitted --------------------------------
