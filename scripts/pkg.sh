@@ -74,7 +74,13 @@ rpm_build() {
 	rm -rf "$top/build/rpm"
 	# --nodeps: on a Debian build host rpm's database has none of the BuildRequires (gcc,
 	# libnl3-devel, ...), which come from dpkg here
-	rpmbuild --quiet -ta --nodeps --define "_topdir $top/build/rpm" "$tgz"
+	# Debian's rpm runs brp-compress (#!/bin/sh, with bash's read -d) under dash, which then
+	# leaves the man page uncompressed: bash runs it where sh lacks read -d
+	local brp=()
+	if ! sh -c 'read -r -d x v' </dev/null 2>/dev/null; then
+		brp=(--define "__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}")
+	fi
+	rpmbuild --quiet -ta --nodeps --define "_topdir $top/build/rpm" "${brp[@]}" "$tgz"
 	(cd "$top" && ls build/rpm/RPMS/*/*.rpm)
 }
 
