@@ -220,6 +220,10 @@ if [ -d "/lib/modules/$VM_KVER/build" ]; then
 	same install-module-no-host-depmod "$dep0" \
 		"$(stat -c %Y "/lib/modules/$VM_KVER/modules.dep" 2>/dev/null)"
 	echo "pkg: install-module for $VM_KVER: $(elapsed "$t") s"
+	# make uninstall takes back every file of install-files and install-module
+	make -s -C "$dist" uninstall KDIR="/lib/modules/$VM_KVER/build" DESTDIR="$inst" \
+		> "$log/uninstall.log" 2>&1
+	same uninstall-leaves-no-file "" "$(find "$inst" ! -type d)"
 	make -s -C "$dist/kmod" KDIR="/lib/modules/$VM_KVER/build" clean >/dev/null 2>&1
 fi
 mkdir -p "$scratch/kdir"
