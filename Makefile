@@ -3,16 +3,17 @@
 # vnetscope: kernel module (kmod/), CLI (cli/), tests (tests/).
 #
 #   make                 module for KDIR (default: the running kernel) + CLI
-#   make check           every test: unit tests (ASan/UBSan), DKMS and CentOS 7 builds, the VM suite
+#   make check           every test: unit tests (ASan/UBSan), the RPM and DEB packages with their
+#                        DKMS builds (tests/pkg-test.sh), the CentOS 7 build, the VM suite
 #                        on 4.19, 5.10, 6.1 and 6.12 (installs what it needs)
 #   make bench           the cost benchmark on 4.19, 6.1 and 6.12 (build/bench/<kver>.txt)
 #   make demo            boots a test kernel, makes drops, prints the report
-#   sudo make install    module + CLI on this host; `make dkms-install` for DKMS
+#   sudo make install    module + CLI, man page, completion, unit, config on this host
+#                        (PREFIX=/usr for distribution paths); `make dkms-install` for DKMS
+#   make dist / rpm / deb  build/vnetscope-VERSION.tar.gz, build/rpm/, build/deb/
 #   make sign KEY= CERT= signs the module for a host with Secure Boot (README)
 VERSION := 0.1.0
 KDIR ?= /lib/modules/$(shell uname -r)/build
-PREFIX ?= /usr/local
-DESTDIR ?=
 
 all: module cli
 
@@ -58,8 +59,10 @@ MODULE ?=
 sign: $(if $(MODULE),,module)
 	scripts/sign-module.sh "$(KDIR)" "$(KEY)" "$(CERT)" "$(or $(MODULE),kmod/vnetscope.ko)"
 
-dkms-check:
-	tests/dkms-build.sh
+# The packages (make rpm, make deb) and the DKMS builds through their scriptlets for each lab
+# kernel: tests/pkg-test.sh (dkms-check, its old name, ran tests/dkms-build.sh)
+pkg-check dkms-check:
+	tests/pkg-test.sh
 
 # Build only: CentOS 7.8's 3.10 (../shared/kernels), which no lab VM boots
 build-el7:
@@ -73,16 +76,12 @@ check:
 	$(MAKE) unit
 	$(MAKE) service-check
 	tests/docs-test.sh
-	$(MAKE) dkms-check
+	$(MAKE) pkg-check
 	$(MAKE) build-el7
 	$(MAKE) vm
 
 demo: setup cli
 	scripts/demo.sh
-
-install: module cli
-	$(MAKE) -C kmod KDIR=$(KDIR) install
-	install -D -m 0755 cli/vnetscope $(DESTDIR)$(PREFIX)/sbin/vnetscope
 
 # Registers the source with DKMS, which rebuilds it for every new kernel
 dkms-install:
@@ -96,7 +95,7 @@ clean:
 	$(MAKE) -C cli clean
 	rm -rf build
 
-.PHONY: all module cli setup unit testbin vm dkms-check build-el7 check demo install \
+.PHONY: all module cli setup unit testbin vm pkg-check dkms-check build-el7 check demo \
 	dkms-install dkms-uninstall clean
 .PHONY: bench sign
 
@@ -105,3 +104,83 @@ service-check: cli
 	tests/service-test.sh
 
 .PHONY: service-check
+
+# --- install, dist, rpm, deb -------------------------------------------------------------
+# make install [PREFIX=/usr] [DESTDIR=/stage]: the module (for KDIR) and install-files, which
+# the packages use: the CLI, its man page, bash completion, systemd unit (@SBINDIR@ written
+# in), /etc/vnetscope.conf (an existing one is kept), the modprobe.d and modules-load.d
+# examples and the documents.  With DESTDIR nothing touches the running system (no depmod).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/vnetscope
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+# the documents install-files puts in DOCDIR
+INSTALL_DOCS := README.md LICENSE CHANGELOG
+
+install: install-module install-files
+
+install-module: module
+	$(MAKE) -C kmod KDIR=$(KDIR) DESTDIR=$(DESTDIR) install
+
+install-files: cli
+	install -D -m 0755 cli/vnetscope $(DESTDIR)$(SBINDIR)/vnetscope
+	install -D -m 0644 cli/vnetscope.8 $(DESTDIR)$(MANDIR)/man8/vnetscope.8
+	install -D -m 0644 cli/vnetscope.bash $(DESTDIR)$(BASHCOMPDIR)/vnetscope
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(DOCDIR)/examples
+	sed 's|@SBINDIR@|$(SBINDIR)|g' scripts/vnetscope.service > $(DESTDIR)$(UNITDIR)/vnetscope.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vnetscope.service
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf ]; then \
+		echo "install: $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf exists: kept"; \
+	else \
+		echo "install -m 0644 scripts/vnetscope.conf $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf"; \
+		install -m 0644 scripts/vnetscope.conf $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf; \
+	fi
+	install -D -m 0644 scripts/modprobe.conf $(DESTDIR)$(DOCDIR)/examples/modprobe.d/vnetscope.conf
+	install -D -m 0644 scripts/modules-load.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/vnetscope.conf
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+
+# The DKMS source tree, as the vnetscope-dkms packages hold it: kmod/ and include/ without
+# build outputs, dkms.conf and kmod/VERSION with the version written in
+DKMS_SRC := /usr/src/vnetscope-$(VERSION)
+BUILD_OUTPUTS := '*.o' '*.ko' '*.ko.*' '*.mod' '*.mod.c' '*.cmd' '.*.cmd' '*.a' '*.symvers' \
+	'*.order' '*.d' .tmp_versions generated .build-flags __pycache__
+install-dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRC)
+	tar -cf - $(addprefix --exclude=,$(BUILD_OUTPUTS)) kmod include | tar -C $(DESTDIR)$(DKMS_SRC) -xf -
+	sed 's/@VERSION@/$(VERSION)/' dkms/dkms.conf > $(DESTDIR)$(DKMS_SRC)/dkms.conf
+	echo $(VERSION) > $(DESTDIR)$(DKMS_SRC)/kmod/VERSION
+	chmod -R u+w,go-w,a+rX $(DESTDIR)$(DKMS_SRC)
+
+# /etc/vnetscope.conf goes only when it is still the example
+uninstall:
+	-$(MAKE) -C kmod KDIR=$(KDIR) DESTDIR=$(DESTDIR) uninstall
+	rm -f $(DESTDIR)$(SBINDIR)/vnetscope $(DESTDIR)$(MANDIR)/man8/vnetscope.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/vnetscope $(DESTDIR)$(UNITDIR)/vnetscope.service
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if cmp -s scripts/vnetscope.conf $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf; then \
+		echo "rm -f $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf"; \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf; \
+	elif [ -e $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf ]; then \
+		echo "uninstall: $(DESTDIR)$(SYSCONFDIR)/vnetscope.conf was changed: kept"; \
+	fi
+
+# make dist: build/vnetscope-VERSION.tar.gz, the files git knows (or, outside a git checkout,
+# the tree without build outputs) under vnetscope-VERSION/, with the generated vnetscope.spec
+# at its top (rpmbuild -ta)
+dist:
+	scripts/pkg.sh dist $(VERSION)
+
+# make rpm: vnetscope and vnetscope-dkms from the dist tarball, in build/rpm (rpmbuild -ta)
+rpm:
+	scripts/pkg.sh rpm $(VERSION)
+
+# make deb: build/deb/vnetscope_VERSION-1_amd64.deb and vnetscope-dkms_VERSION-1_all.deb
+deb:
+	scripts/pkg.sh deb $(VERSION)
+
+.PHONY: install install-module install-files install-dkms-source uninstall dist rpm deb

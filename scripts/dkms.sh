@@ -9,7 +9,7 @@
 # VERSION is the top Makefile's VERSION (the one place it is written; an
 # argument that differs is an error).  The copy carries it in dkms.conf
 # and in kmod/VERSION, which kmod/Kbuild reads when there is no Makefile
-# above kmod/.
+# above kmod/.  The packages (make rpm, make deb) hold the same tree.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cmd=${1:-}
@@ -22,16 +22,10 @@ if [ -z "$ver" ] || [ "$ver" != "$mkver" ]; then
 fi
 src=/usr/src/vnetscope-$ver
 
+# the tree the vnetscope-dkms packages hold (the top Makefile's install-dkms-source)
 stage() {
 	rm -rf "$src"
-	mkdir -p "$src"
-	cp -a "$top/kmod" "$top/include" "$src/"
-	sed "s/@VERSION@/$ver/" "$top/dkms/dkms.conf" > "$src/dkms.conf"
-	echo "$ver" > "$src/kmod/VERSION"
-	rm -rf "$src/kmod/compat/generated"
-	find "$src" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
-		-o -name '*.mod*' -o -name 'Module.symvers' \
-		-o -name 'modules.order' \) -exec rm -f {} +
+	env -u MAKEFLAGS -u MAKELEVEL make -s -C "$top" install-dkms-source DESTDIR= >/dev/null
 }
 
 case $cmd in

@@ -25,6 +25,10 @@ SHARED_KERNELS=$REPO/../shared/kernels
 PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config libnl-3-dev
       libnl-genl-3-dev libmnl-dev libncurses-dev libjson-c-dev iproute2 iputils-ping nftables
       iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev bpftrace"
+# Packaging (tests/pkg-test.sh, tests/docs-test.sh): rpm gives rpmbuild and rpm2cpio (make rpm
+# on Debian), dpkg-dev dpkg-shlibdeps (make deb); mandoc and man-db lint the man page,
+# bash-completion runs the completion, systemd's systemd-analyze verifies the unit
+PKGS="$PKGS rpm dpkg-dev mandoc man-db bash-completion systemd"
 # Open vSwitch: the OVS scenarios run ovsdb-server and ovs-vswitchd inside the test VMs
 # (tests/vm/ovs.sh), from this machine's root. On this machine it must not run: it is
 # installed without starting its services, which are then kept from starting at boot.
