@@ -14,11 +14,12 @@ configure) safe= ;;
 *) exit 0 ;;				# dpkg's abort-*: nothing was removed
 esac
 kver=$(uname -r)
-if [ -z "$(dkms status -m vnetscope -v "$ver" 2>/dev/null)" ] || [ -n "$safe" ]; then
-	# (on an rpm reinstall of the same version this add says "already contains": it leaves
-	# the lock that keeps the old package's %preun from removing the new one)
-	dkms add ${safe:+"$safe"} -m vnetscope -v "$ver" ||
-		[ -n "$(dkms status -m vnetscope -v "$ver" 2>/dev/null)" ] || exit 1
+if [ -z "$(dkms status -m vnetscope -v "$ver" 2>/dev/null)" ]; then
+	dkms add ${safe:+"$safe"} -m vnetscope -v "$ver" || exit 1
+elif [ -n "$safe" ]; then
+	# an rpm reinstall or upgrade of the same version: this add fails ("already contains")
+	# but leaves the lock that keeps the old package's %preun from removing the new one
+	dkms add "$safe" -m vnetscope -v "$ver" >/dev/null 2>&1 || :
 fi
 if [ -e "/lib/modules/$kver/build/Makefile" ]; then
 	if dkms build -m vnetscope -v "$ver" -k "$kver" &&

@@ -113,7 +113,7 @@ deb_build() {
 	fi
 	size=$(du -sk --exclude=DEBIAN "$p" | cut -f1)
 	sed -e "s/@VERSION@/$ver-$rel/" -e "s/@ARCH@/$arch/" -e "s/@DEPENDS@/$deps/" \
-		-e "s/@SIZE@/$size/" "$top/dkms/deb/vnetscope.control" > "$p/DEBIAN/control"
+		-e "s/@SIZE@/$size/" -e "/^#/d" "$top/dkms/deb/vnetscope.control" > "$p/DEBIAN/control"
 	echo /etc/vnetscope.conf > "$p/DEBIAN/conffiles"
 	for s in postinst prerm postrm; do
 		install -m 0755 "$top/dkms/deb/vnetscope.$s" "$p/DEBIAN/$s"
@@ -126,7 +126,7 @@ deb_build() {
 	install -D -m 0644 "$src/LICENSE" "$p/usr/share/doc/vnetscope-dkms/LICENSE"
 	mkdir -p "$p/DEBIAN"
 	size=$(du -sk --exclude=DEBIAN "$p" | cut -f1)
-	sed -e "s/@VERSION@/$ver-$rel/" -e "s/@SIZE@/$size/" \
+	sed -e "s/@VERSION@/$ver-$rel/" -e "s/@SIZE@/$size/" -e "/^#/d" \
 		"$top/dkms/deb/vnetscope-dkms.control" > "$p/DEBIAN/control"
 	scriptlet post-install > "$p/DEBIAN/postinst"
 	scriptlet pre-remove > "$p/DEBIAN/prerm"

@@ -287,6 +287,18 @@ for kv in $built; do
 	same "rpm-post-$kv-status" "vnetscope/$ver, $kv, x86_64: installed" \
 		"$(dkms status -m vnetscope -v "$ver" -k "$kv" 2>/dev/null)"
 done
+# an rpm upgrade to the same version (rpm -Uvh --replacepkgs): rpm runs the new %post (2),
+# then the old %preun (1), both its children (the trailing `:` keeps bash from exec'ing the
+# last one in its place); --rpm_safe_upgrade keeps the remove from undoing
+st0=$(dkms status -m vnetscope 2>/dev/null)
+PATH=$scratch/bin:$PATH VNS_UNAME_R=none TMPDIR=$scratch/tmp \
+	bash -c 'sh "$0" 2; sh "$1" 1; :' "$scratch/post.sh" "$scratch/preun.sh" > "$log/upgrade.log" 2>&1
+same rpm-same-version-upgrade-keeps "$st0" "$(dkms status -m vnetscope 2>/dev/null)"
+if grep -q 'Remove cancelled because --rpm_safe_upgrade scenario detected' "$log/upgrade.log"; then
+	ok rpm-same-version-upgrade-remove-cancelled
+else
+	bad rpm-same-version-upgrade-remove-cancelled "see build/pkg-test/upgrade.log"
+fi
 run_scriptlet "$VM_KVER" "$scratch/preun.sh" 0 "$log/preun.log"
 has rpm-preun-exit "exit 0" "$(cat "$log/preun.log")"
 same rpm-preun-dkms-status "" "$(dkms status -m vnetscope 2>&1)"
