@@ -340,9 +340,8 @@ echo "pkg: dpkg -i, dkms install for $VM_KVER: $(elapsed "$t") s"
 guest=$top/tests/vm/pkg-guest.sh
 if [ -f "$guest" ]; then
 	t=$(date +%s)
-	slot=/work/notes/bin/vmslot
-	[ -x "$slot" ] || slot=
-	VNS_VM_SHARE="/var/lib/dkms $top" $slot "$top/scripts/vmrun.sh" -o "$log/vm" "$VM_KVER" \
+	# VNS_VM_WRAP: a command to run the VM under (e.g. one that limits VMs on a shared machine)
+	VNS_VM_SHARE="/var/lib/dkms $top" ${VNS_VM_WRAP:-} "$top/scripts/vmrun.sh" -o "$log/vm" "$VM_KVER" \
 		"bash $guest $ver" 900 > "$log/vm.log" 2>&1
 	rc=$?
 	tr -d '\r' < "$log/vm.log" | grep -E '^(PASS|FAIL) ' | sort -u > "$log/vm.results"
