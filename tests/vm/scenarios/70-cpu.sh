@@ -112,6 +112,14 @@ if [ -w /sys/devices/system/cpu/cpu1/online ]; then
   for try in 1 2 3; do
     ctl reset irqoff
     echo "1 50" > $FX/irqoff
+    # under TCG the host can hold CPU 1's own thread off too: a second CPU 1 event then,
+    # which CPU 0 does not see (seen once on 6.1); again, as for a stall of the whole VM
+    n1=$(view_count $VNS_PROC/irqoff type=event kind=hard cpu=1)
+    if [ "$n1" != 1 ]; then
+      echo "INFO hotplug-$try: $n1 CPU 1 events, of $(view_get $VNS_PROC/irqoff latency_ns type=event cpu=1 | awk '{ printf "%.1f ms ", $1 / 1e6 }'), again"
+      keep $VNS_PROC/irqoff "stall-hotplug-$try"
+      continue
+    fi
     stalled hotplug-$try || break
   done
   expect_eq $T/hotplug_detects_again "$(view_count $VNS_PROC/irqoff type=event kind=hard cpu=1)" 1
