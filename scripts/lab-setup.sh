@@ -27,8 +27,9 @@ PKGS="qemu-system-x86 busybox-static cpio kmod gcc libc6-dev make pkg-config lib
       iptables python3 util-linux xz-utils dkms iperf3 procps libelf-dev bpftrace"
 # Packaging (tests/pkg-test.sh, tests/docs-test.sh): rpm gives rpmbuild and rpm2cpio (make rpm
 # on Debian), dpkg-dev dpkg-shlibdeps (make deb); mandoc and man-db lint the man page,
-# bash-completion runs the completion, systemd's systemd-analyze verifies the unit
-PKGS="$PKGS rpm dpkg-dev mandoc man-db bash-completion systemd"
+# bash-completion runs the completion, systemd's systemd-analyze verifies the unit; openssl:
+# DKMS signs with a key it makes with it, and the signing test makes its own (tests/vm/pkg-guest.sh)
+PKGS="$PKGS rpm dpkg-dev mandoc man-db bash-completion systemd openssl"
 # Open vSwitch: the OVS scenarios run ovsdb-server and ovs-vswitchd inside the test VMs
 # (tests/vm/ovs.sh), from this machine's root. On this machine it must not run: it is
 # installed without starting its services, which are then kept from starting at boot.
