@@ -242,6 +242,31 @@ static int vns_conf_opts(int argc, char **argv, const char *usage,
 	return -1;
 }
 
+/*
+ * start's and stop's common start: [--config FILE] [--help], then the file,
+ * read and checked whole into @cf; -1 to go on, else the exit status (@cf
+ * then holds nothing to free)
+ */
+static int vns_conf_load(int argc, char **argv, const char *usage,
+			 const char *what, const char **path,
+			 struct vns_conf *cf)
+{
+	int ret;
+
+	ret = vns_conf_opts(argc, argv, usage, path);
+	if (ret >= 0)
+		return ret;
+	ret = vns_conf_read(*path, cf);
+	if (ret)
+		return ret;
+	if (!cf->n) {
+		vns_err("%s names no collector: nothing to turn %s", *path, what);
+		vns_conf_free(cf);
+		return VNS_EXIT_OK;
+	}
+	return -1;
+}
+
 /* Send line @l's request (enable or disable), its errors after FILE:LINE */
 static int vns_conf_send(struct vns_nl *nl, const char *path,
 			 const struct vns_conf_line *l, bool enable)
@@ -270,16 +295,9 @@ int cmd_start(int argc, char **argv)
 	size_t i, j;
 	int ret;
 
-	ret = vns_conf_opts(argc, argv, vns_start_usage, &path);
+	ret = vns_conf_load(argc, argv, vns_start_usage, "on", &path, &cf);
 	if (ret >= 0)
 		return ret;
-	ret = vns_conf_read(path, &cf);
-	if (ret)
-		return ret;
-	if (!cf.n) {
-		vns_err("%s names no collector: nothing to turn on", path);
-		return VNS_EXIT_OK;
-	}
 	ret = vns_nl_open(&nl);
 	if (ret)
 		goto out;
@@ -308,16 +326,9 @@ int cmd_stop(int argc, char **argv)
 	int ret, r;
 	size_t i;
 
-	ret = vns_conf_opts(argc, argv, vns_stop_usage, &path);
+	ret = vns_conf_load(argc, argv, vns_stop_usage, "off", &path, &cf);
 	if (ret >= 0)
 		return ret;
-	ret = vns_conf_read(path, &cf);
-	if (ret)
-		return ret;
-	if (!cf.n) {
-		vns_err("%s names no collector: nothing to turn off", path);
-		return VNS_EXIT_OK;
-	}
 	ret = vns_nl_open_quiet(&nl);
 	if (ret == -ENOENT) {
 		vns_err("the vnetscope kernel module is not loaded: its collectors are off");
