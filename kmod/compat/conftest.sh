@@ -8,14 +8,17 @@
 # that compiles only if the target kernel has <feature>.  All are compiled in
 # one parallel kbuild pass against KDIR; OUT (vns_config.h) gets one
 # "#define HAVE_<FEATURE> 1" per test that compiled.  The result is cached:
-# OUT is rebuilt only when the kernel release, KDIR or a test changes.
+# OUT is rebuilt only when the kernel release, KDIR, a test or MAKE_ARGS
+# (compiler, ARCH, CROSS_COMPILE) change.
 set -eu
 KDIR=$1
 OUT=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 rel=$(cat "$KDIR/include/config/kernel.release" 2>/dev/null || echo unknown)
-stamp="/* vns_config.h: kernel $rel, kdir $KDIR, tests $(cat "$here"/conftest/*.c "$0" | cksum | cut -d' ' -f1) */"
+# (the make arguments too: another compiler or architecture gives other results, and a
+# build that failed for a wrong compiler must not leave its results for the right one)
+stamp="/* vns_config.h: kernel $rel, kdir $KDIR, tests $(cat "$here"/conftest/*.c "$0" | cksum | cut -d' ' -f1), make $(echo "$*" | cksum | cut -d' ' -f1) */"
 
 if [ -f "$OUT" ] && [ "$(head -n 1 "$OUT")" = "$stamp" ]; then
 	exit 0
