@@ -189,7 +189,7 @@ deps=$(dpkg-deb -f "$debx" Depends 2>/dev/null)
 same deb-vnetscope-depends "libc6 libjson-c5 libnl-3-200 libnl-genl-3-200" \
 	"$(tr ',' '\n' <<<"$deps" | awk '{ print $1 }' | sort | xargs)"
 same deb-dkms-depends "dkms, gcc, make" "$(dpkg-deb -f "$debd" Depends 2>/dev/null)"
-same deb-dkms-recommends "linux-headers-amd64 | linux-headers-generic" \
+same deb-dkms-recommends "linux-headers-amd64 | linux-headers-arm64 | linux-headers-generic" \
 	"$(dpkg-deb -f "$debd" Recommends 2>/dev/null)"
 # dpkg-deb -c: ./path, directories with a trailing /
 deb_list() { dpkg-deb -c "$1" 2>/dev/null | awk '{ print $6 }' | sed 's|^\.||; s|/$||' | sed '/^$/d' | sort; }
