@@ -590,22 +590,46 @@ void vns_cpuhp_remove(int handle);
 
 /*
  * The n-th (0-based) argument of a function, in a kprobe's pre-handler at
- * its entry.  VNS_HAVE_KPROBE_ARGS is undefined where neither the kernel's
- * helper nor a known calling convention gives it: probes that need
- * arguments are then unavailable.
+ * its entry (or a kretprobe's entry handler).  Three ways, in this order:
+ *
+ *  - accessor: the kernel's regs_get_kernel_argument()
+ *    (HAVE_FUNCTION_ARG_ACCESS_API): x86 since 4.20, arm64 since 5.0 (a
+ *    5.2 tree has it; 4.19 has not); RHEL 8's 4.18 backported it (for
+ *    arm64 too).  Feature-tested, not assumed from the version.
+ *  - regs: where the accessor is missing, the architecture's calling
+ *    convention read from struct pt_regs: x86_64 (SysV: rdi, rsi, rdx,
+ *    rcx, r8, r9; 3.10 .. 4.19 kernels) and arm64 (AAPCS64: x0 .. x7 in
+ *    regs->regs[0..7], a struct pt_regs field since 3.7; openEuler 20.03's
+ *    4.19, RHEL 8's 4.18 before the backport).
+ *  - none: any other architecture.  VNS_HAVE_KPROBE_ARGS is then undefined
+ *    and the probe layer never registers a probe whose handler reads
+ *    arguments (its table entry says .no_args if it reads none): see
+ *    vns_probe_reads_args().
+ *
+ * Test builds force the two fallbacks (make VNS_KPROBE_ARGS=regs|none,
+ * kmod/Makefile): regs ignores the accessor, none gives no access at all.
+ * VNS_KPROBE_ARGS_NAME is what /proc/vnetscope/status reports
+ * (kprobe_args=).
  */
 #include <linux/ptrace.h>
-#if defined(HAVE_REGS_GET_KERNEL_ARGUMENT)
+#ifdef VNS_KPROBE_ARGS_REGS
+#undef HAVE_REGS_GET_KERNEL_ARGUMENT
+#endif
+#if defined(VNS_KPROBE_ARGS_NONE)
+#define VNS_KPROBE_ARGS_NAME	"none"
+#elif defined(HAVE_REGS_GET_KERNEL_ARGUMENT)
 #define VNS_HAVE_KPROBE_ARGS 1
-static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
-					   unsigned int n)
+#define VNS_KPROBE_ARGS_NAME	"accessor"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
 }
 #elif defined(CONFIG_X86_64)
 #define VNS_HAVE_KPROBE_ARGS 1
-static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
-					   unsigned int n)
+#define VNS_KPROBE_ARGS_NAME	"regs"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
 {
 	switch (n) {
 	case 0: return regs->di;
@@ -617,7 +641,20 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 	}
 	return 0;
 }
+#elif defined(CONFIG_ARM64)
+#define VNS_HAVE_KPROBE_ARGS 1
+#define VNS_KPROBE_ARGS_NAME	"regs"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
+{
+	return n < 8 ? regs->regs[n] : 0;
+}
 #else
+#define VNS_KPROBE_ARGS_NAME	"none"
+#endif
+
+#ifndef VNS_HAVE_KPROBE_ARGS
+/* Never called: the probe layer registers no handler that reads them */
 static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 					   unsigned int n)
 {
@@ -625,12 +662,10 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 }
 #endif
 
-/* The .unavail of a probe whose handler reads arguments */
-#ifdef VNS_HAVE_KPROBE_ARGS
-#define VNS_ARGS_UNAVAIL	NULL
-#else
-#define VNS_ARGS_UNAVAIL	"no kprobe arguments on this architecture"
-#endif
+/*
+ * regs_return_value(), in a kretprobe's return handler, is every
+ * architecture's with kretprobes (arm64: regs->regs[0], 4.19 too).
+ */
 
 /*
  * proto_ops sendmsg/recvmsg (tun_sendmsg, tun_recvmsg): (sock, msg, len...)
@@ -641,7 +676,7 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #ifndef HAVE_PROTO_OPS_SENDMSG_SOCK
 #define VNS_SOCK_ARGS_UNAVAIL	"3.10 prototypes (kiocb first)"
 #else
-#define VNS_SOCK_ARGS_UNAVAIL	VNS_ARGS_UNAVAIL
+#define VNS_SOCK_ARGS_UNAVAIL	NULL
 #endif
 
 /* dev->priv_flags of OVS internal ports (0: no such flag, 3.10) */
