@@ -23,6 +23,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <linux/stacktrace.h>
 #ifdef HAVE_UNWIND_API
@@ -61,6 +62,12 @@ static inline ssize_t vns_compat_strscpy(char *dst, const char *src,
 
 /* --- stack capture ------------------------------------------------------ */
 
+/* 3.19 added within_module(); before, the core and init parts one by one */
+#ifndef HAVE_WITHIN_MODULE
+#define within_module(addr, mod)					\
+	(within_module_core(addr, mod) || within_module_init(addr, mod))
+#endif
+
 /*
  * x86 (4.14+): the unwinder's own loop, as arch_stack_walk() runs it, but
  * inline: no indirect call per frame, and with ORC no second look-up of
@@ -93,11 +100,33 @@ static __always_inline unsigned int vns_stack_save(unsigned long *store,
 	return nr;
 }
 #else
+/*
+ * The generic walkers (arm64 and the rest) start inside themselves:
+ * stack_trace_save() (arm64 5.10: arch_stack_walk() first) or
+ * save_stack_trace() (4.19 arm64: __save_stack_trace() first).  Their
+ * frames, before the first of this module's (the caller's), are dropped,
+ * so that a stack starts where the x86 unwinder's does.
+ */
+static inline unsigned int vns_stack_trim(unsigned long *store,
+					  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr && i < 4; i++) {
+		if (!within_module(store[i], THIS_MODULE))
+			continue;
+		if (i)
+			memmove(store, store + i, (nr - i) * sizeof(*store));
+		return nr - i;
+	}
+	return nr;
+}
+
 static inline unsigned int vns_stack_save(unsigned long *store,
 					  unsigned int size)
 {
 #ifdef HAVE_STACK_TRACE_SAVE
-	return stack_trace_save(store, size, 0);
+	return vns_stack_trim(store, stack_trace_save(store, size, 0));
 #else
 	struct stack_trace t = {
 		.entries = store,
@@ -107,7 +136,7 @@ static inline unsigned int vns_stack_save(unsigned long *store,
 	save_stack_trace(&t);
 	if (t.nr_entries && store[t.nr_entries - 1] == ULONG_MAX)
 		t.nr_entries--;
-	return t.nr_entries;
+	return vns_stack_trim(store, t.nr_entries);
 #endif
 }
 #endif
@@ -375,13 +404,6 @@ static inline int vns_genl_register(struct genl_family *f,
 #endif
 
 /* --- modules ------------------------------------------------------------ */
-
-/* 3.19 added within_module(); before, the core and init parts one by one */
-#ifndef HAVE_WITHIN_MODULE
-#include <linux/module.h>
-#define within_module(addr, mod)					\
-	(within_module_core(addr, mod) || within_module_init(addr, mod))
-#endif
 
 /*
  * Before 5.0 module_init() and module_exit() alias init_module() and
