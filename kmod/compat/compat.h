@@ -615,13 +615,14 @@ void vns_cpuhp_remove(int handle);
  * its entry (or a kretprobe's entry handler).  Three ways, in this order:
  *
  *  - accessor: the kernel's regs_get_kernel_argument()
- *    (HAVE_FUNCTION_ARG_ACCESS_API): x86 since 4.20, arm64 since 5.0 (a
- *    5.2 tree has it; 4.19 has not); RHEL 8's 4.18 backported it (for
- *    arm64 too).  Feature-tested, not assumed from the version.
+ *    (HAVE_FUNCTION_ARG_ACCESS_API): x86 since 5.0; arm64 since 5.1 or
+ *    5.2 (absent from 5.0.1 and 4.19, present in 5.2: sources checked);
+ *    later RHEL 8 4.18 kernels backport it (an arm64 one checked).
+ *    Feature-tested, not assumed from the version.
  *  - regs: where the accessor is missing, the architecture's calling
  *    convention read from struct pt_regs: x86_64 (SysV: rdi, rsi, rdx,
- *    rcx, r8, r9; 3.10 .. 4.19 kernels) and arm64 (AAPCS64: x0 .. x7 in
- *    regs->regs[0..7], a struct pt_regs field since 3.7; openEuler 20.03's
+ *    rcx, r8, r9; 3.10 .. 4.19 kernels) and arm64 (AAPCS64: x0 .. x7,
+ *    struct pt_regs's regs[0..7], as in 4.18 and 4.19; openEuler 20.03's
  *    4.19, RHEL 8's 4.18 before the backport).
  *  - none: any other architecture.  VNS_HAVE_KPROBE_ARGS is then undefined
  *    and the probe layer never registers a probe whose handler reads
