@@ -409,6 +409,11 @@ static int vns_probe_init(struct vns_collector *c, struct vns_probe *p)
 	/* default deny: a handler that would read arguments it cannot get */
 	if (!IS_ENABLED(VNS_HAVE_KPROBE_ARGS) && vns_probe_reads_args(p))
 		p->unavail = "no argument access on this architecture";
+	/* what this build cannot serve shows so from the start */
+	if (p->unavail) {
+		p->state = VNS_PROBE_UNAVAILABLE;
+		p->reason = p->unavail;
+	}
 	p->pc = alloc_percpu(struct vns_probe_cpu);
 	if (!p->pc)
 		return -ENOMEM;

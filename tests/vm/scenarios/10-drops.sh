@@ -123,7 +123,18 @@ case $args in
   accessor|regs|none) pass $T/kprobe_args;;
   *) fail $T/kprobe_args "status says kprobe_args='$args'";;
 esac
-if [ "$args" = none ]; then
+if [ "$args" != none ]; then
+  expect_eq $T/args_all_probes "$(view_count $P reason=$NOARGS)" 0
+else
+  # decided at load: every kprobe and kretprobe of these, no tracepoint, and not the
+  # selftest probes (their handlers read no argument)
+  keep $P noargs-probes
+  expect_eq $T/noargs_no_tracepoint "$(view_count $P type=tracepoint reason=$NOARGS)" 0
+  for c in tun latency kvm virtio; do
+    n=$(( $(view_count $P collector=$c type=kprobe) + $(view_count $P collector=$c type=kretprobe) ))
+    expect_eq $T/noargs_${c}_all "$(view_count $P collector=$c reason=$NOARGS)" "$n"
+  done
+  expect_eq $T/noargs_selftest "$(view_count $P collector=selftest reason=$NOARGS)" 0
   ctl enable latency
   expect_eq $T/noargs_latency_on "$(view_get $VNS_PROC/status state collector=latency)" on
   n=$(( $(view_count $P collector=latency type=kprobe) + $(view_count $P collector=latency type=kretprobe) ))
