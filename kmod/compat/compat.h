@@ -101,11 +101,12 @@ static __always_inline unsigned int vns_stack_save(unsigned long *store,
 }
 #else
 /*
- * The generic walkers (arm64 and the rest) start inside themselves:
- * stack_trace_save() (arm64 5.10: arch_stack_walk() first) or
- * save_stack_trace() (4.19 arm64: __save_stack_trace() first).  Their
- * frames, before the first of this module's (the caller's), are dropped,
- * so that a stack starts where the x86 unwinder's does.
+ * The generic walkers (arm64 and the rest) may start inside themselves:
+ * arm64 5.10's arch_stack_walk() begins at itself, which
+ * stack_trace_save() skips, so stack_trace_save() comes first (5.16+
+ * begin at the caller; 4.18 and 4.19's save_stack_trace() skips its own
+ * two).  Frames before the first of this module's (the caller's) are
+ * dropped, so that a stack starts where the x86 unwinder's does.
  */
 static inline unsigned int vns_stack_trim(unsigned long *store,
 					  unsigned int nr)
