@@ -146,6 +146,11 @@ else
   expect_eq $T/noargs_tun_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
     "required_probe_tun_net_xmit_(kretprobe)_is_unavailable:_${NOARGS}_(-2)"
   expect_eq $T/noargs_tun_off "$(view_get $VNS_PROC/status state collector=tun)" off
+  # vhost: its run kretprobes read no argument (they may attach), handle_rx does
+  ctl enable vhost && fail $T/noargs_vhost_refused "enabled"
+  expect_eq $T/noargs_vhost_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
+    "required_probe_handle_rx_(kprobe)_is_unavailable:_${NOARGS}_(-2)"
+  expect_eq $T/noargs_vhost_detached "$(view_count $P collector=vhost state=attached) $(view_count $P collector=vhost state=waiting)" "0 0"
   for c in virtio kvm; do
     ctl enable $c && fail $T/noargs_${c}_refused "enabled"
     expect_eq $T/noargs_${c}_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
