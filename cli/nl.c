@@ -57,6 +57,7 @@ static const struct nla_policy vns_policy[VNS_A_MAX + 1] = {
 	[VNS_A_ENABLE_FLAGS] = { .type = NLA_U32 },
 	[VNS_A_TUN] = { .type = NLA_NESTED },
 	[VNS_A_VHOST] = { .type = NLA_NESTED },
+	[VNS_A_KPROBE_ARGS] = { .type = NLA_STRING },
 };
 
 static const struct nla_policy vns_ctrl_policy[CTRL_ATTR_MAX + 1] = {

@@ -124,7 +124,8 @@ int vns_status_add(struct nlattr **tb, struct nlattr *attrs, int len,
 
 	st->present = vns_nla_present(tb, VNS_A_MAX);
 	if (vns_nla_strdup(&st->version, tb[VNS_A_VERSION]) ||
-	    vns_nla_strdup(&st->kernel, tb[VNS_A_KERNEL]))
+	    vns_nla_strdup(&st->kernel, tb[VNS_A_KERNEL]) ||
+	    vns_nla_strdup(&st->kprobe_args, tb[VNS_A_KPROBE_ARGS]))
 		return -ENOMEM;
 	if (tb[VNS_A_MEM_BYTES])
 		st->mem_bytes = nla_get_u64(tb[VNS_A_MEM_BYTES]);
@@ -172,6 +173,7 @@ void vns_status_free(struct vns_status *st)
 	free(st->colls);
 	free(st->version);
 	free(st->kernel);
+	free(st->kprobe_args);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -275,10 +277,12 @@ static const char vns_status_usage[] =
 	"Usage: vnetscope status [--json]\n"
 	"\n"
 	"Show the module's version, the memory its collectors hold and may\n"
-	"hold (mem_limit), and for each collector its state, filter, memory,\n"
-	"table use, counters and probes, and what its handlers cost: their\n"
-	"calls since the module loaded, one in 64 of them timed on each CPU,\n"
-	"the time of a call and, estimated from those, of all calls.\n"
+	"hold (mem_limit), how its kprobes read arguments when not by the\n"
+	"kernel's accessor (regs, none), and for each collector its state,\n"
+	"filter, memory, table use, counters and probes, and what its\n"
+	"handlers cost: their calls since the module loaded, one in 64 of\n"
+	"them timed on each CPU, the time of a call and, estimated from\n"
+	"those, of all calls.\n"
 	"\n"
 	"  --json   one JSON document\n"
 	VNS_EXIT_HELP;
@@ -550,6 +554,14 @@ void vns_status_print(const struct vns_status *st, u32 genl_version,
 	if (VNS_HAS(st, VNS_A_MEM_LIMIT))
 		print_fp(" of %s", vns_bytes_str(st->mem_limit, limit,
 						 sizeof(limit)));
+	/*
+	 * How kprobes read arguments: in text only when not the kernel's
+	 * accessor (regs: by the architecture's registers; none: the probes
+	 * that need them unavailable)
+	 */
+	print_string(PRINT_JSON, "kprobe_args", NULL, st->kprobe_args);
+	if (st->kprobe_args && strcmp(st->kprobe_args, "accessor"))
+		print_fp(", kprobe arguments: %s", st->kprobe_args);
 	print_fp("\n");
 	open_json_array("collectors");
 	for (i = 0; i < st->ncolls; i++)

@@ -45,6 +45,7 @@ struct vns_status {
 	unsigned int present;		/* 1 << VNS_A_* */
 	u64 mem_bytes;
 	u64 mem_limit;			/* if VNS_HAS(VNS_A_MEM_LIMIT) */
+	char *kprobe_args;		/* NULL: a module before it */
 	struct vns_collector *colls;
 	size_t ncolls;
 };

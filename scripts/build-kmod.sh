@@ -16,6 +16,9 @@
 # mixes with the build that is installed or demonstrated). The test build also mirrors the test-only
 # module tests/fixtures/ (vns_fixtures.ko, never installed) into build/kmod-test/KVER/tests/fixtures/
 # and builds it there with make -C $KDIR M=..., printing its .ko after vnetscope's.
+# VNS_KPROBE_ARGS=regs|none: a test build (as VNS_SELFTEST=1) whose kprobes read arguments from
+# the architecture's registers (regs) or not at all (none), make VNS_KPROBE_ARGS=...; in
+# build/kmod-test/KVER-args-MODE/.
 set -eu
 [ $# -eq 1 ] || { echo "usage: build-kmod.sh KVER" >&2; exit 2; }
 KV=$1
@@ -24,9 +27,18 @@ KDIR=${KDIR:-/usr/src/linux-headers-$KV}
 BUILD=${VNS_BUILD:-$REPO/build}
 DEST=$BUILD/kmod/$KV
 selftest=() fixtures=
-if [ "${VNS_SELFTEST:-0}" = 1 ]; then
+args=${VNS_KPROBE_ARGS:-}
+case $args in
+  ''|regs|none) ;;
+  *) echo "build-kmod: VNS_KPROBE_ARGS=$args: regs or none" >&2; exit 2;;
+esac
+if [ "${VNS_SELFTEST:-0}" = 1 ] || [ -n "$args" ]; then
   DEST=$BUILD/kmod-test/$KV selftest=(VNS_SELFTEST=y)
   [ -f "$REPO/tests/fixtures/Kbuild" ] && fixtures=tests/fixtures
+fi
+if [ -n "$args" ]; then
+  DEST=$BUILD/kmod-test/$KV-args-$args
+  selftest+=(VNS_KPROBE_ARGS="$args")
 fi
 
 [ -f "$KDIR/Makefile" ] || { echo "build-kmod: no kernel build tree at $KDIR (scripts/lab-setup.sh)" >&2; exit 3; }

@@ -61,6 +61,7 @@ static struct vns_probe vns_floor_probes[] = {
 		.module = "vns_fixtures",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_floor_kp,
+		.no_args = true,	/* empty */
 	},
 	{
 		.name = "vns_fixture_stack",

@@ -217,7 +217,7 @@ enum {
 	VNS_KVM_P_DESTROY,
 };
 
-#if defined(HAVE_KVM_IRQFD_H) && defined(VNS_HAVE_KPROBE_ARGS)
+#ifdef HAVE_KVM_IRQFD_H
 #define VNS_KVM_OK	NULL
 
 static struct vns_kvm_pending *vns_kvm_slot(struct vns_kvm *k,
@@ -268,7 +268,11 @@ VNS_KRETPROBE_RETURN(vns_kvm_wakeup_out)
 	return 0;
 }
 
-/* The fast path: only inside irqfd_wakeup() on this CPU */
+/*
+ * The fast path: only inside irqfd_wakeup() on this CPU.  It reads no
+ * argument, but counts only what irqfd_wakeup()'s entry (which reads
+ * them) saw: no .no_args, unavailable with it.
+ */
 VNS_KRETPROBE_ENTRY(vns_kvm_inatomic_in)
 {
 	struct vns_kvm *k;
@@ -458,7 +462,7 @@ VNS_KRETPROBE_RETURN(vns_kvm_destroy_out)
 }
 #else
 /* before 4.5 (not RHEL 7.8): struct _irqfd, private to eventfd.c */
-#define VNS_KVM_OK	"no <linux/kvm_irqfd.h> or kprobe arguments"
+#define VNS_KVM_OK	"no <linux/kvm_irqfd.h>"
 #define vns_kvm_wakeup_in	NULL
 #define vns_kvm_wakeup_out	NULL
 #define vns_kvm_inatomic_in	NULL

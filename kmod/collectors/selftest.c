@@ -34,6 +34,7 @@ static struct vns_probe vns_selftest_probes[] = {
 		.module = "tun",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_selftest_kp,
+		.no_args = true,	/* counts its calls only */
 	},
 	{
 		.name = "tun_net_xmit",
@@ -46,6 +47,7 @@ static struct vns_probe vns_selftest_probes[] = {
 		.name = "vns_selftest_no_such_function",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_selftest_kp,
+		.no_args = true,	/* counts its calls only */
 	},
 };
 

@@ -946,7 +946,6 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_xmit_in,
 		.krp_ret = vns_tun_xmit_out,
 		.krp_data_size = sizeof(struct vns_tun_xmit),
-		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_READABLE] = {
 		/* 3.10's tun_net_xmit wakes the reader without it */
@@ -975,7 +974,6 @@ static struct vns_probe vns_tun_probes[] = {
 		.module = VNS_TUN_MOD,
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_close,
-		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_SEND] = {
 		.name = "tun_sendmsg",
@@ -1006,7 +1004,6 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_open_in,
 		.krp_ret = vns_tun_updown_out,
 		.krp_data_size = sizeof(struct vns_tun_xoffs),
-		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_STOP] = {
 		.name = "tun_net_close",
@@ -1015,13 +1012,11 @@ static struct vns_probe vns_tun_probes[] = {
 		.krp_entry = vns_tun_stop_in,
 		.krp_ret = vns_tun_updown_out,
 		.krp_data_size = sizeof(struct vns_tun_xoffs),
-		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_WAKE] = {
 		.name = "netif_tx_wake_queue",
 		.type = VNS_PROBE_KPROBE,
 		.kp_pre = vns_tun_wake,
-		.unavail = VNS_ARGS_UNAVAIL,
 	},
 	[VNS_TUN_P_RX] = VNS_TUN_RX_TP("netif_receive_skb_entry"),
 	VNS_TUN_RX_TP("netif_receive_skb_list_entry"),

@@ -735,8 +735,13 @@ VNS_KRETPROBE_RETURN(vns_vh_release_out)
 #define VNS_VH_CORE	(IS_BUILTIN(CONFIG_VHOST) ? NULL : "vhost")
 #define VNS_VH_TUN	(IS_BUILTIN(CONFIG_TUN) ? NULL : "tun")
 
-/* A kretprobe; one whose handler reads arguments: see VNS_*ARGS_UNAVAIL */
-#define VNS_VH_KRP(sym, mod, in, out, size, req, why)		\
+/*
+ * A kretprobe, a kprobe: @why, the reason this build cannot serve it (3.10
+ * prototypes); @noargs, its handlers read no argument (so run without
+ * argument access: core/probe.h).  handle_rx and handle_tx read theirs and
+ * are required: without argument access the collector is unavailable.
+ */
+#define VNS_VH_KRP(sym, mod, in, out, size, req, why, noargs)	\
 	{							\
 		.name = sym,					\
 		.module = mod,					\
@@ -746,21 +751,22 @@ VNS_KRETPROBE_RETURN(vns_vh_release_out)
 		.krp_ret = out,					\
 		.krp_data_size = size,				\
 		.unavail = why,					\
+		.no_args = noargs,				\
 	}
 
-#define VNS_VH_KP(sym, mod, fn, req, why)			\
+#define VNS_VH_KP(sym, mod, fn, req, noargs)			\
 	{							\
 		.name = sym,					\
 		.module = mod,					\
 		.type = VNS_PROBE_KPROBE,			\
 		.required = req,				\
 		.kp_pre = fn,					\
-		.unavail = why,					\
+		.no_args = noargs,				\
 	}
 
 #define VNS_VH_RUN(sym, in)						\
 	VNS_VH_KRP(sym, VNS_VH_NET, in, vns_vh_run_out,			\
-		   sizeof(struct vns_task_ref), true, NULL)
+		   sizeof(struct vns_task_ref), true, NULL, true)
 
 static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
 	[VNS_VH_P_RX_KICK] = VNS_VH_RUN("handle_rx_kick", vns_vh_rx_kick_in),
@@ -768,55 +774,55 @@ static struct vns_probe vns_vh_probes[VNS_VH_NR_PROBES] = {
 	[VNS_VH_P_TX_KICK] = VNS_VH_RUN("handle_tx_kick", vns_vh_tx_kick_in),
 	[VNS_VH_P_TX_NET] = VNS_VH_RUN("handle_tx_net", vns_vh_tx_net_in),
 	[VNS_VH_P_RX] = VNS_VH_KP("handle_rx", VNS_VH_NET, vns_vh_rx, true,
-				  VNS_ARGS_UNAVAIL),
+				  false),
 	[VNS_VH_P_TX] = VNS_VH_KP("handle_tx", VNS_VH_NET, vns_vh_tx, true,
-				  VNS_ARGS_UNAVAIL),
+				  false),
 	/* 3.10: (iocb, sock, msg, len): &msg would be read as a length */
 	[VNS_VH_P_RECV] = VNS_VH_KRP("tun_recvmsg", VNS_VH_TUN, vns_vh_recv_in,
 				     vns_vh_recv_out, sizeof(struct vns_vh_io),
-				     false, VNS_SOCK_ARGS_UNAVAIL),
+				     false, VNS_SOCK_ARGS_UNAVAIL, false),
 	[VNS_VH_P_SEND] = VNS_VH_KRP("tun_sendmsg", VNS_VH_TUN, vns_vh_send_in,
 				     vns_vh_send_out, sizeof(struct vns_vh_io),
-				     false, VNS_SOCK_ARGS_UNAVAIL),
+				     false, VNS_SOCK_ARGS_UNAVAIL, false),
 	[VNS_VH_P_SIGNAL] = VNS_VH_KRP("vhost_signal", VNS_VH_CORE,
 				       vns_vh_sig_in, vns_vh_sig_out,
 				       sizeof(struct vns_task_ref), false,
-				       NULL),
+				       NULL, true),
 	[VNS_VH_P_SIGNAL1] = VNS_VH_KRP("vhost_add_used_and_signal",
 					VNS_VH_CORE, vns_vh_sig1_in,
 					vns_vh_sig_out,
 					sizeof(struct vns_task_ref), false,
-					NULL),
+					NULL, true),
 	[VNS_VH_P_SIGNALN] = VNS_VH_KRP("vhost_add_used_and_signal_n",
 					VNS_VH_CORE, vns_vh_sign_in,
 					vns_vh_sig_out,
 					sizeof(struct vns_task_ref), false,
-					NULL),
+					NULL, true),
 	[VNS_VH_P_DISABLE] = VNS_VH_KP("vhost_disable_notify", VNS_VH_CORE,
-				       vns_vh_disable, false,
-				       VNS_ARGS_UNAVAIL),
+				       vns_vh_disable, false, false),
 	[VNS_VH_P_EMPTY] = VNS_VH_KRP("vhost_enable_notify", VNS_VH_CORE,
 				      vns_vh_empty_in, vns_vh_empty_out,
 				      sizeof(struct vns_vh_empty), false,
-				      VNS_ARGS_UNAVAIL),
+				      NULL, false),
 	[VNS_VH_P_RELEASE] = VNS_VH_KRP("vhost_net_release", VNS_VH_NET,
 					vns_vh_release_in, vns_vh_release_out,
 					sizeof(struct vns_task_ref), false,
-					VNS_ARGS_UNAVAIL),
+					NULL, false),
+	/* needs vhost_net_release's entry, which reads its arguments */
 	[VNS_VH_P_CLEANUP] = VNS_VH_KP("vhost_dev_cleanup", VNS_VH_CORE,
-				       vns_vh_cleanup, false, NULL),
+				       vns_vh_cleanup, false, false),
 	/* 6.8+: eventfd_signal() is an inline around eventfd_signal_mask() */
 	[VNS_VH_P_EVENTFD] = VNS_VH_KP("eventfd_signal", NULL, vns_vh_eventfd,
-				       false, NULL),
+				       false, true),
 	[VNS_VH_P_EVENTFD_MASK] = VNS_VH_KP("eventfd_signal_mask", NULL,
-					    vns_vh_eventfd, false, NULL),
+					    vns_vh_eventfd, false, true),
 	/* 4.20+; before, the loop is inline, vhost_can_busy_poll() is not */
 	[VNS_VH_P_BUSY] = VNS_VH_KRP("vhost_net_busy_poll", VNS_VH_NET,
 				     vns_vh_busy_in, vns_vh_busy_out,
-				     sizeof(struct vns_vh_busy), false, NULL),
+				     sizeof(struct vns_vh_busy), false, NULL,
+				     true),
 	[VNS_VH_P_CAN_BUSY] = VNS_VH_KP("vhost_can_busy_poll", VNS_VH_NET,
-					vns_vh_can_busy, false,
-					VNS_ARGS_UNAVAIL),
+					vns_vh_can_busy, false, false),
 };
 
 static bool vns_vh_busy_ns_known(void)

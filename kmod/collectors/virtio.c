@@ -200,9 +200,6 @@ static void vns_vio_learn_vq(struct vns_vio_ent *e, struct virtqueue *vq)
 	smp_store_release(&e->index, vq->index);
 }
 
-#ifdef VNS_HAVE_KPROBE_ARGS
-#define VNS_VIO_OK	NULL
-
 struct vns_vio_poll_data {
 	struct napi_struct *napi;
 	int budget;
@@ -354,6 +351,12 @@ VNS_KRETPROBE_RETURN(vns_vio_irq_out)
 	return 0;
 }
 
+/*
+ * try_fill_recv(): reads no argument, but tells a refill within a poll
+ * from one without by virtnet_poll()'s entry, which reads them: no
+ * .no_args (without argument access every failure would count as out of
+ * a poll)
+ */
 VNS_KRETPROBE_ENTRY(vns_vio_refill_in)
 {
 	return !vns_active(&vns_virtio_collector) || !READ_ONCE(vns_vio);
@@ -499,22 +502,6 @@ VNS_KPROBE_HANDLER(vns_vio_wake)
 	local_irq_restore(flags);
 	return 0;
 }
-#else
-#define VNS_VIO_OK		"no kprobe arguments on this architecture"
-#define vns_vio_poll_in		NULL
-#define vns_vio_poll_out	NULL
-#define vns_vio_get_buf_ctx	NULL
-#define vns_vio_get_buf		NULL
-#define vns_vio_cb_prepare	NULL
-#define vns_vio_irq_in		NULL
-#define vns_vio_irq_out		NULL
-#define vns_vio_refill_in	NULL
-#define vns_vio_refill_out	NULL
-#define vns_vio_bad_irq		NULL
-#define vns_vio_xmit_in		NULL
-#define vns_vio_xmit_out	NULL
-#define vns_vio_wake		NULL
-#endif
 
 #define VNS_VIO_NET	(IS_BUILTIN(CONFIG_VIRTIO_NET) ? NULL : "virtio_net")
 #define VNS_VIO_RING	(IS_BUILTIN(CONFIG_VIRTIO) ? NULL : "virtio_ring")
@@ -525,7 +512,6 @@ VNS_KPROBE_HANDLER(vns_vio_wake)
 		.module = mod,					\
 		.type = VNS_PROBE_KPROBE,			\
 		.kp_pre = fn,					\
-		.unavail = VNS_VIO_OK,				\
 	}
 
 #define VNS_VIO_KRETPROBE(sym, mod, in, out, size)		\
@@ -536,7 +522,6 @@ VNS_KPROBE_HANDLER(vns_vio_wake)
 		.krp_entry = in,				\
 		.krp_ret = out,					\
 		.krp_data_size = size,				\
-		.unavail = VNS_VIO_OK,				\
 	}
 
 static struct vns_probe vns_vio_probes[] = {

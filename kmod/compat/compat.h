@@ -23,6 +23,7 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include <linux/stacktrace.h>
 #ifdef HAVE_UNWIND_API
@@ -61,6 +62,12 @@ static inline ssize_t vns_compat_strscpy(char *dst, const char *src,
 
 /* --- stack capture ------------------------------------------------------ */
 
+/* 3.19 added within_module(); before, the core and init parts one by one */
+#ifndef HAVE_WITHIN_MODULE
+#define within_module(addr, mod)					\
+	(within_module_core(addr, mod) || within_module_init(addr, mod))
+#endif
+
 /*
  * x86 (4.14+): the unwinder's own loop, as arch_stack_walk() runs it, but
  * inline: no indirect call per frame, and with ORC no second look-up of
@@ -93,11 +100,34 @@ static __always_inline unsigned int vns_stack_save(unsigned long *store,
 	return nr;
 }
 #else
+/*
+ * The generic walkers (arm64 and the rest) may start inside themselves:
+ * arm64 5.10's arch_stack_walk() begins at itself, which
+ * stack_trace_save() skips, so stack_trace_save() comes first (5.16+
+ * begin at the caller; 4.18 and 4.19's save_stack_trace() skips its own
+ * two).  Frames before the first of this module's (the caller's) are
+ * dropped, so that a stack starts where the x86 unwinder's does.
+ */
+static inline unsigned int vns_stack_trim(unsigned long *store,
+					  unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr && i < 4; i++) {
+		if (!within_module(store[i], THIS_MODULE))
+			continue;
+		if (i)
+			memmove(store, store + i, (nr - i) * sizeof(*store));
+		return nr - i;
+	}
+	return nr;
+}
+
 static inline unsigned int vns_stack_save(unsigned long *store,
 					  unsigned int size)
 {
 #ifdef HAVE_STACK_TRACE_SAVE
-	return stack_trace_save(store, size, 0);
+	return vns_stack_trim(store, stack_trace_save(store, size, 0));
 #else
 	struct stack_trace t = {
 		.entries = store,
@@ -107,7 +137,7 @@ static inline unsigned int vns_stack_save(unsigned long *store,
 	save_stack_trace(&t);
 	if (t.nr_entries && store[t.nr_entries - 1] == ULONG_MAX)
 		t.nr_entries--;
-	return t.nr_entries;
+	return vns_stack_trim(store, t.nr_entries);
 #endif
 }
 #endif
@@ -376,13 +406,6 @@ static inline int vns_genl_register(struct genl_family *f,
 
 /* --- modules ------------------------------------------------------------ */
 
-/* 3.19 added within_module(); before, the core and init parts one by one */
-#ifndef HAVE_WITHIN_MODULE
-#include <linux/module.h>
-#define within_module(addr, mod)					\
-	(within_module_core(addr, mod) || within_module_init(addr, mod))
-#endif
-
 /*
  * Before 5.0 module_init() and module_exit() alias init_module() and
  * cleanup_module() without the function's attributes, and gcc 9+ warns that
@@ -590,22 +613,47 @@ void vns_cpuhp_remove(int handle);
 
 /*
  * The n-th (0-based) argument of a function, in a kprobe's pre-handler at
- * its entry.  VNS_HAVE_KPROBE_ARGS is undefined where neither the kernel's
- * helper nor a known calling convention gives it: probes that need
- * arguments are then unavailable.
+ * its entry (or a kretprobe's entry handler).  Three ways, in this order:
+ *
+ *  - accessor: the kernel's regs_get_kernel_argument()
+ *    (HAVE_FUNCTION_ARG_ACCESS_API): x86 since 5.0; arm64 since 5.1 or
+ *    5.2 (absent from 5.0.1 and 4.19, present in 5.2: sources checked);
+ *    later RHEL 8 4.18 kernels backport it (an arm64 one checked).
+ *    Feature-tested, not assumed from the version.
+ *  - regs: where the accessor is missing, the architecture's calling
+ *    convention read from struct pt_regs: x86_64 (SysV: rdi, rsi, rdx,
+ *    rcx, r8, r9; 3.10 .. 4.19 kernels) and arm64 (AAPCS64: x0 .. x7,
+ *    struct pt_regs's regs[0..7], as in 4.18 and 4.19; openEuler 20.03's
+ *    4.19, RHEL 8's 4.18 before the backport).
+ *  - none: any other architecture.  VNS_HAVE_KPROBE_ARGS is then undefined
+ *    and the probe layer never registers a probe whose handler reads
+ *    arguments (its table entry says .no_args if it reads none): see
+ *    vns_probe_reads_args().
+ *
+ * Test builds force the two fallbacks (make VNS_KPROBE_ARGS=regs|none,
+ * kmod/Makefile): regs ignores the accessor, none gives no access at all.
+ * VNS_KPROBE_ARGS_NAME is what /proc/vnetscope/status reports
+ * (kprobe_args=).
  */
 #include <linux/ptrace.h>
-#if defined(HAVE_REGS_GET_KERNEL_ARGUMENT)
+#ifdef VNS_KPROBE_ARGS_REGS
+#undef HAVE_REGS_GET_KERNEL_ARGUMENT
+#endif
+#if defined(VNS_KPROBE_ARGS_NONE)
+#define VNS_KPROBE_ARGS_NAME	"none"
+#elif defined(HAVE_REGS_GET_KERNEL_ARGUMENT)
 #define VNS_HAVE_KPROBE_ARGS 1
-static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
-					   unsigned int n)
+#define VNS_KPROBE_ARGS_NAME	"accessor"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
 {
 	return regs_get_kernel_argument(regs, n);
 }
 #elif defined(CONFIG_X86_64)
 #define VNS_HAVE_KPROBE_ARGS 1
-static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
-					   unsigned int n)
+#define VNS_KPROBE_ARGS_NAME	"regs"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
 {
 	switch (n) {
 	case 0: return regs->di;
@@ -617,7 +665,20 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 	}
 	return 0;
 }
+#elif defined(CONFIG_ARM64)
+#define VNS_HAVE_KPROBE_ARGS 1
+#define VNS_KPROBE_ARGS_NAME	"regs"
+static __always_inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
+						    unsigned int n)
+{
+	return n < 8 ? regs->regs[n] : 0;
+}
 #else
+#define VNS_KPROBE_ARGS_NAME	"none"
+#endif
+
+#ifndef VNS_HAVE_KPROBE_ARGS
+/* Never called: the probe layer registers no handler that reads them */
 static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 					   unsigned int n)
 {
@@ -625,12 +686,10 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 }
 #endif
 
-/* The .unavail of a probe whose handler reads arguments */
-#ifdef VNS_HAVE_KPROBE_ARGS
-#define VNS_ARGS_UNAVAIL	NULL
-#else
-#define VNS_ARGS_UNAVAIL	"no kprobe arguments on this architecture"
-#endif
+/*
+ * regs_return_value(), in a kretprobe's return handler, is every
+ * architecture's with kretprobes (arm64: regs->regs[0], 4.19 too).
+ */
 
 /*
  * proto_ops sendmsg/recvmsg (tun_sendmsg, tun_recvmsg): (sock, msg, len...)
@@ -641,7 +700,7 @@ static inline unsigned long vns_kprobe_arg(struct pt_regs *regs,
 #ifndef HAVE_PROTO_OPS_SENDMSG_SOCK
 #define VNS_SOCK_ARGS_UNAVAIL	"3.10 prototypes (kiocb first)"
 #else
-#define VNS_SOCK_ARGS_UNAVAIL	VNS_ARGS_UNAVAIL
+#define VNS_SOCK_ARGS_UNAVAIL	NULL
 #endif
 
 /* dev->priv_flags of OVS internal ports (0: no such flag, 3.10) */

@@ -42,6 +42,13 @@ struct vns_probe {
 	kretprobe_handler_t krp_ret;
 	size_t krp_data_size;
 	int krp_maxactive;		/* 0: from the CPU count */
+	/*
+	 * Its handlers work without the probed function's arguments: they
+	 * read none (vns_kprobe_arg()) and need no probe that does.  Without
+	 * argument access (VNS_HAVE_KPROBE_ARGS undefined) a kprobe, or a
+	 * kretprobe with an entry handler, is registered only if this is set.
+	 */
+	bool no_args;
 	/* set: this build cannot serve it (a header it needs is missing) */
 	const char *unavail;
 

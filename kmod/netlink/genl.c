@@ -130,7 +130,8 @@ static int vns_nl_status(struct sk_buff *skb, struct genl_info *info)
 	      vns_nla_put_u64(msg, VNS_A_MEM_BYTES, vns_mem_total(),
 			      VNS_A_PAD) ||
 	      vns_nla_put_u64(msg, VNS_A_MEM_LIMIT, vns_mem_limit(),
-			      VNS_A_PAD);
+			      VNS_A_PAD) ||
+	      nla_put_string(msg, VNS_A_KPROBE_ARGS, VNS_KPROBE_ARGS_NAME);
 	for (i = 0; !err && i < vns_nr_collectors; i++)
 		err = vns_nl_put_collector(msg, vns_collectors[i]);
 	mutex_unlock(&vns_lock);

@@ -265,23 +265,51 @@ static int vns_probe_attach(struct vns_probe *p, bool mod_here)
 }
 
 /*
- * Attach every probe of @c.  Fails (and detaches what it attached) only if
- * a required probe could not be attached.  Called under vns_lock.
+ * The enable's error: the required probe, why it is unavailable.  A few
+ * kept, as the mem_limit= messages are: the caller copies it out after
+ * vns_lock is dropped (the control file's last_error, the netlink reply).
+ */
+#define VNS_PROBE_MSGS	4
+static char vns_probe_msg[VNS_PROBE_MSGS][192];
+static unsigned int vns_probe_msg_next;
+
+static const char *vns_probe_required_msg(const struct vns_probe *p)
+{
+	char *msg = vns_probe_msg[vns_probe_msg_next++ % VNS_PROBE_MSGS];
+
+	snprintf(msg, sizeof(vns_probe_msg[0]),
+		 "required probe %s (%s) is unavailable: %s", p->name,
+		 vns_probe_type_name(p->type), p->reason ?: "unknown");
+	return msg;
+}
+
+/*
+ * Attach every probe of @c.  Fails (and detaches what it attached) if a
+ * required probe could not be attached, or if none of its probes could
+ * (attached, or waiting for its module): a collector is never on with
+ * nothing to count.  Called under vns_lock.
  */
 int vns_probes_attach(struct vns_collector *c, const char **err)
 {
-	unsigned int i;
+	unsigned int i, usable = 0;
 
 	lockdep_assert_held(&vns_lock);
 	for (i = 0; i < c->nr_probes; i++) {
 		struct vns_probe *p = &c->probes[i];
 
-		if (vns_probe_attach(p, false) && p->required) {
-			*err = "a required probe is unavailable (see probes)";
+		if (!vns_probe_attach(p, false)) {
+			usable++;
+		} else if (p->required) {
+			*err = vns_probe_required_msg(p);
 			vns_probes_detach(c);
 			p->state = VNS_PROBE_UNAVAILABLE;
 			return -ENOENT;
 		}
+	}
+	if (c->nr_probes && !usable) {
+		*err = "none of its probes is available (see probes)";
+		vns_probes_detach(c);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -361,9 +389,31 @@ static int vns_krp_maxactive(void)
 	return max_t(int, 64, 2 * num_possible_cpus());
 }
 
+/*
+ * Whether @p's handlers read the probed function's arguments: a kprobe's
+ * or a kretprobe's entry handler may, unless its table entry says not
+ * (.no_args); a return handler reads the return value only, and a
+ * tracepoint gets its arguments from the tracepoint.
+ */
+static bool vns_probe_reads_args(const struct vns_probe *p)
+{
+	if (p->no_args)
+		return false;
+	return p->type == VNS_PROBE_KPROBE ||
+	       (p->type == VNS_PROBE_KRETPROBE && p->krp_entry);
+}
+
 static int vns_probe_init(struct vns_collector *c, struct vns_probe *p)
 {
 	p->coll = c;
+	/* default deny: a handler that would read arguments it cannot get */
+	if (!IS_ENABLED(VNS_HAVE_KPROBE_ARGS) && vns_probe_reads_args(p))
+		p->unavail = "no argument access on this architecture";
+	/* what this build cannot serve shows so from the start */
+	if (p->unavail) {
+		p->state = VNS_PROBE_UNAVAILABLE;
+		p->reason = p->unavail;
+	}
 	p->pc = alloc_percpu(struct vns_probe_cpu);
 	if (!p->pc)
 		return -ENOMEM;

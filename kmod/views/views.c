@@ -51,9 +51,9 @@ static int vns_status_show(struct seq_file *m, void *v)
 	seq_puts(m, "# vnetscope status v1\n");
 	mutex_lock(&vns_lock);
 	seq_printf(m,
-		   "version=%s genl_version=%d kernel=%s mem_bytes=%llu mem_limit=%llu\n",
+		   "version=%s genl_version=%d kernel=%s mem_bytes=%llu mem_limit=%llu kprobe_args=%s\n",
 		   VNS_VERSION, VNS_GENL_VERSION, utsname()->release,
-		   vns_mem_total(), vns_mem_limit());
+		   vns_mem_total(), vns_mem_limit(), VNS_KPROBE_ARGS_NAME);
 	for (i = 0; i < vns_nr_collectors; i++) {
 		struct vns_collector *c = vns_collectors[i];
 

@@ -68,9 +68,12 @@ static void put_coll(struct nl_msg *msg, const struct tcoll *c)
 	nla_nest_end(msg, n);
 }
 
-/* @limit 0: no VNS_A_MEM_LIMIT, as from a module before it */
+/*
+ * @limit 0: no VNS_A_MEM_LIMIT, @args NULL: no VNS_A_KPROBE_ARGS, as from
+ * a module before them
+ */
 static void status_read(struct vns_status *st, const struct tcoll *colls,
-			int n, u64 mem, u64 limit)
+			int n, u64 mem, u64 limit, const char *args)
 {
 	struct nlattr *tb[VNS_A_MAX + 1];
 	struct nl_msg *msg = nlmsg_alloc();
@@ -82,6 +85,8 @@ static void status_read(struct vns_status *st, const struct tcoll *colls,
 	nla_put_u64(msg, VNS_A_MEM_BYTES, mem);
 	if (limit)
 		nla_put_u64(msg, VNS_A_MEM_LIMIT, limit);
+	if (args)
+		nla_put_string(msg, VNS_A_KPROBE_ARGS, args);
 	for (i = 0; i < n; i++)
 		put_coll(msg, &colls[i]);
 	msg_tb(msg, tb);
@@ -163,7 +168,7 @@ static void test_status(void)
 	struct vns_status st;
 	FILE *f;
 
-	status_read(&st, &drops_on, 1, 754381, 64 << 20);
+	status_read(&st, &drops_on, 1, 754381, 64 << 20, "accessor");
 	probe_add(&p, "drops", "kfree_skb", VNS_PROBE_TRACEPOINT,
 		  VNS_PROBE_ATTACHED, 421, NULL);
 	f = out_open();
@@ -176,20 +181,28 @@ static void test_status(void)
 	vns_status_free(&st);
 	vns_probes_free(&p);
 
-	status_read(&st, &drops_off, 1, 0, 64 << 20);
+	status_read(&st, &drops_off, 1, 0, 64 << 20, "none");
 	probe_add(&p, "drops", "kfree_skb", VNS_PROBE_TRACEPOINT,
 		  VNS_PROBE_DETACHED, 0, NULL);
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
-		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":67108864,\"collectors\":[{\"name\":\"drops\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]}]}");
+		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":67108864,\"kprobe_args\":\"none\",\"collectors\":[{\"name\":\"drops\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]}]}");
 	f = out_open();
 	vns_probes_print(&p);
 	CHECK_STR(out_close(f), "drops kfree_skb (tracepoint): detached\n");
 	CHECK_STR(JSON_DOC(vns_probes_print(&p)),
 		  "{\"probes\":[{\"collector\":\"drops\",\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]}");
+	/* without argument access the text says so (not for the accessor) */
+	f = out_open();
+	vns_status_print(&st, 1, &p);
+	CHECK_STR(out_close(f),
+		  "vnetscope 0.1.0 (netlink v1), kernel 6.1.0-56-amd64, memory 0 B of 64.0 MiB, kprobe arguments: none\n"
+		  "collector drops: off, filter: none\n"
+		  "  memory 0 B, entries 0 of 0, lost 0\n"
+		  "  probe kfree_skb (tracepoint): detached\n");
 	vns_status_free(&st);
 
 	/* a filter; the settings in JSON only; a probe of no collector */
-	status_read(&st, filtered, 2, 0, 0);
+	status_read(&st, filtered, 2, 0, 0, NULL);
 	probe_add(&p, NULL, "ovs_dp_process_packet", VNS_PROBE_KPROBE,
 		  VNS_PROBE_WAITING, 0, "openvswitch");
 	f = out_open();
@@ -204,7 +217,7 @@ static void test_status(void)
 		  "probes of no collector:\n"
 		  "  probe ovs_dp_process_packet (kprobe, module openvswitch): waiting for module\n");
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
-		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":null,\"collectors\":[{\"name\":\"drops\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":{\"proto\":\"udp\",\"dport\":9},\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{\"seen\":3},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]},{\"name\":\"latency\",\"state\":null,\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{},\"probes\":[]}],\"probes\":[{\"collector\":null,\"name\":\"ovs_dp_process_packet\",\"type\":\"kprobe\",\"module\":\"openvswitch\",\"state\":\"waiting\",\"reason\":null,\"hits\":0}]}");
+		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":null,\"kprobe_args\":null,\"collectors\":[{\"name\":\"drops\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":{\"proto\":\"udp\",\"dport\":9},\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{\"seen\":3},\"probes\":[{\"name\":\"kfree_skb\",\"type\":\"tracepoint\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":0}]},{\"name\":\"latency\",\"state\":null,\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"config\":{\"threshold_us\":10000,\"phy\":\"eth0\",\"dir\":\"rx\"},\"counters\":{},\"probes\":[]}],\"probes\":[{\"collector\":null,\"name\":\"ovs_dp_process_packet\",\"type\":\"kprobe\",\"module\":\"openvswitch\",\"state\":\"waiting\",\"reason\":null,\"hits\":0}]}");
 	CHECK(VNS_GIVEN(&st.colls[1].config, VNS_SET_THRESHOLD) &&
 	      st.colls[1].config.threshold_us == 10000 &&
 	      !VNS_GIVEN(&st.colls[1].config, VNS_SET_STAGE_THRESHOLD), "config parsed");
@@ -233,7 +246,7 @@ static void test_handlers(void)
 	struct nl_msg *msg;
 	FILE *f;
 
-	status_read(&st, colls, 2, 0, 0);
+	status_read(&st, colls, 2, 0, 0, NULL);
 	CHECK_INT((int)st.ncolls, 2);
 	CHECK(VNS_HAS(&st.colls[0], VNS_COLL_A_CALLS) &&
 	      st.colls[0].calls == 12800 && st.colls[0].timed == 200 &&
@@ -275,7 +288,7 @@ static void test_handlers(void)
 		  "  handlers: 100 calls, 0 timed\n"
 		  "  probe ip_output (kprobe): detached\n");
 	CHECK_STR(JSON_DOC(vns_status_print(&st, 1, &p)),
-		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":null,\"collectors\":[{\"name\":\"tun\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{\"dead\":0},\"handlers\":{\"calls\":12800,\"timed\":200,\"timed_ns\":306000,\"avg_ns\":1530,\"total_ns\":19584000},\"probes\":[{\"name\":\"sock_def_readable\",\"type\":\"kprobe\",\"module\":null,\"state\":\"attached\",\"reason\":null,\"hits\":100,\"missed\":0,\"calls\":12800,\"timed\":200,\"timed_ns\":306000}]},{\"name\":\"latency\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"handlers\":{\"calls\":100,\"timed\":0,\"timed_ns\":0,\"avg_ns\":null,\"total_ns\":null},\"probes\":[{\"name\":\"ip_output\",\"type\":\"kprobe\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":100}]}]}");
+		  "{\"version\":\"0.1.0\",\"genl_version\":1,\"kernel\":\"6.1.0-56-amd64\",\"mem_bytes\":0,\"mem_limit\":null,\"kprobe_args\":null,\"collectors\":[{\"name\":\"tun\",\"state\":\"on\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{\"dead\":0},\"handlers\":{\"calls\":12800,\"timed\":200,\"timed_ns\":306000,\"avg_ns\":1530,\"total_ns\":19584000},\"probes\":[{\"name\":\"sock_def_readable\",\"type\":\"kprobe\",\"module\":null,\"state\":\"attached\",\"reason\":null,\"hits\":100,\"missed\":0,\"calls\":12800,\"timed\":200,\"timed_ns\":306000}]},{\"name\":\"latency\",\"state\":\"off\",\"mem_bytes\":0,\"lost\":0,\"entries\":0,\"capacity\":0,\"filter\":null,\"counters\":{},\"handlers\":{\"calls\":100,\"timed\":0,\"timed_ns\":0,\"avg_ns\":null,\"total_ns\":null},\"probes\":[{\"name\":\"ip_output\",\"type\":\"kprobe\",\"module\":null,\"state\":\"detached\",\"reason\":null,\"hits\":100}]}]}");
 	f = out_open();
 	vns_probes_print(&p);
 	CHECK_STR(out_close(f),

@@ -114,6 +114,12 @@ enum vns_attr {
 	VNS_A_KVM,		/* nest: enum vns_kvm_attr */
 	VNS_A_VIRTIO,		/* nest: enum vns_virtio_attr */
 	VNS_A_TUN_EVENT,	/* nest: enum vns_tun_event_attr */
+	VNS_A_KPROBE_ARGS,	/* string (STATUS_GET): how kprobe handlers
+				 * read the probed function's arguments:
+				 * "accessor" (regs_get_kernel_argument()),
+				 * "regs" (the architecture's registers) or
+				 * "none" (probes that read them unavailable)
+				 */
 
 	__VNS_A_MAX,
 	VNS_A_MAX = __VNS_A_MAX - 1

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* x86 4.14+: the unwinder's own API, exported to modules (asm/unwind.h) */
 #include <linux/sched.h>
+#ifndef CONFIG_X86
+#error "the unwinder API used here is x86's: elsewhere stack_trace_save()"
+#endif
 #include <asm/unwind.h>
 int vns_conftest(void);
 int vns_conftest(void)

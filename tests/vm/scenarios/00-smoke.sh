@@ -38,7 +38,9 @@ expect_eq smoke/netns_cleanup "$(ip netns list | grep -c '^vns_')" 0
 # The module was built for this very kernel.
 if [ -f "${VNS_KO:-}" ]; then
   pass smoke/ko_exists
-  vermagic=$(modinfo -F vermagic "$VNS_KO" 2>&1)
+  # (from the .modinfo section where the guest has no modinfo)
+  if command -v modinfo >/dev/null; then vermagic=$(modinfo -F vermagic "$VNS_KO" 2>&1)
+  else vermagic=$(tr '\0' '\n' < "$VNS_KO" | sed -n 's/^vermagic=//p' | head -n 1); fi
   expect_eq smoke/ko_vermagic "${vermagic%% *}" "$(uname -r)"
 else
   fail smoke/ko_exists "no module at '${VNS_KO:-}'"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # 10-drops: the drop collector end to end, through the text views, on real drops:
 # UDP to a closed port (IPv4 and IPv6), tc netem loss on a veth, an nftables DROP rule,
-# an MTU mismatch on a veth pair, and filter exactness.
+# an MTU mismatch on a veth pair, and filter exactness; without kprobe argument access (a
+# VNS_KPROBE_ARGS=none build), which probes are unavailable and that drops still counts.
 . "$(dirname "$0")/../lib.sh"
 . "$VNS_REPO/tests/vm/vns.sh"
 
@@ -110,6 +111,58 @@ expect_range $T/reset_seen "$(status_get seen)" 0 2
 ctl disable drops
 expect_eq $T/disabled "$(status_get state)" off
 expect_eq $T/probe_detached "$(view_get $VNS_PROC/probes state collector=drops probe=kfree_skb)" detached
+
+# --- kprobe arguments: how this build reads them (status: kprobe_args=) ---------------------
+# accessor or regs: every probe may attach.  none (make VNS_KPROBE_ARGS=none, as on an
+# architecture without either): the probes whose handlers read arguments are unavailable,
+# collectors that require one refuse to enable, and drops (a tracepoint) counts exactly.
+P=$VNS_PROC/probes
+NOARGS=no_argument_access_on_this_architecture
+args=$(sed -n 's/^version=.* kprobe_args=\([^ ]*\).*/\1/p' $VNS_PROC/status)
+case $args in
+  accessor|regs|none) pass $T/kprobe_args;;
+  *) fail $T/kprobe_args "status says kprobe_args='$args'";;
+esac
+if [ "$args" != none ]; then
+  expect_eq $T/args_all_probes "$(view_count $P reason=$NOARGS)" 0
+else
+  # decided at load: every kprobe and kretprobe of these, no tracepoint, and not the
+  # selftest probes (their handlers read no argument)
+  keep $P noargs-probes
+  expect_eq $T/noargs_no_tracepoint "$(view_count $P type=tracepoint reason=$NOARGS)" 0
+  for c in tun latency kvm virtio; do
+    n=$(( $(view_count $P collector=$c type=kprobe) + $(view_count $P collector=$c type=kretprobe) ))
+    expect_eq $T/noargs_${c}_all "$(view_count $P collector=$c reason=$NOARGS)" "$n"
+  done
+  expect_eq $T/noargs_selftest "$(view_count $P collector=selftest reason=$NOARGS)" 0
+  ctl enable latency
+  expect_eq $T/noargs_latency_on "$(view_get $VNS_PROC/status state collector=latency)" on
+  n=$(( $(view_count $P collector=latency type=kprobe) + $(view_count $P collector=latency type=kretprobe) ))
+  expect_eq $T/noargs_latency_kprobes "$(view_count $P collector=latency state=unavailable reason=$NOARGS)" "$n"
+  expect_eq $T/noargs_latency_tracepoints "$(view_count $P collector=latency type=tracepoint state=attached)" \
+    "$(view_count $P collector=latency type=tracepoint)"
+  ctl disable latency
+  ctl enable tun && fail $T/noargs_tun_refused "enabled"
+  expect_eq $T/noargs_tun_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
+    "required_probe_tun_net_xmit_(kretprobe)_is_unavailable:_${NOARGS}_(-2)"
+  expect_eq $T/noargs_tun_off "$(view_get $VNS_PROC/status state collector=tun)" off
+  # vhost: its run kretprobes read no argument (they may attach), handle_rx does
+  ctl enable vhost && fail $T/noargs_vhost_refused "enabled"
+  expect_eq $T/noargs_vhost_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
+    "required_probe_handle_rx_(kprobe)_is_unavailable:_${NOARGS}_(-2)"
+  expect_eq $T/noargs_vhost_detached "$(view_count $P collector=vhost state=attached) $(view_count $P collector=vhost state=waiting)" "0 0"
+  for c in virtio kvm; do
+    ctl enable $c && fail $T/noargs_${c}_refused "enabled"
+    expect_eq $T/noargs_${c}_error "$(sed -n 's/^last_error=//p' $VNS_DBG/control)" \
+      "none_of_its_probes_is_available_(see_probes)_(-2)"
+    expect_eq $T/noargs_${c}_probes "$(view_count $P collector=$c state=unavailable reason=$NOARGS)" \
+      "$(view_count $P collector=$c)"
+  done
+  ctl enable drops proto=udp dport=9
+  udp_send 127.0.0.1 40020 127.0.0.1 9 30
+  expect_eq $T/noargs_drops_count "$(view_sum $V sport=40020 dport=9)" 30
+  ctl disable drops
+fi
 
 cleanup_netns
 dmesg_clean $T/dmesg_clean
