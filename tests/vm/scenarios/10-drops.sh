@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 10-drops: the drop collector end to end, through the text views, on real drops:
 # UDP to a closed port (IPv4 and IPv6), tc netem loss on a veth, an nftables DROP rule,
 # an MTU mismatch on a veth pair, and filter exactness.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 70-cpu: the CPU-side causes of latency (issue 4), measured against the test-only fixtures
 # module (tests/fixtures): a timer callback that busy-waits, interrupts held off, bottom halves
 # held off; softirq accounting checked against the kernel's own tracefs events; 50 enable/disable
