@@ -106,7 +106,7 @@ if [ -n "${VNS_KO2:-}" ]; then
   VNS_KO=$VNS_KO2
   echo "=== $tag: the scenarios again with $VNS_KO"
   if load_vns >/dev/null; then
-    st=$(head -n 1 /proc/vnetscope/status 2>/dev/null)
+    st=$(grep -m1 '^version=' /proc/vnetscope/status 2>/dev/null)     # the module's line
     case " $st " in
       *" kprobe_args=$tag "*) note "PASS $tag/kprobe_args";;
       *) note "FAIL $tag/kprobe_args: /proc/vnetscope/status says '$st', want kprobe_args=$tag";;
