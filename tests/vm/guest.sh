@@ -19,7 +19,7 @@
 # With VNS_KO2 (a second build of the module) and VNS_KO2_TAG (its kprobe argument access, e.g.
 # "regs": the forced-fallback build), the scenarios run a second time with VNS_KO=$VNS_KO2 after
 # the first pass: a check that /proc/vnetscope/status says kprobe_args=$VNS_KO2_TAG, then every
-# scenario as "=== TAG/NAME", its log in $VNS_OUT/logs/TAG/, its result lines prefixed "TAG/"
+# scenario (or those of VNS_KO2_SUITE, a --suite list) as "=== TAG/NAME", its log in $VNS_OUT/logs/TAG/, its result lines prefixed "TAG/"
 # (e.g. "FAIL regs/drops/udp4_count: ..."), so that a failure names the build.
 # Exit status: 0 if nothing failed, 1 otherwise.
 set -u
@@ -114,6 +114,13 @@ if [ -n "${VNS_KO2:-}" ]; then
     unload_vns >/dev/null 2>&1
   else
     note "FAIL $tag/load_vns: insmod $VNS_KO"
+  fi
+  if [ -n "${VNS_KO2_SUITE+set}" ]; then
+    all=("${scenarios[@]}") scenarios=()
+    for f in "${all[@]}"; do
+      n=$(basename "$f" .sh)
+      case ",$VNS_KO2_SUITE," in *",$n,"*) scenarios+=("$f");; esac
+    done
   fi
   run_pass "$tag/"
 fi

@@ -19,9 +19,11 @@
 # the scenarios marked "# vns-vm: arm64", with the CLI and test programs cross-built into
 # build/arm64/cli and build/arm64/tests (against the arm64 root, scripts/lab-setup.sh), and
 # VNS_ARM64=1 in the guest (a scenario may take a lighter load there, same assertions). The
-# same boot runs them twice: with the module's normal build, then with the forced-fallback
-# build (scripts/build-kmod.sh with VNS_KPROBE_ARGS=regs: kprobe arguments read from the arch
-# registers), whose results are named "regs/..." (tests/vm/guest.sh's VNS_KO2).
+# same boot runs them with the module's normal build, then those also marked "arm64-regs"
+# again with the forced-fallback build (scripts/build-kmod.sh with VNS_KPROBE_ARGS=regs:
+# kprobe arguments read from the arch registers instead of regs_get_kernel_argument(), which is
+# all that differs between the two builds: the scenarios whose collectors read kprobe
+# arguments), their results named "regs/..." (tests/vm/guest.sh's VNS_KO2).
 #
 # Prints per kernel "<kver>: N passed, N failed, N skipped (T s)", and last "N passed, N failed"
 # over all kernels. A kernel splat, a timeout, a scenario or guest that died, or a module that
@@ -61,13 +63,14 @@ done
 #              guest's files first (build/l2/, its log in build/vm/l2-build.log)
 #   timeout=S  its own timeout instead of VNS_SCENARIO_TIMEOUT (tests/vm/guest.sh reads it too)
 #   arm64      it runs on the arm64 kernels too (else x86 only)
+#   arm64-regs and again there with the forced-fallback build (its probes read kprobe arguments)
 # The nested scenarios run in a boot of their own, after the others' (build/vm/<kver>/nested/):
 # qemu's -cpu max (TCG emulates AMD SVM, so kvm_amd loads), one vCPU (VNS_NESTED_SMP), and
 # TCG's multi-threaded loop, which with one vCPU is one thread. Single-threaded TCG's
 # round-robin loop over two vCPUs, which the other scenarios need (see below), stalls a nested
 # guest for minutes at a time (its boot stops at random points, idle); one vCPU cannot race
 # live code patching across vCPUs, which is why the other boot is single-threaded.
-plain=() nest=() a64=() plain_tmo=0 nest_tmo=0 a64_tmo=0
+plain=() nest=() a64=() a64r=() plain_tmo=0 nest_tmo=0 a64_tmo=0
 for f in "$REPO"/tests/vm/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
@@ -82,6 +85,7 @@ for f in "$REPO"/tests/vm/scenarios/*.sh; do
     *) plain+=("$n"); plain_tmo=$((plain_tmo + ${t:-$STMO} + 20));;
   esac
   case " $tags " in *" arm64 "*) a64+=("$n"); a64_tmo=$((a64_tmo + ${t:-$STMO} + 20));; esac
+  case " $tags " in *" arm64-regs "*) a64r+=("$n"); a64_tmo=$((a64_tmo + ${t:-$STMO} + 20));; esac
 done
 if [ $(( ${#plain[@]} + ${#nest[@]} )) -eq 0 ]; then
   echo "run.sh: no scenario matches '${suite:-*}' in tests/vm/scenarios" >&2; exit 2
@@ -198,7 +202,7 @@ boot_kernel() {
   gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_SCENARIO_TIMEOUT=$STMO"
   if [ "$kind" = arm64 ]; then
     gcmd+=" VNS_CLI=$(q "$A64/cli/vnetscope") VNS_TESTBIN=$(q "$A64/tests") VNS_ARM64=1"
-    [ -n "$ko2" ] && gcmd+=" VNS_KO2=$(q "$ko2") VNS_KO2_TAG=regs"
+    [ -n "$ko2" ] && gcmd+=" VNS_KO2=$(q "$ko2") VNS_KO2_TAG=regs VNS_KO2_SUITE=$(q "$(list "${a64r[@]}")")"
   else
     gcmd+=" VNS_CLI=$(q "$REPO/cli/vnetscope") VNS_TESTBIN=$(q "$REPO/build/tests")"
   fi
@@ -312,7 +316,7 @@ for kv in "${kernels[@]}"; do
   for kind in $kinds; do
     if [ "$kind" = arm64 ]; then
       [ ${#a64[@]} -gt 0 ] || { echo "  (no arm64 scenario among '${suite:-*}')"; continue; }
-      bout=$out names=$(list "${a64[@]}") btmo=$((180 + 2 * a64_tmo))
+      bout=$out names=$(list "${a64[@]}") btmo=$((180 + a64_tmo))
     elif [ "$kind" = plain ]; then
       [ ${#plain[@]} -gt 0 ] || continue
       bout=$out names=$(list "${plain[@]}") btmo=$((180 + plain_tmo))

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vns-vm: arm64
+# vns-vm: arm64 arm64-regs
 # 90-latency: per-stage latency (issue 5), system path.
 #   1. A known delay at a known stage: netem delay 20 ms on the egress veth between two
 #      namespaces, N pings: QDISC_ENQ -> QDISC_DEQ holds every request in 16-32 ms, every

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# vns-vm: arm64
+# vns-vm: arm64 arm64-regs
 # 91-details: the latency collector's details mode (issue 5): one record per slow packet in the
 # events file, and vnetscope latency --details.
 #   0. The events file starts with "# vnetscope events v1", glued to its first record.
