@@ -34,6 +34,14 @@ unit:
 testbin:
 	$(MAKE) -C tests/vm all
 
+# The CLI and the VM test programs cross-built for the arm64 guests, against the arm64 root
+# that scripts/lab-setup.sh makes (tests/vm/run.sh builds them itself for arm64 kernels)
+ARM64_SYSROOT	?= $(or $(VNS_LAB),/var/cache/vns-lab)/arm64-root
+cross-arm64:
+	$(MAKE) -C cli CROSS_COMPILE=aarch64-linux-gnu- SYSROOT=$(ARM64_SYSROOT) O=$(CURDIR)/build/arm64/cli
+	$(MAKE) -C tests/vm CROSS_COMPILE=aarch64-linux-gnu- SYSROOT=$(ARM64_SYSROOT) \
+		BUILD=$(CURDIR)/build/arm64/tests
+
 # A boot that hangs is stopped (scripts/vmrun.sh), and the whole VM suite keeps to 4000 s.
 vm: cli testbin
 	VNS_VM_JOBS=$${VNS_VM_JOBS:-2} VNS_VM_BUDGET=$${VNS_VM_BUDGET:-4500} tests/vm/run.sh
@@ -95,7 +103,7 @@ clean:
 	$(MAKE) -C cli clean
 	rm -rf build
 
-.PHONY: all module cli setup unit testbin vm pkg-check dkms-check build-el7 check demo \
+.PHONY: all module cli setup unit testbin cross-arm64 vm pkg-check dkms-check build-el7 check demo \
 	dkms-install dkms-uninstall clean
 .PHONY: bench sign
 

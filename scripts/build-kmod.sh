@@ -7,7 +7,9 @@
 # removed, mtimes kept so that rebuilds are incremental) into build/kmod/KVER/, then
 #   make -C <repo>/build/kmod/KVER/kmod KDIR=$KDIR modules   (kmod/ has Kbuild and a Makefile)
 #   make -C $KDIR M=<repo>/build/kmod/KVER/kmod modules      (kmod/ has only a Kbuild)
-# runs with the compiler the kernel was built with (CC=gcc-10 for Debian's 5.10 and our 4.19).
+# runs with the compiler the kernel was built with (CC=gcc-10 for Debian's 5.10 and our 4.19);
+# an arm64 kernel's tree (CONFIG_ARM64=y) is cross-built: ARCH=arm64
+# CROSS_COMPILE=aarch64-linux-gnu- CC=aarch64-linux-gnu-<the kernel's gcc>.
 # Make's output goes to stderr; stdout gets the path of each resulting .ko, one a line.
 #
 # Environment: KDIR (default /usr/src/linux-headers-KVER), VNS_BUILD (default <repo>/build),
@@ -74,16 +76,25 @@ cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\).*/\1/p' "$KDIR/.config" 2>/dev
 [ -n "$cc" ] || cc=$(sed -n 's/^# Compiler: \([^ ]*\).*/\1/p' "$KDIR/.config" 2>/dev/null) # 4.18-5.7
 [ -n "$cc" ] || cc=$(sed -n 's/^#define CONFIG_CC_VERSION_TEXT "\([^ ]*\).*/\1/p' \
                        "$KDIR/include/generated/autoconf.h" 2>/dev/null)
-ccarg=()
+# An arm64 kernel (Debian's, built natively) is cross-built here: ARCH=arm64 and the
+# aarch64-linux-gnu- cross compiler of the same gcc version (gcc-aarch64-linux-gnu, and
+# bullseye's gcc-10-aarch64-linux-gnu for 5.10; scripts/lab-setup.sh installs them).
+ccarg=() cross=()
+if grep -qx 'CONFIG_ARM64=y' "$KDIR/.config" 2>/dev/null && [ "$(uname -m)" != aarch64 ]; then
+  cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+  cc=aarch64-linux-gnu-${cc#aarch64-linux-gnu-}
+  [ "$cc" != aarch64-linux-gnu- ] || cc=aarch64-linux-gnu-gcc
+fi
 case $cc in
-  *gcc-[0-9]*|*clang-[0-9]*)            # a versioned compiler: it must be the one we use
+  *gcc-[0-9]*|*clang-[0-9]*|aarch64-linux-gnu-*)   # a versioned (or cross) compiler: the one we use
     if command -v "$cc" >/dev/null; then ccarg=(CC="$cc")
     else
-      echo "build-kmod: $KV was built with $cc, which is not installed" \
-           "(scripts/lab-setup.sh installs gcc-10 from bullseye)" >&2
+      echo "build-kmod: $KV was built with ${cc#aarch64-linux-gnu-}, and $cc is not installed" \
+           "(scripts/lab-setup.sh installs gcc-10 from bullseye, and the arm64 cross compilers)" >&2
       exit 3
     fi;;
 esac
+ccarg+=("${cross[@]}")
 
 # With both a Kbuild and a Makefile, the Makefile is the module's own front end (it runs the
 # compat feature tests before kbuild): use it, telling it the kernel. Else call kbuild directly.

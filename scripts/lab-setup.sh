@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# scripts/lab-setup.sh [--deps] [SERIES...]         (default series: 4.19 5.10 6.1 6.12)
+# scripts/lab-setup.sh [--deps] [SERIES...]  (default: 4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64)
 #
 # Prepares this machine (Debian 12, as root) for the VM tests: installs the build and test
 # packages, adds Debian's bullseye (5.10 and its gcc-10) and bookworm-backports (6.12) suites
@@ -10,6 +10,20 @@
 # (VNS_LAB defaults to /var/cache/vns-lab). 4.19 is not a Debian kernel: it comes from
 # ../shared/kernels/4.19.*/ beside the repository when that exists (vmlinuz, modules.tar.xz,
 # build.tar.xz). --deps installs the packages only.
+#
+# arm64 (series "5.10-arm64", "6.1-arm64"; booted by qemu-system-aarch64 under TCG): the host
+# gets qemu-system-arm and the cross compilers (gcc-aarch64-linux-gnu, and bullseye's
+# gcc-10-aarch64-linux-gnu for 5.10), dpkg learns the arm64 architecture, and the arm64 image,
+# headers and -common packages are downloaded and unpacked, never installed (an :arm64 headers
+# package would replace this machine's compiler): headers under /usr/src/linux-headers-<kver>
+# with their scripts/ and tools/ pointed at this machine's linux-kbuild-<series> (which Debian's
+# headers depend on, >= their version), the image (gunzipped: qemu boots an uncompressed Image)
+# and modules under $VNS_LAB/<kver>/, with $VNS_LAB/<kver>/arch saying "arm64". The newest
+# kernel of the series whose packages the mirror really serves is taken. The guest cannot run
+# this machine's x86 userland: an arm64 Debian root (mmdebstrap, through qemu-user-static) is
+# made once in $VNS_LAB/arm64-root, with the scenarios' tools and the -dev packages that make it
+# the sysroot for cross-building the CLI and the test programs; a stamp of its package list
+# keeps re-runs from remaking it.
 #
 # Writes $VNS_LAB/kernels.list, lines "<series> <kver>", and prints the lines of the series asked
 # for; a kernel that cannot be had prints "lab-setup: <series>: not available (<reason>)", is
@@ -44,7 +58,17 @@ PREFS=/etc/apt/preferences.d/vnetscope-lab
 
 deps_only=0
 if [ "${1:-}" = --deps ]; then deps_only=1; shift; fi
-SERIES=${*:-4.19 5.10 6.1 6.12}
+SERIES=${*:-4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64}
+# the arm64 lab: host packages, and what the arm64 root holds (tests/vm/scenarios need the tools;
+# the -dev packages make it the sysroot of the cross builds: cli/Makefile SYSROOT=)
+ARM64_PKGS="qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap qemu-user-static binfmt-support arch-test"
+ARM64_ROOT_PKGS="bash coreutils findutils grep sed gawk iproute2 iputils-ping python3 kmod procps
+      util-linux nftables iptables busybox ethtool libnl-3-200 libnl-genl-3-200 libjson-c5
+      libncurses6 libmnl0 libnl-3-dev libnl-genl-3-dev libjson-c-dev libncurses-dev libmnl-dev
+      libc6-dev"
+ARM64_ROOT=$LAB/arm64-root
+want_arm64=0
+case " $SERIES " in *-arm64" "*) want_arm64=1;; esac
 
 say() { echo "lab-setup: $*" >&2; }
 need_root() { [ "$(id -u)" = 0 ] || { say "must run as root to $1"; exit 1; }; }
@@ -161,6 +185,17 @@ if [ -n "$miss" ]; then
   no_service_starts apt_install $miss
   ovs_off
 fi
+if [ $want_arm64 = 1 ]; then
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    need_root "add the arm64 architecture"
+    say "dpkg --add-architecture arm64"
+    dpkg --add-architecture arm64; rm -f "$APT_STAMP"; apt_updated=0
+  fi
+  # shellcheck disable=SC2086
+  miss=$(missing_pkgs $ARM64_PKGS)
+  # shellcheck disable=SC2086
+  if [ -n "$miss" ]; then no_service_starts apt_install $miss; fi
+fi
 [ $deps_only = 1 ] && exit 0
 
 mkdir -p "$LAB"
@@ -176,7 +211,8 @@ local_kver() {   # a kernel of series $1 already set up here (the newest)
   local d kv best=""
   for d in "$LAB/$1".* "$LAB/$1"-*; do
     [ -d "$d" ] || continue
-    kv=${d##*/}; kernel_ok "$kv" && best=$(printf '%s\n%s\n' "$best" "$kv" | sed '/^$/d' | sort -V | tail -n 1)
+    kv=${d##*/}; [ -e "$d/arch" ] && continue       # an arm64 kernel (series N-arm64)
+    kernel_ok "$kv" && best=$(printf '%s\n%s\n' "$best" "$kv" | sed '/^$/d' | sort -V | tail -n 1)
   done
   echo "$best"
 }
@@ -231,8 +267,108 @@ setup_debian() {   # setup_debian SERIES: headers from apt, image unpacked from 
   echo "$kv"
 }
 
+# --- arm64 ---
+arm64_kvers() {  # the Debian generic arm64 kernels of series $1 in apt, newest first
+  apt-cache search --names-only "^linux-headers-${1//./\\.}(\\.[0-9]+)?[-.+].*-arm64\$" 2>/dev/null |
+    awk '{print $1}' | grep -v -- '-rt-\|cloud' | sed 's/^linux-headers-//' | sort -rV
+}
+# arm64_root: the arm64 Debian root that the arm64 guests run (read-only), remade when the
+# package list changes.
+arm64_root() {
+  local stamp t
+  # the initramfs's busybox (scripts/vmrun.sh): arm64's static one
+  if [ ! -s "$LAB/arm64-busybox" ]; then
+    need_root "unpack busybox-static:arm64"
+    t=$(mktemp -d)
+    (cd "$t" && apt-get -qq download busybox-static:arm64 >/dev/null 2>&1 && dpkg -x busybox-static_*.deb x) &&
+      cp "$t/x/bin/busybox" "$LAB/arm64-busybox.new" && mv "$LAB/arm64-busybox.new" "$LAB/arm64-busybox"
+    rm -rf "$t"
+    [ -s "$LAB/arm64-busybox" ] || { say "cannot download busybox-static:arm64"; return 1; }
+  fi
+  stamp=$(echo $ARM64_ROOT_PKGS | tr ' ' '\n' | sort | sha1sum | cut -c1-12)
+  [ "$(cat "$ARM64_ROOT/.vns-stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  need_root "make the arm64 root"
+  # qemu-user-static runs the arm64 maintainer scripts: binfmt_misc must be mounted and on
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || { say "cannot mount binfmt_misc"; return 1; }
+  fi
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { say "no binfmt_misc entry for qemu-aarch64"; return 1; }
+  say "arm64: mmdebstrap bookworm into $ARM64_ROOT (a few minutes)"
+  rm -rf "$ARM64_ROOT.new"
+  mmdebstrap --quiet --architectures=arm64 --variant=minbase \
+    --include="$(echo $ARM64_ROOT_PKGS | tr ' ' ,)" bookworm "$ARM64_ROOT.new" >&2 ||
+    { rm -rf "$ARM64_ROOT.new"; say "mmdebstrap failed"; return 1; }
+  mkdir -p "$ARM64_ROOT.new/lib/modules"            # the guest mounts the kernel's modules there
+  echo "$stamp" > "$ARM64_ROOT.new/.vns-stamp"
+  rm -rf "$ARM64_ROOT"; mv "$ARM64_ROOT.new" "$ARM64_ROOT"
+}
+arm64_ok() {    # kernel_ok and the marker of an arm64 kernel, and its Image
+  kernel_ok "$1" && [ "$(cat "$LAB/$1/arch" 2>/dev/null)" = arm64 ] && [ -s "$LAB/$1/boot/Image-$1" ]
+}
+# setup_arm64 SERIES (5.10 or 6.1): the newest arm64 kernel of the series that downloads, unpacked
+setup_arm64() {
+  local s=$1 kv t st d cands kb
+  add_suites
+  cands=$(arm64_kvers "$s")
+  if [ -z "$cands" ]; then apt_update; cands=$(arm64_kvers "$s"); fi
+  [ -n "$cands" ] || { echo "lab-setup: $s-arm64: not available (no linux-headers-$s.*-arm64 in apt)"; return 1; }
+  case $s in 4.*|5.[0-9]|5.1[0-9]) kb=gcc-10-aarch64-linux-gnu
+    command -v aarch64-linux-gnu-gcc-10 >/dev/null ||
+      apt_install -t bullseye $kb || { echo "lab-setup: $s-arm64: not available (cannot install $kb)"; return 1; };;
+  esac
+  kb=/usr/lib/linux-kbuild-$s
+  [ -d "$kb/scripts" ] || apt_install "linux-kbuild-$s" ||
+    { echo "lab-setup: $s-arm64: not available (no linux-kbuild-$s for this machine)"; return 1; }
+  for kv in $cands; do
+    arm64_ok "$kv" && { echo "$kv"; return 0; }
+  done
+  t=$(mktemp -d)
+  for kv in $cands; do
+    rm -f "$t"/*.deb
+    # (the mirror may list kernels that it no longer serves: try the next older one)
+    (cd "$t" && { apt-get -qq download "linux-image-$kv-unsigned:arm64" 2>/dev/null ||
+                  apt-get -qq download "linux-image-$kv:arm64"; } &&
+       apt-get -qq download "linux-headers-$kv:arm64" "linux-headers-${kv%-arm64}-common") >/dev/null 2>&1 && break
+    say "$s-arm64: $kv does not download, trying an older one"
+    kv=
+  done
+  [ -n "$kv" ] || { rm -rf "$t"; echo "lab-setup: $s-arm64: not available (no arm64 kernel of $s downloads)"; return 1; }
+  say "$s-arm64: unpacking $kv"
+  need_root "unpack $kv"
+  st="$LAB/.$kv.new"; rm -rf "$st"; mkdir -p "$st"
+  for d in "$t"/linux-image-*.deb; do dpkg -x "$d" "$st"; done
+  gzip -dc "$st/boot/vmlinuz-$kv" > "$st/boot/Image-$kv" 2>/dev/null ||
+    cp "$st/boot/vmlinuz-$kv" "$st/boot/Image-$kv"      # (already uncompressed)
+  depmod -b "$st" "$kv"
+  echo arm64 > "$st/arch"
+  # headers: unpacked beside, moved into /usr/src, kbuild links to this machine's linux-kbuild
+  mkdir -p "$t/h"
+  for d in "$t"/linux-headers-*.deb; do dpkg -x "$d" "$t/h"; done
+  for d in "$t"/h/usr/src/linux-headers-*; do
+    rm -rf "/usr/src/${d##*/}"; mv "$d" /usr/src/
+  done
+  for d in scripts tools; do
+    [ -L "/usr/src/linux-headers-$kv/$d" ] && ln -sfn "$kb/$d" "/usr/src/linux-headers-$kv/$d"
+  done
+  rm -rf "$t"
+  [ -f "/usr/src/linux-headers-$kv/Makefile" ] ||
+    { echo "lab-setup: $s-arm64: not available (headers of $kv did not unpack)"; return 1; }
+  rm -rf "${LAB:?}/$kv"; mv "$st" "$LAB/$kv"
+  echo "$kv"
+}
+
 declare -A got
 for s in $SERIES; do
+  case $s in
+    *-arm64)
+      kv=$(awk -v s="$s" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null || true)
+      if [ -z "$kv" ] || ! arm64_ok "$kv"; then
+        kv=$(setup_arm64 "${s%-arm64}") || { echo "$kv"; continue; }
+      fi
+      arm64_root || { echo "lab-setup: $s: not available (no arm64 root in $ARM64_ROOT)"; continue; }
+      got[$s]=$kv; continue;;
+  esac
   kv=$(awk -v s="$s" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null || true)
   shipped=$(ls -d "$SHARED_KERNELS/$s".*/ 2>/dev/null | sort -V | tail -n 1)
   if [ -n "$kv" ] && kernel_ok "$kv" &&

@@ -32,6 +32,14 @@
 # (seconds without a byte on the console after which the guest counts as hung and is stopped;
 # default 300, 0 turns it off; a long quiet GUEST_CMD should print a heartbeat).
 # Several runs may go in parallel, each with its own OUTDIR.
+#
+# arm64 kernels (scripts/lab-setup.sh's series N-arm64: $VNS_LAB/KVER/arch says "arm64") boot
+# under qemu-system-aarch64 -M virt -cpu max (TCG) with their uncompressed Image, console on
+# ttyAMA0, and the arm64 Debian root $VNS_LAB/arm64-root as "/" instead of the host's (x86
+# programs cannot run there: the guest's CLI and test programs are cross-built); the initramfs
+# takes the arm64 static busybox $VNS_LAB/arm64-busybox. The VNS_VM_SHARE paths get their mount
+# points made in that root. Everything else (mounts, /mnt, exit marker, splats, hub NICs) is the
+# same.
 set -u
 OUT=
 if [ "${1:-}" = -o ]; then OUT=${2:?vmrun: -o needs a directory}; shift 2; fi
@@ -40,7 +48,7 @@ if [ $# -lt 2 ]; then
 fi
 KV=$1 CMD=$2 TMO=${3:-300}
 LAB=${VNS_LAB:-/var/cache/vns-lab}
-SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
+SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|Call trace:|refcount_t|UBSAN:|KASAN:|Kernel panic'
 MARK=VNS-VMRUN-EXIT
 
 if [ -e "$LAB/$KV/boot/vmlinuz-$KV" ] && [ -d "$LAB/$KV/lib/modules/$KV" ]; then
@@ -51,8 +59,17 @@ else
   echo "vmrun: no kernel $KV (neither $LAB/$KV/boot/vmlinuz-$KV nor /boot/vmlinuz-$KV)" >&2
   exit 3
 fi
-command -v qemu-system-x86_64 >/dev/null || { echo "vmrun: qemu-system-x86_64 missing (scripts/lab-setup.sh)" >&2; exit 3; }
-BUSYBOX=$(command -v busybox) || { echo "vmrun: busybox missing (scripts/lab-setup.sh)" >&2; exit 3; }
+ARCH=x86_64 ROOT=/ CONSOLE=ttyS0 QEMU=qemu-system-x86_64 MACHINE=()
+if [ "$(cat "$LAB/$KV/arch" 2>/dev/null)" = arm64 ]; then
+  ARCH=arm64 ROOT=$LAB/arm64-root CONSOLE=ttyAMA0 QEMU=qemu-system-aarch64 MACHINE=(-M virt -cpu max)
+  VMLINUZ=$LAB/$KV/boot/Image-$KV
+  for f in "$VMLINUZ" "$ROOT/bin/bash" "$LAB/arm64-busybox"; do
+    [ -e "$f" ] || { echo "vmrun: $KV: $f missing (scripts/lab-setup.sh $KV's series)" >&2; exit 3; }
+  done
+fi
+command -v $QEMU >/dev/null || { echo "vmrun: $QEMU missing (scripts/lab-setup.sh)" >&2; exit 3; }
+if [ $ARCH = arm64 ]; then BUSYBOX=$LAB/arm64-busybox
+else BUSYBOX=$(command -v busybox) || { echo "vmrun: busybox missing (scripts/lab-setup.sh)" >&2; exit 3; }; fi
 
 if [ -z "$OUT" ]; then
   OUT=$(mktemp -d "${TMPDIR:-/tmp}/vmrun.XXXXXX") || exit 2
@@ -124,6 +141,9 @@ i=0
 for p in ${VNS_VM_SHARE:-}; do
   [ -d "$p" ] || continue
   p=$(cd "$p" && pwd)
+  # (the arm64 root has no such directory: its mount point is made there)
+  [ "$ROOT" = / ] || [ -d "$ROOT$p" ] || mkdir -p "$ROOT$p" ||
+    { echo "vmrun: cannot make the mount point $ROOT$p" >&2; exit 3; }
   share_opts+=(-virtfs "local,path=${p//,/,,},mount_tag=vns_share$i,security_model=none,readonly=on,multidevs=remap")
   share_mounts+="mkdir -p $(printf %q "$p") 2>/dev/null; mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro,cache=loose vns_share$i $(printf %q "$p")"$'\n'
   i=$((i + 1))
@@ -150,8 +170,8 @@ bash /mnt/.vmrun-cmd.sh </dev/null; rc=\$?
 S2
 
 accel=tcg${VNS_TCG_THREAD:+,thread=$VNS_TCG_THREAD}
-if [ "${VNS_KVM:-0}" = 1 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
-APPEND="console=ttyS0 quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
+if [ "${VNS_KVM:-0}" = 1 ] && [ $ARCH = x86_64 ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then accel=kvm; fi
+APPEND="console=$CONSOLE quiet panic=-1 ${VNS_APPEND-oops=panic panic_on_warn=1 slub_debug=FZPU}"
 q() { printf '%s' "${1//,/,,}"; }    # qemu option values double their commas
 hub=()
 if [ "${VNS_VM_HUB:-0}" = 1 ]; then
@@ -162,10 +182,10 @@ fi
 rm -f "$OUT/.qemu.pid" "$OUT/.qemu-rc" "$OUT/.qemu-hung"
 # shellcheck disable=SC2086  # VNS_QEMU_OPTS is a list of options
 {
-  timeout -k 10 "$TMO" qemu-system-x86_64 -accel $accel ${VNS_QEMU_OPTS:-} \
+  timeout -k 10 "$TMO" $QEMU "${MACHINE[@]}" -accel $accel ${VNS_QEMU_OPTS:-} \
     -m "${VNS_VM_MEM:-2048}" -smp "${VNS_VM_SMP:-2}" -nographic -no-reboot -pidfile "$OUT/.qemu.pid" \
     -kernel "$VMLINUZ" -initrd "$IR" -append "$APPEND" \
-    -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+    -virtfs "local,path=$(q "$ROOT"),mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$(q "$MODS"),mount_tag=kmods,security_model=none,readonly=on,multidevs=remap" \
     -virtfs "local,path=$(q "$OUT"),mount_tag=out,security_model=none,multidevs=remap" \
     "${share_opts[@]}" \

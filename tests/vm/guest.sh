@@ -16,6 +16,11 @@
 # ("# vns-vm: nested": tests/vm/run.sh boots for tests/vm/l2.sh and sets VNS_L2, the L2 guest's
 # files). Between scenarios the module is unloaded and leftover network namespaces are removed.
 # A heartbeat line goes to the console every minute. At the end: the kernel log goes to $VNS_OUT/dmesg.txt, and "GUEST-DONE" is printed.
+# With VNS_KO2 (a second build of the module) and VNS_KO2_TAG (its kprobe argument access, e.g.
+# "regs": the forced-fallback build), the scenarios run a second time with VNS_KO=$VNS_KO2 after
+# the first pass: a check that /proc/vnetscope/status says kprobe_args=$VNS_KO2_TAG, then every
+# scenario (or those of VNS_KO2_SUITE, a --suite list) as "=== TAG/NAME", its log in $VNS_OUT/logs/TAG/, its result lines prefixed "TAG/"
+# (e.g. "FAIL regs/drops/udp4_count: ..."), so that a failure names the build.
 # Exit status: 0 if nothing failed, 1 otherwise.
 set -u
 suite=
@@ -54,11 +59,15 @@ echo "guest: $VNS_KVER, ${#scenarios[@]} scenario(s), module ${VNS_KO:-none}"
 # silent for VNS_VM_SILENCE seconds, and a quiet scenario must not look like a hung kernel.
 (while sleep 60; do echo "guest: alive, uptime $(cut -d' ' -f1 /proc/uptime) s"; done) &
 heartbeat=$!
+# run_pass PREFIX: every scenario with the module $VNS_KO; PREFIX ("" or "TAG/") names the pass
+run_pass() {
+local pfx=$1 f log t0 stmo spid tpid rc ns
+mkdir -p "$VNS_OUT/logs/$pfx"
 for f in "${scenarios[@]}"; do
   export VNS_SCENARIO
   VNS_SCENARIO=$(basename "$f" .sh)
-  log=$VNS_OUT/logs/$VNS_SCENARIO.log
-  echo "=== $VNS_SCENARIO"
+  log=$VNS_OUT/logs/$pfx$VNS_SCENARIO.log
+  echo "=== $pfx$VNS_SCENARIO"
   t0=$(date +%s)
   : > "$log"
   # its own timeout, from a header line "# vns-vm: ... timeout=S" (tests/vm/run.sh)
@@ -73,22 +82,48 @@ for f in "${scenarios[@]}"; do
   wait $tpid 2>/dev/null
   kill -TERM -- -$spid 2>/dev/null     # whatever the scenario left running in its group
 
-  grep -E '^(PASS|FAIL|SKIP) ' "$log" >> "$results"
+  grep -E '^(PASS|FAIL|SKIP) ' "$log" | sed -E "s#^(PASS|FAIL|SKIP) #\1 $pfx#" >> "$results"
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    note "FAIL $VNS_SCENARIO: timed out after ${stmo}s"
+    note "FAIL $pfx$VNS_SCENARIO: timed out after ${stmo}s"
   elif [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$log"; then
-    note "FAIL $VNS_SCENARIO: died with status $rc (last output: $(grep -v '^ *$' "$log" | tail -n 1))"
+    note "FAIL $pfx$VNS_SCENARIO: died with status $rc (last output: $(grep -v '^ *$' "$log" | tail -n 1))"
   elif ! grep -qE '^(PASS|FAIL|SKIP) ' "$log"; then
-    note "FAIL $VNS_SCENARIO: reported no result"
+    note "FAIL $pfx$VNS_SCENARIO: reported no result"
   fi
-  echo "=== $VNS_SCENARIO: status $rc, $(( $(date +%s) - t0 )) s"
+  echo "=== $pfx$VNS_SCENARIO: status $rc, $(( $(date +%s) - t0 )) s"
 
   # Isolation for the next scenario.
   if [ -n "$VNS_KO" ]; then
-    unload_vns >/dev/null 2>&1 || note "FAIL $VNS_SCENARIO: left the module loaded and busy"
+    unload_vns >/dev/null 2>&1 || note "FAIL $pfx$VNS_SCENARIO: left the module loaded and busy"
   fi
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do ip netns del "$ns" 2>/dev/null; done
 done
+}
+run_pass ""
+# The second build: first, that it is the build it says (its status line), then every scenario.
+if [ -n "${VNS_KO2:-}" ]; then
+  tag=${VNS_KO2_TAG:?guest.sh: VNS_KO2 needs VNS_KO2_TAG}
+  VNS_KO=$VNS_KO2
+  echo "=== $tag: the scenarios again with $VNS_KO"
+  if load_vns >/dev/null; then
+    st=$(grep -m1 '^version=' /proc/vnetscope/status 2>/dev/null)     # the module's line
+    case " $st " in
+      *" kprobe_args=$tag "*) note "PASS $tag/kprobe_args";;
+      *) note "FAIL $tag/kprobe_args: /proc/vnetscope/status says '$st', want kprobe_args=$tag";;
+    esac
+    unload_vns >/dev/null 2>&1
+  else
+    note "FAIL $tag/load_vns: insmod $VNS_KO"
+  fi
+  if [ -n "${VNS_KO2_SUITE+set}" ]; then
+    all=("${scenarios[@]}") scenarios=()
+    for f in "${all[@]}"; do
+      n=$(basename "$f" .sh)
+      case ",$VNS_KO2_SUITE," in *",$n,"*) scenarios+=("$f");; esac
+    done
+  fi
+  run_pass "$tag/"
+fi
 kill "$heartbeat" 2>/dev/null
 
 dmesg > "$VNS_OUT/dmesg.txt" 2>&1

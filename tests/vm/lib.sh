@@ -12,7 +12,7 @@
 # nonzero without having reported a FAIL, or that times out, is counted as a failure.
 # Command output that helpers show is indented, so it never reads as a result line.
 
-VNS_SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
+VNS_SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|Call trace:|refcount_t|UBSAN:|KASAN:|Kernel panic'
 _VNS_NETNS=""
 
 pass() { echo "PASS $1"; }

@@ -2,7 +2,8 @@
 # tests/vm/run.sh [--suite NAME[,NAME...]] [KVER|SERIES...]      (make check runs it after lab-setup)
 #
 # SPDX-License-Identifier: GPL-2.0
-# For each kernel — by default every supported series, $VNS_SERIES or "4.19 5.10 6.1 6.12", each
+# For each kernel — by default every supported series, $VNS_SERIES or
+# "4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64", each
 # looked up in $VNS_LAB/kernels.list (written by scripts/lab-setup.sh) — builds the module
 # (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots
 # the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh in it: every
@@ -13,6 +14,16 @@
 # a run leaves is in build/vm/<kver>/: console.log, results.txt, dmesg.txt, logs/<scenario>.log,
 # build.log; the nested boot's in build/vm/<kver>/nested/ (with l2-console.log, the nested
 # guest's console).
+#
+# arm64 kernels (series N-arm64; qemu-system-aarch64 under TCG, see scripts/vmrun.sh) run only
+# the scenarios marked "# vns-vm: arm64", with the CLI and test programs cross-built into
+# build/arm64/cli and build/arm64/tests (against the arm64 root, scripts/lab-setup.sh), and
+# VNS_ARM64=1 in the guest (a scenario may take a lighter load there, same assertions). The
+# same boot runs them with the module's normal build, then those also marked "arm64-regs"
+# again with the forced-fallback build (scripts/build-kmod.sh with VNS_KPROBE_ARGS=regs:
+# kprobe arguments read from the arch registers instead of regs_get_kernel_argument(), which is
+# all that differs between the two builds: the scenarios whose collectors read kprobe
+# arguments), their results named "regs/..." (tests/vm/guest.sh's VNS_KO2).
 #
 # Prints per kernel "<kver>: N passed, N failed, N skipped (T s)", and last "N passed, N failed"
 # over all kernels. A kernel splat, a timeout, a scenario or guest that died, or a module that
@@ -31,7 +42,7 @@ set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 LAB=${VNS_LAB:-/var/cache/vns-lab}
 LIST=$LAB/kernels.list
-SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|refcount_t|UBSAN:|KASAN:|Kernel panic'
+SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|Call trace:|refcount_t|UBSAN:|KASAN:|Kernel panic'
 STMO=${VNS_SCENARIO_TIMEOUT:-420}
 
 usage() { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -51,13 +62,15 @@ done
 #   nested     a nested guest under KVM (tests/vm/l2.sh); tests/vm/l2-build.sh builds the L2
 #              guest's files first (build/l2/, its log in build/vm/l2-build.log)
 #   timeout=S  its own timeout instead of VNS_SCENARIO_TIMEOUT (tests/vm/guest.sh reads it too)
+#   arm64      it runs on the arm64 kernels too (else x86 only)
+#   arm64-regs and again there with the forced-fallback build (its probes read kprobe arguments)
 # The nested scenarios run in a boot of their own, after the others' (build/vm/<kver>/nested/):
 # qemu's -cpu max (TCG emulates AMD SVM, so kvm_amd loads), one vCPU (VNS_NESTED_SMP), and
 # TCG's multi-threaded loop, which with one vCPU is one thread. Single-threaded TCG's
 # round-robin loop over two vCPUs, which the other scenarios need (see below), stalls a nested
 # guest for minutes at a time (its boot stops at random points, idle); one vCPU cannot race
 # live code patching across vCPUs, which is why the other boot is single-threaded.
-plain=() nest=() plain_tmo=0 nest_tmo=0
+plain=() nest=() a64=() a64r=() plain_tmo=0 nest_tmo=0 a64_tmo=0
 for f in "$REPO"/tests/vm/scenarios/*.sh; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .sh)
@@ -71,6 +84,8 @@ for f in "$REPO"/tests/vm/scenarios/*.sh; do
     *" nested "*) nest+=("$n"); nest_tmo=$((nest_tmo + ${t:-$STMO} + 20));;
     *) plain+=("$n"); plain_tmo=$((plain_tmo + ${t:-$STMO} + 20));;
   esac
+  case " $tags " in *" arm64 "*) a64+=("$n"); a64_tmo=$((a64_tmo + ${t:-$STMO} + 20));; esac
+  case " $tags " in *" arm64-regs "*) a64r+=("$n"); a64_tmo=$((a64_tmo + ${t:-$STMO} + 20));; esac
 done
 if [ $(( ${#plain[@]} + ${#nest[@]} )) -eq 0 ]; then
   echo "run.sh: no scenario matches '${suite:-*}' in tests/vm/scenarios" >&2; exit 2
@@ -85,12 +100,12 @@ list() { local IFS=,; echo "$*"; }
 kernels=()
 if [ ${#args[@]} -eq 0 ]; then
   # shellcheck disable=SC2206
-  args=(${VNS_SERIES:-4.19 5.10 6.1 6.12})
+  args=(${VNS_SERIES:-4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64})
 fi
 for a in "${args[@]}"; do
   kv=$(awk -v s="$a" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null)
   if [ -n "$kv" ]; then kernels+=("$kv")
-  elif [[ $a =~ ^[0-9]+\.[0-9]+$ ]]; then kernels+=("!$a")   # a series lab-setup has not set up
+  elif [[ $a =~ ^[0-9]+\.[0-9]+(-arm64)?$ ]]; then kernels+=("!$a")   # a series lab-setup has not set up
   else kernels+=("$a"); fi
 done
 
@@ -129,15 +144,37 @@ total_p=0 total_f=0 skipped=()
 BLD=$REPO/build/vm/.build.$$
 mkdir -p "$BLD"
 # With a nested scenario, the L2 guest's files are built after the first kernel's module.
+is_arm64() { [ "$(cat "$LAB/$1/arch" 2>/dev/null)" = arm64 ]; }
+A64=$REPO/build/arm64
 (
-  l2=$nested
+  l2=$nested cross=1
   for kv in "${kernels[@]}"; do
     [ "${kv#!}" = "$kv" ] || continue
     # (one build per kernel at a time in this tree: another run may be building it too)
     VNS_SELFTEST=1 flock "$REPO/build/vm/$kv.build-lock" nice -n 10 \
       "$REPO/scripts/build-kmod.sh" "$kv" > "$BLD/$kv.ko" 2> "$BLD/$kv.log"
-    echo $? > "$BLD/$kv.rc"
-    if [ "$l2" = 1 ]; then
+    rc=$?
+    if [ $rc = 0 ] && is_arm64 "$kv"; then
+      # the forced-fallback build (its failure fails the kernel, but the normal build still
+      # runs), and (once) the cross-built CLI and test programs
+      VNS_SELFTEST=1 VNS_KPROBE_ARGS=regs flock "$REPO/build/vm/$kv.build-lock" nice -n 10 \
+        "$REPO/scripts/build-kmod.sh" "$kv" > "$BLD/$kv.regs.ko" 2> "$BLD/$kv.regs.log"
+      rr=$?
+      if [ $rr = 0 ] && cmp -s "$BLD/$kv.ko" "$BLD/$kv.regs.ko"; then
+        echo "run.sh: scripts/build-kmod.sh ignored VNS_KPROBE_ARGS=regs (the same .ko as the normal build)" >> "$BLD/$kv.regs.log"
+        rr=1
+      fi
+      echo $rr > "$BLD/$kv.regs.rc"
+      if [ $cross = 1 ]; then
+        cross=0
+        { flock "$A64.lock" make -s -C "$REPO/cli" CROSS_COMPILE=aarch64-linux-gnu- \
+            SYSROOT="$LAB/arm64-root" O="$A64/cli" &&
+          flock "$A64.lock" make -s -C "$REPO/tests/vm" CROSS_COMPILE=aarch64-linux-gnu- \
+            SYSROOT="$LAB/arm64-root" BUILD="$A64/tests"; } >> "$BLD/$kv.log" 2>&1 || rc=$?
+      fi
+    fi
+    echo $rc > "$BLD/$kv.rc"
+    if [ "$l2" = 1 ] && ! is_arm64 "$kv"; then      # (arm64 kernels run no nested scenario)
       l2=0
       "$REPO/tests/vm/l2-build.sh" "$REPO/build/l2" > "$REPO/build/vm/l2-build.log" 2>&1 ||
         rm -f "$REPO/build/l2/initrd.gz"        # the scenario fails: no stale guest
@@ -162,8 +199,13 @@ boot_kernel() {
     fi
     [ "$left" -lt "$tmo" ] && tmo=$left
   fi
-  gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_CLI=$(q "$REPO/cli/vnetscope")"
-  gcmd+=" VNS_TESTBIN=$(q "$REPO/build/tests") VNS_SCENARIO_TIMEOUT=$STMO"
+  gcmd="VNS_KO=$(q "$ko") VNS_REPO=$(q "$REPO") VNS_OUT=/mnt VNS_SCENARIO_TIMEOUT=$STMO"
+  if [ "$kind" = arm64 ]; then
+    gcmd+=" VNS_CLI=$(q "$A64/cli/vnetscope") VNS_TESTBIN=$(q "$A64/tests") VNS_ARM64=1"
+    [ -n "$ko2" ] && gcmd+=" VNS_KO2=$(q "$ko2") VNS_KO2_TAG=regs VNS_KO2_SUITE=$(q "$(list "${a64r[@]}")")"
+  else
+    gcmd+=" VNS_CLI=$(q "$REPO/cli/vnetscope") VNS_TESTBIN=$(q "$REPO/build/tests")"
+  fi
   # the cost benchmark's settings (tests/vm/bench.sh, `make bench`), when given
   for v in VNS_BENCH VNS_BENCH_N VNS_BENCH_ROUNDS VNS_BENCH_BPF; do
     [ -n "${!v:-}" ] && gcmd+=" $v=$(q "${!v}")"
@@ -195,7 +237,9 @@ boot_kernel() {
   during=
   if [ -n "$cur" ] && [ -f "$bout/logs/$cur.log" ]; then
     during=" (during $cur)"
-    grep -E '^(PASS|FAIL|SKIP) ' "$bout/logs/$cur.log" >> "$r"
+    # (a second pass's scenario, "TAG/NAME": its results are named TAG/...)
+    pfx=; case $cur in */*) pfx=${cur%/*}/;; esac
+    grep -E '^(PASS|FAIL|SKIP) ' "$bout/logs/$cur.log" | sed -E "s#^(PASS|FAIL|SKIP) #\1 $pfx#" >> "$r"
   fi
   if [ -f "$r" ]; then
     p=$((p + $(grep -c '^PASS ' "$r"))); f=$((f + $(grep -c '^FAIL ' "$r"))); s=$((s + $(grep -c '^SKIP ' "$r")))
@@ -242,7 +286,7 @@ for kv in "${kernels[@]}"; do
   echo "--- $kv"
 
   while ! [ -s "$BLD/$kv.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
-  if [ "$nested" = 1 ]; then
+  if [ "$nested" = 1 ] && ! is_arm64 "$kv"; then
     while ! [ -s "$BLD/l2.rc" ] && kill -0 $builder 2>/dev/null; do sleep 1; done
   fi
   cp "$BLD/$kv.ko" "$out/ko.txt" 2>/dev/null; cp "$BLD/$kv.log" "$out/build.log" 2>/dev/null
@@ -255,10 +299,25 @@ for kv in "${kernels[@]}"; do
     total_f=$((total_f + f)); exec 8>&-; continue
   fi
   ko=$(grep -m1 '/vnetscope\.ko$' "$out/ko.txt" || head -n 1 "$out/ko.txt")
+  ko2=
+  if is_arm64 "$kv"; then
+    cp "$BLD/$kv.regs.ko" "$out/ko-regs.txt" 2>/dev/null
+    cp "$BLD/$kv.regs.log" "$out/build-regs.log" 2>/dev/null
+    if [ "$(cat "$BLD/$kv.regs.rc" 2>/dev/null)" = 0 ]; then
+      ko2=$(grep -m1 '/vnetscope\.ko$' "$out/ko-regs.txt")
+    else
+      extra+=("FAIL $kv: the forced-fallback module (VNS_KPROBE_ARGS=regs) does not build: $(tail -n 1 "$out/build-regs.log" 2>/dev/null) (build/vm/$kv/build-regs.log)")
+    fi
+  fi
 
-  # one boot for the plain scenarios, one for the nested ones (in nested/)
-  for kind in plain nested; do
-    if [ "$kind" = plain ]; then
+  # one boot for the plain scenarios, one for the nested ones (in nested/); an arm64 kernel:
+  # one boot for its scenarios, both builds
+  kinds="plain nested"; is_arm64 "$kv" && kinds=arm64
+  for kind in $kinds; do
+    if [ "$kind" = arm64 ]; then
+      [ ${#a64[@]} -gt 0 ] || { echo "  (no arm64 scenario among '${suite:-*}')"; continue; }
+      bout=$out names=$(list "${a64[@]}") btmo=$((180 + a64_tmo))
+    elif [ "$kind" = plain ]; then
       [ ${#plain[@]} -gt 0 ] || continue
       bout=$out names=$(list "${plain[@]}") btmo=$((180 + plain_tmo))
     else

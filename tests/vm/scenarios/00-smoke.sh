@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 00-smoke: the harness itself, without loading the module — the VM, its mounts, network
 # namespaces, and a module built for the kernel that is running.
 . "$(dirname "$0")/../lib.sh"

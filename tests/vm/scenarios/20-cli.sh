@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 20-cli: the vnetscope command against the real module: status, enable/disable/reset, drops
 # (text, JSON, --interval deltas), and its errors (bad values, not permitted, not loaded) with
 # their exit statuses (2 usage, 3 not loaded, 4 not permitted).

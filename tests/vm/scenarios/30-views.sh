@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 30-views: the text views — procfs alone with debugfs unmounted, headers and keys, root-only
 # access — the collectors= load parameter, and the control file rejecting bad commands.
 . "$(dirname "$0")/../lib.sh"

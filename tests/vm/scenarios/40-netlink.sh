@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 40-netlink: malformed generic netlink requests (tests/vm/nlfuzz.c) as root and as an
 # unprivileged user; every one is refused, the module keeps working, the log stays clean.
 . "$(dirname "$0")/../lib.sh"

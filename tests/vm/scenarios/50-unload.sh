@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64
 # 50-unload: unload is always safe — under a flood of drops, with a netlink dump half read,
 # with debugfs and procfs readers open — and the module reloads and works afterwards.
 . "$(dirname "$0")/../lib.sh"

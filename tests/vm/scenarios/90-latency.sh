@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# vns-vm: arm64 arm64-regs
 # 90-latency: per-stage latency (issue 5), system path.
 #   1. A known delay at a known stage: netem delay 20 ms on the egress veth between two
 #      namespaces, N pings: QDISC_ENQ -> QDISC_DEQ holds every request in 16-32 ms, every
@@ -26,10 +27,16 @@ ip netns exec vns_a tc qdisc add dev va root netem delay 20ms
 # sample leaves 16-32 ms, is logged and repeated, at most 5 times, from empty tables; the
 # checks read the last run.
 pair() { view_get $V "$1" type=pair from="$2" to="$3"; }
+# Every other pair stays below 1 ms; on arm64 (VNS_ARM64=1: TCG emulating another architecture,
+# where a packet takes 256-511 us from PHY_RX to L4_RCV and the VM's stalls on a busy host reach
+# several ms, seen up to 9.3 ms) below the netem delay's own bucket, 16 ms: the 20 ms are at the
+# qdisc and nowhere else.
+oth_max=999; oth_name=other_pairs_below_1ms
+[ "${VNS_ARM64:-0}" = 1 ] && oth_max=16383 oth_name=other_pairs_below_16ms
 timing_ok() {
   local others
   others=$(awk '$1 == "type=pair" && !/from=QDISC_ENQ to=QDISC_DEQ/ && !/to=APP_READ/' $V | grep -o 'max_us=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
-  [ "$(pair hist_us QDISC_ENQ QDISC_DEQ)" = "16384-32767:$1" ] && [ "${others:-0}" -lt 1000 ]
+  [ "$(pair hist_us QDISC_ENQ QDISC_DEQ)" = "16384-32767:$1" ] && [ "${others:-0}" -le $oth_max ]
 }
 
 # --- 1. netem on va: requests TX through va, replies RX on va --------------------------------
@@ -48,9 +55,9 @@ expect_eq $T/qdisc_bucket "$(pair hist_us QDISC_ENQ QDISC_DEQ)" "16384-32767:$N"
 expect_eq $T/tx_total_count "$(view_get $V count type=total dir=tx)" $N
 expect_eq $T/rx_total_count "$(view_get $V count type=total dir=rx)" $N
 expect_eq $T/rx_pair "$(pair count PHY_RX L4_RCV)" $N
-# every other pair but the wait for the reader: all below 1 ms
+# every other pair but the wait for the reader: all below 1 ms (arm64: 16 ms, above)
 others=$(awk '$1 == "type=pair" && !/from=QDISC_ENQ to=QDISC_DEQ/ && !/to=APP_READ/' $V | grep -o 'max_us=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
-expect_range $T/other_pairs_below_1ms "${others:-none}" 0 999
+expect_range $T/$oth_name "${others:-none}" 0 $oth_max
 expect_eq $T/tx_path "$(awk '$1 == "type=pair" && !/to=APP_READ/ { print $2 "," $3 }' $V | sed 's/from=//; s/to=//' | sort | tr '\n' ' ')" \
   "IP_OUT,PHY_QUEUE PHY_QUEUE,QDISC_ENQ PHY_RX,L4_RCV QDISC_DEQ,TX_QUEUE QDISC_ENQ,QDISC_DEQ TX_QUEUE,TX_XMIT "
 # and the replies on to ping, which reads each one (its raw socket took a clone before L4_RCV)
