@@ -101,7 +101,7 @@ l2_net_down() {
 }
 
 l2_start() {
-  local t0 end why= nq=${L2_QUEUES:-1} mq='' poll=''
+  local t0 end next why= nq=${L2_QUEUES:-1} mq='' poll=''
   [ -s "$VNS_L2/initrd.gz" ] && [ -s "$VNS_L2/vmlinuz" ] ||
     { echo "l2: no $VNS_L2/initrd.gz (tests/vm/l2-build.sh)" >&2; return 1; }
   modprobe -a kvm_amd vhost_net tun bridge veth 2>&1 | sed 's/^/l2: /' >&2
@@ -128,10 +128,16 @@ l2_start() {
     -device virtio-net-pci,netdev=n0,mac=$L2_MAC$mq "$@" > $L2_DIR/qemu.log 2>&1 &
   L2_QEMU_PID=$!
   exec {L2_IN}<>$L2_DIR/con.in
-  end=$((SECONDS + ${L2_BOOT_TIMEOUT:-300}))
+  # (a line every 30 s meanwhile: scripts/vmrun.sh stops a guest whose console is silent for
+  # 300 s, which would cut this wait's own report short, with L2's console)
+  end=$((SECONDS + ${L2_BOOT_TIMEOUT:-300})) next=$((SECONDS + 30))
   while [ $SECONDS -lt $end ]; do
     grep -q '^L2-UP' $L2_LOG 2>/dev/null && break
     kill -0 $L2_QEMU_PID 2>/dev/null || { why="qemu exited"; break; }
+    if [ $SECONDS -ge $next ]; then
+      echo "INFO l2: no L2-UP yet after $((SECONDS + ${L2_BOOT_TIMEOUT:-300} - end)) s"
+      next=$((SECONDS + 30))
+    fi
     sleep 0.5
   done
   if ! grep -q '^L2-UP' $L2_LOG; then

@@ -336,7 +336,12 @@ phase "details"
 ctl disable latency
 ctl enable latency phy=$L2_PHY vm=$L2_TAP proto=icmp threshold=100ms ||
   fail $T/details_enable "enable latency threshold=100ms"
+# (lat_missed: the latency probes' hits the kprobe layer missed, a hit on a CPU already in a
+# kprobe handler, e.g. an interrupt taken in one; the kernel counts each: a reply whose hit was
+# missed has no event, seen once on 6.1 as tun_net_xmit missed=1 and 9 events for 10 replies)
+lat_missed() { awk '$1 == "collector=latency" { for (i = 2; i <= NF; i++) if ($i ~ /^missed=/) { sub("missed=", "", $i); s += $i } } END { print s + 0 }' $P; }
 if tc qdisc add dev $L2_TAP root netem delay 200ms; then
+  m0=$(lat_missed)
   l2_run -t 120 "ping -c $ND -i 0.2 $L2_FAR_IP" > $VNS_OUT/virt-ping-delayed.txt
   sleep 0.3
   read_events $VNS_OUT/virt-details.txt
@@ -350,8 +355,10 @@ if tc qdisc add dev $L2_TAP root netem delay 200ms; then
   got=$(ping_got $VNS_OUT/virt-ping-delayed.txt)
   expect_eq $T/details_replies "$got" $ND
   expect_range $T/details_rtt_min_ms "$(ping_min_ms $VNS_OUT/virt-ping-delayed.txt)" 200 5000
-  expect_eq $T/details_count "$(wc -l < $E)" "$got"
-  expect_eq $T/details_only_replies "$(grep -c " dir=tx family=ipv4 proto=icmp src=$L2_FAR_IP dst=$L2_IP type=0 " $E)" "$got"
+  miss=$(( $(lat_missed) - m0 ))
+  expect_range $T/details_count "$(wc -l < $E)" $((got - miss)) "$got"
+  expect_range $T/details_only_replies "$(grep -c " dir=tx family=ipv4 proto=icmp src=$L2_FAR_IP dst=$L2_IP type=0 " $E)" $((got - miss)) "$got"
+  expect_eq $T/details_missed_few "$(( miss <= 2 ))" 1
   expect_eq $T/details_no_requests "$(grep -c ' dir=rx ' $E)" 0
   expect_eq $T/details_slow "$(field $E slow | sort -u | tr '\n' ' ')" "VNET_QDISC_ENQ->VNET_QDISC_DEQ "
   expect_eq $T/details_last_hop "$(awk '{ print $NF }' $E | cut -d, -f1,2 | sort -u | sed 's/^hop[0-9]*=//')" "VNET_TX,$L2_TAP"
