@@ -4,17 +4,21 @@
 # collector on to its runtime with it off, measured back to back in the same boot:
 #   ping   `ping -f -c N 127.0.0.1`: 2N packets through the stack, NET_RX and NET_TX softirqs
 #   drops  N UDP datagrams to a closed port: N drops (kfree_skb with a stack) and ICMP errors
-# Each (collector, workload) pair runs off/on three times and keeps the fastest of each, so
-# that a stall of the emulator in one run does not read as overhead; "all" has every
+# Each (collector, workload) pair runs off/on and keeps the fastest of each; "all" has every
 # collector on at once, and "none" none (off against off: the noise of the measurement).
-# Lines "MEASURE overhead ..." give the figures; the checks are that the collector saw the
-# workload and that the ratio stays under a bound far above what it should cost (TCG inflates
-# every probe hit's price: these are an upper bound of the native overhead, not an estimate).
+# Lines "MEASURE overhead ..." give the figures (TCG inflates every probe hit's price: these
+# are an upper bound of the native overhead, not an estimate); the checks are that the
+# collector saw the workload. In `make check` one off/on round each, the ratio printed only
+# (one round's wall time is the emulator's: a stall would read as overhead, and this project
+# asserts no time). VNS_BENCH=full: three rounds, the fastest of each kept, so that a stall in
+# one run does not count, and the ratio checked to stay under a bound far above what it
+# should cost. VNS_OVH_ROUNDS overrides the rounds.
 . "$(dirname "$0")/../lib.sh"
 . "$VNS_REPO/tests/vm/vns.sh"
 T=overhead
 NPING=${VNS_OVH_PING:-2000}
 NUDP=${VNS_OVH_UDP:-4000}
+if [ "${VNS_BENCH:-}" = full ]; then ROUNDS=${VNS_OVH_ROUNDS:-3}; else ROUNDS=${VNS_OVH_ROUNDS:-1}; fi
 OUTF=$VNS_OUT/overhead.txt
 
 load_vns || exit 1
@@ -35,15 +39,15 @@ w_ping >/dev/null 2>&1; w_drops    # warm up: caches, neighbour entries, the ICM
 for c in none $COLLS all; do
   for w in ping drops; do
     off=999999999 on=999999999
-    for round in 1 2 3; do
+    for round in $(seq "$ROUNDS"); do
       t=$(ms_of w_$w); [ "$t" -lt "$off" ] && off=$t
       on "$c"
       t=$(ms_of w_$w); [ "$t" -lt "$on" ] && on=$t
-      [ $round = 3 ] || off "$c"
+      [ "$round" = "$ROUNDS" ] || off "$c"
     done
     n=$NPING; [ $w = drops ] && n=$NUDP
     ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
-    line="MEASURE overhead collector=$c workload=$w n=$n off_ms=$off on_ms=$on"
+    line="MEASURE overhead collector=$c workload=$w n=$n rounds=$ROUNDS off_ms=$off on_ms=$on"
     line+=" off_per_s=$((n * 1000 / off)) on_per_s=$((n * 1000 / on)) ratio=$ratio"
     echo "$line"; echo "$line" >> "$OUTF"
     # the collector saw the workload of the last run
@@ -57,7 +61,7 @@ for c in none $COLLS all; do
       timers/ping)
         expect_range $T/${c}_saw_$w "$(view_sum $VNS_PROC/timers kind=hrtimer)" 1 100000000;;
     esac
-    expect_range $T/${c}_${w}_ratio "$ratio" 0.5 3
+    [ "$ROUNDS" -ge 3 ] && expect_range $T/${c}_${w}_ratio "$ratio" 0.5 3
     off "$c"
   done
 done
