@@ -16,7 +16,8 @@
 #   stage N calls of vns_fixture_stage(skb): nothing, the floor's empty kprobe, the latency
 #         collector's PHY_RX handler on a followed packet (src=10.99.0.1 proto=udp) and on one
 #         its filter refuses (proto=tcp), bpftrace's per-skb delta histogram, an empty bpftrace
-#         kprobe
+#         kprobe (VNS_BENCH=full only: it checks nothing, and one more bpftrace start is 5-7 s
+#         under TCG)
 #   stack N calls of vns_fixture_stack(DEPTH), DEPTH 8 16 32: nothing, the floor's kprobe that
 #         saves DEPTH frames (vns_stack_save(), as the drop collector's capture does), and at
 #         depth 8 bpftrace's `@[kstack(8)] = count()`
@@ -235,7 +236,8 @@ run_config() {
 DROP_CFG="nothing floor drops drops_nomatch tun"
 STAGE_CFG="nothing floor latency latency_filtered"
 if [ "$bpf_ok" = 1 ]; then
-  DROP_CFG+=" bpftrace"; STAGE_CFG+=" bpftrace bpftrace_empty"
+  DROP_CFG+=" bpftrace"; STAGE_CFG+=" bpftrace"
+  [ "${VNS_BENCH:-}" = full ] && STAGE_CFG+=" bpftrace_empty"
 fi
 bpf_runs=0
 : > "$RAW"
