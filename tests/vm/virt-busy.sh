@@ -31,20 +31,20 @@ VB_IDLE=${VB_IDLE:-2}       # the receiver ends VB_IDLE s after the last datagra
                             # 60 s for the first: nested TCG on a loaded host starts slowly)
 VB_HIST=/sys/kernel/tracing/events/irq/irq_handler_exit
 
-# _vb_l2view NAME FILE: L2's /proc/vnetscope/NAME, kept in FILE
-_vb_l2view() { l2_run "cat /proc/vnetscope/$1" > "$2"; }
-
 # _vb_sum FILE FIELD KEY=VALUE...: the sum of FIELD over the matching records
 _vb_sum() {
   local f=$1 k=$2; shift 2
   view_get "$f" "$k" "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# _vb_state FILE: in one round trip, L2's eth0 rx_packets, then per receive queue's line
-# "irq IRQ total N none M" (/proc/interrupts over all CPUs; the hist trigger's IRQ_NONE hits)
+# _VB_STATE: L2's commands that print its eth0 rx_packets, then /proc/interrupts, then the hist
+# trigger's counts, "@@" between them; _vb_state FILE parses their output (stdin) into FILE:
+# L2's eth0 rx_packets, then per receive queue's line "irq IRQ total N none M" (/proc/interrupts
+# over all CPUs; the hist trigger's IRQ_NONE hits)
+_VB_STATE="cat /sys/class/net/eth0/statistics/rx_packets; echo @@; cat /proc/interrupts; echo @@
+          cat $VB_HIST/hist"
 _vb_state() {
-  l2_run "cat /sys/class/net/eth0/statistics/rx_packets; echo @@; cat /proc/interrupts; echo @@
-          cat $VB_HIST/hist" | awk -v n="$VB_VDEV-input." '
+  awk -v n="$VB_VDEV-input." '
     $0 == "@@" { part++; next }
     part == 0 { print "rx " $1; next }
     part == 1 && index($NF, n) == 1 {
@@ -63,19 +63,27 @@ _vb_state() {
     END { for (q in tot) print "irq " q " total " tot[q] " none " (none[q] + 0) }' > "$1"
 }
 
+# _vb_part FILE NAME: the lines of FILE between the line "@@NAME" and the next "@@<NAME>" line
+# (the sections of one l2_run's output; every l2_run is a round trip through L2's console,
+# seconds under nested TCG, so each step's reads share one)
+_vb_part() { awk -v m="@@$2" '/^@@[A-Z0-9]+$/ { on = ($0 == m); next } on' "$1"; }
+
 # _vb_run T TAG BUSY_US: one flood of VB_N datagrams toward a receiver on L2's CPU 1 (BUSY_US
 # 0: none). Sets VB_GOT (what the socket received), VB_RX (eth0's rx_packets delta), VB_MISS
 # (the vring_interrupt probe's missed delta); keeps the view in VB_VIEW, L2's counts before and
 # after in VB_S0 and VB_S1 (_vb_state).
 _vb_run() {
-  local t=$1 tag=$2 busy=$3 m0 m1 opt= probes=$VNS_OUT/views/$VNS_SCENARIO-l2-probes-$2.txt
+  local t=$1 tag=$2 busy=$3 m0 m1 opt= out probes=$VNS_OUT/views/$VNS_SCENARIO-l2-probes-$2.txt
   [ "$busy" -gt 0 ] && opt="--busy-poll $busy"
   VB_S0=$VNS_OUT/virt-busy-$tag.state0 VB_S1=$VNS_OUT/virt-busy-$tag.state1
-  l2_run "echo reset virtio > /sys/kernel/debug/vnetscope/control" ||
-    fail $t/${tag}_reset "reset in L2"
-  _vb_l2view probes "$probes.0"
+  out=$VNS_OUT/virt-busy-$tag.l2
+  # the reset, then the probes (their missed count) and L2's counts before the flood
+  l2_run "echo @@RESET; echo reset virtio > /sys/kernel/debug/vnetscope/control && echo ok
+          echo @@PROBES; cat /proc/vnetscope/probes; echo @@STATE; $_VB_STATE" > "$out.0"
+  [ "$(_vb_part "$out.0" RESET)" = ok ] || fail $t/${tag}_reset "reset in L2"
+  _vb_part "$out.0" PROBES > "$probes.0"
+  _vb_part "$out.0" STATE | _vb_state "$VB_S0"
   m0=$(_vb_sum "$probes.0" missed collector=virtio probe=vring_interrupt)
-  _vb_state "$VB_S0"
   l2_run "rm -f /tmp/vb.out; taskset -c 1 udpsend --recv $L2_IP 7000 $VB_IDLE $opt --first 60 > /tmp/vb.out 2>&1 &
           for i in \$(seq 100); do grep -q ready /tmp/vb.out && exit 0; sleep 0.1; done; exit 1" ||
     fail $t/${tag}_receiver "no receiver in L2: $(l2_run cat /tmp/vb.out)"
@@ -93,11 +101,14 @@ _vb_run() {
     sleep 0.3
   done
   echo "INFO ${SECONDS}s: $tag: the receiver got $VB_GOT"
-  _vb_state "$VB_S1"
-  l2_run "grep Udp: /proc/net/snmp; cat /tmp/vb.out" | sed "s/^/INFO L2 $tag after: /"
   VB_VIEW=$VNS_OUT/views/$VNS_SCENARIO-l2-virtio-$tag.txt
-  _vb_l2view virtio "$VB_VIEW"
-  _vb_l2view probes "$probes.1"
+  # L2's counts after it, its UDP counters and the receiver's output, the view, the probes
+  l2_run "echo @@STATE; $_VB_STATE; echo @@UDP; grep Udp: /proc/net/snmp; cat /tmp/vb.out
+          echo @@VIEW; cat /proc/vnetscope/virtio; echo @@PROBES; cat /proc/vnetscope/probes" > "$out.1"
+  _vb_part "$out.1" STATE | _vb_state "$VB_S1"
+  _vb_part "$out.1" UDP | sed "s/^/INFO L2 $tag after: /"
+  _vb_part "$out.1" VIEW > "$VB_VIEW"
+  _vb_part "$out.1" PROBES > "$probes.1"
   m1=$(_vb_sum "$probes.1" missed collector=virtio probe=vring_interrupt)
   VB_RX=$(( $(awk '$1 == "rx" { print $2 }' "$VB_S1") - $(awk '$1 == "rx" { print $2 }' "$VB_S0") ))
   VB_MISS=$((m1 - m0))
@@ -142,23 +153,33 @@ _vb_check() {
 virt_busy() {
   local t=$1/busy irq polls_a busy_a none_a irqs_a polls_b busy_b pbusy_b none_b irqs_b hist
   mkdir -p "$VNS_OUT/views"
-  VB_VDEV=$(l2_run 'basename $(readlink /sys/class/net/eth0/device)')
-  l2_run "insmod /vns/vnetscope.ko && echo enable virtio > /sys/kernel/debug/vnetscope/control" ||
+  # (one round trip: the device, vnetscope in, its probes, the receive queues' lines)
+  l2_run 'd=$(basename $(readlink /sys/class/net/eth0/device)); echo @@VDEV; echo $d; echo @@LOAD
+          insmod /vns/vnetscope.ko && echo enable virtio > /sys/kernel/debug/vnetscope/control &&
+            echo ok; echo @@PROBES; grep collector=virtio /proc/vnetscope/probes
+          echo @@IRQS; grep "$d-input" /proc/interrupts' > "$VNS_OUT/virt-busy-setup.l2"
+  VB_VDEV=$(_vb_part "$VNS_OUT/virt-busy-setup.l2" VDEV)
+  [ "$(_vb_part "$VNS_OUT/virt-busy-setup.l2" LOAD)" = ok ] ||
     { fail $t/l2_load "insmod vnetscope.ko or enable virtio in L2"; return 1; }
-  l2_run "grep collector=virtio /proc/vnetscope/probes" | sed 's/^/INFO L2 probes: /'
+  _vb_part "$VNS_OUT/virt-busy-setup.l2" PROBES | sed 's/^/INFO L2 probes: /'
   # the receive queues' lines: their interrupts to CPU 0; the tracepoint's counts per line
-  l2_run "grep $VB_VDEV-input /proc/interrupts" > "$VNS_OUT/virt-busy-irqs.txt"
+  _vb_part "$VNS_OUT/virt-busy-setup.l2" IRQS > "$VNS_OUT/virt-busy-irqs.txt"
   VB_IRQS=$(awk '{ sub(":", "", $1); print $1 }' "$VNS_OUT/virt-busy-irqs.txt" | tr '\n' ' ')
   expect_eq $t/l2_rx_irqs "$(echo $VB_IRQS | wc -w)" "$L2_QUEUES"
-  for irq in $VB_IRQS; do
-    l2_run "echo 0 > /proc/irq/$irq/smp_affinity_list" || fail $t/irq${irq}_affinity "irq $irq to CPU 0 in L2"
-  done
-  l2_run "grep $VB_VDEV-input /proc/interrupts; for i in $VB_IRQS; do echo irq \$i to CPU \$(cat /proc/irq/\$i/smp_affinity_list); done" |
-    sed "s/^/INFO L2's eth0 is $VB_VDEV: /"
   # shellcheck disable=SC2086  # a word list
   hist="hist:keys=irq,ret if $(echo $VB_IRQS | sed 's/\([0-9][0-9]*\)/irq == \1/g; s/ \([a-z]\)/ || \1/g')"
-  l2_run "echo '$hist' > $VB_HIST/trigger" || fail $t/l2_hist "the irq_handler_exit hist trigger '$hist' in L2"
-  l2_run "echo 0 > /proc/sys/net/core/busy_read; echo 0 > /proc/sys/net/core/busy_poll"
+  # (one round trip: the affinities, what they are now, the hist trigger, no busy polling)
+  l2_run "for i in $VB_IRQS; do echo 0 > /proc/irq/\$i/smp_affinity_list && echo @@AFF\$i; done
+          echo @@INFO; grep $VB_VDEV-input /proc/interrupts
+          for i in $VB_IRQS; do echo irq \$i to CPU \$(cat /proc/irq/\$i/smp_affinity_list); done
+          echo '$hist' > $VB_HIST/trigger && echo @@HIST
+          echo 0 > /proc/sys/net/core/busy_read; echo 0 > /proc/sys/net/core/busy_poll" > "$VNS_OUT/virt-busy-setup2.l2"
+  for irq in $VB_IRQS; do
+    grep -qx "@@AFF$irq" "$VNS_OUT/virt-busy-setup2.l2" || fail $t/irq${irq}_affinity "irq $irq to CPU 0 in L2"
+  done
+  _vb_part "$VNS_OUT/virt-busy-setup2.l2" INFO | sed "s/^/INFO L2's eth0 is $VB_VDEV: /"
+  grep -qx "@@HIST" "$VNS_OUT/virt-busy-setup2.l2" ||
+    fail $t/l2_hist "the irq_handler_exit hist trigger '$hist' in L2"
 
   # a. nobody busy-polls
   _vb_run $t plain 0
