@@ -2,8 +2,9 @@
 # tests/vm/run.sh [--suite NAME[,NAME...]] [KVER|SERIES...]      (make check runs it after lab-setup)
 #
 # SPDX-License-Identifier: GPL-2.0
-# For each kernel — by default every x86_64 series, $VNS_SERIES or "4.19 5.10 6.1 6.12" (the
-# arm64 series "5.10-arm64 6.1-arm64" are run by name: `make vm-arm64`), each
+# For each kernel — by default every series, $VNS_SERIES or
+# "4.19 5.10 6.12 6.1 6.1-arm64 5.10-arm64" (in that order so that VNS_VM_JOBS=2's two streams,
+# every second kernel each, take about the same time: 4.19 6.12 6.1-arm64 | 5.10 6.1 5.10-arm64), each
 # looked up in $VNS_LAB/kernels.list (written by scripts/lab-setup.sh) — builds the module
 # (scripts/build-kmod.sh; the next kernel's builds in the background while a VM runs), boots
 # the kernel once (scripts/vmrun.sh) and runs tests/vm/guest.sh in it: every
@@ -100,7 +101,7 @@ list() { local IFS=,; echo "$*"; }
 kernels=()
 if [ ${#args[@]} -eq 0 ]; then
   # shellcheck disable=SC2206
-  args=(${VNS_SERIES:-4.19 5.10 6.1 6.12})
+  args=(${VNS_SERIES:-4.19 5.10 6.12 6.1 6.1-arm64 5.10-arm64})
 fi
 for a in "${args[@]}"; do
   kv=$(awk -v s="$a" '$1 == s { print $2; exit }' "$LIST" 2>/dev/null)
