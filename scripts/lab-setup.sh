@@ -278,9 +278,9 @@ arm64_kvers() {  # the Debian generic arm64 kernels of series $1 in apt, newest 
 # qemu-user took minutes. What those scripts would have made and the guests use is made here
 # (arm64_root_fixup); the layout stays unmerged (/bin and /usr/bin apart), which every bookworm
 # package supports, and Debian's ld.so finds the multiarch libraries without an ld.so.cache.
-ARM64_ROOT_ESSENTIAL="base-files base-passwd bsdutils dash debianutils diffutils gzip hostname
+ARM64_ROOT_ESSENTIAL="base-files base-passwd bsdutils dash debianutils diffutils gzip hostname libc-bin
       login mawk mount ncurses-base ncurses-bin netbase sysvinit-utils tar"
-ARM64_ROOT_HOW=extract-1
+ARM64_ROOT_HOW=extract-2
 arm64_root_fixup() {
   local r=$1 l t
   # base-passwd's postinst: the system users and groups (the scenarios drop to "nobody")
@@ -301,7 +301,9 @@ arm64_root_fixup() {
     [ -e "$r/${l%/*}/$t" ] || { say "arm64 root: no ${l%/*}/$t for /$l"; return 1; }
     ln -sfn "$t" "$r/$l"
   done
-  mkdir -p "$r/lib/modules"                 # the guest mounts the kernel's modules there
+  # the guest mounts the kernel's modules, its output and tmpfs on these (scripts/vmrun.sh)
+  mkdir -p "$r/lib/modules" "$r/mnt" "$r/tmp" "$r/run" "$r/root" \
+           "$r"/var/{tmp,log,lib,cache,spool}
 }
 arm64_root() {
   local stamp t
