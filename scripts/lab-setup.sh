@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# scripts/lab-setup.sh [--deps] [SERIES...]  (default: 4.19 5.10 6.1 6.12; arm64: 5.10-arm64 6.1-arm64)
+# scripts/lab-setup.sh [--deps] [SERIES...]  (default: 4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64)
 #
 # Prepares this machine (Debian 12, as root) for the VM tests: installs the build and test
 # packages, adds Debian's bullseye (5.10 and its gcc-10) and bookworm-backports (6.12) suites
@@ -11,8 +11,7 @@
 # ../shared/kernels/4.19.*/ beside the repository when that exists (vmlinuz, modules.tar.xz,
 # build.tar.xz). --deps installs the packages only.
 #
-# arm64 (series "5.10-arm64", "6.1-arm64", asked for by name: `make vm-arm64`, not yet part of
-# `make check`, whose time they would take past CI's budget; booted by qemu-system-aarch64 under TCG): the host
+# arm64 (series "5.10-arm64", "6.1-arm64"; booted by qemu-system-aarch64 under TCG): the host
 # gets qemu-system-arm and the cross compilers (gcc-aarch64-linux-gnu, and bullseye's
 # gcc-10-aarch64-linux-gnu for 5.10), dpkg learns the arm64 architecture, and the arm64 image,
 # headers and -common packages are downloaded and unpacked, never installed (an :arm64 headers
@@ -21,7 +20,7 @@
 # headers depend on, >= their version), the image (gunzipped: qemu boots an uncompressed Image)
 # and modules under $VNS_LAB/<kver>/, with $VNS_LAB/<kver>/arch saying "arm64". The newest
 # kernel of the series whose packages the mirror really serves is taken. The guest cannot run
-# this machine's x86 userland: an arm64 Debian root (mmdebstrap, through qemu-user-static) is
+# this machine's x86 userland: an arm64 Debian root (unpacked by mmdebstrap, no arm64 code run on this machine) is
 # made once in $VNS_LAB/arm64-root, with the scenarios' tools and the -dev packages that make it
 # the sysroot for cross-building the CLI and the test programs; a stamp of its package list
 # keeps re-runs from remaking it.
@@ -59,10 +58,10 @@ PREFS=/etc/apt/preferences.d/vnetscope-lab
 
 deps_only=0
 if [ "${1:-}" = --deps ]; then deps_only=1; shift; fi
-SERIES=${*:-4.19 5.10 6.1 6.12}
+SERIES=${*:-4.19 5.10 6.1 6.12 5.10-arm64 6.1-arm64}
 # the arm64 lab: host packages, and what the arm64 root holds (tests/vm/scenarios need the tools;
 # the -dev packages make it the sysroot of the cross builds: cli/Makefile SYSROOT=)
-ARM64_PKGS="qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap qemu-user-static binfmt-support arch-test"
+ARM64_PKGS="qemu-system-arm gcc-aarch64-linux-gnu mmdebstrap"
 ARM64_ROOT_PKGS="bash coreutils findutils grep sed gawk iproute2 iputils-ping python3 kmod procps
       util-linux nftables iptables busybox ethtool libnl-3-200 libnl-genl-3-200 libjson-c5
       libncurses6 libmnl0 libnl-3-dev libnl-genl-3-dev libjson-c-dev libncurses-dev libmnl-dev
@@ -274,7 +273,38 @@ arm64_kvers() {  # the Debian generic arm64 kernels of series $1 in apt, newest 
     awk '{print $1}' | grep -v -- '-rt-\|cloud' | sed 's/^linux-headers-//' | sort -rV
 }
 # arm64_root: the arm64 Debian root that the arm64 guests run (read-only), remade when the
-# package list changes.
+# package list or the way it is made changes. mmdebstrap's "extract" variant unpacks the packages
+# (with their dependencies) and runs no maintainer script: about 30 s, where running them through
+# qemu-user took minutes. What those scripts would have made and the guests use is made here
+# (arm64_root_fixup); the layout stays unmerged (/bin and /usr/bin apart), which every bookworm
+# package supports, and Debian's ld.so finds the multiarch libraries without an ld.so.cache.
+ARM64_ROOT_ESSENTIAL="base-files base-passwd bsdutils dash debianutils diffutils gzip hostname libc-bin
+      login mawk mount ncurses-base ncurses-bin netbase sysvinit-utils tar"
+ARM64_ROOT_HOW=extract-2
+arm64_root_fixup() {
+  local r=$1 l t
+  # base-passwd's postinst: the system users and groups (the scenarios drop to "nobody")
+  cp "$r/usr/share/base-passwd/passwd.master" "$r/etc/passwd"
+  cp "$r/usr/share/base-passwd/group.master" "$r/etc/group"
+  : > "$r/etc/shadow"; chmod 640 "$r/etc/shadow"
+  # base-files' postinst
+  [ -e "$r/etc/nsswitch.conf" ] || cp "$r/usr/share/base-files/nsswitch.conf" "$r/etc/nsswitch.conf" 2>/dev/null ||
+    printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n' > "$r/etc/nsswitch.conf"
+  [ -e "$r/etc/profile" ] || cp "$r/usr/share/base-files/profile" "$r/etc/profile"
+  printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$r/etc/hosts"
+  # update-alternatives, as the postinsts of gawk, iptables and debianutils set them
+  for l in usr/bin/awk:gawk usr/bin/nawk:gawk usr/bin/which:which.debianutils \
+           usr/sbin/iptables:iptables-nft usr/sbin/iptables-save:iptables-nft-save \
+           usr/sbin/iptables-restore:iptables-nft-restore usr/sbin/ip6tables:ip6tables-nft \
+           usr/sbin/ip6tables-save:ip6tables-nft-save usr/sbin/ip6tables-restore:ip6tables-nft-restore; do
+    t=${l#*:} l=${l%%:*}
+    [ -e "$r/${l%/*}/$t" ] || { say "arm64 root: no ${l%/*}/$t for /$l"; return 1; }
+    ln -sfn "$t" "$r/$l"
+  done
+  # the guest mounts the kernel's modules, its output and tmpfs on these (scripts/vmrun.sh)
+  mkdir -p "$r/lib/modules" "$r/mnt" "$r/tmp" "$r/run" "$r/root" \
+           "$r"/var/{tmp,log,lib,cache,spool}
+}
 arm64_root() {
   local stamp t
   # the initramfs's busybox (scripts/vmrun.sh): arm64's static one
@@ -286,21 +316,16 @@ arm64_root() {
     rm -rf "$t"
     [ -s "$LAB/arm64-busybox" ] || { say "cannot download busybox-static:arm64"; return 1; }
   fi
-  stamp=$(echo $ARM64_ROOT_PKGS | tr ' ' '\n' | sort | sha1sum | cut -c1-12)
+  stamp=$( (echo "$ARM64_ROOT_HOW"; echo $ARM64_ROOT_ESSENTIAL $ARM64_ROOT_PKGS | tr ' ' '\n' | sort) |
+           sha1sum | cut -c1-12)
   [ "$(cat "$ARM64_ROOT/.vns-stamp" 2>/dev/null)" = "$stamp" ] && return 0
   need_root "make the arm64 root"
-  # qemu-user-static runs the arm64 maintainer scripts: binfmt_misc must be mounted and on
-  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
-    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || { say "cannot mount binfmt_misc"; return 1; }
-  fi
-  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
-  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || { say "no binfmt_misc entry for qemu-aarch64"; return 1; }
-  say "arm64: mmdebstrap bookworm into $ARM64_ROOT (a few minutes)"
+  say "arm64: mmdebstrap --variant=extract bookworm into $ARM64_ROOT"
   rm -rf "$ARM64_ROOT.new"
-  mmdebstrap --quiet --architectures=arm64 --variant=minbase \
-    --include="$(echo $ARM64_ROOT_PKGS | tr ' ' ,)" bookworm "$ARM64_ROOT.new" >&2 ||
+  mmdebstrap --quiet --architectures=arm64 --variant=extract \
+    --include="$(echo $ARM64_ROOT_ESSENTIAL $ARM64_ROOT_PKGS | tr ' ' ,)" bookworm "$ARM64_ROOT.new" >&2 &&
+    arm64_root_fixup "$ARM64_ROOT.new" ||
     { rm -rf "$ARM64_ROOT.new"; say "mmdebstrap failed"; return 1; }
-  mkdir -p "$ARM64_ROOT.new/lib/modules"            # the guest mounts the kernel's modules there
   echo "$stamp" > "$ARM64_ROOT.new/.vns-stamp"
   rm -rf "$ARM64_ROOT"; mv "$ARM64_ROOT.new" "$ARM64_ROOT"
 }
