@@ -38,9 +38,14 @@ stalled() {
   return 0
 }
 
+# Each timed fixture runs again, up to TRIES times, while the host stalls the VM under it: a
+# quiet machine passes on the first try; on one as loaded as a 2-CPU host running two TCG VMs
+# and builds (the arm64 VM's CPU 1 once had extra 25-98 ms events three times running), more.
+TRIES=${VNS_CPU_TRIES:-5}
+
 # --- 1. a 30 ms timer callback, 5 times --------------------------------------------------------
 ctl enable timers
-for try in 1 2 3; do
+for try in $(seq "$TRIES"); do
   ctl reset timers; ctl reset irqoff
   echo "30 5 1" > $FX/timer
   "$CLI" timers --top 5 --json > $J
@@ -76,7 +81,7 @@ print(n)
 PY
 }
 for kind in hard soft; do
-  for try in 1 2 3; do
+  for try in $(seq "$TRIES"); do
     ctl reset irqoff
     if [ $kind = hard ]; then echo "1 50" > $FX/irqoff; else echo "1 50" > $FX/bhoff; fi
     sleep 0.1
@@ -110,7 +115,7 @@ if [ -w /sys/devices/system/cpu/cpu1/online ]; then
   sleep 0.5
   s3=$(view_get $VNS_PROC/irqoff samples type=summary kind=hard cpu=1)
   expect_range $T/hotplug_online_resumes "$((s3 - s2))" 20 1000
-  for try in 1 2 3; do
+  for try in $(seq "$TRIES"); do
     ctl reset irqoff
     echo "1 50" > $FX/irqoff
     # under TCG the host can hold CPU 1's own thread off too: a second CPU 1 event then,
