@@ -128,7 +128,9 @@ if [ -w /sys/devices/system/cpu/cpu1/online ]; then
     fi
     stalled hotplug-$try || break
   done
-  expect_eq $T/hotplug_detects_again "$(view_count $VNS_PROC/irqoff type=event kind=hard cpu=1)" 1
+  # the count the loop judged, not a second read: a host stall after it adds an event (seen on
+  # the arm64 VM with three VMs on two CPUs: 1 in the loop, 2 a moment later)
+  expect_eq $T/hotplug_detects_again "$n1" 1
 else
   skip $T/hotplug "cpu1 cannot go offline here"
 fi
