@@ -22,6 +22,11 @@ fail() { echo "FAIL $1: ${2:-failed}"; return 1; }
 # Print stdin indented (to show command output under a result line).
 _vns_indent() { sed -e 's/^/    | /' | tail -n 20; }
 
+# bench_rounds FULL CHECK: how many rounds a measurement repeats: FULL under VNS_BENCH=full
+# (`make bench`), CHECK in `make check`, where the checks need one round and the figure is only
+# printed. A scenario's own override goes in front: ROUNDS=${VNS_X_ROUNDS:-$(bench_rounds 3 1)}.
+bench_rounds() { if [ "${VNS_BENCH:-}" = full ]; then echo "$1"; else echo "$2"; fi; }
+
 # check NAME CMD [ARG...]: PASS if CMD exits 0, else FAIL with its status and output.
 check() {
   local name=$1 out rc; shift

@@ -16,7 +16,7 @@
 # What is asserted: each round delivered datagrams, and in the "on" rounds the tun collector
 # saw at least every datagram the far end got and the 10 pings come in from the guest on tap0.
 
-if [ "${VNS_BENCH:-}" = full ]; then VC_ROUNDS=${VC_ROUNDS:-3}; else VC_ROUNDS=${VC_ROUNDS:-1}; fi
+VC_ROUNDS=${VC_ROUNDS:-$(bench_rounds 3 1)}
 VC_SECONDS=${VC_SECONDS:-3}
 
 _vc_all() {

@@ -18,7 +18,7 @@
 T=overhead
 NPING=${VNS_OVH_PING:-2000}
 NUDP=${VNS_OVH_UDP:-4000}
-if [ "${VNS_BENCH:-}" = full ]; then ROUNDS=${VNS_OVH_ROUNDS:-3}; else ROUNDS=${VNS_OVH_ROUNDS:-1}; fi
+ROUNDS=${VNS_OVH_ROUNDS:-$(bench_rounds 3 1)}
 OUTF=$VNS_OUT/overhead.txt
 
 load_vns || exit 1

@@ -78,7 +78,7 @@ NC=10000
 # from fresh counters: they are read after each run and summed. One round in `make check` (the
 # counts are the checks; the rate is a figure), three with VNS_BENCH=full (VNS_LOAD_ROUNDS
 # overrides either).
-if [ "${VNS_BENCH:-}" = full ]; then NR=${VNS_LOAD_ROUNDS:-3}; else NR=${VNS_LOAD_ROUNDS:-1}; fi
+NR=${VNS_LOAD_ROUNDS:-$(bench_rounds 3 1)}
 declare -A best=([off]=0 [nomatch]=0 [all]=0)
 nm_tracked=0 nm_filtered=0 all_tracked=0 all_completed=0 all_lost=0
 recv_start 10 5001
