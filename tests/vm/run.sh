@@ -333,7 +333,7 @@ for kv in "${kernels[@]}"; do
     # starting L2, in 2 of about 25 nested boots here, with nothing in its log. A hang the module
     # caused would hang again. The hung boot's files stay in nested.hung/, and the line says so.
     if [ "$kind" = nested ] && [ "${VNS_NESTED_RETRY:-1}" = 1 ] && [ ${#extra[@]} -gt "$sx" ] &&
-       [[ ${extra[-1]} == *"vmrun: no exit marker"* ]]; then
+       [[ ${extra[-1]} == *"vmrun: no exit marker: the guest hung"* ]]; then
       echo "  RETRY $kv: ${extra[-1]#FAIL "$kv": }: booting the nested scenarios once more (the hung boot: ${bout#"$REPO"/}.hung/)"
       p=$sp f=$sf s=$ss extra=("${extra[@]:0:sx}")
       rm -rf "$bout.hung"; mv "$bout" "$bout.hung"; mkdir -p "$bout"
