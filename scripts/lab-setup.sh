@@ -280,17 +280,16 @@ arm64_kvers() {  # the Debian generic arm64 kernels of series $1 in apt, newest 
 # package supports, and Debian's ld.so finds the multiarch libraries without an ld.so.cache.
 ARM64_ROOT_ESSENTIAL="base-files base-passwd bsdutils dash debianutils diffutils gzip hostname libc-bin
       login mawk mount ncurses-base ncurses-bin netbase sysvinit-utils tar"
-ARM64_ROOT_HOW=extract-2
+ARM64_ROOT_HOW=extract-3
 arm64_root_fixup() {
   local r=$1 l t
   # base-passwd's postinst: the system users and groups (the scenarios drop to "nobody")
   cp "$r/usr/share/base-passwd/passwd.master" "$r/etc/passwd"
   cp "$r/usr/share/base-passwd/group.master" "$r/etc/group"
   : > "$r/etc/shadow"; chmod 640 "$r/etc/shadow"
-  # base-files' postinst
-  [ -e "$r/etc/nsswitch.conf" ] || cp "$r/usr/share/base-files/nsswitch.conf" "$r/etc/nsswitch.conf" 2>/dev/null ||
-    printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n' > "$r/etc/nsswitch.conf"
-  [ -e "$r/etc/profile" ] || cp "$r/usr/share/base-files/profile" "$r/etc/profile"
+  # libc-bin's and base-files' postinsts
+  cp "$r/usr/share/libc-bin/nsswitch.conf" "$r/etc/nsswitch.conf"
+  cp "$r/usr/share/base-files/profile" "$r/etc/profile"
   printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$r/etc/hosts"
   # update-alternatives, as the postinsts of gawk, iptables and debianutils set them
   for l in usr/bin/awk:gawk usr/bin/nawk:gawk usr/bin/which:which.debianutils \
