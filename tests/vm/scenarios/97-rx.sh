@@ -78,18 +78,21 @@ l4miss() {
     for (i = 3; i <= NF; i++) if ($i ~ /^missed=/) { sub("missed=", "", $i); s += $i } }
     END { print s + 0 }' $VNS_PROC/probes
 }
+# settle: every followed packet completes or ages out (10 s timeout, a reaper every 5 s) before
+# the counts are read: under load a few may still be between PHY_RX and L4_RCV when the
+# receiver has gone idle, and one whose L4_RCV hit was missed only leaves the table by ageing
+settle() {
+  for _ in $(seq 250); do
+    [ "$(( $(lat_status completed) + $(lat_status incomplete) ))" -ge "$(lat_status tracked)" ] && break
+    sleep 0.1
+  done
+}
 ctl enable latency phy=$VI proto=udp dport=5101 || { fail $T/enable "control write failed"; exit 1; }
 m0=$(l4miss)
 recv_start vns_v 10.97.0.2 5101
 in_e taskset -c 1 "$VNS_TESTBIN/udpsend" 10.97.0.1 41001 10.97.0.2 5101 1000 >/dev/null
 got=$(recv_count)
-# every followed packet completes or ages out (10 s timeout, a reaper every 5 s) before the
-# counts are read: under load a few may still be between PHY_RX and L4_RCV when the receiver
-# has gone idle, and one whose L4_RCV hit was missed only leaves the table by ageing
-for _ in $(seq 250); do
-  [ "$(( $(lat_status completed) + $(lat_status incomplete) ))" -ge "$(lat_status tracked)" ] && break
-  sleep 0.1
-done
+settle
 miss=$(( $(l4miss) - m0 ))
 keep $V virtio
 keep $VNS_PROC/status virtio-status
@@ -142,17 +145,22 @@ ctl disable drops
 # (5.x delivers a NAPI poll's packets as a list) are one identity to the collector.
 noports() { in_e awk '$1 == "Udp:" && n++ { print $3 }' /proc/net/snmp; }
 ctl enable latency phy=$E proto=udp dport=5103
-np0=$(noports)
+np0=$(noports) m0=$(l4miss)
 for size in 1 2 3; do
   in_v "$VNS_TESTBIN/udpsend" 10.97.0.2 41004 10.97.0.1 5103 50 $size >/dev/null
 done
 sleep 0.2
 np=$(( $(noports) - np0 ))
+# (as in 1: an L4_RCV hit the kprobe layer missed, seen once here with two VMs on two CPUs:
+# tracked 150, completed 149, NoPorts 150)
+settle
+miss=$(( $(l4miss) - m0 ))
 keep $V padded
 keep $VNS_PROC/status padded-status
 expect_range $T/padded_arrived "$np" 140 150
-expect_eq $T/padded_phy_rx "$(pair PHY_RX L4_RCV)" "$np"
-expect_eq $T/padded_completed "$(lat_status completed)" "$np"
+expect_eq $T/padded_phy_rx "$(pair PHY_RX L4_RCV)" $((np - miss))
+expect_eq $T/padded_completed "$(lat_status completed)" $((np - miss))
+expect_eq $T/padded_missed_few "$(( miss <= 2 ))" 1
 
 # --- 3. AF_UNIX datagrams holding a followed packet, forged -----------------------------------
 # 20 IPv6/UDP datagrams over lo to a socket that never reads: each waits, done, for APP_READ;
@@ -206,7 +214,7 @@ in_e ip neigh replace 10.97.0.99 lladdr 52:54:00:f2:00:02 dev $E nud permanent
 check $T/reset_enable ctl enable latency phy=$VI proto=udp dport=5106
 expect_eq $T/reset_big_table "$(view_get $VNS_PROC/status capacity collector=latency)" 262144
 bad=0
-if [ "${VNS_BENCH:-}" = full ]; then rounds=${VNS_RX_ROUNDS:-8}; else rounds=${VNS_RX_ROUNDS:-4}; fi
+rounds=${VNS_RX_ROUNDS:-$(bench_rounds 8 4)}
 for round in $(seq "$rounds"); do
   in_e "$VNS_TESTBIN/udpsend" 10.97.0.1 41007 10.97.0.99 5106 0 --seconds 4 >/dev/null &
   snd=$!
