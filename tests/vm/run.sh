@@ -36,7 +36,11 @@
 # (per scenario, default 420 s), VNS_VM_TIMEOUT (per boot; default from the scenario count),
 # VNS_VM_BUDGET (seconds for the whole run: a boot gets at most what is left of it, and a boot
 # reached with less than 120 s left fails as "out of time"; default none; make check sets 4000),
-# VNS_NESTED_SMP (vCPUs of the nested scenarios' boot, default 1), and what scripts/vmrun.sh
+# VNS_NESTED_SMP (vCPUs of the nested scenarios' boot, default 1), VNS_VIRT_BUSY (the L1 kernels,
+# by series or release, on which 98-virt runs its part 3, busy poll inside the L2 guest: default
+# 6.12; "all", or VNS_BENCH=full, on every one), VNS_COST_BPF (likewise, the kernels on which
+# 81-cost runs its bpftrace configs: default 6.12; VNS_BENCH_BPF, when given, decides for all),
+# and what scripts/vmrun.sh
 # takes (VNS_APPEND, VNS_QEMU_OPTS, VNS_VM_MEM, VNS_VM_SMP, VNS_VM_HUB: default 1 here,
 # VNS_VM_HUB=0 for a guest with the user-networking NIC only).
 set -u
@@ -47,11 +51,12 @@ SPLAT_RE='BUG:|WARNING:|Oops|Call Trace|Call trace:|refcount_t|UBSAN:|KASAN:|Ker
 STMO=${VNS_SCENARIO_TIMEOUT:-420}
 
 usage() { sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-suite='' args=()
+suite='' args=() build_only=0
 while [ $# -gt 0 ]; do
   case $1 in
     --suite) [ $# -ge 2 ] || usage; suite=$2; shift 2;;
     --suite=*) suite=${1#--suite=}; shift;;
+    --build-only) build_only=1; shift;;
     -h|--help) usage;;
     -*) echo "run.sh: unknown option $1" >&2; usage;;
     *) args+=("$1"); shift;;
@@ -113,7 +118,7 @@ done
 # VNS_VM_JOBS=2: two streams of kernels side by side (each a run.sh of its own over every second
 # kernel, one VM each: single-threaded TCG keeps a VM on one core), the first stream printed as it
 # runs, the second after it; then the sum over both.
-if [ "${VNS_VM_JOBS:-1}" -ge 2 ] && [ ${#args[@]} -ge 2 ]; then
+if [ "${VNS_VM_JOBS:-1}" -ge 2 ] && [ ${#args[@]} -ge 2 ] && [ "$build_only" = 0 ]; then
   sa=() sb=() i=0
   for a in "${args[@]}"; do
     if [ $((i % 2)) -eq 0 ]; then sa+=("$a"); else sb+=("$a"); fi
@@ -185,13 +190,40 @@ A64=$REPO/build/arm64
 ) &
 builder=$!
 trap 'kill $builder 2>/dev/null; rm -rf "$BLD"' EXIT
+if [ "$build_only" = 1 ]; then
+  # --build-only: the builds above and nothing else, for the ones a later run makes again
+  # incrementally (make check starts it beside the steps before the VMs; each build holds its
+  # kernel's lock, which the later run's waits for). Status 1 if one failed.
+  wait $builder
+  rc=0
+  for kv in "${kernels[@]}"; do
+    [ "${kv#!}" = "$kv" ] || continue
+    for b in "$kv" "$kv.regs"; do
+      [ -e "$BLD/$b.rc" ] || continue
+      if [ "$(cat "$BLD/$b.rc")" = 0 ]; then echo "run.sh: built $b"
+      else echo "run.sh: $b: the build failed:"; tail -n 20 "$BLD/$b.log" | sed 's/^/  | /'; rc=1; fi
+    done
+  done
+  exit $rc
+fi
 
 q() { printf '%q' "$1"; }
+# on_kernels LIST: is $kv in LIST (series names as in kernels.list, or releases; "all": every
+# kernel)? Always with VNS_BENCH=full. For what check runs on one kernel only, being the same
+# work on every one (VNS_VIRT_BUSY, VNS_COST_BPF).
+on_kernels() {
+  [ "${VNS_BENCH:-}" = full ] && return 0
+  case " $1 " in
+    *" all "*|*" $kv "*|*" $(awk -v k="$kv" '$2 == k { print $1; exit }' "$LIST" 2>/dev/null) "*) return 0;;
+  esac
+  return 1
+}
 # boot_kernel KIND OUTDIR SCENARIOS TIMEOUT: one boot of $kv running SCENARIOS (comma-separated)
 # with tests/vm/guest.sh; adds to p, f, s and extra. Status 1 when the run is out of time.
 boot_kernel() {
   local kind=$1 bout=$2 names=$3 tmo=$4 gcmd tb rc boot r cur during left l
   local tcg=${VNS_TCG_THREAD-single} smp=${VNS_VM_SMP:-2} hub=${VNS_VM_HUB-1} qopts=${VNS_QEMU_OPTS:-}
+  local silence=${VNS_VM_SILENCE:-300}
   if [ "$deadline" -gt 0 ]; then
     left=$(( deadline - $(date +%s) ))
     if [ "$left" -lt 120 ]; then
@@ -207,10 +239,12 @@ boot_kernel() {
   else
     gcmd+=" VNS_CLI=$(q "$REPO/cli/vnetscope") VNS_TESTBIN=$(q "$REPO/build/tests")"
   fi
-  # the cost benchmark's settings (tests/vm/bench.sh, `make bench`), when given
+  # the cost benchmark's settings (tests/vm/bench.sh, `make bench`), when given; its bpftrace
+  # configs (a bpftrace start is 5-30 s under TCG) on the kernels of VNS_COST_BPF only
   for v in VNS_BENCH VNS_BENCH_N VNS_BENCH_ROUNDS VNS_BENCH_BPF; do
     [ -n "${!v:-}" ] && gcmd+=" $v=$(q "${!v}")"
   done
+  [ -z "${VNS_BENCH_BPF:-}" ] && ! on_kernels "${VNS_COST_BPF:-6.12}" && gcmd+=" VNS_BENCH_BPF=0"
   # qemu 7.2's multi-threaded TCG mishandles the kernel's live code patching (text_poke_bp) when
   # a static key flips under load: 6.12 dies with "Oops: int3" at the kfree_skb tracepoint's
   # static branch, vnetscope loaded or not (tests/vm/tcg-int3.sh reproduces it with tracefs
@@ -220,12 +254,18 @@ boot_kernel() {
   # devices on both ends (97-rx); the first NIC stays the user-networking one.
   if [ "$kind" = nested ]; then
     gcmd+=" VNS_L2=$(q "$REPO/build/l2")"
+    # 98-virt's part 3 (virt-busy: the virtio collector inside L2, whose kernel and module are
+    # the same whatever L1 runs) on the L1 kernels of VNS_VIRT_BUSY only
+    on_kernels "${VNS_VIRT_BUSY:-6.12}" && gcmd+=" VNS_VIRT_BUSY=1"
     tcg=multi smp=${VNS_NESTED_SMP:-1} hub=0
     case " $qopts " in *" -cpu "*) ;; *) qopts="-cpu max $qopts";; esac
+    # a hung L1 (below) is told after 150 s of silence, not vmrun's 300: guest.sh's heartbeat
+    # comes every 60 s whatever the scenario does
+    silence=${VNS_VM_SILENCE:-150}
   fi
   gcmd+=" bash $(q "$REPO/tests/vm/guest.sh") --suite $(q "$names")"
   tb=$(date +%s)
-  VNS_VM_HUB=$hub VNS_TCG_THREAD=$tcg VNS_VM_SMP=$smp VNS_QEMU_OPTS=$qopts \
+  VNS_VM_HUB=$hub VNS_TCG_THREAD=$tcg VNS_VM_SMP=$smp VNS_QEMU_OPTS=$qopts VNS_VM_SILENCE=$silence \
     VNS_VM_SHARE="$REPO ${VNS_VM_SHARE:-}" "$REPO/scripts/vmrun.sh" -o "$bout" "$kv" "$gcmd" "$tmo" 2>&1 |
     tee "$bout/vmrun.out" | grep --line-buffered -E '^(PASS|FAIL|SKIP) |^vmrun: ' | sed -u 's/^/  /'
   rc=${PIPESTATUS[0]}

@@ -452,8 +452,14 @@ ttx=$(( $(tapstat tx_packets) - ttx0 ))
 expect_eq $T/queued_all_read "$(( $(vsum $VNS_OUT/virt-tun-after.txt tx_packets dev=$L2_TAP) - $(vsum $B tx_packets dev=$L2_TAP) ))" "$ttx"
 
 # --- 3. busy poll in the guest (tests/vm/virt-busy.sh), then the collectors' cost to it ---------
-phase "busy poll in L2"
-virt_busy $T
+# (L2's kernel and vnetscope build are the same on every L1, and vhost only carries the flood:
+# tests/vm/run.sh gives VNS_VIRT_BUSY=1 on one L1 kernel, 6.12 by default, or on all of them)
+if [ "${VNS_VIRT_BUSY:-0}" = 1 ]; then
+  phase "busy poll in L2"
+  virt_busy $T
+else
+  info "busy poll in L2: not on this L1 (tests/vm/run.sh's VNS_VIRT_BUSY, default 6.12)"
+fi
 phase "cost"
 virt_cost $T
 # as before the cost rounds: everything on, latency on the VM path
