@@ -57,7 +57,8 @@ fi
 echo "guest: $VNS_KVER, ${#scenarios[@]} scenario(s), module ${VNS_KO:-none}"
 # A heartbeat on the console: the host (scripts/vmrun.sh) stops a guest whose console stays
 # silent for VNS_VM_SILENCE seconds, and a quiet scenario must not look like a hung kernel.
-(while sleep 60; do echo "guest: alive, uptime $(cut -d' ' -f1 /proc/uptime) s"; done) &
+# Every 20 s: tests/vm/run.sh tells a hung nested boot after 75 s of silence.
+(while sleep 20; do echo "guest: alive, uptime $(cut -d' ' -f1 /proc/uptime) s"; done) &
 heartbeat=$!
 # run_pass PREFIX: every scenario with the module $VNS_KO; PREFIX ("" or "TAG/") names the pass
 run_pass() {

@@ -259,9 +259,9 @@ boot_kernel() {
     on_kernels "${VNS_VIRT_BUSY:-6.12}" && gcmd+=" VNS_VIRT_BUSY=1"
     tcg=multi smp=${VNS_NESTED_SMP:-1} hub=0
     case " $qopts " in *" -cpu "*) ;; *) qopts="-cpu max $qopts";; esac
-    # a hung L1 (below) is told after 150 s of silence, not vmrun's 300: guest.sh's heartbeat
-    # comes every 60 s whatever the scenario does
-    silence=${VNS_VM_SILENCE:-150}
+    # a hung L1 (below) is told after 75 s of silence, not vmrun's 300: guest.sh's heartbeat
+    # comes every 20 s whatever the scenario does
+    silence=${VNS_VM_SILENCE:-75}
   fi
   gcmd+=" bash $(q "$REPO/tests/vm/guest.sh") --suite $(q "$names")"
   tb=$(date +%s)
