@@ -194,12 +194,12 @@ keep $VNS_PROC/status dev-status
 expect_eq $T/dev_rx "$(total rx)" 30
 expect_eq $T/dev_tx "$(total tx)" 20
 n=$(pair PHY_RX L4_RCV)
-expect_eq $T/dev_rx_start "$(view_sum $V type=pair to=L4_RCV)" "$n"
+expect_eq $T/dev_rx_start "$(view_sum "$V" type=pair to=L4_RCV)" "$n"
 expect_range $T/dev_rx_pairs "$n" 28 30
 if [ "$n" != 30 ]; then
   echo "INFO dev: $n PHY_RX -> L4_RCV pairs for 30 rx; the view and status:"
-  grep -E '^type=(pair|total)' $V | sed 's/^/INFO   /'
-  grep 'collector=latency' $VNS_PROC/status | sed 's/^/INFO   /'
+  grep -E '^type=(pair|total)' "$V" | sed 's/^/INFO   /'
+  grep 'collector=latency' "$VNS_PROC/status" | sed 's/^/INFO   /'
 fi
 expect_eq $T/dev_tracked "$(lat_status tracked)" 50
 expect_eq $T/dev_completed "$(lat_status completed)" 50
