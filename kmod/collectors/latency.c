@@ -146,6 +146,15 @@ static u8 vns_lat_stage_of(int path, u8 st, bool on_vm)
 		/* no conntrack stages on the system path, as in the toolset */
 		if (st == VNS_STAGE_CT_RX || st == VNS_STAGE_CT_OUT_RX)
 			return VNS_STAGE_NONE;
+		/*
+		 * No device transmit stages on the RX path: a packet from
+		 * one device of this host to another (two namespaces) has
+		 * one identity on both sides, and the sender's TX_XMIT may
+		 * come after the receiver's PHY_RX on another CPU.
+		 */
+		if (path == VNS_PATH_SYS_RX && st >= VNS_STAGE_PHY_QUEUE &&
+		    st <= VNS_STAGE_TX_XMIT)
+			return VNS_STAGE_NONE;
 		return st;
 	}
 	if (st == VNS_STAGE_OVS_VPORT_SEND || st == VNS_STAGE_OVS_INTERNAL_XMIT)
