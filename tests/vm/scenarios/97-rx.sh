@@ -36,12 +36,18 @@ E=vns_e1000 VI=vns_virtio
 # ftrace-based kprobes the handlers run with interrupts on, so a virtio interrupt taken in the
 # sender's IP_OUT or the receiver's APP_READ handler ran udp_rcv's kprobe nested, and the kprobe
 # layer missed it (seen up to 993 of 1000 in CI, more than 20 missed on a slower machine)
+# irqs_to_cpu0 NAME REGEX: the interrupt lines of /proc/interrupts that match REGEX to CPU 0
+irqs_to_cpu0() {
+  local irqs irq
+  irqs=$(awk -v re="$2" '$0 ~ re { sub(":", "", $1); print $1 }' /proc/interrupts | tr '\n' ' ')
+  [ -n "$irqs" ] || fail $T/irqs_$1 "no interrupt line of $1 in /proc/interrupts"
+  for irq in $irqs; do
+    echo 0 > /proc/irq/$irq/smp_affinity_list || fail $T/irq${irq}_affinity "irq $irq to CPU 0"
+  done
+  echo "INFO $1: interrupts $irqs on CPU $(for i in $irqs; do cat /proc/irq/$i/smp_affinity_list; done | sort -u | tr '\n' ' ')"
+}
 vdev=$(basename "$(readlink "/sys/class/net/$v/device")")
-virqs=$(awk -v d="$vdev" '$0 ~ d "(-|$)" { sub(":", "", $1); print $1 }' /proc/interrupts | tr '\n' ' ')
-for irq in $virqs; do
-  echo 0 > /proc/irq/$irq/smp_affinity_list || fail $T/irq${irq}_affinity "irq $irq to CPU 0"
-done
-echo "INFO $v is $vdev, its interrupts $virqs on CPU $(for i in $virqs; do cat /proc/irq/$i/smp_affinity_list; done | sort -u | tr '\n' ' ')"
+irqs_to_cpu0 "$v" "$vdev(-|\$)"
 ip netns add vns_e && ip netns add vns_v || { fail $T/netns "ip netns add"; exit 1; }
 ip link set "$e" netns vns_e && ip link set "$v" netns vns_v || { fail $T/netns "move"; exit 1; }
 in_e ip link set "$e" name $E && in_v ip link set "$v" name $VI
@@ -146,9 +152,7 @@ ctl disable drops
 noports() { in_e awk '$1 == "Udp:" && n++ { print $3 }' /proc/net/snmp; }
 # (the e1000's interrupts on CPU 0 and the sender on CPU 1, as in 1 for the virtio-net: 3 of
 # 150 L4_RCV hits missed on 4.19 without)
-for irq in $(awk -v d="$E" '$NF == d { sub(":", "", $1); print $1 }' /proc/interrupts); do
-  echo 0 > /proc/irq/$irq/smp_affinity_list || fail $T/irq${irq}_affinity "irq $irq to CPU 0"
-done
+irqs_to_cpu0 $E "[ ,]$E(,|$)"
 ctl enable latency phy=$E proto=udp dport=5103
 np0=$(noports) m0=$(l4miss)
 for size in 1 2 3; do
