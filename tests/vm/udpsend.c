@@ -5,12 +5,14 @@
  *	bound socket: one flow, an exact number of packets.  IPv4 or IPv6.
  *	The first 4 bytes are a sequence number (big endian, from 1), so that
  *	every datagram is a distinct packet to the latency collector.
- * udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC] [--first S]
+ * udpsend --recv ADDR PORT IDLE_S [--busy-poll USEC] [--first S] [--rcvbuf B]
  *	Counts the datagrams that arrive on ADDR:PORT and prints the count
  *	once none came for IDLE_S seconds.  With --busy-poll, the socket has
  *	SO_BUSY_POLL=USEC and waits in a blocking recv() (SO_RCVTIMEO), which
  *	busy-polls the device's NAPI (napi_busy_loop) before it sleeps.  With
  *	--first, it waits up to S seconds (instead of IDLE_S) for the first one.
+ *	With --rcvbuf, the socket's receive buffer is B bytes (SO_RCVBUFFORCE),
+ *	so that a burst the reader has not yet read is not dropped at the socket.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -67,7 +69,7 @@ static int set_timeo(int fd, double s)
 }
 
 static int recv_count(const char *ip, int port, double idle, int busy_us,
-		      double first)
+		      double first, int rcvbuf)
 {
 	struct sockaddr_storage ss;
 	struct pollfd pfd;
@@ -80,6 +82,11 @@ static int recv_count(const char *ip, int port, double idle, int busy_us,
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len)) {
 		perror("udpsend: socket/bind");
+		return 1;
+	}
+	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+				     sizeof(rcvbuf))) {
+		perror("udpsend: SO_RCVBUFFORCE");
 		return 1;
 	}
 	if (busy_us > 0) {
@@ -128,7 +135,7 @@ int main(int argc, char **argv)
 	int fd, i;
 
 	if (argc >= 5 && !strcmp(argv[1], "--recv")) {
-		int busy_us = 0;
+		int busy_us = 0, rcvbuf = 0;
 		double first = 0;
 
 		for (i = 5; i + 1 < argc; i += 2) {
@@ -136,12 +143,15 @@ int main(int argc, char **argv)
 				busy_us = atoi(argv[i + 1]);
 			else if (!strcmp(argv[i], "--first"))
 				first = atof(argv[i + 1]);
+			else if (!strcmp(argv[i], "--rcvbuf"))
+				rcvbuf = atoi(argv[i + 1]);
 			else
 				break;
 		}
 		if (i == argc)
 			return recv_count(argv[2], atoi(argv[3]),
-					  atof(argv[4]), busy_us, first);
+					  atof(argv[4]), busy_us, first,
+					  rcvbuf);
 	}
 	if (argc < 6) {
 		fprintf(stderr, "usage: udpsend SRC SPORT DST DPORT COUNT [SIZE] [--seconds S]\n");
