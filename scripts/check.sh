@@ -37,7 +37,11 @@ for s in "tests/harness-test.sh" "make unit" "make service-check" "tests/docs-te
   step $s || exit 1
 done
 # (make vm starts without waiting for them: its builds wait for their own kernel's only)
-echo "check: the background builds so far: $(grep -c '^run.sh: built' build/vm/prebuild.log) done"
+# (run.sh prints its "built" lines once all are done; until then, its build directory has a
+# .rc file, 0 when it built, for each finished build)
+n=$(grep -c '^run.sh: built ' build/vm/prebuild.log)
+[ "$n" != 0 ] || n=$(cat build/vm/.build.$pre/*.rc 2>/dev/null | grep -c '^0$')
+echo "check: the background builds so far: $n done"
 step make vm; rc=$?
 wait "$pre"; pre=
 echo "check: total $(( $(date +%s) - t0 )) s"
